@@ -1,0 +1,133 @@
+/* The policy interface: frequency, idle and thermal policies are ops tables
+ * with their own state. The engine builds an input snapshot, a policy returns
+ * a choice; no policy does I/O, reads a clock or keeps global state. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "model.h"
+#include "tunables.h"
+
+#define EG_NO_TIMER UINT64_MAX
+
+/* --- frequency policies (one instance per performance domain) --- */
+
+/* Per-CPU view a frequency policy gets, filled by the engine from the
+ * signals module (or by a test, by hand). */
+struct eg_freq_cpu {
+	bool online;
+	uint32_t util;        /* schedutil's util: max(cfs avg, runnable, util_est) + rt, <= cap */
+	uint32_t cap;         /* the CPU's max capacity */
+	bool rt_runnable;     /* an RT/DL task is running or runnable */
+	bool iowait;          /* an iowait wakeup since the policy last looked */
+	uint32_t uclamp_min, uclamp_max;  /* rq-level clamp, 0 / 1024 when unset */
+	uint64_t busy_ns;     /* cumulative non-idle time (load-based policies diff it) */
+	uint64_t idle_calls;  /* cumulative entries to idle (busy-CPU hold) */
+};
+
+/* What a frequency policy sees when asked. */
+struct eg_freq_input {
+	uint64_t now;
+	const struct eg_pd *pd;
+	const struct eg_freq_cpu *cpu;  /* indexed by CPU id; only the domain's CPUs are valid */
+	uint32_t cur_khz;               /* the domain's current frequency */
+	uint32_t min_khz, max_khz;      /* policy limits, caps (thermal, profile) applied */
+	bool limits_changed;            /* since the last call: bypass the rate limit */
+	enum eg_reason reason;
+	int trigger_cpu;                /* the CPU whose update caused the call, -1 for timers */
+};
+
+struct eg_freq_output {
+	uint32_t khz;        /* the frequency to run at, one of the domain's OPPs */
+	bool urgent;         /* this change bypassed a rate limit (fast ramp) */
+};
+
+struct eg_freq_policy_ops {
+	const char *name;
+	const char *summary;
+	const struct eg_tunable *tunables;   /* EG_TUNABLE_END terminated */
+	size_t tunables_size;
+	/* Called on every utilization update of a CPU in the domain (schedutil
+	 * style) when true; sampling policies say false and use next_timer. */
+	bool on_util_update;
+	int (*init)(void **state, const struct eg_pd *pd, const void *tunables);
+	void (*exit)(void *state);
+	/* Returns 1 with *out filled when the policy wants a frequency (it may
+	 * equal the current one), 0 when it has nothing to say, -errno on error. */
+	int (*update)(void *state, const struct eg_freq_input *in, struct eg_freq_output *out);
+	/* The next time the policy wants update() called without an event, or
+	 * EG_NO_TIMER. */
+	uint64_t (*next_timer)(const void *state);
+};
+
+/* --- idle policies (one instance per CPU; the simulator's cpuidle) --- */
+
+struct eg_idle_input {
+	uint64_t now;
+	const struct eg_pd *pd;
+	int cpu;
+	uint64_t next_timer_ns;    /* time until the next timer event on this CPU */
+	uint32_t latency_req_us;   /* resume latency limit, UINT32_MAX = none */
+	uint32_t disabled_mask;    /* bit k set: CPU state k is disabled */
+};
+
+struct eg_idle_policy_ops {
+	const char *name;
+	const char *summary;
+	const struct eg_tunable *tunables;
+	size_t tunables_size;
+	int (*init)(void **state, const struct eg_pd *pd, int cpu, const void *tunables);
+	void (*exit)(void *state);
+	/* Pick a CPU idle state index (into pd->cpu_idle). */
+	int (*select)(void *state, const struct eg_idle_input *in);
+	/* After wakeup: the state that was entered and how long the CPU
+	 * actually stayed idle. */
+	void (*reflect)(void *state, int idx, uint64_t measured_ns);
+};
+
+/* --- thermal policies (one instance per zone) --- */
+
+struct eg_thermal_pd_input {
+	uint32_t cur_khz;
+	uint32_t load_pct_sum;     /* sum over the domain's CPUs of busy %, 0..100*n */
+	uint32_t cap_khz;          /* cap in force */
+};
+
+struct eg_thermal_input {
+	uint64_t now;
+	const struct eg_model *model;
+	const struct eg_zone *zone;
+	int temp_mc;
+	int last_temp_mc;          /* previous sample, for trends */
+	struct eg_thermal_pd_input pd[EG_MAX_PDS];
+};
+
+struct eg_thermal_output {
+	/* Cap for each domain the zone cools (index = pd id); 0 = no cap. */
+	uint32_t cap_khz[EG_MAX_PDS];
+};
+
+struct eg_thermal_policy_ops {
+	const char *name;
+	const char *summary;
+	const struct eg_tunable *tunables;
+	size_t tunables_size;
+	int (*init)(void **state, const struct eg_model *m, const struct eg_zone *z,
+		    const void *tunables);
+	void (*exit)(void *state);
+	int (*update)(void *state, const struct eg_thermal_input *in,
+		      struct eg_thermal_output *out);
+	/* Sampling interval the policy wants now (passive when mitigating). */
+	uint64_t (*interval_ns)(const void *state);
+};
+
+/* The registries: every policy that ships, looked up by name. */
+const struct eg_freq_policy_ops *eg_freq_policy_find(const char *name);
+const struct eg_idle_policy_ops *eg_idle_policy_find(const char *name);
+const struct eg_thermal_policy_ops *eg_thermal_policy_find(const char *name);
+/* NULL-terminated lists, for --help, the benchmark's "every governor". */
+extern const struct eg_freq_policy_ops *const eg_freq_policies[];
+extern const struct eg_idle_policy_ops *const eg_idle_policies[];
+extern const struct eg_thermal_policy_ops *const eg_thermal_policies[];

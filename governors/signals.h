@@ -1,0 +1,101 @@
+/* Utilization signals, computed the way the kernel's PELT does: per-task and
+ * per-CPU running/runnable averages with frequency and CPU invariance,
+ * util_est, and per-CPU busy time for the load-based governors. Fed with
+ * scheduler events; pure (no clock, no I/O). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "model.h"
+
+#define EG_PELT_PERIOD_US 1024          /* units of 1024 ns per period */
+#define EG_LOAD_AVG_MAX 47742
+#define EG_UTIL_EST_MARGIN (EG_CAPACITY_SCALE / 100)
+
+/* One PELT average (the kernel's struct sched_avg, util and runnable parts). */
+struct eg_pelt {
+	uint64_t last_update_ns;
+	uint64_t util_sum;
+	uint64_t runnable_sum;
+	uint32_t period_contrib;   /* 1024-ns units into the current period */
+	uint32_t util_avg;
+	uint32_t runnable_avg;
+};
+
+/* Advance p to now. For the time since the last update the entity was
+ * running (util accrues) and/or runnable (runnable accrues); the accrual is
+ * scaled by cpu_scale (CPU capacity, 0..1024) and freq_scale (cur / max
+ * frequency, 0..1024). Returns true when a period boundary was crossed
+ * (the averages were recomputed). */
+bool eg_pelt_update(struct eg_pelt *p, uint64_t now_ns, bool running, bool runnable,
+		    uint32_t cpu_scale, uint32_t freq_scale);
+/* y^n * val, with y^32 = 0.5, as the kernel's decay_load(). */
+uint64_t eg_pelt_decay(uint64_t val, uint64_t n);
+
+enum eg_task_state {
+	EG_TASK_SLEEPING = 0,
+	EG_TASK_RUNNABLE,    /* enqueued, waiting */
+	EG_TASK_RUNNING,
+};
+
+struct eg_task {
+	int32_t pid;         /* 0 = free slot */
+	int16_t prio;
+	int16_t cpu;
+	uint8_t state;       /* enum eg_task_state */
+	struct eg_pelt avg;
+	uint32_t util_est_ewma;
+	uint32_t util_est_enqueued;  /* util_avg at the last dequeue */
+	uint32_t util_min, util_max; /* uclamp, 0 / 1024 when unset */
+	uint64_t boost_until;        /* latency boost (eagovctl boost) */
+	uint64_t runtime_ns;         /* total time running */
+};
+
+struct eg_cpu_signals {
+	bool online;
+	int32_t curr_pid;            /* running now; 0 = idle */
+	int16_t curr_prio;
+	struct eg_pelt cfs;          /* CPU running CFS tasks */
+	struct eg_pelt rt;           /* CPU running RT tasks */
+	uint32_t util_est;           /* sum of enqueued CFS tasks' util_est */
+	uint32_t nr_running;         /* enqueued tasks, running one included */
+	uint32_t nr_rt_running;
+	uint64_t busy_ns;            /* cumulative non-idle time */
+	uint64_t last_ns;            /* time busy_ns was brought up to */
+	uint64_t idle_calls;         /* times the CPU went idle (busy-CPU hold) */
+	bool iowait_pending;         /* an iowait wakeup since the policy last looked */
+	uint32_t uclamp_min, uclamp_max; /* max over runnable tasks */
+};
+
+struct eg_task_table {
+	struct eg_task *slots;
+	uint32_t cap;     /* power of two */
+	uint32_t used;
+};
+
+struct eg_signals {
+	const struct eg_model *model;
+	struct eg_cpu_signals cpu[EG_MAX_CPUS];
+	uint32_t freq_scale[EG_MAX_PDS];   /* cur / max frequency, 0..1024 */
+	struct eg_task_table tasks;
+};
+
+int eg_signals_init(struct eg_signals *s, const struct eg_model *m, uint64_t now);
+void eg_signals_destroy(struct eg_signals *s);
+/* Feed one event (sched events, busy samples, hot-plug, frequency changes).
+ * Returns 0, or -ENOMEM when the task table cannot grow. */
+int eg_signals_event(struct eg_signals *s, const struct eg_event *ev);
+/* The domain now runs at khz: averages are brought up to now at the old
+ * frequency first. */
+void eg_signals_set_freq(struct eg_signals *s, int pd, uint32_t khz, uint64_t now);
+/* Bring a CPU's averages and busy time up to now without a state change. */
+void eg_signals_sync_cpu(struct eg_signals *s, int cpu, uint64_t now);
+
+/* What schedutil reads: max(util_avg, runnable_avg, util_est) of CFS, plus
+ * RT util, capped at the CPU's capacity. */
+uint32_t eg_signals_cpu_util(const struct eg_signals *s, int cpu);
+/* An RT (or DL) task is running or runnable on cpu. */
+bool eg_signals_rt_runnable(const struct eg_signals *s, int cpu);
+const struct eg_task *eg_signals_task(const struct eg_signals *s, int32_t pid);

@@ -1,0 +1,417 @@
+/* Machine model: validation and the derived values (capacity, perf, cost,
+ * inefficient OPPs), with the kernel's Energy Model arithmetic. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "util.h"
+
+void eg_error_set(struct eg_error *e, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return;
+	eg_strlcpy(e->file, file ? file : "", sizeof(e->file));
+	e->line = line;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+void eg_error_format(const struct eg_error *e, char *buf, size_t len)
+{
+	if (e->file[0] && e->line > 0)
+		snprintf(buf, len, "%s:%d: %s", e->file, e->line, e->msg);
+	else if (e->file[0])
+		snprintf(buf, len, "%s: %s", e->file, e->msg);
+	else
+		snprintf(buf, len, "%s", e->msg);
+}
+
+int eg_cpumask_weight(const eg_cpumask_t *m)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(m->bits); i++)
+		n += __builtin_popcountll(m->bits[i]);
+	return n;
+}
+
+int eg_cpumask_parse(const char *s, eg_cpumask_t *m)
+{
+	const char *p = s;
+
+	memset(m, 0, sizeof(*m));
+	while (*p) {
+		char *end;
+		long lo, hi;
+
+		while (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		lo = strtol(p, &end, 10);
+		hi = lo;
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return -EINVAL;
+			hi = strtol(p, &end, 10);
+			p = end;
+		}
+		if (*p && *p != ',' && *p != ' ' && *p != '\n' && *p != '\t')
+			return -EINVAL;
+		if (hi < lo)
+			return -EINVAL;
+		if (hi >= EG_MAX_CPUS)
+			return -ERANGE;
+		for (long c = lo; c <= hi; c++)
+			eg_cpumask_set(m, (int)c);
+	}
+	return 0;
+}
+
+void eg_cpumask_format(const eg_cpumask_t *m, char *buf, size_t len)
+{
+	size_t off = 0;
+	int cpu = 0;
+
+	if (len)
+		buf[0] = '\0';
+	while (cpu < EG_MAX_CPUS) {
+		int end;
+		int n;
+
+		if (!eg_cpumask_test(m, cpu)) {
+			cpu++;
+			continue;
+		}
+		end = cpu;
+		while (end + 1 < EG_MAX_CPUS && eg_cpumask_test(m, end + 1))
+			end++;
+		if (end == cpu)
+			n = snprintf(buf + off, len - off, "%s%d", off ? "," : "", cpu);
+		else
+			n = snprintf(buf + off, len - off, "%s%d-%d", off ? "," : "", cpu, end);
+		if (n < 0 || (size_t)n >= len - off)
+			return;
+		off += (size_t)n;
+		cpu = end + 1;
+	}
+}
+
+void eg_model_init(struct eg_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < EG_MAX_CPUS; i++)
+		m->cpu_pd[i] = -1;
+}
+
+const char *eg_trip_type_name(enum eg_trip_type t)
+{
+	switch (t) {
+	case EG_TRIP_ACTIVE:
+		return "active";
+	case EG_TRIP_PASSIVE:
+		return "passive";
+	case EG_TRIP_HOT:
+		return "hot";
+	case EG_TRIP_CRITICAL:
+		return "critical";
+	}
+	return "?";
+}
+
+int eg_trip_type_from_string(const char *s, enum eg_trip_type *out)
+{
+	static const enum eg_trip_type all[] = { EG_TRIP_ACTIVE, EG_TRIP_PASSIVE,
+						 EG_TRIP_HOT, EG_TRIP_CRITICAL };
+
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+		if (eg_streq(s, eg_trip_type_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+uint32_t eg_pd_cap_at(const struct eg_pd *pd, uint32_t khz)
+{
+	uint32_t fmax = eg_pd_max_khz(pd);
+
+	if (!fmax)
+		return 0;
+	return (uint32_t)((uint64_t)pd->max_cap * khz / fmax);
+}
+
+int eg_pd_opp_index(const struct eg_pd *pd, uint32_t khz)
+{
+	for (int i = 0; i < pd->nr_opps; i++)
+		if (pd->opps[i].khz == khz)
+			return i;
+	return -1;
+}
+
+int eg_pd_opp_ceil(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz,
+		   uint32_t max_khz, bool skip_inefficient)
+{
+	int best = -1;
+	int highest = -1;
+
+	for (int i = 0; i < pd->nr_opps; i++) {
+		uint32_t f = pd->opps[i].khz;
+
+		if (f < min_khz || f > max_khz)
+			continue;
+		highest = i;
+		if (best < 0 && f >= target_khz)
+			best = i;
+	}
+	if (best < 0)
+		return highest;
+	if (skip_inefficient) {
+		/* Move up past inefficient OPPs, as long as an efficient one is
+		 * still within the limits; otherwise keep the one we found. */
+		for (int i = best; i <= highest; i++) {
+			if (!pd->opps[i].inefficient)
+				return i;
+		}
+	}
+	return best;
+}
+
+int eg_pd_opp_floor(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz,
+		    uint32_t max_khz)
+{
+	int best = -1;
+	int lowest = -1;
+
+	for (int i = 0; i < pd->nr_opps; i++) {
+		uint32_t f = pd->opps[i].khz;
+
+		if (f < min_khz || f > max_khz)
+			continue;
+		if (lowest < 0)
+			lowest = i;
+		if (f <= target_khz)
+			best = i;
+	}
+	return best >= 0 ? best : lowest;
+}
+
+static int check_idle_list(const struct eg_model *m, const struct eg_pd *pd,
+			   const struct eg_idle_state *st, int n, const char *what,
+			   struct eg_error *err)
+{
+	for (int i = 1; i < n; i++) {
+		if (st[i].exit_us < st[i - 1].exit_us || st[i].residency_us < st[i - 1].residency_us) {
+			eg_error_set(err, m->source, st[i].src_line ? st[i].src_line : pd->src_line,
+				     "domain %s: %s idle state '%s' is deeper than '%s' but has a lower "
+				     "exit latency or target residency (%u/%u us < %u/%u us)",
+				     pd->name, what, st[i].name, st[i - 1].name, st[i].exit_us,
+				     st[i].residency_us, st[i - 1].exit_us, st[i - 1].residency_us);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_pd(const struct eg_model *m, const struct eg_pd *pd, struct eg_error *err)
+{
+	if (pd->nr_cpus == 0) {
+		eg_error_set(err, m->source, pd->src_line, "domain %s has no CPU", pd->name);
+		return -EINVAL;
+	}
+	if (pd->nr_opps == 0) {
+		eg_error_set(err, m->source, pd->src_line, "domain %s has no OPP", pd->name);
+		return -EINVAL;
+	}
+	for (int i = 0; i < pd->nr_opps; i++) {
+		if (pd->opps[i].khz == 0) {
+			eg_error_set(err, m->source, pd->opps[i].src_line ? pd->opps[i].src_line : pd->src_line,
+				     "domain %s: OPP with frequency 0", pd->name);
+			return -EINVAL;
+		}
+		if (i > 0 && pd->opps[i].khz <= pd->opps[i - 1].khz) {
+			eg_error_set(err, m->source, pd->opps[i].src_line ? pd->opps[i].src_line : pd->src_line,
+				     "domain %s: OPPs are not strictly increasing (%u kHz after %u kHz)",
+				     pd->name, pd->opps[i].khz, pd->opps[i - 1].khz);
+			return -EINVAL;
+		}
+	}
+	if (check_idle_list(m, pd, pd->cpu_idle, pd->nr_cpu_idle, "CPU", err) ||
+	    check_idle_list(m, pd, pd->cluster_idle, pd->nr_cluster_idle, "cluster", err))
+		return -EINVAL;
+	return 0;
+}
+
+static int check_zone(const struct eg_model *m, const struct eg_zone *z, struct eg_error *err)
+{
+	for (int i = 1; i < z->nr_trips; i++) {
+		if (z->trips[i].temp_mc < z->trips[i - 1].temp_mc) {
+			eg_error_set(err, m->source, z->trips[i].src_line ? z->trips[i].src_line : z->src_line,
+				     "zone %s: trips out of order (%d.%03d C after %d.%03d C)", z->name,
+				     z->trips[i].temp_mc / 1000, abs(z->trips[i].temp_mc % 1000),
+				     z->trips[i - 1].temp_mc / 1000, abs(z->trips[i - 1].temp_mc % 1000));
+			return -EINVAL;
+		}
+	}
+	for (int i = 0; i < z->nr_cooled; i++) {
+		if (z->cooled[i].pd < 0 || z->cooled[i].pd >= m->nr_pds) {
+			eg_error_set(err, m->source, z->src_line, "zone %s cools an unknown domain",
+				     z->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Per-CPU capacity as the kernel's topology code computes it: the raw value
+ * capacity-dmips-mhz x max MHz, normalized so the largest is 1024. Domains
+ * whose capacity came from sysfs (cpu_capacity) keep it. */
+static void compute_capacity(struct eg_model *m)
+{
+	uint64_t raw_max = 0;
+	bool any_dmips = false;
+
+	for (int i = 0; i < m->nr_pds; i++) {
+		const struct eg_pd *pd = &m->pds[i];
+
+		if (pd->capacity_dmips_mhz) {
+			uint64_t raw = (uint64_t)pd->capacity_dmips_mhz * eg_pd_max_khz(pd);
+
+			any_dmips = true;
+			if (raw > raw_max)
+				raw_max = raw;
+		}
+	}
+	for (int i = 0; i < m->nr_pds; i++) {
+		struct eg_pd *pd = &m->pds[i];
+
+		if (any_dmips && pd->capacity_dmips_mhz) {
+			uint64_t raw = (uint64_t)pd->capacity_dmips_mhz * eg_pd_max_khz(pd);
+
+			pd->max_cap = (uint32_t)(raw * EG_CAPACITY_SCALE / raw_max);
+		} else if (!pd->max_cap) {
+			pd->max_cap = EG_CAPACITY_SCALE;
+		}
+		if (pd->max_cap == 0)
+			pd->max_cap = 1;
+	}
+}
+
+/* P[uW] = C * V[mV]^2 * f[MHz] / 10^6, as the kernel's OF energy model. */
+static uint64_t opp_power_from_coeff(uint32_t coeff, uint32_t mv, uint32_t khz)
+{
+	uint64_t mhz = khz / 1000;
+
+	return (uint64_t)coeff * mv * mv * mhz / 1000000;
+}
+
+/* Cost and inefficiency as in the kernel's em_compute_costs(): walking down
+ * from the top, an OPP whose cost is not below that of some higher OPP is
+ * inefficient (that higher one does the same work for less energy). */
+static void compute_em(struct eg_pd *pd)
+{
+	uint64_t prev_cost = UINT64_MAX;
+	bool have_power = true;
+
+	for (int i = 0; i < pd->nr_opps; i++) {
+		struct eg_opp *o = &pd->opps[i];
+
+		o->perf = eg_pd_cap_at(pd, o->khz);
+		if (!o->power_uw && pd->dyn_power_coeff && o->mv) {
+			o->power_uw = opp_power_from_coeff(pd->dyn_power_coeff, o->mv, o->khz);
+			o->power_origin = EG_ORIGIN_COMPUTED;
+		}
+		if (!o->power_uw)
+			have_power = false;
+	}
+	for (int i = pd->nr_opps - 1; i >= 0; i--) {
+		struct eg_opp *o = &pd->opps[i];
+
+		o->inefficient = false;
+		o->cost = 0;
+		if (!have_power || !o->perf)
+			continue;
+		o->cost = 10 * o->power_uw / o->perf;
+		if (o->cost >= prev_cost)
+			o->inefficient = true;
+		else
+			prev_cost = o->cost;
+	}
+}
+
+int eg_model_finalize(struct eg_model *m, struct eg_error *err)
+{
+	eg_cpumask_t seen = { { 0 } };
+	int max_cpu = -1;
+	int cpu;
+
+	if (m->nr_pds == 0) {
+		eg_error_set(err, m->source, 0, "no performance domain");
+		return -EINVAL;
+	}
+	for (int i = 0; i < EG_MAX_CPUS; i++) {
+		m->cpu_pd[i] = -1;
+		m->cpu_cap[i] = 0;
+	}
+	for (int i = 0; i < m->nr_pds; i++) {
+		struct eg_pd *pd = &m->pds[i];
+
+		pd->id = i;
+		pd->nr_cpus = eg_cpumask_weight(&pd->cpus);
+		pd->first_cpu = -1;
+		if (check_pd(m, pd, err))
+			return -EINVAL;
+		eg_for_each_cpu(cpu, &pd->cpus) {
+			if (pd->first_cpu < 0)
+				pd->first_cpu = cpu;
+			if (eg_cpumask_test(&seen, cpu)) {
+				eg_error_set(err, m->source, pd->src_line,
+					     "CPU %d is in two domains (%s and %s)", cpu,
+					     m->pds[m->cpu_pd[cpu]].name, pd->name);
+				return -EINVAL;
+			}
+			eg_cpumask_set(&seen, cpu);
+			m->cpu_pd[cpu] = (int8_t)i;
+			if (cpu > max_cpu)
+				max_cpu = cpu;
+		}
+		if (!pd->cpuinfo_min_khz)
+			pd->cpuinfo_min_khz = eg_pd_min_khz(pd);
+		if (!pd->cpuinfo_max_khz)
+			pd->cpuinfo_max_khz = eg_pd_max_khz(pd);
+	}
+	if (m->nr_cpus == 0)
+		m->nr_cpus = max_cpu + 1;
+	if (max_cpu + 1 > m->nr_cpus) {
+		eg_error_set(err, m->source, 0, "CPU %d is in a domain but the device has %d CPUs",
+			     max_cpu, m->nr_cpus);
+		return -EINVAL;
+	}
+	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
+		if (!eg_cpumask_test(&seen, cpu)) {
+			eg_error_set(err, m->source, 0, "CPU %d is in no domain", cpu);
+			return -EINVAL;
+		}
+	}
+	m->possible = seen;
+	for (int i = 0; i < m->nr_zones; i++) {
+		m->zones[i].id = i;
+		if (check_zone(m, &m->zones[i], err))
+			return -EINVAL;
+	}
+	compute_capacity(m);
+	for (int i = 0; i < m->nr_pds; i++) {
+		compute_em(&m->pds[i]);
+		eg_for_each_cpu(cpu, &m->pds[i].cpus)
+			m->cpu_cap[cpu] = m->pds[i].max_cap;
+	}
+	return 0;
+}
