@@ -32,6 +32,10 @@ struct eg_engine_config {
 };
 
 void eg_engine_config_free(struct eg_engine_config *cfg);
+/* A configuration with the named policies and their default tunables on
+ * every domain / zone (thermal may be NULL for none). For tools and tests. */
+int eg_engine_config_simple(struct eg_engine_config *cfg, const struct eg_model *m,
+			    const char *freq, const char *idle, const char *thermal);
 
 #define EG_MAX_DECISIONS 128
 
@@ -61,6 +65,10 @@ void eg_engine_free(struct eg_engine *e);
  * limits. Call once per domain before the first event. */
 void eg_engine_set_domain_state(struct eg_engine *e, int pd, uint32_t cur_khz,
 				uint32_t min_khz, uint32_t max_khz);
+
+/* Emit the decisions that follow from the configuration alone (profile caps,
+ * idle settings) before any event. Call once after set_domain_state. */
+int eg_engine_start(struct eg_engine *e, uint64_t now, struct eg_decisions *out);
 
 /* Feed an event; decisions are appended to *out (which the caller empties).
  * EG_EV_TICK at or after eg_engine_next_timer() runs the sampling policies.
