@@ -1,1 +1,241 @@
-/* placeholder: to be written */
+/* Poll source: per-CPU busy time from cpuidle residency or /proc/stat. */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "log.h"
+#include "sched_poll.h"
+
+static void close_cpu(struct eg_poll_cpu *c)
+{
+	for (int k = 0; k < EG_MAX_IDLE_STATES; k++) {
+		if (c->fd[k] >= 0)
+			close(c->fd[k]);
+		c->fd[k] = -1;
+	}
+	c->nr_states = 0;
+}
+
+static int open_cpu(struct eg_sched_poll *p, int cpu)
+{
+	struct eg_poll_cpu *c = &p->cpu[cpu];
+	char path[EG_PATH_MAX];
+
+	close_cpu(c);
+	for (int k = 0; k < EG_MAX_IDLE_STATES; k++) {
+		int n = snprintf(path, sizeof(path), "%s/cpu%d/cpuidle/state%d/time", p->cpu_dir,
+				 cpu, k);
+		int fd;
+
+		if (n < 0 || (size_t)n >= sizeof(path))
+			break;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			break;
+		c->fd[k] = fd;
+		c->nr_states = k + 1;
+	}
+	return c->nr_states ? 0 : -ENOENT;
+}
+
+/* Total idle us of one CPU over its states; -errno when a file is gone
+ * (a removed sysfs node reads -ENODEV: the CPU went offline). */
+static int read_idle_us(struct eg_poll_cpu *c, uint64_t *sum)
+{
+	char buf[32];
+
+	*sum = 0;
+	for (int k = 0; k < c->nr_states; k++) {
+		ssize_t n = pread(c->fd[k], buf, sizeof(buf) - 1, 0);
+		char *end;
+		unsigned long long v;
+
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENODATA;
+		buf[n] = '\0';
+		v = strtoull(buf, &end, 10);
+		if (end == buf)
+			return -EINVAL;
+		*sum += v;
+	}
+	return 0;
+}
+
+/* Fill the scratch arrays from /proc/stat; 0 or -errno. */
+static int read_proc_stat(struct eg_sched_poll *p)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	memset(p->proc_seen, 0, (size_t)p->nr_cpus * sizeof(*p->proc_seen));
+	f = fopen(p->proc_stat, "re");
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long long v[8] = { 0 };
+		int cpu;
+
+		if (strncmp(line, "cpu", 3) != 0)
+			break;  /* the cpu lines come first; skip the long intr line */
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 5)
+			continue;  /* also the aggregate "cpu " line */
+		if (cpu < 0 || cpu >= p->nr_cpus)
+			continue;
+		/* user nice system idle iowait irq softirq steal; guest time is
+		 * already inside user and nice. Idle = idle + iowait. */
+		p->proc_idle[cpu] = v[3] + v[4];
+		p->proc_total[cpu] = 0;
+		for (int i = 0; i < 8; i++)
+			p->proc_total[cpu] += v[i];
+		p->proc_seen[cpu] = true;
+	}
+	fclose(f);
+	return 0;
+}
+
+void eg_sched_poll_close(struct eg_sched_poll *p)
+{
+	for (int cpu = 0; p->cpu && cpu < p->nr_cpus; cpu++)
+		close_cpu(&p->cpu[cpu]);
+	free(p->cpu);
+	free(p->proc_idle);
+	free(p->proc_total);
+	free(p->proc_seen);
+	p->cpu = NULL;
+	p->proc_idle = p->proc_total = NULL;
+	p->proc_seen = NULL;
+	p->nr_cpus = 0;
+}
+
+int eg_sched_poll_open(struct eg_sched_poll *p, const struct eg_sysfs *fs, int nr_cpus)
+{
+	int r, nr_cpuidle = 0;
+	bool proc_ok;
+
+	memset(p, 0, sizeof(*p));
+	if (nr_cpus <= 0 || nr_cpus > EG_MAX_CPUS)
+		return -EINVAL;
+	r = eg_sysfs_path(fs, p->cpu_dir, sizeof(p->cpu_dir), "/sys/devices/system/cpu");
+	if (r == 0)
+		r = eg_sysfs_path(fs, p->proc_stat, sizeof(p->proc_stat), "/proc/stat");
+	if (r < 0)
+		return r;
+	p->nr_cpus = nr_cpus;
+	p->cpu = calloc((size_t)nr_cpus, sizeof(*p->cpu));
+	p->proc_idle = calloc((size_t)nr_cpus, sizeof(*p->proc_idle));
+	p->proc_total = calloc((size_t)nr_cpus, sizeof(*p->proc_total));
+	p->proc_seen = calloc((size_t)nr_cpus, sizeof(*p->proc_seen));
+	if (!p->cpu || !p->proc_idle || !p->proc_total || !p->proc_seen) {
+		eg_sched_poll_close(p);
+		return -ENOMEM;
+	}
+	for (int cpu = 0; cpu < nr_cpus; cpu++) {
+		struct eg_poll_cpu *c = &p->cpu[cpu];
+
+		for (int k = 0; k < EG_MAX_IDLE_STATES; k++)
+			c->fd[k] = -1;
+		c->use_cpuidle = open_cpu(p, cpu) == 0;
+		nr_cpuidle += c->use_cpuidle;
+	}
+	proc_ok = read_proc_stat(p) == 0;
+	if (!nr_cpuidle && !proc_ok) {
+		eg_sched_poll_close(p);
+		return eg_warn_errno(-ENODEV, "poll source: neither cpuidle nor /proc/stat");
+	}
+	if (nr_cpuidle < nr_cpus)
+		eg_info("poll source: %d of %d CPUs have cpuidle; the others use /proc/stat "
+			"(10 ms resolution)", nr_cpuidle, nr_cpus);
+	return 0;
+}
+
+static void set_baseline(struct eg_sched_poll *p, int cpu, uint64_t now_ns, uint64_t idle_us)
+{
+	struct eg_poll_cpu *c = &p->cpu[cpu];
+
+	c->primed = true;
+	c->last_ns = now_ns;
+	c->last_idle_us = idle_us;
+	c->proc_valid = p->proc_seen[cpu];
+	c->last_proc_idle = p->proc_idle[cpu];
+	c->last_proc_total = p->proc_total[cpu];
+}
+
+/* Busy ns over the window from /proc/stat ticks since the baseline.
+ * Returns false when it cannot tell (no data, or not one tick elapsed). */
+static bool proc_busy(const struct eg_sched_poll *p, int cpu, uint64_t window, uint64_t *busy)
+{
+	const struct eg_poll_cpu *c = &p->cpu[cpu];
+	uint64_t dt, didle;
+
+	if (!c->proc_valid || !p->proc_seen[cpu] || p->proc_total[cpu] <= c->last_proc_total)
+		return false;
+	dt = p->proc_total[cpu] - c->last_proc_total;
+	/* iowait may step backwards on some kernels: clamp the idle delta. */
+	didle = p->proc_idle[cpu] > c->last_proc_idle ? p->proc_idle[cpu] - c->last_proc_idle : 0;
+	didle = EG_MIN(didle, dt);
+	*busy = (uint64_t)((unsigned __int128)window * (dt - didle) / dt);
+	return true;
+}
+
+int eg_sched_poll_sample(struct eg_sched_poll *p, uint64_t now_ns, struct eg_event *ev, int max)
+{
+	int nr = 0;
+
+	read_proc_stat(p);
+	for (int cpu = 0; cpu < p->nr_cpus && nr < max; cpu++) {
+		struct eg_poll_cpu *c = &p->cpu[cpu];
+		uint64_t idle_us = 0, window, busy;
+
+		if (c->use_cpuidle) {
+			if (!c->nr_states && open_cpu(p, cpu) < 0) {
+				c->primed = false;
+				continue;
+			}
+			if (read_idle_us(c, &idle_us) < 0) {
+				/* Offline: its files are gone. Start over when back. */
+				close_cpu(c);
+				c->primed = false;
+				continue;
+			}
+		} else if (!p->proc_seen[cpu]) {
+			c->primed = false;
+			continue;
+		}
+		if (!c->primed || now_ns <= c->last_ns || idle_us < c->last_idle_us) {
+			set_baseline(p, cpu, now_ns, idle_us);
+			continue;
+		}
+		window = now_ns - c->last_ns;
+		if (c->use_cpuidle && idle_us > c->last_idle_us) {
+			uint64_t idle_ns = (idle_us - c->last_idle_us) * NSEC_PER_USEC;
+
+			busy = window > idle_ns ? window - idle_ns : 0;
+		} else if (!proc_busy(p, cpu, window, &busy)) {
+			/* No idle exit in the window and no /proc/stat tick to
+			 * tell busy from asleep: with /proc/stat, wait for its
+			 * next tick (the window grows); without it, all that is
+			 * known is that the CPU never left idle nor entered it,
+			 * and a CPU that was asleep throughout would have been
+			 * woken by its tick unless tickless: report it busy,
+			 * the reading that cannot starve a running task. */
+			if (c->use_cpuidle && !c->proc_valid) {
+				busy = window;
+			} else {
+				continue;
+			}
+		}
+		ev[nr] = (struct eg_event){
+			.ts = now_ns,
+			.type = EG_EV_BUSY_SAMPLE,
+			.cpu = (int16_t)cpu,
+			.busy = { .busy_ns = busy, .window_ns = window },
+		};
+		nr++;
+		set_baseline(p, cpu, now_ns, idle_us);
+	}
+	return nr;
+}
