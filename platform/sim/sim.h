@@ -1,0 +1,163 @@
+/* The simulated SoC: a deterministic discrete-event model of a machine from
+ * the machine model (domains, OPPs, idle states, thermal RC), running task
+ * programs compiled from rt-app workloads, feeding the same events a real
+ * source produces to the governor engine and applying its decisions. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "model.h"
+
+/* What a simulated task does, one instruction at a time. Durations in ns;
+ * RUN work in "capacity-ns" (ns of work at capacity 1024). */
+enum eg_sim_opcode {
+	EG_SIM_RUN = 1,     /* calibrated work: a = work (cap-ns), b = nominal ns at calibration */
+	EG_SIM_RUNTIME,     /* busy for a ns of wall time whatever the speed */
+	EG_SIM_SLEEP,       /* a = ns */
+	EG_SIM_TIMER,       /* res = timer; a = period ns; flags & EG_SIM_F_ABSOLUTE */
+	EG_SIM_LOCK,        /* res = mutex */
+	EG_SIM_UNLOCK,
+	EG_SIM_SIGNAL,      /* res = condition: wake one waiter */
+	EG_SIM_BROAD,       /* wake all waiters */
+	EG_SIM_WAIT,        /* res = condition, res2 = mutex (-1 none) */
+	EG_SIM_BARRIER,     /* res = barrier */
+	EG_SIM_SUSPEND,     /* wait for a resume naming this task */
+	EG_SIM_RESUME,      /* res = task index to resume */
+	EG_SIM_YIELD,
+	EG_SIM_FORK,        /* res = task index (template) to start */
+	EG_SIM_LOOP_BEGIN,  /* res = loop slot, a = count (0 = forever) */
+	EG_SIM_LOOP_END,    /* res = loop slot, b = index of its LOOP_BEGIN */
+	EG_SIM_EXIT,
+};
+
+#define EG_SIM_F_ABSOLUTE (1U << 0)
+#define EG_SIM_F_UNIQUE (1U << 1)   /* timer: one per task instance */
+
+struct eg_sim_op {
+	uint8_t code;
+	uint8_t flags;
+	int16_t res;
+	int16_t res2;
+	uint64_t a;
+	uint64_t b;
+};
+
+enum eg_sim_policy {
+	EG_SIM_CFS = 0,
+	EG_SIM_FIFO,
+	EG_SIM_RR,
+	EG_SIM_DEADLINE,
+};
+
+enum eg_sim_res_type {
+	EG_SIM_RES_TIMER = 0,
+	EG_SIM_RES_MUTEX,
+	EG_SIM_RES_COND,
+	EG_SIM_RES_BARRIER,
+};
+
+struct eg_sim_task_desc {
+	char name[EG_NAME_MAX];
+	enum eg_sim_policy policy;
+	int prio;                 /* RT priority 1..99, or nice -20..19 for CFS */
+	eg_cpumask_t cpus;        /* empty = any CPU */
+	uint64_t delay_ns;        /* start after */
+	uint32_t util_min, util_max;
+	uint64_t dl_runtime_ns, dl_period_ns, dl_deadline_ns;
+	bool start_on_fork;       /* only started by a FORK op */
+	int nr_loops;             /* loop slots used */
+	int nr_ops;
+	struct eg_sim_op *ops;
+};
+
+struct eg_sim_res {
+	char name[EG_NAME_MAX];
+	enum eg_sim_res_type type;
+	int users;                /* barrier: number of tasks that use it */
+};
+
+struct eg_sim_workload {
+	char name[EG_NAME_MAX];
+	uint64_t duration_ns;     /* 0 = until every task ends */
+	int calib_cpu;            /* RUN work is calibrated on this CPU at its max OPP */
+	int nr_tasks;
+	struct eg_sim_task_desc *tasks;
+	int nr_res;
+	struct eg_sim_res *res;
+};
+
+void eg_sim_workload_free(struct eg_sim_workload *w);
+
+/* A sample of the machine's state, for plots. */
+struct eg_sim_sample {
+	uint64_t t;
+	uint32_t khz[EG_MAX_PDS];
+	uint32_t util[EG_MAX_PDS];   /* max util over the domain's CPUs */
+	uint32_t cap_khz[EG_MAX_PDS];
+	int32_t temp_mc[EG_MAX_ZONES];
+	double power_w;
+};
+
+struct eg_sim_pd_result {
+	double energy_j;             /* CPU busy + idle + domain of this domain */
+	uint64_t time_in_opp_ns[EG_MAX_OPPS];
+	uint64_t transitions;
+};
+
+struct eg_sim_result {
+	uint64_t sim_ns;             /* simulated time */
+	uint64_t events;             /* simulator events processed */
+	uint64_t engine_events;      /* events given to the engine */
+	double energy_j;             /* total, integrated as a whole */
+	double busy_j, idle_j, domain_j;  /* the same, split */
+	struct eg_sim_pd_result pd[EG_MAX_PDS];
+	int32_t peak_temp_mc[EG_MAX_ZONES];
+	uint64_t above_trip_ns[EG_MAX_ZONES];
+	/* Activations of periodic tasks (those with a timer). */
+	uint64_t activations;
+	uint64_t missed;             /* negative slack */
+	double perf_index_mean;
+	double perf_index_p5;
+	/* Wakeup latency (wake to run), per class. */
+	double lat_rt_p50_us, lat_rt_p99_us;
+	double lat_cfs_p50_us, lat_cfs_p99_us;
+	uint64_t lat_rt_n, lat_cfs_n;
+	/* Finite work: when the last task ended (0 if some never did). */
+	uint64_t completion_ns;
+	/* Sum over activations of the time from activation to the end of its
+	 * work: rt-app's governor-efficiency measure. */
+	uint64_t busy_span_ns;
+	/* Per-activation data the clairvoyant reference needs. */
+	int nr_jobs;
+	struct eg_sim_job *jobs;
+	/* Timeline, when asked for. */
+	int nr_samples;
+	struct eg_sim_sample *samples;
+};
+
+/* One activation of a periodic task: released at `release`, must finish
+ * `work` (cap-ns) by `deadline`, on a CPU of domain `pd`. */
+struct eg_sim_job {
+	uint64_t release, deadline;
+	uint64_t work;
+	int16_t pd;
+	int16_t task;
+};
+
+void eg_sim_result_free(struct eg_sim_result *r);
+
+struct eg_sim_config {
+	const struct eg_model *model;
+	const struct eg_engine_config *engine;
+	const struct eg_sim_workload *workload;
+	uint64_t duration_ns;        /* 0: the workload's own */
+	uint64_t seed;
+	uint64_t sample_ns;          /* timeline sample period, 0 = none */
+	bool record_jobs;
+};
+
+/* Run one simulation. Returns 0, -EINVAL for an inconsistent workload or
+ * model, -ENOMEM. */
+int eg_sim_run(const struct eg_sim_config *cfg, struct eg_sim_result *res);
