@@ -406,6 +406,26 @@ static void test_iowait_little_scaled(void **unused)
 	fx_stop(&f);
 }
 
+static void test_iowait_max_with_util(void **unused)
+{
+	struct fx f;
+
+	(void)unused;
+	start(&f, fx_fine(), 0, NULL);
+	/* util 300 and a boost of 128: max 300 -> 375 -> 2400000 * 375 / 1024
+	 * = 878906 -> 900000 (a sum, 428, would give 1300000). */
+	f.cpu[0].util = 300;
+	f.cpu[0].iowait = true;
+	expect_freq(&f, MS(1), 0, false, MHZ(900), false);
+	/* boost 256 is still below util: no change. */
+	f.cpu[0].iowait = true;
+	expect_none(&f, MS(2), 0);
+	/* boost 512 wins: 640 -> 1500000. */
+	f.cpu[0].iowait = true;
+	expect_freq(&f, MS(3), 0, false, MHZ(1500), false);
+	fx_stop(&f);
+}
+
 static void test_iowait_disabled(void **unused)
 {
 	struct fx f;
@@ -651,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_iowait_once_per_choice),
 		cmocka_unit_test(test_iowait_other_cpu),
 		cmocka_unit_test(test_iowait_little_scaled),
+		cmocka_unit_test(test_iowait_max_with_util),
 		cmocka_unit_test(test_iowait_disabled),
 		cmocka_unit_test(test_busy_hold_single),
 		cmocka_unit_test(test_busy_hold_not_shared),
