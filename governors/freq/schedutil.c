@@ -42,7 +42,8 @@ static const struct eg_tunable su_tunables_table[] = {
 	{ .name = "headroom_pct", .type = EG_TUN_U32,
 	  .offset = offsetof(struct su_tunables, headroom_pct), .min = 100, .max = 200,
 	  .def = "125", .unit = "%",
-	  .help = "capacity asked for, as a percentage of util (125 = the kernel's util + util/4)" },
+	  .help = "capacity asked for, as a percentage of util (125 = the kernel's "
+		  "util + util/4; under 100 a busy CPU could never ask for more)" },
 	{ .name = "iowait_boost", .type = EG_TUN_BOOL,
 	  .offset = offsetof(struct su_tunables, iowait_boost), .def = "yes", .unit = "",
 	  .help = "boost the frequency of CPUs whose tasks keep waking from I/O waits" },

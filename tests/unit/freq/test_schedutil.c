@@ -23,16 +23,17 @@ extern const struct eg_freq_policy_ops eg_freq_schedutil;
 /* Schedutil tunables: the defaults, then name/value pairs, NULL-terminated. */
 static void *su_tun(const char *name, ...)
 {
+	const struct eg_tunable *tab = eg_freq_schedutil.tunables;
 	void *t = calloc(1, eg_freq_schedutil.tunables_size);
 	va_list ap;
 
 	assert_non_null(t);
-	eg_tunables_defaults(eg_freq_schedutil.tunables, t);
+	eg_tunables_defaults(tab, t);
 	va_start(ap, name);
 	for (; name; name = va_arg(ap, const char *)) {
 		const char *v = va_arg(ap, const char *);
 
-		assert_int_equal(eg_tunables_set(eg_freq_schedutil.tunables, t, name, v, NULL, 0), 0);
+		assert_int_equal(eg_tunables_set(tab, t, name, v, NULL, 0), 0);
 	}
 	va_end(ap);
 	return t;
