@@ -285,6 +285,26 @@ static bool su_hold_freq(const struct su_state *s, struct su_cpu *sc, const stru
 	return busy;
 }
 
+/* The hold only for a policy with one online CPU (the kernel's policy->cpus
+ * after hotplug): in a shared policy every CPU's util already counts, and
+ * one busy CPU would pin its siblings' frequency. A limits change is never
+ * held. */
+static uint32_t su_single_hold(struct su_state *s, const struct eg_freq_input *in,
+			       uint32_t next_f)
+{
+	if (su_nr_online(s, in) != 1)
+		return next_f;
+	for (int k = 0; k < s->nr; k++) {
+		struct su_cpu *sc = &s->cpu[k];
+		const struct eg_freq_cpu *c = &in->cpu[sc->cpu];
+
+		if (c->online && su_hold_freq(s, sc, c) && next_f < s->next_freq &&
+		    !in->limits_changed)
+			return s->next_freq;
+	}
+	return next_f;
+}
+
 /* Every CPU with an update in this call (the trigger, and any CPU that had
  * an iowait wakeup since we last looked) records it for the iowait logic. */
 static void su_note_updates(struct su_state *s, const struct eg_freq_input *in)
@@ -315,16 +335,7 @@ static int su_update(void *state, const struct eg_freq_input *in, struct eg_freq
 	r = su_resolve_freq(s, in, su_perf_to_freq(s->pd, su_domain_perf(s, in)), &next_f);
 	if (r < 0)
 		return r;
-	if (su_nr_online(s, in) == 1) {
-		for (int k = 0; k < s->nr; k++) {
-			struct su_cpu *sc = &s->cpu[k];
-			const struct eg_freq_cpu *c = &in->cpu[sc->cpu];
-
-			if (c->online && su_hold_freq(s, sc, c) && next_f < s->next_freq &&
-			    !in->limits_changed)
-				next_f = s->next_freq;
-		}
-	}
+	next_f = su_single_hold(s, in, next_f);
 	/* Same answer as last time: nothing to do, and the rate limit keeps
 	 * counting from the last real change. A limits change always answers,
 	 * since the frequency in force may now be outside them. */
