@@ -48,6 +48,8 @@ enum task_state {
 
 struct stask {
 	const struct eg_sim_task_desc *d;
+	const eg_cpumask_t *mask;   /* affinity now */
+	enum eg_sim_policy policy;  /* policy now */
 	int desc;
 	int32_t pid;
 	int16_t kprio;          /* the kernel's prio: 0..99 RT, 100..139 CFS, -1 DL */
@@ -67,6 +69,7 @@ struct stask {
 	uint64_t slice_start;
 	uint64_t dl_deadline;
 	bool resume_pending;
+	bool iowait;            /* sleeping on I/O: wake with EG_WAKE_IOWAIT */
 	/* Current activation (between two TIMER ops). */
 	bool act_open;
 	uint64_t act_start;
@@ -258,16 +261,16 @@ static bool cpu_active(const struct sim *s, int cpu)
 
 static bool task_allowed(const struct stask *t, int cpu)
 {
-	const eg_cpumask_t *m = &t->d->cpus;
+	const eg_cpumask_t *m = t->mask;
 
 	return eg_cpumask_weight(m) == 0 || eg_cpumask_test(m, cpu);
 }
 
 static int class_rank(const struct stask *t)
 {
-	if (t->d->policy == EG_SIM_DEADLINE)
+	if (t->policy == EG_SIM_DEADLINE)
 		return 0;
-	if (t->d->policy == EG_SIM_FIFO || t->d->policy == EG_SIM_RR)
+	if (t->policy == EG_SIM_FIFO || t->policy == EG_SIM_RR)
 		return 1;
 	return 2;
 }
@@ -337,7 +340,7 @@ static void account(struct sim *s, uint64_t t)
 					tk->remaining = tk->remaining > w ? tk->remaining - w : 0;
 					if (!tk->runtime)
 						tk->act_work += w;
-					if (tk->d->policy == EG_SIM_CFS)
+					if (tk->policy == EG_SIM_CFS)
 						tk->vruntime += d * 1024 / tk->weight;
 				}
 			}
@@ -730,9 +733,9 @@ static void task_wake(struct sim *s, int ti, uint32_t flags)
 	t->woke_at = s->now;
 	t->latency_pending = true;
 	t->cpu = cpu;
-	if (t->d->policy == EG_SIM_CFS && t->vruntime < c->min_vruntime)
+	if (t->policy == EG_SIM_CFS && t->vruntime < c->min_vruntime)
 		t->vruntime = c->min_vruntime;
-	if (t->d->policy == EG_SIM_DEADLINE)
+	if (t->policy == EG_SIM_DEADLINE)
 		t->dl_deadline = s->now + (t->d->dl_deadline_ns ? t->d->dl_deadline_ns
 							    : t->d->dl_period_ns);
 	ev.cpu = (int16_t)cpu;
@@ -807,6 +810,7 @@ static int res_take_waiter(struct res_state *rs)
 }
 
 static int spawn(struct sim *s, int desc);
+static void set_sched(struct stask *t, enum eg_sim_policy policy, int prio);
 
 /* End of an activation at a TIMER op: record perf index and the job. */
 static void close_activation(struct sim *s, struct stask *t, uint64_t next_period, uint64_t period)
@@ -1042,6 +1046,25 @@ static void task_step(struct sim *s, int ti)
 		case EG_SIM_EXIT:
 			t->pc = t->d->nr_ops;
 			break;
+		case EG_SIM_IOWAIT:
+			t->pc++;
+			t->iowait = true;
+			task_sleep_until(s, ti, s->now + op->a);
+			return;
+		case EG_SIM_SETSCHED:
+			t->pc++;
+			set_sched(t, (enum eg_sim_policy)op->a, (int)op->b - 1000);
+			break;
+		case EG_SIM_SETCPUS:
+			t->pc++;
+			t->mask = &t->d->masks[op->res];
+			if (!task_allowed(t, t->cpu)) {
+				/* Moved off a CPU it may no longer use. */
+				task_stop(s, ti, T_BLOCKED);
+				task_wake(s, ti, 0);
+				return;
+			}
+			break;
 		default:
 			s->err = -EINVAL;
 			return;
@@ -1049,6 +1072,26 @@ static void task_step(struct sim *s, int ti)
 	}
 	if (!s->err)
 		s->err = -ELOOP;  /* a program that never waits nor runs */
+}
+
+static void set_sched(struct stask *t, enum eg_sim_policy policy, int prio)
+{
+	t->policy = policy;
+	switch (policy) {
+	case EG_SIM_FIFO:
+	case EG_SIM_RR:
+		t->kprio = (int16_t)(99 - EG_CLAMP(prio, 1, 99));
+		t->weight = 1024;
+		break;
+	case EG_SIM_DEADLINE:
+		t->kprio = -1;
+		t->weight = 1024;
+		break;
+	default:
+		t->kprio = (int16_t)(120 + EG_CLAMP(prio, -20, 19));
+		t->weight = nice_weight(EG_CLAMP(prio, -20, 19));
+		break;
+	}
 }
 
 static int spawn(struct sim *s, int desc)
@@ -1078,21 +1121,8 @@ static int spawn(struct sim *s, int desc)
 		free(t->timer_next);
 		return s->err = -ENOMEM;
 	}
-	switch (d->policy) {
-	case EG_SIM_FIFO:
-	case EG_SIM_RR:
-		t->kprio = (int16_t)(99 - EG_CLAMP(d->prio, 1, 99));
-		t->weight = 1024;
-		break;
-	case EG_SIM_DEADLINE:
-		t->kprio = -1;
-		t->weight = 1024;
-		break;
-	default:
-		t->kprio = (int16_t)(120 + EG_CLAMP(d->prio, -20, 19));
-		t->weight = nice_weight(EG_CLAMP(d->prio, -20, 19));
-		break;
-	}
+	t->mask = &d->cpus;
+	set_sched(t, d->policy, d->prio);
 	s->nr_tasks++;
 	s->nr_alive++;
 	{
@@ -1192,7 +1222,8 @@ static void handle(struct sim *s, const struct sev *ev)
 
 		if (t->state != T_SLEEPING || t->wake_gen != ev->gen)
 			break;
-		task_wake(s, ev->a, 0);
+		task_wake(s, ev->a, t->iowait ? EG_WAKE_IOWAIT : 0);
+		s->tasks[ev->a].iowait = false;
 		break;
 	}
 	case SEV_CPU_DONE: {
@@ -1214,7 +1245,7 @@ static void handle(struct sim *s, const struct sev *ev)
 			{
 				struct stask *cur = &s->tasks[c->curr];
 				struct stask *cand = &s->tasks[c->rq[best]];
-				bool rr = cur->d->policy == EG_SIM_RR &&
+				bool rr = cur->policy == EG_SIM_RR &&
 					  s->now - cur->slice_start >= SIM_RR_SLICE_NS &&
 					  cand->kprio == cur->kprio;
 				bool cfs = class_rank(cur) == 2 && class_rank(cand) == 2 &&
@@ -1317,6 +1348,8 @@ static int compile_check(const struct eg_sim_workload *w, const struct eg_model 
 			    (op->res < 0 || op->res >= d->nr_loops))
 				return -EINVAL;
 			if (op->code == EG_SIM_TIMER && op->a == 0)
+				return -EINVAL;
+			if (op->code == EG_SIM_SETCPUS && (op->res < 0 || op->res >= d->nr_masks))
 				return -EINVAL;
 		}
 	}
@@ -1490,8 +1523,10 @@ void eg_sim_workload_free(struct eg_sim_workload *w)
 {
 	if (!w)
 		return;
-	for (int i = 0; i < w->nr_tasks; i++)
+	for (int i = 0; i < w->nr_tasks; i++) {
 		free(w->tasks[i].ops);
+		free(w->tasks[i].masks);
+	}
 	free(w->tasks);
 	free(w->res);
 	free(w);

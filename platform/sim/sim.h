@@ -30,6 +30,9 @@ enum eg_sim_opcode {
 	EG_SIM_LOOP_BEGIN,  /* res = loop slot, a = count (0 = forever) */
 	EG_SIM_LOOP_END,    /* res = loop slot, b = index of its LOOP_BEGIN */
 	EG_SIM_EXIT,
+	EG_SIM_IOWAIT,      /* blocked on I/O for a ns; wakes with EG_WAKE_IOWAIT */
+	EG_SIM_SETCPUS,     /* affinity becomes desc->masks[res] (empty = any CPU) */
+	EG_SIM_SETSCHED,    /* a = enum eg_sim_policy, b = prio + 1000 */
 };
 
 #define EG_SIM_F_ABSOLUTE (1U << 0)
@@ -70,6 +73,8 @@ struct eg_sim_task_desc {
 	int nr_loops;             /* loop slots used */
 	int nr_ops;
 	struct eg_sim_op *ops;
+	int nr_masks;
+	eg_cpumask_t *masks;      /* for SETCPUS */
 };
 
 struct eg_sim_res {
