@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Event-driven signals: per-task and per-CPU PELT, util_est, migration,
+ * busy time, lost events, the task table. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+#include "signals.h"
+#include "util.h"
+
+#define P (1024ULL * 1024ULL)   /* one PELT period in ns */
+#define CFS_PRIO 120
+#define RT_PRIO 50
+#define LITTLE 0                /* CPUs 0-1, capacity 512 */
+#define BIG 2                   /* CPUs 2-3, capacity 1024 */
+
+static double y_pow(double n)
+{
+	return pow(0.5, n / 32.0);
+}
+
+static void assert_within_pct(double got, double want, double pct)
+{
+	double tol = want * pct / 100.0;
+
+	if (fabs(got - want) > tol)
+		fail_msg("got %.2f, want %.2f +- %.2f", got, want, tol);
+}
+
+struct fixture {
+	struct eg_model m;
+	struct eg_signals s;
+};
+
+/* Two domains: little (CPUs 0-1, 500 MHz / 1 GHz) and big (CPUs 2-3,
+ * 1 / 2 GHz), same capacity-dmips-mhz: capacities 1024 * 1 GHz / 2 GHz = 512
+ * and 1024. */
+static void model_build(struct eg_model *m)
+{
+	static const char *names[2] = { "little", "big" };
+	static const uint32_t khz[2][2] = { { 500000, 1000000 }, { 1000000, 2000000 } };
+
+	eg_model_init(m);
+	m->nr_pds = 2;
+	for (int i = 0; i < 2; i++) {
+		struct eg_pd *pd = &m->pds[i];
+
+		strcpy(pd->name, names[i]);
+		eg_cpumask_set(&pd->cpus, 2 * i);
+		eg_cpumask_set(&pd->cpus, 2 * i + 1);
+		pd->capacity_dmips_mhz = 1024;
+		pd->nr_opps = 2;
+		pd->opps[0].khz = khz[i][0];
+		pd->opps[1].khz = khz[i][1];
+	}
+	assert_int_equal(eg_model_finalize(m, NULL), 0);
+	assert_int_equal(m->cpu_cap[LITTLE], 512);
+	assert_int_equal(m->cpu_cap[BIG], 1024);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	model_build(&f->m);
+	if (eg_signals_init(&f->s, &f->m, 0))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	eg_signals_destroy(&f->s);
+	free(f);
+	return 0;
+}
+
+static void feed(struct eg_signals *s, const struct eg_event *ev)
+{
+	assert_int_equal(eg_signals_event(s, ev), 0);
+}
+
+static void ev_switch(struct eg_signals *s, uint64_t ts, int cpu, int prev, int prev_prio,
+		      bool prev_runnable, int next, int next_prio)
+{
+	struct eg_event ev = { .ts = ts, .type = EG_EV_SWITCH, .cpu = (int16_t)cpu };
+
+	ev.sw.prev_pid = prev;
+	ev.sw.prev_prio = (int16_t)prev_prio;
+	ev.sw.prev_runnable = prev_runnable;
+	ev.sw.next_pid = next;
+	ev.sw.next_prio = (int16_t)next_prio;
+	ev.sw.util_max = 1024;
+	feed(s, &ev);
+}
+
+static void ev_wakeup(struct eg_signals *s, uint64_t ts, int pid, int prio, int cpu,
+		      uint32_t flags)
+{
+	struct eg_event ev = { .ts = ts, .type = EG_EV_WAKEUP, .cpu = (int16_t)cpu };
+
+	ev.wakeup.pid = pid;
+	ev.wakeup.prio = (int16_t)prio;
+	ev.wakeup.target_cpu = (int16_t)cpu;
+	ev.wakeup.flags = flags;
+	feed(s, &ev);
+}
+
+static void ev_migrate(struct eg_signals *s, uint64_t ts, int pid, int prio, int from, int to)
+{
+	struct eg_event ev = { .ts = ts, .type = EG_EV_MIGRATE, .cpu = (int16_t)to };
+
+	ev.migrate.pid = pid;
+	ev.migrate.prio = (int16_t)prio;
+	ev.migrate.orig_cpu = (int16_t)from;
+	ev.migrate.dest_cpu = (int16_t)to;
+	feed(s, &ev);
+}
+
+static void ev_exit(struct eg_signals *s, uint64_t ts, int pid)
+{
+	struct eg_event ev = { .ts = ts, .type = EG_EV_EXIT, .cpu = -1 };
+
+	ev.exit.pid = pid;
+	feed(s, &ev);
+}
+
+/* One activation: wake on cpu, run from t for `run` ns, then block. */
+static void activation(struct eg_signals *s, uint64_t t, int pid, int prio, int cpu,
+		       uint64_t run)
+{
+	ev_wakeup(s, t, pid, prio, cpu, 0);
+	ev_switch(s, t, cpu, 0, 0, false, pid, prio);
+	ev_switch(s, t + run, cpu, pid, prio, false, 0, 0);
+}
+
+/* Periodic task through events: 2 periods of running every 8 on a big CPU
+ * at full frequency. Steady state at the ends of the run (u_hi) and of the
+ * sleep (u_lo):
+ *   u_hi = u_lo * y^2 + 1024 * (1 - y^2),  u_lo = u_hi * y^6
+ *   => u_hi = 1024 (1 - y^2) / (1 - y^8) = 272.9, u_lo = u_hi y^6 = 239.6.
+ * At half frequency the same work takes 4 periods of every 8:
+ *   u_hi = 512 (1 - y^4) / (1 - y^8) = 267.1, u_lo = u_hi y^4 = 245.0:
+ * same work, (nearly) the same util; the cycle means are both 256. */
+static void run_periodic(struct fixture *f, unsigned run, double hi, double lo)
+{
+	struct eg_signals *s = &f->s;
+	const struct eg_task *t;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+	uint64_t t0 = 0;
+
+	for (unsigned i = 0; i < 60; i++, t0 += 8 * P) {
+		activation(s, t0, 100, CFS_PRIO, BIG, run * P);
+		assert_int_equal(c->curr_pid, 0);
+		assert_int_equal(c->nr_running, 0);
+	}
+	t = eg_signals_task(s, 100);
+	assert_non_null(t);
+	/* util_est took the util at the last dequeue (fast rise or within
+	 * margin of a steady level). */
+	assert_within_pct(t->util_est_ewma, hi, 1.0);
+	assert_within_pct(t->util_est_enqueued, hi, 1.0);
+	eg_signals_sync_cpu(s, BIG, t0);
+	/* The CPU ran only this task: its CFS util follows the task's. */
+	assert_within_pct(c->cfs.util_avg, lo, 1.0);
+	assert_int_equal(c->util_est, 0);      /* nothing enqueued */
+	assert_int_equal(c->busy_ns, 60 * run * P);
+	assert_int_equal(t->runtime_ns, 60 * run * P);
+	assert_int_equal(c->idle_calls, 60);
+	/* Waking it again: the CPU's util_est is the task's, and schedutil's
+	 * util is at least that. */
+	ev_wakeup(s, t0, 100, CFS_PRIO, BIG, 0);
+	assert_int_equal(c->util_est, t->util_est_ewma);
+	assert_int_equal(c->nr_running, 1);
+	assert_true(eg_signals_cpu_util(s, BIG) >= t->util_est_ewma);
+}
+
+static void test_periodic_full_freq(void **state)
+{
+	double hi = 1024.0 * (1 - y_pow(2)) / (1 - y_pow(8));
+
+	run_periodic(*state, 2, hi, hi * y_pow(6));
+}
+
+static void test_periodic_half_freq(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_event ev = { .ts = 0, .type = EG_EV_FREQ, .cpu = -1 };
+	double hi = 512.0 * (1 - y_pow(4)) / (1 - y_pow(8));
+
+	ev.freq.pd = 1;
+	ev.freq.khz = 1000000;     /* half of 2 GHz */
+	feed(&f->s, &ev);
+	assert_int_equal(f->s.freq_scale[1], 512);
+	run_periodic(f, 4, hi, hi * y_pow(4));
+}
+
+/* util_est, 6.8 rules: fast rise to the dequeued util, keep within the 1%
+ * margin, else ewma += (dequeued - ewma) / 4. */
+static void test_util_est(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_task *t;
+	uint32_t ewma, deq;
+	uint64_t now = 0;
+
+	/* 100 periods of running: util = 1024 (1 - y^100) = 903. */
+	activation(s, now, 200, CFS_PRIO, BIG, 100 * P);
+	now += 100 * P;
+	t = eg_signals_task(s, 200);
+	assert_within_pct(t->avg.util_avg, 1024 * (1 - y_pow(100)), 1.0);
+	assert_int_equal(t->util_est_ewma, t->avg.util_avg);    /* fast rise */
+	ewma = t->util_est_ewma;
+
+	/* Sleep 1, run 4: dequeued ~ 903.6 y^5 + 1024 (1 - y^4) = 896.0, less
+	 * than 10 under the ewma: kept. */
+	now += P;
+	activation(s, now, 200, CFS_PRIO, BIG, 4 * P);
+	now += 4 * P;
+	deq = t->avg.util_avg;
+	assert_true(deq < ewma && ewma - deq < EG_UTIL_EST_MARGIN);
+	assert_int_equal(t->util_est_ewma, ewma);
+	assert_int_equal(t->util_est_enqueued, deq);
+
+	/* Sleep 40, run 2: dequeued ~ 896 y^42 + 1024 (1 - y^2) = 404: the
+	 * ewma moves a quarter of the way down. */
+	now += 40 * P;
+	activation(s, now, 200, CFS_PRIO, BIG, 2 * P);
+	now += 2 * P;
+	deq = t->avg.util_avg;
+	assert_within_pct(deq, 896 * y_pow(42) + 1024 * (1 - y_pow(2)), 1.0);
+	assert_int_equal(t->util_est_ewma, ((ewma << 2) - (ewma - deq)) >> 2);
+	assert_true(abs((int)t->util_est_ewma - (int)(ewma - (ewma - deq) / 4)) <= 1);
+	ewma = t->util_est_ewma;
+
+	/* Enqueued, the CPU's util_est is max(ewma, last dequeued) = ewma. */
+	ev_wakeup(s, now, 200, CFS_PRIO, BIG, 0);
+	assert_int_equal(s->cpu[BIG].util_est, ewma);
+	/* A second task adds its own (0, it never ran); dequeues remove them
+	 * without underflow. */
+	ev_wakeup(s, now, 201, CFS_PRIO, BIG, 0);
+	assert_int_equal(s->cpu[BIG].util_est, ewma);
+	ev_switch(s, now, BIG, 0, 0, false, 201, CFS_PRIO);
+	ev_switch(s, now + P / 2, BIG, 201, CFS_PRIO, false, 200, CFS_PRIO);
+	assert_int_equal(s->cpu[BIG].util_est, ewma);
+	/* In closed form: the kept ewma is 1024 (1 - y^100) = 903.6, the
+	 * second dequeue 903.6 y^5 + 1024 (1 - y^4) = 896.0, the third
+	 * 896.0 y^42 + 1024 (1 - y^2) = 404.2, so the ewma is
+	 * 903.6 - (903.6 - 404.2) / 4 = 778.7. */
+	assert_within_pct(ewma, 778.7, 1.0);
+	/* Rising again: fast. 60.5 periods of running lift util to
+	 * ~404 y^61 + 1024 (1 - y^60.5) = 854, above the ewma, and the next
+	 * dequeue takes it whole. */
+	ev_switch(s, now + 61 * P, BIG, 200, CFS_PRIO, false, 0, 0);
+	assert_within_pct(t->avg.util_avg, deq * y_pow(61) + 1024 * (1 - y_pow(60.5)), 1.0);
+	assert_true(t->avg.util_avg > ewma);
+	assert_int_equal(t->util_est_ewma, t->avg.util_avg);
+	assert_int_equal(s->cpu[BIG].util_est, 0);
+	assert_int_equal(s->cpu[BIG].nr_running, 0);
+}
+
+/* Migration moves the task's util: the source CPU loses exactly what the
+ * destination gains (the kernel's detach / attach). */
+static void test_migrate_moves_util(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_task *t;
+	uint32_t tu, src_before;
+	uint64_t now = 0;
+
+	/* 64 periods on CPU 2: util = 1024 (1 - y^64) = 768, then 3 asleep. */
+	activation(s, now, 300, CFS_PRIO, BIG, 64 * P);
+	now = 67 * P;
+	eg_signals_sync_cpu(s, BIG, now);
+	t = eg_signals_task(s, 300);
+	src_before = s->cpu[BIG].cfs.util_avg;
+	assert_within_pct(src_before, 768 * y_pow(3), 1.0);
+
+	ev_migrate(s, now, 300, CFS_PRIO, BIG, BIG + 1);
+	tu = t->avg.util_avg;
+	assert_int_equal(t->cpu, BIG + 1);
+	assert_true(tu > 600);
+	/* Only this task ever ran on CPU 2: what is left is rounding. */
+	assert_true(s->cpu[BIG].cfs.util_avg <= src_before - tu + 1);
+	assert_true(s->cpu[BIG].cfs.util_avg <= 2);
+	assert_int_equal(s->cpu[BIG + 1].cfs.util_avg, tu);
+	/* The sums moved too: the next boundary keeps the util (decayed by
+	 * one period, y = 0.9786) instead of recomputing it from an empty sum. */
+	eg_signals_sync_cpu(s, BIG + 1, now + P);
+	assert_within_pct(s->cpu[BIG + 1].cfs.util_avg, tu * y_pow(1), 1.0);
+
+	/* A queued task moves its runqueue figures and util_est along. */
+	ev_wakeup(s, now + P, 300, CFS_PRIO, BIG + 1, 0);
+	assert_int_equal(s->cpu[BIG + 1].nr_running, 1);
+	assert_int_equal(s->cpu[BIG + 1].util_est, t->util_est_ewma);
+	ev_migrate(s, now + P, 300, CFS_PRIO, BIG + 1, LITTLE);
+	assert_int_equal(s->cpu[BIG + 1].nr_running, 0);
+	assert_int_equal(s->cpu[BIG + 1].util_est, 0);
+	assert_int_equal(s->cpu[LITTLE].nr_running, 1);
+	assert_int_equal(s->cpu[LITTLE].util_est, t->util_est_ewma);
+	/* On the little CPU (capacity 512) schedutil's util is capped there. */
+	assert_int_equal(eg_signals_cpu_util(s, LITTLE), 512);
+}
+
+/* Busy time from switches, and from a poll source's samples. */
+static void test_busy_ns(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[1];
+	const struct eg_cpu_signals *b = &s->cpu[3];
+	struct eg_event ev = { .type = EG_EV_BUSY_SAMPLE, .cpu = 3 };
+
+	/* idle -> A [1000, 4000), idle, B from 9000, synced at 10500:
+	 * busy = 3000 + 1500. */
+	ev_wakeup(s, 1000, 400, CFS_PRIO, 1, 0);
+	ev_switch(s, 1000, 1, 0, 0, false, 400, CFS_PRIO);
+	ev_switch(s, 4000, 1, 400, CFS_PRIO, false, 0, 0);
+	ev_wakeup(s, 9000, 401, CFS_PRIO, 1, 0);
+	ev_switch(s, 9000, 1, 0, 0, false, 401, CFS_PRIO);
+	eg_signals_sync_cpu(s, 1, 10500);
+	assert_int_equal(c->busy_ns, 4500);
+	assert_int_equal(c->idle_calls, 1);
+	assert_int_equal(c->curr_pid, 401);
+
+	/* Poll source on CPU 3: windows of 10 periods, 3 busy each. The busy
+	 * part sits at the start of each window, so at the window's end:
+	 *   u_end = 1024 (1 - y^3) / (1 - y^10) * y^7 = 284.1
+	 * (busy at the end would read 330.6). */
+	for (unsigned i = 1; i <= 60; i++) {
+		ev.ts = i * 10 * P;
+		ev.busy.busy_ns = 3 * P;
+		ev.busy.window_ns = 10 * P;
+		feed(s, &ev);
+	}
+	assert_int_equal(b->busy_ns, 60 * 3 * P);
+	assert_int_equal(b->idle_calls, 60);
+	assert_within_pct(b->cfs.util_avg,
+			  1024 * (1 - y_pow(3)) / (1 - y_pow(10)) * y_pow(7), 1.0);
+	assert_int_equal(b->curr_pid, 0);
+}
+
+/* A lost switch out of idle (platform-notes.md) must not break accounting. */
+static void test_lost_switch_from_idle(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[1];
+	const struct eg_task *a, *b;
+
+	/* A wakes on idle CPU 1 at 2000; "idle -> A" is lost; "A -> idle" at
+	 * 7000. A was runnable there, so it ran from its wakeup: busy 5000. */
+	ev_wakeup(s, 2000, 500, CFS_PRIO, 1, 0);
+	ev_switch(s, 7000, 1, 500, CFS_PRIO, false, 0, 0);
+	a = eg_signals_task(s, 500);
+	assert_int_equal(c->busy_ns, 5000);
+	assert_int_equal(a->runtime_ns, 5000);
+	assert_int_equal(a->state, EG_TASK_SLEEPING);
+	assert_int_equal(c->nr_running, 0);
+	assert_int_equal(c->curr_pid, 0);
+
+	/* A task never seen blocks on this CPU (its wakeup and switch-in both
+	 * lost): no time can be charged, nothing is created, nothing goes
+	 * negative. */
+	ev_switch(s, 9000, 1, 501, CFS_PRIO, false, 0, 0);
+	assert_null(eg_signals_task(s, 501));
+	assert_int_equal(c->busy_ns, 5000);
+	assert_int_equal(c->nr_running, 0);
+
+	/* The switch away from A is lost: "A runs" then "B -> idle". A is
+	 * taken off (charged up to the event), B counted from nowhere. */
+	ev_wakeup(s, 10000, 500, CFS_PRIO, 1, 0);
+	ev_switch(s, 10000, 1, 0, 0, false, 500, CFS_PRIO);
+	ev_switch(s, 12000, 1, 502, CFS_PRIO, false, 0, 0);
+	assert_int_equal(c->busy_ns, 7000);
+	assert_int_equal(c->nr_running, 0);
+	assert_int_equal(a->state, EG_TASK_SLEEPING);
+	assert_int_equal(c->curr_pid, 0);
+
+	/* A switch into a task the records put on another CPU as running
+	 * (its switch-out there was lost): it moves, and the other CPU is
+	 * no longer running it. */
+	ev_wakeup(s, 13000, 503, CFS_PRIO, BIG, 0);
+	ev_switch(s, 13000, BIG, 0, 0, false, 503, CFS_PRIO);
+	ev_switch(s, 14000, 1, 0, 0, false, 503, CFS_PRIO);
+	b = eg_signals_task(s, 503);
+	assert_int_equal(b->cpu, 1);
+	assert_int_equal(b->state, EG_TASK_RUNNING);
+	assert_int_equal(s->cpu[BIG].curr_pid, 0);
+	assert_int_equal(s->cpu[BIG].nr_running, 0);
+	assert_int_equal(c->nr_running, 1);
+	assert_int_equal(c->curr_pid, 503);
+	/* Accounting goes on normally afterwards. */
+	ev_switch(s, 15000, 1, 503, CFS_PRIO, false, 0, 0);
+	assert_int_equal(c->busy_ns, 8000);
+	assert_int_equal(s->cpu[BIG].busy_ns, 1000);
+	assert_int_equal(c->nr_running, 0);
+}
+
+/* RT tasks feed the CPU's rt average and nr_rt_running, not CFS. */
+static void test_rt_task(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+
+	ev_wakeup(s, 0, 600, RT_PRIO, BIG, 0);
+	assert_true(eg_signals_rt_runnable(s, BIG));
+	assert_int_equal(c->nr_rt_running, 1);
+	assert_int_equal(c->util_est, 0);
+	ev_switch(s, 0, BIG, 0, 0, false, 600, RT_PRIO);
+	/* 32 periods running: rt util = 1024 (1 - y^32) = 512. */
+	eg_signals_sync_cpu(s, BIG, 32 * P);
+	assert_within_pct(c->rt.util_avg, 512, 1.0);
+	assert_int_equal(c->cfs.util_avg, 0);
+	assert_within_pct(eg_signals_cpu_util(s, BIG), 512, 1.0);
+	ev_switch(s, 32 * P, BIG, 600, RT_PRIO, false, 0, 0);
+	assert_false(eg_signals_rt_runnable(s, BIG));
+	assert_int_equal(c->nr_rt_running, 0);
+	assert_int_equal(c->nr_running, 0);
+}
+
+/* A forked task (sched_wakeup_new) on an idle CPU starts at half the spare
+ * capacity, as the kernel's post_init_entity_util_avg: (1024 - 0) / 2. */
+static void test_new_task_util(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+
+	ev_wakeup(s, 0, 700, CFS_PRIO, BIG, EG_WAKE_NEW | EG_WAKE_IOWAIT);
+	assert_int_equal(eg_signals_task(s, 700)->avg.util_avg, 512);
+	assert_int_equal(s->cpu[BIG].cfs.util_avg, 512);
+	assert_true(s->cpu[BIG].iowait_pending);
+	/* On a little CPU: (512 - 0) / 2. */
+	ev_wakeup(s, 0, 701, CFS_PRIO, LITTLE, EG_WAKE_NEW);
+	assert_int_equal(eg_signals_task(s, 701)->avg.util_avg, 256);
+	assert_false(s->cpu[LITTLE].iowait_pending);
+}
+
+/* EXIT frees the slot; the table grows well past its initial size. */
+static void test_exit_and_growth(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const int n = 5000;
+	uint32_t cap0 = s->tasks.cap;
+
+	for (int pid = 1; pid <= n; pid++)
+		ev_wakeup(s, (uint64_t)pid, pid * 7 + 1000, CFS_PRIO, pid % 4, 0);
+	assert_int_equal(s->tasks.used, n);
+	assert_true(s->tasks.cap > cap0);
+	assert_true(s->tasks.used * 2 <= s->tasks.cap);
+	for (int pid = 1; pid <= n; pid++) {
+		const struct eg_task *t = eg_signals_task(s, pid * 7 + 1000);
+
+		assert_non_null(t);
+		assert_int_equal(t->cpu, pid % 4);
+	}
+	assert_int_equal(s->cpu[0].nr_running + s->cpu[1].nr_running + s->cpu[2].nr_running +
+			 s->cpu[3].nr_running, n);
+	/* Exit the odd ones, then check every survivor is still found (the
+	 * backward-shift removal keeps probe chains whole). */
+	for (int pid = 1; pid <= n; pid += 2)
+		ev_exit(s, 10000, pid * 7 + 1000);
+	assert_int_equal(s->tasks.used, n / 2);
+	for (int pid = 1; pid <= n; pid++) {
+		const struct eg_task *t = eg_signals_task(s, pid * 7 + 1000);
+
+		if (pid % 2)
+			assert_null(t);
+		else
+			assert_non_null(t);
+	}
+	for (int pid = 2; pid <= n; pid += 2)
+		ev_exit(s, 10000, pid * 7 + 1000);
+	assert_int_equal(s->tasks.used, 0);
+	for (int cpu = 0; cpu < 4; cpu++) {
+		assert_int_equal(s->cpu[cpu].nr_running, 0);
+		assert_int_equal(s->cpu[cpu].util_est, 0);
+	}
+
+	/* A running task exits, then its last switch away: it stays gone and
+	 * the CPU was busy up to that switch. */
+	ev_wakeup(s, 20000, 42, CFS_PRIO, BIG, 0);
+	ev_switch(s, 20000, BIG, 0, 0, false, 42, CFS_PRIO);
+	ev_exit(s, 21000, 42);
+	assert_null(eg_signals_task(s, 42));
+	ev_switch(s, 21500, BIG, 42, CFS_PRIO, false, 0, 0);
+	assert_null(eg_signals_task(s, 42));
+	assert_int_equal(s->cpu[BIG].busy_ns, 1500);
+	assert_int_equal(s->cpu[BIG].nr_running, 0);
+	assert_int_equal(s->tasks.used, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_periodic_full_freq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_periodic_half_freq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_util_est, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_moves_util, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_ns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_switch_from_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rt_task, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_task_util, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_and_growth, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
