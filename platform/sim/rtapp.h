@@ -11,6 +11,21 @@
 
 #define EG_RTAPP_NAME_MAX 64
 
+/* How rt-app runs what is read here (src/rt-app.c), for the simulator:
+ * - Each thread (w->threads[], plus forked ones) waits delay_us, then runs its
+ *   task's phases in order: phase i's events `loop` times, then phase i+1; after
+ *   the last phase, the whole list again, `loop` times in all (-1: forever).
+ *   At each phase start the phase's cpus (else the task's) and its sched changes
+ *   apply. The run ends after duration_s (> 0) or when every thread is done.
+ * - run: n = duration_us * 1000 / ns_per_loop loops of a fixed busy loop, so its
+ *   wall time scales with the CPU's speed relative to the calibration CPU
+ *   (calibrated at start, usually at its highest OPP). runtime: wall time.
+ * - timer: a thread-relative clock: first expiry = thread start (+ delay) +
+ *   period; then previous expiry + period. If the expiry has already passed
+ *   the thread does not sleep, and a "relative" timer restarts from now.
+ * - signal/broad/resume/suspend/wait are pthread condition variables: a signal
+ *   or resume with nobody waiting is lost. sem_post is remembered. */
+
 /* Every event rt-app knows. Event keys match by prefix, as in rt-app: "run0",
  * "runtime2", "timer_a" are run, runtime and timer events. */
 enum eg_rtapp_event_type {
