@@ -599,7 +599,71 @@ static int cmp_trip(const void *a, const void *b)
 	return x->temp_mc < y->temp_mc ? -1 : x->temp_mc > y->temp_mc;
 }
 
-static void read_zone(struct udev_device *dev, struct eg_zone *z)
+/* The CPU domains a zone cools: its cdevK links to cooling devices of type
+ * "cpufreq-cpuN" (N = the policy's first CPU; "thermal-cpufreq-N" on kernels
+ * before 5.8 numbered them by registration, taken here as a CPU too, which
+ * matches the usual order), weight from cdevK_weight. Plain reads: libudev's
+ * sysattr lookup does not follow the cdevK link to "cdevK/type". */
+static int pd_of_cpu(const struct eg_model *m, int cpu)
+{
+	for (int i = 0; i < m->nr_pds; i++)
+		if (eg_cpumask_test(&m->pds[i].cpus, cpu))
+			return i;
+	return -1;
+}
+
+static bool zone_cools(const struct eg_zone *z, int pd)
+{
+	for (int c = 0; c < z->nr_cooled; c++)
+		if (z->cooled[c].pd == pd)
+			return true;
+	return false;
+}
+
+/* The CPU domains a zone cools: its cdevK links to cooling devices of type
+ * "cpufreq-cpuN" (N = the policy's first CPU; "thermal-cpufreq-N" on kernels
+ * before 5.8, numbered by registration, which follows CPU order on the
+ * usual one-policy-per-cluster SoC: taken as a CPU too), weight from
+ * cdevK_weight. Plain reads: libudev's sysattr lookup does not follow the
+ * cdevK link to "cdevK/type". */
+static void read_cooled(const struct eg_model *m, struct udev_device *dev, struct eg_zone *z)
+{
+	const char *syspath = udev_device_get_syspath(dev);
+	char path[EG_PATH_MAX], buf[64];
+
+	for (int k = 0; k < MAX_TRIP_PROBE && z->nr_cooled < EG_MAX_COOLED; k++) {
+		uint64_t weight = 0;
+		const char *num;
+		int cpu, pd;
+
+		if (pathf(path, sizeof(path), "%s/cdev%d/type", syspath, k))
+			break;
+		/* cdevK numbers come from an IDA: gaps after unbinds. */
+		if (read_text(path, buf, sizeof(buf)))
+			continue;
+		if (!strncmp(buf, "cpufreq-cpu", 11))
+			num = buf + 11;
+		else if (!strncmp(buf, "thermal-cpufreq-", 16))
+			num = buf + 16;
+		else
+			continue;
+		if (parse_int(num, &cpu) || (pd = pd_of_cpu(m, cpu)) < 0)
+			continue;
+		/* One cdev link per trip: the same actor appears several times. */
+		if (zone_cools(z, pd))
+			continue;
+		if (!pathf(path, sizeof(path), "%s/cdev%d_weight", syspath, k))
+			read_u64(path, &weight);
+		/* Weight 0 is the kernel's default, "no preference": IPA then
+		 * shares equally, i.e. full contribution for each actor. */
+		if (weight == 0 || weight > EG_CAPACITY_SCALE)
+			weight = EG_CAPACITY_SCALE;
+		z->cooled[z->nr_cooled++] = (struct eg_cooled){ .pd = pd,
+								.weight = (uint32_t)weight };
+	}
+}
+
+static void read_zone(const struct eg_model *m, struct udev_device *dev, struct eg_zone *z)
 {
 	const char *v;
 	char attr[64];
@@ -647,6 +711,7 @@ static void read_zone(struct udev_device *dev, struct eg_zone *z)
 		if (!parse_u64(v, &mw) && mw <= UINT32_MAX)
 			z->sustainable_power_mw = (uint32_t)mw;
 	}
+	read_cooled(m, dev, z);
 }
 
 struct zone_ref {
@@ -714,7 +779,8 @@ static int discover_zones(struct eg_model *m, struct eg_error *err)
 			eg_warn("thermal zone %s vanished", refs[i].syspath);
 			continue;
 		}
-		read_zone(dev, &m->zones[m->nr_zones++]);
+		read_zone(m, dev, &m->zones[m->nr_zones]);
+		m->nr_zones++;
 		udev_device_unref(dev);
 	}
 	udev_unref(udev);

@@ -37,7 +37,9 @@
  * - OPP power from /sys/kernel/debug/energy_model/<pd>/ps:<kHz>/power when
  *   readable (root, debugfs mounted) and in real units;
  * - thermal zones: every thermal_zoneN (libudev), name = type, sensor =
- *   "thermal_zoneN", trips sorted by temperature, sustainable_power;
+ *   "thermal_zoneN", trips sorted by temperature (their sysfs index is
+ *   not kept), sustainable_power, cooled domains from the cdevK links to
+ *   "cpufreq-cpuN" cooling devices with cdevK_weight (0 -> 1024);
  * - identity (eg_discover_identity), m->name from DMI product or the first
  *   compatible string, m->source "sysfs".
  * Returns 0; -ENODEV when no CPU has a cpufreq policy (CI VMs, most guests)

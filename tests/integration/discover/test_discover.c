@@ -153,6 +153,7 @@ static void add_zone(gchar *syspath)
 static void hikey960(struct fixture *fx)
 {
 	char rel[256], val[32];
+	gchar *zone0, *cdev[3];
 
 	for (int c = 0; c < 8; c++)
 		add_cpu(fx, c);
@@ -196,11 +197,34 @@ static void hikey960(struct fixture *fx)
 	/* Thermal: cls0 with its passive trips listed 75 C first, so discovery
 	 * must sort them; zones 0, 2, 10 so udev's path order (0, 10, 2) must
 	 * be put in numeric order. */
-	add_zone(umockdev_testbed_add_device(fx->tb, "thermal", "thermal_zone0", NULL,
+	zone0 = umockdev_testbed_add_device(fx->tb, "thermal", "thermal_zone0", NULL,
 		"type", "cls0\n", "trip_point_0_temp", "75000\n", "trip_point_0_type",
 		"passive\n", "trip_point_0_hyst", "2000\n", "trip_point_1_temp", "65000\n",
 		"trip_point_1_type", "passive\n", "trip_point_1_hyst", "1000\n",
-		"sustainable_power", "4500\n", NULL, NULL));
+		"sustainable_power", "4500\n", "cdev0_weight", "0\n", "cdev1_weight", "512\n",
+		"cdev3_weight", "512\n", NULL, NULL);
+	assert_non_null(zone0);
+	/* Cooling: cdev0 -> little (weight 0, the kernel's "no preference"),
+	 * cdev1 and cdev3 (a gap at 2, as after an unbind) -> big (512, the
+	 * DT's contribution), the second link being the other trip's; cdev4 a
+	 * fan, not a CPU domain. */
+	cdev[0] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device0", NULL,
+		"type", "cpufreq-cpu0\n", NULL, NULL);
+	cdev[1] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device1", NULL,
+		"type", "cpufreq-cpu4\n", NULL, NULL);
+	cdev[2] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device2", NULL,
+		"type", "fan\n", NULL, NULL);
+	for (int i = 0; i < 3; i++)
+		assert_non_null(cdev[i]);
+	/* Relative targets, as the kernel's: an absolute "/sys/..." link
+	 * would be resolved by the kernel against the real /sys. */
+	umockdev_testbed_set_attribute_link(fx->tb, zone0, "cdev0", "../cooling_device0");
+	umockdev_testbed_set_attribute_link(fx->tb, zone0, "cdev1", "../cooling_device1");
+	umockdev_testbed_set_attribute_link(fx->tb, zone0, "cdev3", "../cooling_device1");
+	umockdev_testbed_set_attribute_link(fx->tb, zone0, "cdev4", "../cooling_device2");
+	for (int i = 0; i < 3; i++)
+		g_free(cdev[i]);
+	g_free(zone0);
 	add_zone(umockdev_testbed_add_device(fx->tb, "thermal", "thermal_zone10", NULL,
 		"type", "soc\n", "trip_point_0_temp", "105000\n", "trip_point_0_type",
 		"critical\n", NULL, NULL));
@@ -307,6 +331,11 @@ static void test_hikey960(void **state)
 	assert_int_equal(z->trips[1].hyst_mc, 2000);
 	assert_int_equal(z->sustainable_power_mw, 4500);
 	assert_int_equal(z->origin, EG_ORIGIN_SYSFS);
+	assert_int_equal(z->nr_cooled, 2);
+	assert_int_equal(z->cooled[0].pd, 0);
+	assert_int_equal(z->cooled[0].weight, 1024);
+	assert_int_equal(z->cooled[1].pd, 1);
+	assert_int_equal(z->cooled[1].weight, 512);
 	assert_string_equal(m.zones[1].sensor, "thermal_zone2");
 	assert_int_equal(m.zones[1].nr_trips, 0);
 	assert_string_equal(m.zones[2].sensor, "thermal_zone10");
