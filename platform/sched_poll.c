@@ -2,6 +2,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 
 #include "log.h"
 #include "sched_poll.h"
@@ -35,6 +38,11 @@ static int open_cpu(struct eg_sched_poll *p, int cpu)
 		c->fd[k] = fd;
 		c->nr_states = k + 1;
 	}
+	if (c->nr_states) {
+		struct statfs sfs;
+
+		c->not_sysfs = !(fstatfs(c->fd[0], &sfs) == 0 && sfs.f_type == SYSFS_MAGIC);
+	}
 	return c->nr_states ? 0 : -ENOENT;
 }
 
@@ -54,6 +62,14 @@ static int read_idle_us(struct eg_poll_cpu *c, uint64_t *sum)
 			return -errno;
 		if (n == 0)
 			return -ENODATA;
+		/* A removed sysfs node reads -ENODEV; a removed fixture file
+		 * still reads, so look at its link count. */
+		if (c->not_sysfs) {
+			struct stat st;
+
+			if (fstat(c->fd[k], &st) < 0 || st.st_nlink == 0)
+				return -ENODEV;
+		}
 		buf[n] = '\0';
 		v = strtoull(buf, &end, 10);
 		if (end == buf)

@@ -23,6 +23,7 @@ struct eg_poll_cpu {
 	int nr_states;
 	int fd[EG_MAX_IDLE_STATES];    /* stateK/time, kept open, -1 if closed */
 	bool use_cpuidle;              /* else /proc/stat only */
+	bool not_sysfs;                /* a test fixture: removal seen via nlink */
 	bool primed;                   /* a baseline exists */
 	uint64_t last_ns;              /* caller time of the baseline */
 	uint64_t last_idle_us;         /* cpuidle idle sum at the baseline */

@@ -236,9 +236,12 @@ static int attr_attempt(struct eg_attr *a, uint64_t now_ns)
 	a->backoff_ns = a->backoff_ns ? EG_MIN(a->backoff_ns * 2, EG_ATTR_BACKOFF_MAX_NS)
 				      : EG_ATTR_BACKOFF_MIN_NS;
 	a->retry_ns = now_ns + a->backoff_ns;
-	if (!attr_logged(a, r))
-		eg_warn_errno(r, "write '%s' to %s failed (retrying with back-off, logged once)",
-			      val, a->path);
+	if (!attr_logged(a, r)) {
+		int len = (int)strcspn(val, "\n");
+
+		eg_warn_errno(r, "write '%.*s' to %s failed (retrying with back-off, logged once)",
+			      len, val, a->path);
+	}
 	return r;
 }
 
