@@ -338,22 +338,21 @@ static bool uclamp_is_default(uint32_t min, uint32_t max)
 	return min == 0 && max == EG_CAPACITY_SCALE;
 }
 
-/* After t left cpu: recompute the aggregate. A table scan is costly, so it is
- * done only when a clamp is in play (the task's or the CPU's); with default
- * clamps everywhere the aggregate cannot change. */
+/* After t left cpu: recompute the aggregate. Only clamped tasks can hold it
+ * away from the default, so the (costly) table scan happens only while some
+ * remain enqueued on the CPU. */
 static void cpu_uclamp_del(struct eg_signals *s, int cpu, const struct eg_task *t)
 {
 	struct eg_cpu_signals *c = &s->cpu[cpu];
 	bool first = true;
 
-	if (c->nr_running == 0) {
-		cpu_uclamp_reset(c);
-		return;
-	}
-	if (uclamp_is_default(t->util_min, t->util_max) &&
-	    uclamp_is_default(c->uclamp_min, c->uclamp_max))
+	if (!uclamp_is_default(t->util_min, t->util_max))
+		sub_positive32(&c->nr_uclamped, 1);
+	else if (c->nr_uclamped == 0)
 		return;
 	cpu_uclamp_reset(c);
+	if (c->nr_running == 0 || c->nr_uclamped == 0)
+		return;
 	for (uint32_t i = 0; i < s->tasks.cap; i++) {
 		const struct eg_task *o = &s->tasks.slots[i];
 
@@ -373,6 +372,8 @@ static void rq_add(struct eg_signals *s, struct eg_task *t)
 		return;
 	c = &s->cpu[t->cpu];
 	cpu_uclamp_add(c, t, c->nr_running == 0);
+	if (!uclamp_is_default(t->util_min, t->util_max))
+		c->nr_uclamped++;
 	c->nr_running++;
 	if (prio_is_rt(t->prio))
 		c->nr_rt_running++;
@@ -543,6 +544,25 @@ static void task_set_prio(struct eg_signals *s, struct eg_task *t, int prio, uin
 		s->cpu[t->cpu].curr_prio = (int16_t)prio;
 }
 
+/* uclamp values of t as a switch reports them; a queued task is re-counted
+ * so that its CPU's aggregate follows. A source that knows nothing of uclamp
+ * leaves util_max at 0: read that as unset rather than "clamp to 0". */
+static void task_set_uclamp(struct eg_signals *s, struct eg_task *t, uint32_t min, uint32_t max)
+{
+	bool queued = t->state != EG_TASK_SLEEPING;
+
+	min = EG_MIN(min, EG_CAPACITY_SCALE);
+	max = max ? EG_MIN(max, EG_CAPACITY_SCALE) : EG_CAPACITY_SCALE;
+	if (t->util_min == min && t->util_max == max)
+		return;
+	if (queued)
+		rq_del(s, t);
+	t->util_min = min;
+	t->util_max = max;
+	if (queued)
+		rq_add(s, t);
+}
+
 /* The kernel's post_init_entity_util_avg for a forked CFS task: half the
  * CPU's spare capacity, or less when the CPU's util spread over its runnable
  * load is smaller (util * weight / load; with nice-0 weights load/weight is
@@ -674,14 +694,7 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 	if (!t)
 		return;
 	task_set_prio(s, t, ev->sw.next_prio, now);
-	/* Uclamp first, so that an enqueue below aggregates the new values.
-	 * A source that knows nothing of uclamp leaves util_max at 0: read
-	 * that as unset rather than "clamp to 0". */
-	if (t->state == EG_TASK_SLEEPING) {
-		t->util_min = EG_MIN(ev->sw.util_min, EG_CAPACITY_SCALE);
-		t->util_max = ev->sw.util_max ? EG_MIN(ev->sw.util_max, EG_CAPACITY_SCALE) :
-						EG_CAPACITY_SCALE;
-	}
+	task_set_uclamp(s, t, ev->sw.util_min, ev->sw.util_max);
 	if (t->cpu != cpu)
 		task_move(s, t, cpu, now);           /* lost migration */
 	if (t->state == EG_TASK_SLEEPING)

@@ -67,6 +67,7 @@ struct eg_cpu_signals {
 	uint64_t idle_calls;         /* times the CPU went idle (busy-CPU hold) */
 	bool iowait_pending;         /* an iowait wakeup since the policy last looked */
 	uint32_t uclamp_min, uclamp_max; /* max over runnable tasks */
+	uint32_t nr_uclamped;        /* enqueued tasks with a non-default clamp */
 };
 
 struct eg_task_table {

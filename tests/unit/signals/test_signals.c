@@ -506,6 +506,87 @@ static void test_exit_and_growth(void **state)
 	assert_int_equal(s->tasks.used, 0);
 }
 
+/* util_est is not decayed towards a dequeued util when the task waited for
+ * the CPU (runnable > util + margin): its util underestimates its need. */
+static void test_util_est_skip_when_waiting(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_task *t;
+	uint32_t ewma;
+	uint64_t now = 0;
+
+	/* ewma = 1024 (1 - y^100) = 903.6 by the fast rise. */
+	activation(s, now, 800, CFS_PRIO, BIG, 100 * P);
+	t = eg_signals_task(s, 800);
+	ewma = t->util_est_ewma;
+	assert_within_pct(ewma, 1024 * (1 - y_pow(100)), 1.0);
+	/* 40 asleep, then woken with 801: 801 runs 20 periods while 800
+	 * waits, then 800 runs 2. util = 903.6 y^62 + 1024 (1 - y^2) = 301,
+	 * runnable = 903.6 y^62 + 1024 (1 - y^22) = 611: far over util. */
+	now = 140 * P;
+	ev_wakeup(s, now, 800, CFS_PRIO, BIG, 0);
+	ev_wakeup(s, now, 801, CFS_PRIO, BIG, 0);
+	ev_switch(s, now, BIG, 0, 0, false, 801, CFS_PRIO);
+	ev_switch(s, now + 20 * P, BIG, 801, CFS_PRIO, false, 800, CFS_PRIO);
+	ev_switch(s, now + 22 * P, BIG, 800, CFS_PRIO, false, 0, 0);
+	assert_within_pct(t->avg.util_avg, 903.6 * y_pow(62) + 1024 * (1 - y_pow(2)), 1.0);
+	assert_within_pct(t->avg.runnable_avg, 903.6 * y_pow(62) + 1024 * (1 - y_pow(22)), 1.0);
+	assert_true(ewma - t->avg.util_avg >= EG_UTIL_EST_MARGIN);
+	assert_int_equal(t->util_est_ewma, ewma);
+	/* The CPU saw two tasks queued: its runnable (counting tasks) reached
+	 * above its util while 800 waited. */
+	assert_true(s->cpu[BIG].cfs.runnable_avg > s->cpu[BIG].cfs.util_avg);
+}
+
+static void ev_switch_clamped(struct eg_signals *s, uint64_t ts, int cpu, bool prev_runnable,
+			      int next, uint32_t umin, uint32_t umax)
+{
+	struct eg_event ev = { .ts = ts, .type = EG_EV_SWITCH, .cpu = (int16_t)cpu };
+
+	ev.sw.prev_pid = s->cpu[cpu].curr_pid;
+	ev.sw.prev_prio = s->cpu[cpu].curr_prio;
+	ev.sw.prev_runnable = prev_runnable;
+	ev.sw.next_pid = next;
+	ev.sw.next_prio = CFS_PRIO;
+	ev.sw.util_min = umin;
+	ev.sw.util_max = umax;
+	feed(s, &ev);
+}
+
+/* A CPU's uclamp is the max over its queued tasks' clamps, and falls back
+ * when the task holding it up leaves. */
+static void test_uclamp_aggregate(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+
+	ev_wakeup(s, 0, 900, CFS_PRIO, BIG, 0);
+	ev_switch_clamped(s, 0, BIG, false, 900, 100, 300);
+	assert_int_equal(c->uclamp_min, 100);
+	assert_int_equal(c->uclamp_max, 300);
+	assert_int_equal(c->nr_uclamped, 1);
+	/* An unclamped task joins: max(300, 1024) = 1024, min stays 100. */
+	ev_wakeup(s, 10, 901, CFS_PRIO, BIG, 0);
+	assert_int_equal(c->uclamp_max, 1024);
+	assert_int_equal(c->uclamp_min, 100);
+	/* It preempts 900 (no clamp reported: util_max 0 means unset), then
+	 * blocks: only 900 is queued, back to its 100 / 300. */
+	ev_switch_clamped(s, 20, BIG, true, 901, 0, 0);
+	assert_int_equal(c->uclamp_max, 1024);
+	ev_switch_clamped(s, 30, BIG, false, 900, 100, 300);
+	assert_int_equal(c->nr_running, 1);
+	assert_int_equal(c->uclamp_min, 100);
+	assert_int_equal(c->uclamp_max, 300);
+	/* 900 blocks: empty CPU, no clamp. */
+	ev_switch_clamped(s, 40, BIG, false, 0, 0, 0);
+	assert_int_equal(c->nr_running, 0);
+	assert_int_equal(c->uclamp_min, 0);
+	assert_int_equal(c->uclamp_max, 1024);
+	assert_int_equal(c->nr_uclamped, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +599,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rt_task, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_task_util, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_and_growth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_util_est_skip_when_waiting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uclamp_aggregate, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
