@@ -580,7 +580,13 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		 * pid 0; the explicit events only matter to idle statistics. */
 		break;
 	case EG_EV_TICK:
-		r = run_timers(e, now, out);
+		/* A CPU's scheduler tick (cpu >= 0) is a utilization update, as
+		 * the kernel calls the cpufreq hook from it: without it a CPU
+		 * busy with one task would never be re-evaluated. */
+		if (ev->cpu >= 0)
+			r = on_util(e, ev->cpu, now, EG_REASON_UTIL, out);
+		if (r >= 0)
+			r = run_timers(e, now, out);
 		break;
 	case EG_EV_FREQ:
 		if (ev->freq.pd < 0 || ev->freq.pd >= e->m->nr_pds)

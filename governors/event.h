@@ -22,7 +22,7 @@ enum eg_event_type {
 	EG_EV_POWER_SOURCE,  /* AC / battery changed */
 	EG_EV_FREQ,          /* the platform reports a domain's actual frequency */
 	EG_EV_LIMITS,        /* a domain's min/max limits changed outside eagov */
-	EG_EV_TICK,          /* timer: no payload, lets sampling policies run */
+	EG_EV_TICK,          /* timer (cpu -1), or a busy CPU's scheduler tick (cpu >= 0) */
 	EG_EV_BOOST,         /* user asked for a latency boost of a task */
 	EG_EV__MAX,
 };

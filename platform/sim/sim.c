@@ -1262,7 +1262,11 @@ static void handle(struct sim *s, const struct sev *ev)
 			struct scpu *c = &s->cpu[cpu];
 
 			if (c->curr >= 0) {
+				/* Busy CPUs tick (idle ones are tickless). */
+				struct eg_event te = { .type = EG_EV_TICK, .cpu = (int16_t)cpu };
 				uint64_t v = s->tasks[c->curr].vruntime;
+
+				engine_event(s, &te);
 
 				if (v > c->min_vruntime)
 					c->min_vruntime = v;

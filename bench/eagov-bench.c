@@ -1,0 +1,546 @@
+/* eagov-bench: runs every governor that ships on the simulated SoC, over
+ * device x workload, and reports energy, performance and thermal figures
+ * side by side. The governor code is the daemon's, unchanged. */
+#include <dirent.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "config.h"
+#include "log.h"
+#include "policy_conf.h"
+#include "sim.h"
+#include "util.h"
+#include "workload.h"
+
+#define MAX_ITEMS 64
+
+struct device {
+	char path[EG_PATH_MAX];
+	struct eg_model model;
+	struct eg_policy_conf *pc;
+};
+
+struct job {
+	int dev, wl, gov;
+	struct eg_sim_result res;
+	double wall_s;
+	int err;
+	char errmsg[400];
+};
+
+struct bench {
+	struct device dev[MAX_ITEMS];
+	int nr_dev;
+	char wl_path[MAX_ITEMS][EG_PATH_MAX];
+	int nr_wl;
+	const char *gov[MAX_ITEMS];
+	int nr_gov;
+	uint64_t duration_ns;
+	uint64_t seed;
+	int jobs;
+	struct job *job;
+	int nr_job;
+	int next;
+	int done;
+	pthread_mutex_t lock;
+	bool progress;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: eagov-bench [OPTION]...\n"
+		"Run the governors on the simulated SoC and compare them.\n\n"
+		"  -d, --device FILE|NAME   device file or name in conf/devices (repeatable;\n"
+		"                           default: every shipped device)\n"
+		"  -w, --workload FILE|DIR  rt-app workload file, or a folder of them\n"
+		"                           (repeatable; default: bench/workloads)\n"
+		"  -g, --governor NAME      frequency governor (repeatable; default: all)\n"
+		"  -t, --duration S         simulated seconds per run (default: the workload's,\n"
+		"                           10 s for workloads that run forever)\n"
+		"  -s, --seed N             start-phase seed (default 0: no jitter)\n"
+		"  -j, --jobs N             parallel runs (default: number of CPUs)\n"
+		"      --csv                comma-separated values on stdout\n"
+		"      --json               JSON on stdout\n"
+		"  -q, --quiet              no progress bar\n"
+		"  -h, --help               this text\n"
+		"      --version            version\n\n"
+		"Figures, per device x workload x governor: energy (J), average power (W),\n"
+		"perf index (LISA: slack / (period - run) per activation; mean and 5th\n"
+		"percentile), share of activations that missed their period, wakeup\n"
+		"latency p50/p99 for RT and CFS tasks, rt-app's governor efficiency\n"
+		"(100 %% = as fast as performance, 0 %% = as slow as powersave), frequency\n"
+		"transitions per second, peak temperature, time above the first trip.\n");
+}
+
+static int add_device(struct bench *b, const char *arg)
+{
+	struct device *d;
+	struct eg_error err = { 0 };
+	char msg[600];
+	int r;
+
+	if (b->nr_dev >= MAX_ITEMS)
+		return -E2BIG;
+	d = &b->dev[b->nr_dev];
+	r = eg_conf_find_device(arg, d->path, sizeof(d->path));
+	if (r < 0)
+		return eg_log_errno(r, "device '%s'", arg);
+	d->pc = calloc(1, sizeof(*d->pc));
+	if (!d->pc)
+		return -ENOMEM;
+	r = eg_conf_load_device(d->path, &d->model, d->pc, &err);
+	if (r < 0) {
+		eg_error_format(&err, msg, sizeof(msg));
+		eg_err("%s", msg);
+		free(d->pc);
+		return r;
+	}
+	b->nr_dev++;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+static int add_workloads(struct bench *b, const char *arg)
+{
+	DIR *dir = opendir(arg);
+	struct dirent *de;
+	int first = b->nr_wl;
+
+	if (!dir) {
+		if (errno != ENOTDIR)
+			return eg_log_errno(-errno, "workload '%s'", arg);
+		if (b->nr_wl >= MAX_ITEMS)
+			return -E2BIG;
+		eg_strlcpy(b->wl_path[b->nr_wl++], arg, EG_PATH_MAX);
+		return 0;
+	}
+	while ((de = readdir(dir))) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
+			continue;
+		if (b->nr_wl >= MAX_ITEMS)
+			break;
+		snprintf(b->wl_path[b->nr_wl++], EG_PATH_MAX, "%s/%s", arg, de->d_name);
+	}
+	closedir(dir);
+	qsort(b->wl_path[first], (size_t)(b->nr_wl - first), EG_PATH_MAX, cmp_str);
+	return 0;
+}
+
+static void run_job(struct bench *b, struct job *j)
+{
+	struct device *d = &b->dev[j->dev];
+	struct eg_engine_config ecfg;
+	struct eg_sim_workload *w = NULL;
+	struct eg_sim_config sc = { 0 };
+	struct eg_error err = { 0 };
+	struct timespec t0, t1;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = eg_policy_conf_resolve(d->pc, &d->model, EG_PROFILE_BALANCED, &ecfg, &err);
+	if (r < 0)
+		goto fail;
+	/* The comparison is of frequency governors: each run replaces the
+	 * device's frequency policy, keeping its idle and thermal ones. */
+	{
+		const struct eg_freq_policy_ops *ops = eg_freq_policy_find(b->gov[j->gov]);
+
+		for (int i = 0; i < d->model.nr_pds; i++) {
+			free(ecfg.freq_tun[i]);
+			ecfg.freq[i] = ops;
+			ecfg.freq_tun[i] = calloc(1, ops->tunables_size ? ops->tunables_size : 1);
+			if (!ecfg.freq_tun[i]) {
+				r = -ENOMEM;
+				eg_engine_config_free(&ecfg);
+				goto fail;
+			}
+			eg_tunables_defaults(ops->tunables, ecfg.freq_tun[i]);
+		}
+	}
+	r = eg_sim_workload_load(b->wl_path[j->wl], &d->model, &w, &err);
+	if (r < 0) {
+		eg_engine_config_free(&ecfg);
+		goto fail;
+	}
+	sc.model = &d->model;
+	sc.engine = &ecfg;
+	sc.workload = w;
+	sc.seed = b->seed;
+	sc.duration_ns = b->duration_ns;
+	if (!sc.duration_ns && !w->duration_ns)
+		sc.duration_ns = 10 * NSEC_PER_SEC;
+	r = eg_sim_run(&sc, &j->res);
+	eg_sim_workload_free(w);
+	eg_engine_config_free(&ecfg);
+	if (r < 0) {
+		snprintf(j->errmsg, sizeof(j->errmsg), "simulation failed: %s", strerror(-r));
+		j->err = r;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	j->wall_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return;
+fail:
+	eg_error_format(&err, j->errmsg, sizeof(j->errmsg));
+	j->err = r;
+}
+
+static void progress(struct bench *b)
+{
+	int width = 40, filled = b->nr_job ? b->done * width / b->nr_job : width;
+
+	fprintf(stderr, "\r[%.*s%*s] %d/%d", filled, "########################################",
+		width - filled, "", b->done, b->nr_job);
+	if (b->done == b->nr_job)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void *worker(void *arg)
+{
+	struct bench *b = arg;
+
+	for (;;) {
+		int i;
+
+		pthread_mutex_lock(&b->lock);
+		i = b->next < b->nr_job ? b->next++ : -1;
+		pthread_mutex_unlock(&b->lock);
+		if (i < 0)
+			return NULL;
+		run_job(b, &b->job[i]);
+		pthread_mutex_lock(&b->lock);
+		b->done++;
+		if (b->progress)
+			progress(b);
+		pthread_mutex_unlock(&b->lock);
+	}
+}
+
+static struct job *find_job(struct bench *b, int dev, int wl, const char *gov)
+{
+	for (int i = 0; i < b->nr_job; i++)
+		if (b->job[i].dev == dev && b->job[i].wl == wl && eg_streq(b->gov[b->job[i].gov], gov))
+			return &b->job[i];
+	return NULL;
+}
+
+/* rt-app's governor efficiency: (T_powersave - T_gov) / (T_powersave -
+ * T_performance), with T the time the activations took to do their work. */
+static double gov_efficiency(struct bench *b, const struct job *j)
+{
+	const struct job *ps = find_job(b, j->dev, j->wl, "powersave");
+	const struct job *pf = find_job(b, j->dev, j->wl, "performance");
+	double tps, tpf;
+
+	if (!ps || !pf || ps->err || pf->err)
+		return NAN;
+	tps = (double)ps->res.busy_span_ns / (double)EG_MAX(ps->res.activations, 1);
+	tpf = (double)pf->res.busy_span_ns / (double)EG_MAX(pf->res.activations, 1);
+	if (tps - tpf < 1.0)
+		return NAN;
+	return 100.0 * (tps - (double)j->res.busy_span_ns / (double)EG_MAX(j->res.activations, 1)) /
+	       (tps - tpf);
+}
+
+struct row {
+	double energy, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff, trans,
+		peak, above;
+};
+
+static void fill_row(struct bench *b, const struct job *j, struct row *r)
+{
+	const struct eg_sim_result *s = &j->res;
+	double secs = (double)s->sim_ns / 1e9;
+	uint64_t tr = 0;
+	int32_t peak = INT32_MIN;
+	uint64_t above = 0;
+	const struct eg_model *m = &b->dev[j->dev].model;
+
+	for (int i = 0; i < m->nr_pds; i++)
+		tr += s->pd[i].transitions;
+	for (int z = 0; z < m->nr_zones; z++) {
+		peak = EG_MAX(peak, s->peak_temp_mc[z]);
+		above = EG_MAX(above, s->above_trip_ns[z]);
+	}
+	r->energy = s->energy_j;
+	r->power = secs > 0 ? s->energy_j / secs : 0;
+	r->pi_mean = s->perf_index_mean;
+	r->pi_p5 = s->perf_index_p5;
+	r->missed_pct = s->activations ? 100.0 * (double)s->missed / (double)s->activations : 0;
+	r->rt50 = s->lat_rt_p50_us;
+	r->rt99 = s->lat_rt_p99_us;
+	r->cfs50 = s->lat_cfs_p50_us;
+	r->cfs99 = s->lat_cfs_p99_us;
+	r->eff = gov_efficiency(b, j);
+	r->trans = secs > 0 ? (double)tr / secs : 0;
+	r->peak = m->nr_zones ? peak / 1000.0 : NAN;
+	r->above = (double)above / 1e9;
+}
+
+static const char *wl_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static void print_table(struct bench *b)
+{
+	for (int d = 0; d < b->nr_dev; d++) {
+		for (int w = 0; w < b->nr_wl; w++) {
+			printf("\n%s / %s\n", b->dev[d].model.name, wl_name(b->wl_path[w]));
+			printf("  %-13s %9s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s\n",
+			       "governor", "energy J", "avg W", "perf", "perf p5", "miss%",
+			       "rt p50", "rt p99", "cfs p50", "cfs p99", "eff%", "trans/s",
+			       "peakC", "hot s");
+			for (int g = 0; g < b->nr_gov; g++) {
+				struct job *j = find_job(b, d, w, b->gov[g]);
+				struct row r;
+
+				if (!j)
+					continue;
+				if (j->err) {
+					printf("  %-13s error: %s\n", b->gov[g], j->errmsg);
+					continue;
+				}
+				fill_row(b, j, &r);
+				printf("  %-13s %9.3f %7.3f %7.3f %7.3f %6.1f %8.0f %8.0f %8.0f %8.0f "
+				       "%6.1f %7.1f %6.1f %6.2f\n",
+				       b->gov[g], r.energy, r.power, r.pi_mean, r.pi_p5, r.missed_pct,
+				       r.rt50, r.rt99, r.cfs50, r.cfs99, r.eff, r.trans, r.peak,
+				       r.above);
+			}
+		}
+	}
+	printf("\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late).\n");
+}
+
+static void print_csv(struct bench *b)
+{
+	printf("device,workload,governor,energy_j,avg_power_w,perf_index_mean,perf_index_p5,"
+	       "missed_pct,lat_rt_p50_us,lat_rt_p99_us,lat_cfs_p50_us,lat_cfs_p99_us,"
+	       "gov_efficiency_pct,transitions_per_s,peak_temp_c,above_trip_s,error\n");
+	for (int i = 0; i < b->nr_job; i++) {
+		struct job *j = &b->job[i];
+		struct row r = { 0 };
+
+		if (!j->err)
+			fill_row(b, j, &r);
+		printf("%s,%s,%s,%.6f,%.6f,%.4f,%.4f,%.2f,%.1f,%.1f,%.1f,%.1f,%.2f,%.2f,%.2f,%.3f,%s\n",
+		       b->dev[j->dev].model.name, wl_name(b->wl_path[j->wl]), b->gov[j->gov],
+		       r.energy, r.power, r.pi_mean, r.pi_p5, r.missed_pct, r.rt50, r.rt99,
+		       r.cfs50, r.cfs99, r.eff, r.trans, r.peak, r.above, j->err ? "yes" : "");
+	}
+}
+
+static void json_num(const char *key, double v, bool last)
+{
+	if (isnan(v))
+		printf("\"%s\": null%s", key, last ? "" : ", ");
+	else
+		printf("\"%s\": %.6g%s", key, v, last ? "" : ", ");
+}
+
+static void print_json(struct bench *b)
+{
+	printf("{\"results\": [\n");
+	for (int i = 0; i < b->nr_job; i++) {
+		struct job *j = &b->job[i];
+		struct row r = { 0 };
+
+		printf("  {\"device\": \"%s\", \"workload\": \"%s\", \"governor\": \"%s\", ",
+		       b->dev[j->dev].model.name, wl_name(b->wl_path[j->wl]), b->gov[j->gov]);
+		if (j->err) {
+			printf("\"error\": \"see stderr\"}%s\n", i + 1 < b->nr_job ? "," : "");
+			continue;
+		}
+		fill_row(b, j, &r);
+		json_num("energy_j", r.energy, false);
+		json_num("avg_power_w", r.power, false);
+		json_num("perf_index_mean", r.pi_mean, false);
+		json_num("perf_index_p5", r.pi_p5, false);
+		json_num("missed_pct", r.missed_pct, false);
+		json_num("lat_rt_p50_us", r.rt50, false);
+		json_num("lat_rt_p99_us", r.rt99, false);
+		json_num("lat_cfs_p50_us", r.cfs50, false);
+		json_num("lat_cfs_p99_us", r.cfs99, false);
+		json_num("gov_efficiency_pct", r.eff, false);
+		json_num("transitions_per_s", r.trans, false);
+		json_num("peak_temp_c", r.peak, false);
+		json_num("above_trip_s", r.above, false);
+		json_num("sim_s", (double)j->res.sim_ns / 1e9, false);
+		json_num("events", (double)j->res.events, true);
+		printf("}%s\n", i + 1 < b->nr_job ? "," : "");
+	}
+	printf("]}\n");
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_CSV = 256, OPT_JSON, OPT_VERSION };
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ "governor", required_argument, NULL, 'g' },
+		{ "duration", required_argument, NULL, 't' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct bench bench;
+	struct bench *b = &bench;
+	bool csv = false, json = false, quiet = false;
+	pthread_t th[64];
+	int nth;
+	int c;
+	int failed = 0;
+	struct timespec t0, t1;
+
+	b->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	while ((c = getopt_long(argc, argv, "d:w:g:t:s:j:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (add_device(b, optarg) < 0)
+				return 1;
+			break;
+		case 'w':
+			if (add_workloads(b, optarg) < 0)
+				return 1;
+			break;
+		case 'g':
+			if (!eg_freq_policy_find(optarg)) {
+				eg_err("unknown governor '%s'; known:", optarg);
+				for (int i = 0; eg_freq_policies[i]; i++)
+					eg_err("  %s", eg_freq_policies[i]->name);
+				return 1;
+			}
+			if (b->nr_gov < MAX_ITEMS)
+				b->gov[b->nr_gov++] = eg_freq_policy_find(optarg)->name;
+			break;
+		case 't': {
+			char *end;
+			double s = strtod(optarg, &end);
+
+			if (*end || !(s > 0) || s > 86400) {
+				eg_err("--duration: '%s' is not a number of seconds in (0, 86400]",
+				       optarg);
+				return 1;
+			}
+			b->duration_ns = (uint64_t)(s * 1e9);
+			break;
+		}
+		case 's':
+			b->seed = strtoull(optarg, NULL, 10);
+			break;
+		case 'j':
+			b->jobs = atoi(optarg);
+			if (b->jobs < 1 || b->jobs > 64) {
+				eg_err("--jobs: between 1 and 64");
+				return 1;
+			}
+			break;
+		case OPT_CSV:
+			csv = true;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("eagov-bench %s\n", EAGOV_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		eg_err("unexpected argument '%s'", argv[optind]);
+		return 2;
+	}
+	if (!b->nr_dev) {
+		static const char *const shipped[] = { "hikey960", "juno-r0", "hikey620" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(shipped); i++)
+			if (add_device(b, shipped[i]) < 0)
+				return 1;
+	}
+	if (!b->nr_wl && add_workloads(b, EAGOV_SOURCE_ROOT "/bench/workloads") < 0)
+		return 1;
+	if (!b->nr_gov)
+		for (int i = 0; eg_freq_policies[i] && b->nr_gov < MAX_ITEMS; i++)
+			b->gov[b->nr_gov++] = eg_freq_policies[i]->name;
+	b->nr_job = b->nr_dev * b->nr_wl * b->nr_gov;
+	b->job = calloc((size_t)b->nr_job, sizeof(*b->job));
+	if (!b->job)
+		return 1;
+	for (int d = 0, i = 0; d < b->nr_dev; d++)
+		for (int w = 0; w < b->nr_wl; w++)
+			for (int g = 0; g < b->nr_gov; g++, i++)
+				b->job[i] = (struct job){ .dev = d, .wl = w, .gov = g };
+	b->progress = !quiet && isatty(STDERR_FILENO);
+	pthread_mutex_init(&b->lock, NULL);
+	nth = EG_MIN(b->jobs, b->nr_job);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < nth; i++)
+		pthread_create(&th[i], NULL, worker, b);
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (int i = 0; i < b->nr_job; i++) {
+		if (b->job[i].err) {
+			eg_err("%s / %s / %s: %s", b->dev[b->job[i].dev].model.name,
+			       wl_name(b->wl_path[b->job[i].wl]), b->gov[b->job[i].gov],
+			       b->job[i].errmsg);
+			failed++;
+		}
+	}
+	if (csv)
+		print_csv(b);
+	else if (json)
+		print_json(b);
+	else
+		print_table(b);
+	{
+		double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		double sim = 0, ev = 0;
+
+		for (int i = 0; i < b->nr_job; i++) {
+			sim += (double)b->job[i].res.sim_ns / 1e9;
+			ev += (double)b->job[i].res.events;
+		}
+		fprintf(stderr, "%d runs, %.1f simulated s, %.0f events in %.2f s wall (%d jobs)\n",
+			b->nr_job, sim, ev, wall, nth);
+	}
+	for (int i = 0; i < b->nr_job; i++)
+		eg_sim_result_free(&b->job[i].res);
+	free(b->job);
+	for (int d = 0; d < b->nr_dev; d++)
+		free(b->dev[d].pc);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# eagov developer entry point. On a fresh Debian 12 machine, as root:
+#   ./run.sh demo    install what is missing, build, run the main job
+#   ./run.sh test    install what is missing, build, run the whole test suite
+#   ./run.sh asan    the same suite in an ASan+UBSan build
+#   ./run.sh clang   build warning-free with clang (no tests)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+	meson ninja-build pkg-config gcc clang
+	libcpupower-dev libnl-3-dev libnl-genl-3-dev libudev-dev libsystemd-dev
+	libsensors-dev libinih-dev libjson-c-dev libcmocka-dev umockdev libumockdev-dev
+	libtraceevent-dev libtracefs-dev
+)
+
+deps() {
+	local missing=()
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "run.sh: installing ${missing[*]}" >&2
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+}
+
+# build DIR [meson options...]
+build() {
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" >/dev/null
+	fi
+	ninja -C "$dir" >/dev/null
+}
+
+# Run the suite in DIR and print the closing "N passed, N failed" line.
+suite() {
+	local dir=$1 rc=0
+	meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+	python3 - "$dir/meson-logs/testlog.json" <<'PY'
+import json, sys
+ok = fail = skip = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line).get("result")
+    if r in ("OK", "EXPECTEDFAIL"):
+        ok += 1
+    elif r == "SKIP":
+        skip += 1
+    else:
+        fail += 1
+print(f"tests: {ok} passed, {fail} failed, {skip} skipped")
+PY
+	return $rc
+}
+
+case "${1:-}" in
+demo)
+	deps
+	build build
+	./build/daemon/eagovd --show-model --device hikey960
+	;;
+test)
+	deps
+	build build
+	suite build
+	;;
+asan)
+	deps
+	build build-asan -Db_sanitize=address,undefined -Db_lundef=false
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 suite build-asan
+	;;
+clang)
+	deps
+	CC=clang build build-clang
+	echo "clang build: ok"
+	;;
+*)
+	sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac
