@@ -1013,6 +1013,8 @@ static int parse_task(struct ctx *c, int idx, const struct member *tm)
 		return r;
 	t->instance = 1;
 	if ((m = find_member(ms, n, "instance"))) {
+		/* Bound what one file can ask of the simulator: 4096 threads is
+		 * far beyond any real use case and keeps arrays small. */
 		if ((r = get_int(c, m, 0, 4096, &v)))
 			return r;
 		t->instance = (int)v;
