@@ -238,7 +238,7 @@ int eg_sched_poll_sample(struct eg_sched_poll *p, uint64_t now_ns, struct eg_eve
 			 * and a CPU that was asleep throughout would have been
 			 * woken by its tick unless tickless: report it busy,
 			 * the reading that cannot starve a running task. */
-			if (c->use_cpuidle && !c->proc_valid) {
+			if (c->use_cpuidle && (!c->proc_valid || !p->proc_seen[cpu])) {
 				busy = window;
 			} else {
 				continue;
