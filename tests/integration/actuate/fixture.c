@@ -141,20 +141,18 @@ void fx_create(struct fx *f, bool hwp)
 	policy(f, 0, "0 1 2 3\n", "533000\n", "1844000\n", hwp);
 	policy(f, 4, "4 5 6 7\n", "903000\n", "2362000\n", hwp);
 	for (int cpu = 0; cpu < FX_NR_CPUS; cpu++) {
-		snprintf(rel, sizeof(rel), "/sys/devices/system/cpu/cpu%d/power/"
-			 "pm_qos_resume_latency_us", cpu);
+		static const char *const names[] = { "WFI\n", "cpu-sleep\n", "cluster-sleep\n" };
+		char dir[96];
+
+		snprintf(dir, sizeof(dir), "/sys/devices/system/cpu/cpu%d", cpu);
+		snprintf(rel, sizeof(rel), "%s/power/pm_qos_resume_latency_us", dir);
 		fx_write(f, rel, "0\n");
 		for (int k = 0; k < FX_NR_STATES; k++) {
-			static const char *const names[] = { "WFI\n", "cpu-sleep\n", "cluster-sleep\n" };
-
-			snprintf(rel, sizeof(rel), "/sys/devices/system/cpu/cpu%d/cpuidle/state%d/name",
-				 cpu, k);
+			snprintf(rel, sizeof(rel), "%s/cpuidle/state%d/name", dir, k);
 			fx_write(f, rel, names[k]);
-			snprintf(rel, sizeof(rel), "/sys/devices/system/cpu/cpu%d/cpuidle/state%d/time",
-				 cpu, k);
+			snprintf(rel, sizeof(rel), "%s/cpuidle/state%d/time", dir, k);
 			fx_write(f, rel, "0\n");
-			snprintf(rel, sizeof(rel),
-				 "/sys/devices/system/cpu/cpu%d/cpuidle/state%d/disable", cpu, k);
+			snprintf(rel, sizeof(rel), "%s/cpuidle/state%d/disable", dir, k);
 			fx_write(f, rel, "0\n");
 		}
 	}
