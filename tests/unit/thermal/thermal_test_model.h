@@ -34,7 +34,7 @@ static inline void tm_pd(struct eg_pd *pd, const char *name, int first_cpu, uint
 	}
 }
 
-/* nr_trips_used: 2 = passive 65 and 75 C; a critical trip at 90 C follows. */
+/* Trips: passive 65 and 75 C (hysteresis hyst_mc each), then critical 90 C. */
 static inline void tm_hikey960(struct eg_model *m, int hyst_mc)
 {
 	struct eg_zone *z;
