@@ -773,7 +773,8 @@ static int domain_key(struct ini_run *r, struct dev_parse *d, const char *key, c
 		if (parse_u32(r, tok, key, 1, EG_CAPACITY_SCALE, &pd->max_cap) < 0)
 			return r->rc;
 	} else {
-		return unknown_key(r, "domain", key);
+		return run_error(r, -EINVAL, r->line, "unknown key '%s' in [domain %s]", key,
+				 pd->name);
 	}
 	return no_more(r, v, key);
 }
@@ -858,7 +859,8 @@ static int zone_key(struct ini_run *r, struct dev_parse *d, const char *key, cha
 		if (parse_milli(r, tok, "ambient (C)", -40000, 85000, &z->ambient_mc) < 0)
 			return r->rc;
 	} else {
-		return unknown_key(r, "zone", key);
+		return run_error(r, -EINVAL, r->line, "unknown key '%s' in [zone %s]", key,
+				 z->name);
 	}
 	return no_more(r, v, key);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "config.h"
 #include "util.h"
 
 static char tmpdir[] = "/tmp/eagov-conf-XXXXXX";
@@ -450,9 +451,17 @@ static void test_policy_errors(void **state)
 
 /* --- the shipped files --- */
 
+/* The source tree: from the test environment, else where meson configured it. */
+static const char *source_root(void)
+{
+	const char *r = getenv("EAGOV_SOURCE_ROOT");
+
+	return r && r[0] ? r : EAGOV_SOURCE_ROOT;
+}
+
 static void shipped(const char *name, char *path, size_t len)
 {
-	snprintf(path, len, "%s/conf/devices/%s.ini", getenv("EAGOV_SOURCE_ROOT"), name);
+	snprintf(path, len, "%s/conf/devices/%s.ini", source_root(), name);
 }
 
 static void test_shipped_hikey960(void **state)
@@ -532,9 +541,11 @@ static void test_find_device(void **state)
 
 	(void)state;
 	unsetenv("EAGOV_DEVICE_DIR");
+	/* Installed data (EAGOV_DATADIR) would come before the source tree, so
+	 * only the name is certain here. */
 	assert_int_equal(eg_conf_find_device("hikey960", path, sizeof(path)), 0);
+	assert_true(strlen(path) > 13 && eg_streq(path + strlen(path) - 13, "/hikey960.ini"));
 	shipped("hikey960", expect_path, sizeof(expect_path));
-	assert_string_equal(path, expect_path);
 	assert_int_equal(eg_conf_find_device("no-such-board", path, sizeof(path)), -ENOENT);
 	/* A path is a path. */
 	assert_int_equal(eg_conf_find_device(expect_path, path, sizeof(path)), 0);
@@ -581,7 +592,7 @@ static void test_match_device(void **state)
 	write_file(path, "[device]\nname = PC\ndmi = Test Board X\n", 38);
 	setenv("EAGOV_DEVICE_DIR", dir, 1);
 	assert_int_equal(eg_conf_match_device(hikey960, 2, NULL, path, sizeof(path)), 0);
-	assert_non_null(strstr(path, "/conf/devices/hikey960.ini"));
+	assert_non_null(strstr(path, "/hikey960.ini"));
 	assert_int_equal(eg_conf_match_device(hikey960 + 1, 1, NULL, path, sizeof(path)), 0);
 	assert_non_null(strstr(path, "/devs/aaa.ini"));
 	assert_int_equal(eg_conf_match_device(NULL, 0, "Test Board X", path, sizeof(path)), 0);
@@ -601,7 +612,7 @@ static void test_daemon_shipped_and_defaults(void **state)
 	eg_daemon_conf_init(&c);
 	assert_string_equal(c.device, "auto");
 	assert_int_equal(c.poll_interval_ms, 10);
-	snprintf(path, sizeof(path), "%s/conf/eagov.conf", getenv("EAGOV_SOURCE_ROOT"));
+	snprintf(path, sizeof(path), "%s/conf/eagov.conf", source_root());
 	if (eg_conf_load_daemon(path, &c, &err) < 0)
 		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
 	assert_int_equal(c.profile, EG_PROFILE_BALANCED);
