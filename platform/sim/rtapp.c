@@ -212,12 +212,16 @@ static int prepass_run(struct prepass *pp, const char *text)
 			p += n;
 			continue;
 		case '{':
-			r = grow((void **)&pp->objs, &pp->cap_objs, pp->nr_objs + 1, sizeof(*pp->objs));
+			r = grow((void **)&pp->objs, &pp->cap_objs, pp->nr_objs + 1,
+				 sizeof(*pp->objs));
 			if (r)
 				break;
 			memset(&pp->objs[pp->nr_objs], 0, sizeof(*pp->objs));
-			if (top && top->is_obj && !top->expect_key && pp->objs[top->rec].nr)
-				pp->objs[top->rec].keys[pp->objs[top->rec].nr - 1].child = pp->nr_objs;
+			if (top && top->is_obj && !top->expect_key && pp->objs[top->rec].nr) {
+				struct pp_obj *po = &pp->objs[top->rec];
+
+				po->keys[po->nr - 1].child = pp->nr_objs;
+			}
 			__attribute__((fallthrough));
 		case '[':
 			r = grow((void **)&stack, &cap, depth + 1, sizeof(*stack));
@@ -311,12 +315,13 @@ static int members_of(struct ctx *c, struct json_object *o, int rec, int line, c
 
 		if (!pk->escaped && strcmp(key, pk->name)) {
 			free(ms);
-			return fail(c, pk->line, "%s: key order lost while reading '%s'", what, key);
+			return fail(c, pk->line, "%s: key order lost while reading '%s'", what,
+				    key);
 		}
 		if (bl >= sizeof(ms[i].base)) {
 			free(ms);
-			return fail(c, pk->line, "key '%.40s...' is too long (max %d characters)", key,
-				    EG_RTAPP_NAME_MAX - 1);
+			return fail(c, pk->line, "key '%.40s...' is too long (max %d characters)",
+				    key, EG_RTAPP_NAME_MAX - 1);
 		}
 		memcpy(ms[i].base, key, bl);
 		ms[i].base[bl] = '\0';
@@ -374,9 +379,12 @@ static int policy_from_string(const char *s, enum eg_rtapp_policy *p)
 		const char *name;
 		enum eg_rtapp_policy p;
 	} tbl[] = {
-		{ "SCHED_OTHER", EG_RTAPP_POLICY_OTHER }, { "SCHED_BATCH", EG_RTAPP_POLICY_BATCH },
-		{ "SCHED_IDLE", EG_RTAPP_POLICY_IDLE },   { "SCHED_RR", EG_RTAPP_POLICY_RR },
-		{ "SCHED_FIFO", EG_RTAPP_POLICY_FIFO },   { "SCHED_DEADLINE", EG_RTAPP_POLICY_DEADLINE },
+		{ "SCHED_OTHER", EG_RTAPP_POLICY_OTHER },
+		{ "SCHED_BATCH", EG_RTAPP_POLICY_BATCH },
+		{ "SCHED_IDLE", EG_RTAPP_POLICY_IDLE },
+		{ "SCHED_RR", EG_RTAPP_POLICY_RR },
+		{ "SCHED_FIFO", EG_RTAPP_POLICY_FIFO },
+		{ "SCHED_DEADLINE", EG_RTAPP_POLICY_DEADLINE },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(tbl); i++)
@@ -409,8 +417,8 @@ static int get_policy(struct ctx *c, const struct member *m, enum eg_rtapp_polic
 	if (r)
 		return r;
 	if (policy_from_string(s, p))
-		return fail(c, m->line, "unknown policy '%s' (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, "
-			    "SCHED_FIFO, SCHED_RR or SCHED_DEADLINE)", s);
+		return fail(c, m->line, "unknown policy '%s' (SCHED_OTHER, SCHED_BATCH, "
+			    "SCHED_IDLE, SCHED_FIFO, SCHED_RR or SCHED_DEADLINE)", s);
 	return 0;
 }
 
@@ -572,7 +580,8 @@ static int parse_timer(struct ctx *c, int task, const struct member *m, struct e
 		if (!r && !strcmp(mode, "absolute"))
 			absolute = true;
 		else if (!r && strcmp(mode, "relative"))
-			r = fail(c, s->line, "timer mode '%s' (\"relative\" or \"absolute\")", mode);
+			r = fail(c, s->line, "timer mode '%s' (\"relative\" or \"absolute\")",
+				 mode);
 	}
 	if (r)
 		return r;
@@ -737,7 +746,8 @@ static int parse_event(struct ctx *c, int task, const struct member *m, struct e
 	case EG_RTAPP_FORK:
 		e->target_task = eg_rtapp_find_task(w, e->arg);
 		if (e->target_task < 0)
-			return fail(c, m->line, "fork of '%s', which is no task of this file", e->arg);
+			return fail(c, m->line, "fork of '%s', which is no task of this file",
+				    e->arg);
 		return 0;
 	case EG_RTAPP_RESUME:
 		/* Any condition name is allowed; a task name wakes its suspend. */
@@ -871,9 +881,12 @@ static int parse_sched(struct ctx *c, struct member *ms, int n, bool task_level,
 		return fail(c, m ? m->line : 0, "SCHED_DEADLINE needs \"dl-runtime\"");
 	/* The kernel's sched_setattr() refuses anything else. */
 	if (s->dl_runtime_us > s->dl_deadline_us || s->dl_deadline_us > s->dl_period_us)
-		return fail(c, m ? m->line : 0, "SCHED_DEADLINE needs runtime <= deadline <= period "
-			    "(%llu, %llu, %llu us)", (unsigned long long)s->dl_runtime_us,
-			    (unsigned long long)s->dl_deadline_us, (unsigned long long)s->dl_period_us);
+		return fail(c, m ? m->line : 0,
+			    "SCHED_DEADLINE needs runtime <= deadline <= period "
+			    "(%llu, %llu, %llu us)",
+			    (unsigned long long)s->dl_runtime_us,
+			    (unsigned long long)s->dl_deadline_us,
+			    (unsigned long long)s->dl_period_us);
 	return 0;
 }
 
@@ -1145,8 +1158,8 @@ static int parse_global(struct ctx *c, const struct member *g)
 					break;
 				cpu = strncmp(s, "CPU", 3) ? -1 : strtol(s + 3, &end, 10);
 				if (cpu < 0 || end == s + 3 || *end || cpu >= EG_MAX_CPUS)
-					r = fail(c, m->line, "calibration '%s': \"CPU<n>\" or ns per "
-						 "loop (an integer)", s);
+					r = fail(c, m->line, "calibration '%s': \"CPU<n>\" or ns "
+						 "per loop (an integer)", s);
 				w->calibration_cpu = (int)cpu;
 			}
 		} else if (!strcmp(k, "default_policy")) {

@@ -128,7 +128,8 @@ static void test_repeated_keys_keep_order(void **state)
 	struct eg_rtapp_workload *w = load_ok(
 		"{ \"tasks\" : { \"t\" : {\n"
 		"  \"run\" : 100, \"sleep\" : 200, \"run\" : 300,\n"
-		"  \"sleep\" : 400, \"run\" : 500, \"timer\" : { \"ref\" : \"a\", \"period\" : 7 },\n"
+		"  \"sleep\" : 400, \"run\" : 500,"
+		" \"timer\" : { \"ref\" : \"a\", \"period\" : 7 },\n"
 		"  \"timer\" : { \"ref\" : \"b\", \"period\" : 9 } } } }");
 	static const enum eg_rtapp_event_type type[] = {
 		EG_RTAPP_RUN, EG_RTAPP_SLEEP, EG_RTAPP_RUN, EG_RTAPP_SLEEP,
@@ -223,11 +224,15 @@ static void test_unique_timers(void **state)
 	struct eg_rtapp_workload *w = load_ok(
 		"{ \"tasks\" : {\n"
 		"  \"a\" : { \"instance\" : 3, \"phases\" : {\n"
-		"    \"p1\" : { \"run\" : 1, \"timer\" : { \"ref\" : \"unique\", \"period\" : 100 } },\n"
-		"    \"p2\" : { \"run\" : 1, \"timer\" : { \"ref\" : \"unique\", \"period\" : 200 } },\n"
-		"    \"p3\" : { \"run\" : 1, \"timer\" : { \"ref\" : \"uniqueB\", \"period\" : 300,\n"
+		"    \"p1\" : { \"run\" : 1,"
+		" \"timer\" : { \"ref\" : \"unique\", \"period\" : 100 } },\n"
+		"    \"p2\" : { \"run\" : 1,"
+		" \"timer\" : { \"ref\" : \"unique\", \"period\" : 200 } },\n"
+		"    \"p3\" : { \"run\" : 1,"
+		" \"timer\" : { \"ref\" : \"uniqueB\", \"period\" : 300,\n"
 		"               \"mode\" : \"absolute\" } },\n"
-		"    \"p4\" : { \"run\" : 1, \"timer\" : { \"ref\" : \"tick\", \"period\" : 400 } } } },\n"
+		"    \"p4\" : { \"run\" : 1,"
+		" \"timer\" : { \"ref\" : \"tick\", \"period\" : 400 } } } },\n"
 		"  \"b\" : { \"run\" : 1, \"timer\" : { \"ref\" : \"unique\", \"period\" : 100 },\n"
 		"          \"timer\" : { \"ref\" : \"tick\", \"period\" : 400 } } } }");
 	const struct eg_rtapp_task *a = &w->tasks[0], *b = &w->tasks[1];
@@ -360,8 +365,10 @@ static void test_sched_params(void **state)
 		"  \"rt\" : { \"run\" : 1 },\n"
 		"  \"dl\" : { \"policy\" : \"SCHED_DEADLINE\", \"dl-runtime\" : 2000,\n"
 		"           \"dl-period\" : 10000, \"run\" : 1 },\n"
-		"  \"cfs\" : { \"policy\" : \"SCHED_OTHER\", \"priority\" : -5, \"util_min\" : 300,\n"
-		"            \"phases\" : { \"p\" : { \"priority\" : 3, \"util_max\" : 512, \"run\" : 1 },\n"
+		"  \"cfs\" : { \"policy\" : \"SCHED_OTHER\", \"priority\" : -5,"
+		" \"util_min\" : 300,\n"
+		"            \"phases\" : { \"p\" : { \"priority\" : 3, \"util_max\" : 512,"
+		" \"run\" : 1 },\n"
 		"                           \"q\" : { \"run\" : 1 } } } } }");
 
 	(void)state;
@@ -413,8 +420,8 @@ static void test_unknown_event(void **state)
 	load_bad("{ \"tasks\" : { \"t\" : { \"taskgroup\" : \"/a\", \"run\" : 1 } } }", msg,
 		 sizeof(msg), &line);
 	assert_non_null(strstr(msg, "taskgroup"));
-	load_bad("{ \"tasks\" : { \"t\" : { \"run\" : 1, \"phases\" : { \"p\" : { \"run\" : 1 } } } } }",
-		 msg, sizeof(msg), &line);
+	load_bad("{ \"tasks\" : { \"t\" : { \"run\" : 1,"
+		 " \"phases\" : { \"p\" : { \"run\" : 1 } } } } }", msg, sizeof(msg), &line);
 	assert_non_null(strstr(msg, "'run'"));
 	load_bad("{ \"tasks\" : { \"t\" : { \"loop\" : 1, \"run\" : 1,\n \"loop\" : 2 } } }", msg,
 		 sizeof(msg), &line);
@@ -439,14 +446,15 @@ static void test_unknown_global(void **state)
 
 	(void)state;
 	load_bad("{ \"tasks\" : { \"t\" : { \"run\" : 1 } },\n"
-		 "  \"global\" : { \"duration\" : 2,\n \"turbo\" : true } }", msg, sizeof(msg), &line);
+		 "  \"global\" : { \"duration\" : 2,\n \"turbo\" : true } }", msg, sizeof(msg),
+		 &line);
 	assert_int_equal(line, 3);
 	assert_non_null(strstr(msg, "'turbo'"));
 	load_bad("{ \"tasks\" : { \"t\" : { \"run\" : 1 } }, \"extra\" : {} }", msg, sizeof(msg),
 		 &line);
 	assert_non_null(strstr(msg, "'extra'"));
-	load_bad("{ \"global\" : { \"calibration\" : \"GPU1\" }, \"tasks\" : { \"t\" : { \"run\" : 1 } } }",
-		 msg, sizeof(msg), &line);
+	load_bad("{ \"global\" : { \"calibration\" : \"GPU1\" },"
+		 " \"tasks\" : { \"t\" : { \"run\" : 1 } } }", msg, sizeof(msg), &line);
 	assert_non_null(strstr(msg, "GPU1"));
 }
 
