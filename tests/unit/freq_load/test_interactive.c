@@ -99,6 +99,27 @@ static void test_hispeed_and_delay(void **unused)
 	fx_free(f);
 }
 
+/* A climb from below hispeed_freq stops there first, burst or not. hispeed_freq 1421000,
+ * go_hispeed_load 85, target_loads 50, min_sample_time 0, from 903000:
+ * 84 % (no burst): 84 x 903000 / 50 = 1517040 -> 1805000 > hispeed while below it -> 1421000
+ * back to 903000 (0 %), then 100 % (burst): 1806000 -> 2112000, but first hispeed -> 1421000
+ * next timer, 100 % at 1421000: 2842000 -> 2362000 (20 ms since validation, delay 20 ms) */
+static void test_hispeed_first(void **unused)
+{
+	struct fx *f = it_new(F0, "hispeed_freq", "1421000", "go_hispeed_load", "85",
+			      "target_loads", "50", "min_sample_time", "0", NULL);
+
+	(void)unused;
+	fx_loads(f, 84, 0, 0, 0);
+	assert_int_equal(fx_tick(f), F1);
+	fx_loads(f, 0, 0, 0, 0);
+	assert_int_equal(fx_tick(f), F0);
+	fx_loads(f, 100, 0, 0, 0);
+	assert_int_equal(fx_tick(f), F1);
+	assert_int_equal(fx_tick(f), F4);
+	fx_free(f);
+}
+
 /* min_sample_time 80 ms (default): from 2362000 (chosen at t0), all idle -> 903000 wanted, but
  * held at 2362000 at t0 + 20, 40, 60 and allowed at t0 + 80. Then 95 % at 903000 -> 1421000 at
  * t0 + 100 (a new floor), idle again -> held at 1421000 until t0 + 180. */
@@ -179,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_choose_freq),
 		cmocka_unit_test(test_target_loads_map),
 		cmocka_unit_test(test_hispeed_and_delay),
+		cmocka_unit_test(test_hispeed_first),
 		cmocka_unit_test(test_min_sample_time),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_tunables),
