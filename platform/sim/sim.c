@@ -1385,9 +1385,13 @@ static void finish(struct sim *s)
 	struct eg_sim_result *r = s->r;
 	double sum = 0;
 
-	qsort(s->perf.v, s->perf.n, sizeof(double), cmp_double);
-	qsort(s->lat_rt.v, s->lat_rt.n, sizeof(double), cmp_double);
-	qsort(s->lat_cfs.v, s->lat_cfs.n, sizeof(double), cmp_double);
+	/* qsort wants a non-null base even for zero elements. */
+	if (s->perf.n)
+		qsort(s->perf.v, s->perf.n, sizeof(double), cmp_double);
+	if (s->lat_rt.n)
+		qsort(s->lat_rt.v, s->lat_rt.n, sizeof(double), cmp_double);
+	if (s->lat_cfs.n)
+		qsort(s->lat_cfs.v, s->lat_cfs.n, sizeof(double), cmp_double);
 	for (size_t i = 0; i < s->perf.n; i++)
 		sum += s->perf.v[i];
 	r->perf_index_mean = s->perf.n ? sum / (double)s->perf.n : 0;
