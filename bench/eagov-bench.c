@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "clairvoyant.h"
 #include "config.h"
 #include "log.h"
 #include "policy_conf.h"
@@ -20,6 +21,10 @@
 #include "workload.h"
 
 #define MAX_ITEMS 64
+
+/* eagov's own fast ramp on top of schedutil: not a kernel governor, a
+ * column that measures the feature against plain schedutil. */
+#define GOV_SCHEDUTIL_RAMP "schedutil+ramp"
 
 struct device {
 	char path[EG_PATH_MAX];
@@ -41,7 +46,9 @@ struct bench {
 	char wl_path[MAX_ITEMS][EG_PATH_MAX];
 	int nr_wl;
 	const char *gov[MAX_ITEMS];
+	bool gov_hidden[MAX_ITEMS];  /* run for the reference only, not shown */
 	int nr_gov;
+	double ref_j[MAX_ITEMS][MAX_ITEMS];  /* clairvoyant, per device x workload; NAN = none */
 	uint64_t duration_ns;
 	uint64_t seed;
 	int jobs;
@@ -69,6 +76,8 @@ static void usage(FILE *out)
 		"  -j, --jobs N             parallel runs (default: number of CPUs)\n"
 		"      --csv                comma-separated values on stdout\n"
 		"      --json               JSON on stdout\n"
+		"      --lava               LAVA test-case lines on stdout (energy, perf\n"
+		"                           index, missed %%, per device.workload.governor)\n"
 		"  -q, --quiet              no progress bar\n"
 		"  -h, --help               this text\n"
 		"      --version            version\n\n"
@@ -77,7 +86,12 @@ static void usage(FILE *out)
 		"percentile), share of activations that missed their period, wakeup\n"
 		"latency p50/p99 for RT and CFS tasks, rt-app's governor efficiency\n"
 		"(100 %% = as fast as performance, 0 %% = as slow as powersave), frequency\n"
-		"transitions per second, peak temperature, time above the first trip.\n");
+		"transitions per second, peak temperature, time above the first trip.\n"
+		"Kernel governors run without eagov's fast ramp and RT idle-latency limit,\n"
+		"as in the kernel; \"" GOV_SCHEDUTIL_RAMP "\" is schedutil with the fast ramp.\n"
+		"\"clairvoyant\" is the energy a scheduler knowing the future could meet\n"
+		"the performance run's periodic deadlines with (see bench/clairvoyant.c);\n"
+		"\"x ref\" is each governor's energy over it. \"-\": no samples.\n");
 }
 
 static int add_device(struct bench *b, const char *arg)
@@ -140,6 +154,14 @@ static int add_workloads(struct bench *b, const char *arg)
 	return 0;
 }
 
+/* The frequency policy behind a bench governor name, and whether eagov's
+ * fast ramp goes with it. NULL for an unknown name. */
+static const struct eg_freq_policy_ops *gov_ops(const char *name, bool *fast_ramp)
+{
+	*fast_ramp = eg_streq(name, GOV_SCHEDUTIL_RAMP);
+	return eg_freq_policy_find(*fast_ramp ? "schedutil" : name);
+}
+
 static void run_job(struct bench *b, struct job *j)
 {
 	struct device *d = &b->dev[j->dev];
@@ -157,7 +179,14 @@ static void run_job(struct bench *b, struct job *j)
 	/* The comparison is of frequency governors: each run replaces the
 	 * device's frequency policy, keeping its idle and thermal ones. */
 	{
-		const struct eg_freq_policy_ops *ops = eg_freq_policy_find(b->gov[j->gov]);
+		bool ramp;
+		const struct eg_freq_policy_ops *ops = gov_ops(b->gov[j->gov], &ramp);
+
+		/* The fast ramp and the RT idle-latency limit are eagov's, not
+		 * the kernel's: a kernel governor is measured without them,
+		 * and the +ramp column adds the ramp alone. */
+		ecfg.fast_ramp = ramp;
+		ecfg.rt_idle_latency_us = 0;
 
 		for (int i = 0; i < d->model.nr_pds; i++) {
 			free(ecfg.freq_tun[i]);
@@ -180,6 +209,9 @@ static void run_job(struct bench *b, struct job *j)
 	sc.engine = &ecfg;
 	sc.workload = w;
 	sc.seed = b->seed;
+	/* The clairvoyant reference is computed from the performance run's
+	 * jobs: performance meets every deadline that can be met. */
+	sc.record_jobs = eg_streq(b->gov[j->gov], "performance");
 	sc.duration_ns = b->duration_ns;
 	if (!sc.duration_ns && !w->duration_ns)
 		sc.duration_ns = 10 * NSEC_PER_SEC;
@@ -234,7 +266,8 @@ static void *worker(void *arg)
 static struct job *find_job(struct bench *b, int dev, int wl, const char *gov)
 {
 	for (int i = 0; i < b->nr_job; i++)
-		if (b->job[i].dev == dev && b->job[i].wl == wl && eg_streq(b->gov[b->job[i].gov], gov))
+		if (b->job[i].dev == dev && b->job[i].wl == wl &&
+		    eg_streq(b->gov[b->job[i].gov], gov))
 			return &b->job[i];
 	return NULL;
 }
@@ -258,8 +291,8 @@ static double gov_efficiency(struct bench *b, const struct job *j)
 }
 
 struct row {
-	double energy, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff, trans,
-		peak, above;
+	double energy, xref, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff,
+		trans, peak, above;
 };
 
 static void fill_row(struct bench *b, const struct job *j, struct row *r)
@@ -278,14 +311,17 @@ static void fill_row(struct bench *b, const struct job *j, struct row *r)
 		above = EG_MAX(above, s->above_trip_ns[z]);
 	}
 	r->energy = s->energy_j;
+	r->xref = b->ref_j[j->dev][j->wl] > 0 ? s->energy_j / b->ref_j[j->dev][j->wl] : NAN;
 	r->power = secs > 0 ? s->energy_j / secs : 0;
-	r->pi_mean = s->perf_index_mean;
-	r->pi_p5 = s->perf_index_p5;
-	r->missed_pct = s->activations ? 100.0 * (double)s->missed / (double)s->activations : 0;
-	r->rt50 = s->lat_rt_p50_us;
-	r->rt99 = s->lat_rt_p99_us;
-	r->cfs50 = s->lat_cfs_p50_us;
-	r->cfs99 = s->lat_cfs_p99_us;
+	/* No sample is not a zero: NAN prints as "-" (table), empty (CSV) or
+	 * null (JSON). */
+	r->pi_mean = s->activations ? s->perf_index_mean : NAN;
+	r->pi_p5 = s->activations ? s->perf_index_p5 : NAN;
+	r->missed_pct = s->activations ? 100.0 * (double)s->missed / (double)s->activations : NAN;
+	r->rt50 = s->lat_rt_n ? s->lat_rt_p50_us : NAN;
+	r->rt99 = s->lat_rt_n ? s->lat_rt_p99_us : NAN;
+	r->cfs50 = s->lat_cfs_n ? s->lat_cfs_p50_us : NAN;
+	r->cfs99 = s->lat_cfs_n ? s->lat_cfs_p99_us : NAN;
 	r->eff = gov_efficiency(b, j);
 	r->trans = secs > 0 ? (double)tr / secs : 0;
 	r->peak = m->nr_zones ? peak / 1000.0 : NAN;
@@ -299,53 +335,182 @@ static const char *wl_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* One table cell: the number, or "-" when there is none. */
+static void cell(double v, int width, int prec)
+{
+	if (isnan(v))
+		printf(" %*s", width, "-");
+	else
+		printf(" %*.*f", width, prec, v);
+}
+
 static void print_table(struct bench *b)
 {
+	static const int rest_width[] = { 7, 7, 6, 8, 8, 8, 8, 6, 7, 6, 6 };
+
 	for (int d = 0; d < b->nr_dev; d++) {
 		for (int w = 0; w < b->nr_wl; w++) {
+			double ref = b->ref_j[d][w];
+
 			printf("\n%s / %s\n", b->dev[d].model.name, wl_name(b->wl_path[w]));
-			printf("  %-13s %9s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s\n",
-			       "governor", "energy J", "avg W", "perf", "perf p5", "miss%",
-			       "rt p50", "rt p99", "cfs p50", "cfs p99", "eff%", "trans/s",
-			       "peakC", "hot s");
+			printf("  %-14s %9s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s\n",
+			       "governor", "energy J", "x ref", "avg W", "perf", "perf p5",
+			       "miss%", "rt p50", "rt p99", "cfs p50", "cfs p99", "eff%",
+			       "trans/s", "peakC", "hot s");
 			for (int g = 0; g < b->nr_gov; g++) {
 				struct job *j = find_job(b, d, w, b->gov[g]);
 				struct row r;
 
-				if (!j)
+				if (!j || b->gov_hidden[g])
 					continue;
 				if (j->err) {
-					printf("  %-13s error: %s\n", b->gov[g], j->errmsg);
+					printf("  %-14s error: %s\n", b->gov[g], j->errmsg);
 					continue;
 				}
 				fill_row(b, j, &r);
-				printf("  %-13s %9.3f %7.3f %7.3f %7.3f %6.1f %8.0f %8.0f %8.0f %8.0f "
-				       "%6.1f %7.1f %6.1f %6.2f\n",
-				       b->gov[g], r.energy, r.power, r.pi_mean, r.pi_p5, r.missed_pct,
-				       r.rt50, r.rt99, r.cfs50, r.cfs99, r.eff, r.trans, r.peak,
-				       r.above);
+				printf("  %-14s", b->gov[g]);
+				cell(r.energy, 9, 3);
+				cell(r.xref, 6, 2);
+				cell(r.power, 7, 3);
+				cell(r.pi_mean, 7, 3);
+				cell(r.pi_p5, 7, 3);
+				cell(r.missed_pct, 6, 1);
+				cell(r.rt50, 8, 0);
+				cell(r.rt99, 8, 0);
+				cell(r.cfs50, 8, 0);
+				cell(r.cfs99, 8, 0);
+				cell(r.eff, 6, 1);
+				cell(r.trans, 7, 1);
+				cell(r.peak, 6, 1);
+				cell(r.above, 6, 2);
+				putchar('\n');
 			}
+			printf("  %-14s", "clairvoyant");
+			cell(ref, 9, 3);
+			cell(isnan(ref) ? NAN : 1.0, 6, 2);
+			{
+				const struct job *pf = find_job(b, d, w, "performance");
+				double secs = pf && !pf->err ? (double)pf->res.sim_ns / 1e9 : 0;
+
+				cell(secs > 0 ? ref / secs : NAN, 7, 3);
+			}
+			/* The reference has energy only: the other columns' widths. */
+			for (size_t k = 0; k < ARRAY_SIZE(rest_width); k++)
+				cell(NAN, rest_width[k], 0);
+			putchar('\n');
 		}
 	}
-	printf("\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late).\n");
+	printf("\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late).\n"
+	       "x ref: energy over the clairvoyant reference's (lower bound of periodic work\n"
+	       "only, see bench/clairvoyant.c); \"-\": no sample.\n");
+}
+
+/* A CSV field: empty when there is no number. */
+static void csv_num(int prec, double v)
+{
+	if (!isnan(v))
+		printf("%.*f", prec, v);
+	putchar(',');
 }
 
 static void print_csv(struct bench *b)
 {
-	printf("device,workload,governor,energy_j,avg_power_w,perf_index_mean,perf_index_p5,"
-	       "missed_pct,lat_rt_p50_us,lat_rt_p99_us,lat_cfs_p50_us,lat_cfs_p99_us,"
-	       "gov_efficiency_pct,transitions_per_s,peak_temp_c,above_trip_s,error\n");
+	printf("device,workload,governor,energy_j,clairvoyant_j,energy_x_ref,avg_power_w,"
+	       "perf_index_mean,perf_index_p5,missed_pct,lat_rt_p50_us,lat_rt_p99_us,"
+	       "lat_cfs_p50_us,lat_cfs_p99_us,gov_efficiency_pct,transitions_per_s,peak_temp_c,"
+	       "above_trip_s,error\n");
 	for (int i = 0; i < b->nr_job; i++) {
 		struct job *j = &b->job[i];
+		struct row r;
+
+		if (b->gov_hidden[j->gov])
+			continue;
+		if (j->err)
+			r = (struct row){ NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
+					  NAN, NAN, NAN };
+		else
+			fill_row(b, j, &r);
+		printf("%s,%s,%s,", b->dev[j->dev].model.name, wl_name(b->wl_path[j->wl]),
+		       b->gov[j->gov]);
+		csv_num(6, r.energy);
+		csv_num(6, b->ref_j[j->dev][j->wl]);
+		csv_num(4, r.xref);
+		csv_num(6, r.power);
+		csv_num(4, r.pi_mean);
+		csv_num(4, r.pi_p5);
+		csv_num(2, r.missed_pct);
+		csv_num(1, r.rt50);
+		csv_num(1, r.rt99);
+		csv_num(1, r.cfs50);
+		csv_num(1, r.cfs99);
+		csv_num(2, r.eff);
+		csv_num(2, r.trans);
+		csv_num(2, r.peak);
+		csv_num(3, r.above);
+		printf("%s\n", j->err ? "yes" : "");
+	}
+}
+
+/* LAVA test-case names take [A-Za-z0-9._-] only: anything else becomes '_',
+ * and the workload's ".json" goes. */
+static void lava_name(char *out, size_t len, const char *dev, const char *wl, const char *gov,
+		      const char *metric)
+{
+	char wlb[EG_PATH_MAX];
+	size_t n;
+
+	eg_strlcpy(wlb, wl, sizeof(wlb));
+	n = strlen(wlb);
+	if (n > 5 && eg_streq(wlb + n - 5, ".json"))
+		wlb[n - 5] = '\0';
+	snprintf(out, len, "%s.%s.%s.%s", dev, wlb, gov, metric);
+	for (char *c = out; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-'))
+			*c = '_';
+}
+
+/* One LAVA result. A failed run is RESULT=fail without a measurement; a
+ * figure without samples (no activation) is RESULT=skip. This is the signal
+ * lava-test-case itself prints, so it reads the same inside LAVA. */
+static void lava_case(const char *name, bool failed, double v, const char *units)
+{
+	if (failed)
+		printf("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=%s RESULT=fail>\n", name);
+	else if (isnan(v))
+		printf("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=%s RESULT=skip>\n", name);
+	else
+		printf("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=%s RESULT=pass MEASUREMENT=%.6g "
+		       "UNITS=%s>\n", name, v, units);
+}
+
+static void print_lava(struct bench *b)
+{
+	char name[EG_PATH_MAX + 3 * EG_NAME_MAX];
+
+	for (int i = 0; i < b->nr_job; i++) {
+		struct job *j = &b->job[i];
+		const char *dev = b->dev[j->dev].model.name, *wl = wl_name(b->wl_path[j->wl]);
+		const char *gov = b->gov[j->gov];
 		struct row r = { 0 };
 
+		if (b->gov_hidden[j->gov])
+			continue;
 		if (!j->err)
 			fill_row(b, j, &r);
-		printf("%s,%s,%s,%.6f,%.6f,%.4f,%.4f,%.2f,%.1f,%.1f,%.1f,%.1f,%.2f,%.2f,%.2f,%.3f,%s\n",
-		       b->dev[j->dev].model.name, wl_name(b->wl_path[j->wl]), b->gov[j->gov],
-		       r.energy, r.power, r.pi_mean, r.pi_p5, r.missed_pct, r.rt50, r.rt99,
-		       r.cfs50, r.cfs99, r.eff, r.trans, r.peak, r.above, j->err ? "yes" : "");
+		lava_name(name, sizeof(name), dev, wl, gov, "energy");
+		lava_case(name, j->err, r.energy, "J");
+		lava_name(name, sizeof(name), dev, wl, gov, "perf_index");
+		lava_case(name, j->err, r.pi_mean, "index");
+		lava_name(name, sizeof(name), dev, wl, gov, "missed");
+		lava_case(name, j->err, r.missed_pct, "%");
 	}
+	for (int d = 0; d < b->nr_dev; d++)
+		for (int w = 0; w < b->nr_wl; w++) {
+			lava_name(name, sizeof(name), b->dev[d].model.name,
+				  wl_name(b->wl_path[w]), "clairvoyant", "energy");
+			lava_case(name, isnan(b->ref_j[d][w]), b->ref_j[d][w], "J");
+		}
 }
 
 static void json_num(const char *key, double v, bool last)
@@ -358,19 +523,27 @@ static void json_num(const char *key, double v, bool last)
 
 static void print_json(struct bench *b)
 {
-	printf("{\"results\": [\n");
+	bool first = true;
+
+	printf("{\"results\": [");
 	for (int i = 0; i < b->nr_job; i++) {
 		struct job *j = &b->job[i];
 		struct row r = { 0 };
 
-		printf("  {\"device\": \"%s\", \"workload\": \"%s\", \"governor\": \"%s\", ",
-		       b->dev[j->dev].model.name, wl_name(b->wl_path[j->wl]), b->gov[j->gov]);
+		if (b->gov_hidden[j->gov])
+			continue;
+		printf("%s\n  {\"device\": \"%s\", \"workload\": \"%s\", \"governor\": \"%s\", ",
+		       first ? "" : ",", b->dev[j->dev].model.name, wl_name(b->wl_path[j->wl]),
+		       b->gov[j->gov]);
 		if (j->err) {
-			printf("\"error\": \"see stderr\"}%s\n", i + 1 < b->nr_job ? "," : "");
+			printf("\"error\": \"see stderr\"}");
+			first = false;
 			continue;
 		}
 		fill_row(b, j, &r);
 		json_num("energy_j", r.energy, false);
+		json_num("clairvoyant_j", b->ref_j[j->dev][j->wl], false);
+		json_num("energy_x_ref", r.xref, false);
 		json_num("avg_power_w", r.power, false);
 		json_num("perf_index_mean", r.pi_mean, false);
 		json_num("perf_index_p5", r.pi_p5, false);
@@ -385,14 +558,15 @@ static void print_json(struct bench *b)
 		json_num("above_trip_s", r.above, false);
 		json_num("sim_s", (double)j->res.sim_ns / 1e9, false);
 		json_num("events", (double)j->res.events, true);
-		printf("}%s\n", i + 1 < b->nr_job ? "," : "");
+		printf("}");
+		first = false;
 	}
-	printf("]}\n");
+	printf("\n]}\n");
 }
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CSV = 256, OPT_JSON, OPT_VERSION };
+	enum { OPT_CSV = 256, OPT_JSON, OPT_LAVA, OPT_VERSION };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "workload", required_argument, NULL, 'w' },
@@ -402,6 +576,7 @@ int main(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "lava", no_argument, NULL, OPT_LAVA },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -409,7 +584,7 @@ int main(int argc, char **argv)
 	};
 	static struct bench bench;
 	struct bench *b = &bench;
-	bool csv = false, json = false, quiet = false;
+	bool csv = false, json = false, lava = false, quiet = false;
 	pthread_t th[64];
 	int nth;
 	int c;
@@ -427,16 +602,21 @@ int main(int argc, char **argv)
 			if (add_workloads(b, optarg) < 0)
 				return 1;
 			break;
-		case 'g':
-			if (!eg_freq_policy_find(optarg)) {
+		case 'g': {
+			bool ramp;
+			const struct eg_freq_policy_ops *ops = gov_ops(optarg, &ramp);
+
+			if (!ops) {
 				eg_err("unknown governor '%s'; known:", optarg);
 				for (int i = 0; eg_freq_policies[i]; i++)
 					eg_err("  %s", eg_freq_policies[i]->name);
+				eg_err("  %s", GOV_SCHEDUTIL_RAMP);
 				return 1;
 			}
 			if (b->nr_gov < MAX_ITEMS)
-				b->gov[b->nr_gov++] = eg_freq_policy_find(optarg)->name;
+				b->gov[b->nr_gov++] = ramp ? GOV_SCHEDUTIL_RAMP : ops->name;
 			break;
+		}
 		case 't': {
 			char *end;
 			double s = strtod(optarg, &end);
@@ -465,6 +645,9 @@ int main(int argc, char **argv)
 		case OPT_JSON:
 			json = true;
 			break;
+		case OPT_LAVA:
+			lava = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -492,9 +675,23 @@ int main(int argc, char **argv)
 	}
 	if (!b->nr_wl && add_workloads(b, EAGOV_SOURCE_ROOT "/bench/workloads") < 0)
 		return 1;
-	if (!b->nr_gov)
-		for (int i = 0; eg_freq_policies[i] && b->nr_gov < MAX_ITEMS; i++)
+	if (!b->nr_gov) {
+		for (int i = 0; eg_freq_policies[i] && b->nr_gov < MAX_ITEMS - 1; i++)
 			b->gov[b->nr_gov++] = eg_freq_policies[i]->name;
+		b->gov[b->nr_gov++] = GOV_SCHEDUTIL_RAMP;
+	}
+	/* The reference needs the performance run's jobs: run it unseen when
+	 * it was not asked for. */
+	{
+		bool have = false;
+
+		for (int g = 0; g < b->nr_gov; g++)
+			have = have || eg_streq(b->gov[g], "performance");
+		if (!have && b->nr_gov < MAX_ITEMS) {
+			b->gov_hidden[b->nr_gov] = true;
+			b->gov[b->nr_gov++] = "performance";
+		}
+	}
 	b->nr_job = b->nr_dev * b->nr_wl * b->nr_gov;
 	b->job = calloc((size_t)b->nr_job, sizeof(*b->job));
 	if (!b->job)
@@ -520,14 +717,34 @@ int main(int argc, char **argv)
 			failed++;
 		}
 	}
-	if (csv)
+	for (int d = 0; d < b->nr_dev; d++) {
+		for (int w = 0; w < b->nr_wl; w++) {
+			const struct job *pf = find_job(b, d, w, "performance");
+
+			b->ref_j[d][w] = NAN;
+			/* No periodic job, no reference: idle power alone would be
+			 * no yardstick for the work the workload does. */
+			if (!pf || pf->err || !pf->res.nr_jobs)
+				continue;
+			if (eg_clairvoyant_energy(&b->dev[d].model, pf->res.jobs, pf->res.nr_jobs,
+						  pf->res.sim_ns, NULL, &b->ref_j[d][w]) < 0) {
+				eg_err("%s / %s: the performance run's jobs name an unknown domain",
+				       b->dev[d].model.name, wl_name(b->wl_path[w]));
+				b->ref_j[d][w] = NAN;
+			}
+		}
+	}
+	if (lava)
+		print_lava(b);
+	else if (csv)
 		print_csv(b);
 	else if (json)
 		print_json(b);
 	else
 		print_table(b);
 	{
-		double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		double wall = (double)(t1.tv_sec - t0.tv_sec) +
+			      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		double sim = 0, ev = 0;
 
 		for (int i = 0; i < b->nr_job; i++) {
