@@ -11,7 +11,7 @@ PACKAGES=(
 	meson ninja-build pkg-config gcc clang
 	libcpupower-dev libnl-3-dev libnl-genl-3-dev libudev-dev libsystemd-dev
 	libsensors-dev libinih-dev libjson-c-dev libcmocka-dev umockdev libumockdev-dev
-	libtraceevent-dev libtracefs-dev
+	libtraceevent-dev libtracefs-dev libbpf-dev bpftool rt-app rt-tests
 )
 
 deps() {

@@ -1,0 +1,67 @@
+/* Event sources: everything that turns the machine into eg_events — the
+ * scheduler (bpf, perf, poll, replay), thermal zones (sysfs, netlink, hwmon)
+ * and device changes (udev). One ops table per source; the daemon waits on
+ * their fds and timeouts in one epoll loop and feeds what they read to the
+ * engine. Time is CLOCK_MONOTONIC ns, the clock perf and BPF stamp with. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "model.h"
+#include "sysfs_io.h"
+
+enum eg_source_kind {
+	EG_SOURCE_SCHED = 0,   /* exactly one of these runs */
+	EG_SOURCE_THERMAL,
+	EG_SOURCE_DEVICE,
+};
+
+struct eg_source_opts {
+	const struct eg_model *model;
+	const struct eg_sysfs *fs;        /* root prefix ("" = the machine) */
+	uint32_t poll_interval_ms;        /* poll / sampling sources */
+	uint32_t util_rate_ms;            /* bpf: per-CPU utilization updates at most this often */
+	const char *replay_path;          /* replay: the recording */
+	bool replay_realtime;             /* replay: pace by timestamps (else as fast as read) */
+};
+
+struct eg_source;  /* each implementation defines its own */
+
+struct eg_source_ops {
+	const char *name;
+	enum eg_source_kind kind;
+	/* Can this source run here? 0, or -errno with a sentence in why
+	 * (e.g. "tracefs not mounted and not root"). Cheap, no side effects. */
+	int (*probe)(const struct eg_source_opts *o, char *why, size_t len);
+	int (*open)(struct eg_source **out, const struct eg_source_opts *o);
+	/* An fd that becomes readable when events are there, or -1. */
+	int (*fd)(const struct eg_source *s);
+	/* When read() wants to be called even without fd readiness
+	 * (interval sources, batching), or EG_NO_TIMEOUT. */
+	uint64_t (*next_timeout)(const struct eg_source *s);
+	/* Read what is available at now: up to max events, in time order.
+	 * Returns the count (0 = nothing), -EAGAIN when there is more to read
+	 * right away after these max, or another -errno on failure.
+	 * -ENODATA: the source has ended (replay at end of file). */
+	int (*read)(struct eg_source *s, uint64_t now, struct eg_event *ev, int max);
+	void (*close)(struct eg_source *s);
+};
+
+#define EG_NO_TIMEOUT UINT64_MAX
+
+/* The sources that ship; NULL-terminated, in auto-selection order for the
+ * scheduler kind (bpf, perf, poll). A source whose build option is off is
+ * still listed and its probe says so. */
+extern const struct eg_source_ops *const eg_sources[];
+
+const struct eg_source_ops *eg_source_find(const char *name);
+
+/* Pick the scheduler source: name "auto" tries bpf, perf, poll in order
+ * (replay is never automatic). *why gets one sentence naming the choice
+ * and, for every source passed over, its reason. Returns 0 or -errno (the
+ * named source cannot run here: why says why). */
+int eg_source_select(const char *name, const struct eg_source_opts *o,
+		     const struct eg_source_ops **out, char *why, size_t len);
