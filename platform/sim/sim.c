@@ -1222,7 +1222,10 @@ static void handle(struct sim *s, const struct sev *ev)
 
 		if (t->state != T_SLEEPING || t->wake_gen != ev->gen)
 			break;
-		task_wake(s, ev->a, t->iowait ? EG_WAKE_IOWAIT : 0);
+		/* A task's first wakeup is its creation (sched_wakeup_new):
+		 * the signals give it the kernel's initial util. */
+		task_wake(s, ev->a, (t->iowait ? EG_WAKE_IOWAIT : 0) |
+				    (t->cpu < 0 ? EG_WAKE_NEW : 0));
 		s->tasks[ev->a].iowait = false;
 		break;
 	}
