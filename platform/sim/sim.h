@@ -11,9 +11,10 @@
 #include "model.h"
 
 /* What a simulated task does, one instruction at a time. Durations in ns;
- * RUN work in "capacity-ns" (ns of work at capacity 1024). */
+ * RUN work in capacity x ns: a CPU running at capacity c (its perf at the
+ * current OPP, 0..1024) does c units per ns, so work w takes w / c ns. */
 enum eg_sim_opcode {
-	EG_SIM_RUN = 1,     /* calibrated work: a = work (cap-ns), b = nominal ns at calibration */
+	EG_SIM_RUN = 1,     /* calibrated work: a = work (capacity x ns), b = nominal ns at calibration */
 	EG_SIM_RUNTIME,     /* busy for a ns of wall time whatever the speed */
 	EG_SIM_SLEEP,       /* a = ns */
 	EG_SIM_TIMER,       /* res = timer; a = period ns; flags & EG_SIM_F_ABSOLUTE */
@@ -143,7 +144,7 @@ struct eg_sim_result {
 };
 
 /* One activation of a periodic task: released at `release`, must finish
- * `work` (cap-ns) by `deadline`, on a CPU of domain `pd`. */
+ * `work` (capacity x ns) by `deadline`, on a CPU of domain `pd`. */
 struct eg_sim_job {
 	uint64_t release, deadline;
 	uint64_t work;

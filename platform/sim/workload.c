@@ -293,10 +293,10 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 			sr->type = EG_SIM_RES_BARRIER;
 			break;
 		case EG_RTAPP_RES_SEM:
-			eg_error_set(err, rw->source, 0, "semaphore '%s' cannot be simulated",
-				     rr->name);
-			r = -EINVAL;
-			goto fail;
+			/* The sem_post / sem_wait events that use it are
+			 * refused with their key and line below. */
+			sr->type = EG_SIM_RES_COND;
+			break;
 		}
 	}
 	for (int ti = 0; ti < rw->nr_tasks; ti++) {

@@ -503,12 +503,6 @@ static void test_sem_refused(void **state)
 	int r;
 
 	(void)state;
-	/* Simulator bug, cause known, fix outside this file: workload.c refuses
-	 * the semaphore while converting resources ("semaphore 's0' cannot be
-	 * simulated", platform/sim/workload.c near line 296) before it reaches
-	 * the event, so the "sem_wait" key is never named. Remove this skip
-	 * once that message names the event key (e.g. via unsupported()). */
-	skip();
 	m = calloc(1, sizeof(*m));
 	assert_non_null(m);
 	load_hikey960(m);
