@@ -29,10 +29,11 @@
  *   contending for one CPU, or sharing one domain's frequency, are not
  *   modelled, nor is the domain power shared between CPUs busy at once. The
  *   figure is a lower-bound-style reference, not a schedule one can replay.
- * - only the work of periodic tasks (those with a timer) is recorded as jobs:
- *   non-periodic work (CFS background tasks, finite batches) is left out,
- *   so on workloads that have such work the reference is far below anything
- *   reachable, and its ratio to a governor means little.
+ * - work of non-periodic tasks (CFS background tasks, finite batches) has no
+ *   deadline: eg_clairvoyant_energy_all() costs it at the domain's most
+ *   energy-efficient OPP (least (P_busy + P_pd - P_idle_deepest) / perf),
+ *   in CPU time that was otherwise counted idle. eg_clairvoyant_energy()
+ *   leaves it out.
  * - cluster idle states, wakeup costs and frequency transition costs are
  *   ignored, and the thermal cap is not applied.
  */
@@ -102,10 +103,47 @@ static void cost_job(const struct eg_pd *pd, const struct eg_sim_job *j, uint64_
 	out->energy_j = best * UW_NS_TO_J;
 }
 
+/* Energy of `work` without a deadline on domain pd, in CPU time that would
+ * otherwise idle in the deepest state: the OPP with the least extra energy
+ * per unit of work. Returns the extra energy (uW x ns) and the busy time. */
+static double cost_free_work(const struct eg_pd *pd, double work, double *busy_ns)
+{
+	double p_idle = cpu_idle_power(pd, true);
+	double best = INFINITY;
+	int best_opp = -1;
+
+	for (int o = 0; o < pd->nr_opps; o++) {
+		const struct eg_opp *opp = &pd->opps[o];
+		double per_work;
+
+		if (!opp->perf)
+			continue;
+		per_work = ((double)(opp->power_uw + opp->pd_power_uw) - p_idle) / opp->perf;
+		if (per_work < best) {
+			best = per_work;
+			best_opp = o;
+		}
+	}
+	if (best_opp < 0) {
+		*busy_ns = 0;
+		return 0;
+	}
+	*busy_ns = work / pd->opps[best_opp].perf;
+	return best * work;
+}
+
 int eg_clairvoyant_energy(const struct eg_model *m, const struct eg_sim_job *jobs, int nr_jobs,
 			  uint64_t sim_ns, struct eg_clairvoyant_job *per_job, double *energy_j)
 {
+	return eg_clairvoyant_energy_all(m, jobs, nr_jobs, NULL, sim_ns, per_job, energy_j);
+}
+
+int eg_clairvoyant_energy_all(const struct eg_model *m, const struct eg_sim_job *jobs,
+			      int nr_jobs, const uint64_t *pd_work, uint64_t sim_ns,
+			      struct eg_clairvoyant_job *per_job, double *energy_j)
+{
 	double covered_ns[EG_MAX_PDS] = { 0 };
+	double job_work[EG_MAX_PDS] = { 0 };
 	double total = 0;
 
 	for (int i = 0; i < nr_jobs; i++) {
@@ -117,6 +155,7 @@ int eg_clairvoyant_energy(const struct eg_model *m, const struct eg_sim_job *job
 			return -EINVAL;
 		cost_job(&m->pds[p], j, sim_ns, &c);
 		total += c.energy_j;
+		job_work[p] += (double)j->work;
 		if (j->release < sim_ns)
 			covered_ns[p] += (double)(EG_MIN(j->deadline, sim_ns) - j->release);
 		if (per_job)
@@ -126,7 +165,19 @@ int eg_clairvoyant_energy(const struct eg_model *m, const struct eg_sim_job *job
 		const struct eg_pd *pd = &m->pds[p];
 		double free_ns = (double)pd->nr_cpus * (double)sim_ns - covered_ns[p];
 
-		total += cpu_idle_power(pd, true) * fmax(free_ns, 0) * UW_NS_TO_J;
+		free_ns = fmax(free_ns, 0);
+		if (pd_work && (double)pd_work[p] > job_work[p]) {
+			double busy_ns;
+			double extra = cost_free_work(pd, (double)pd_work[p] - job_work[p], &busy_ns);
+
+			/* Work that does not fit in the free time still
+			 * costs its energy; only the idle it displaces is
+			 * bounded by the free time. */
+			if (busy_ns > free_ns)
+				extra += cpu_idle_power(pd, true) * (busy_ns - free_ns);
+			total += extra * UW_NS_TO_J;
+		}
+		total += cpu_idle_power(pd, true) * free_ns * UW_NS_TO_J;
 	}
 	*energy_j = total;
 	return 0;

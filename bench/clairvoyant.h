@@ -21,3 +21,11 @@ struct eg_clairvoyant_job {
  * Returns 0, or -EINVAL for a job naming no domain of m. */
 int eg_clairvoyant_energy(const struct eg_model *m, const struct eg_sim_job *jobs, int nr_jobs,
 			  uint64_t sim_ns, struct eg_clairvoyant_job *per_job, double *energy_j);
+
+/* The same, with the work of non-periodic tasks as well: pd_work[p] is all
+ * the RUN work the run did on domain p (struct eg_sim_pd_result.work); what
+ * the jobs do not account for is costed at the domain's most
+ * energy-efficient OPP, in CPU time that would otherwise be idle. */
+int eg_clairvoyant_energy_all(const struct eg_model *m, const struct eg_sim_job *jobs,
+			      int nr_jobs, const uint64_t *pd_work, uint64_t sim_ns,
+			      struct eg_clairvoyant_job *per_job, double *energy_j);

@@ -117,12 +117,48 @@ static void test_idle_and_bad_pd(void **unused)
 	free(m);
 }
 
+/* Non-periodic work: no jobs, 2 CPUs x 10 ms, pd_work = WORK (2.048e9).
+ * Extra energy per unit of work over the deep idle state (1000 uW):
+ *   low  (150000 - 1000) / 512  = 291.015625,
+ *   high (450000 - 1000) / 1024 = 438.4765625  -> low, 4 ms busy.
+ * Extra = 291.015625 * 2.048e9 = 5.96e11; idle 2 x 10 ms at 1000 uW = 2e10.
+ * Total 6.16e11 uW ns = 6.16e-4 J. The same work as a job with a long window
+ * is not counted twice: pd_work equal to the jobs' work adds nothing. */
+static void test_free_work(void **unused)
+{
+	struct eg_model *m = model();
+	const struct eg_sim_job job = { .release = 0, .deadline = 10000000, .work = WORK,
+					.pd = 0 };
+	uint64_t work[EG_MAX_PDS] = { WORK };
+	double e = -1, e_jobs = -1;
+
+	(void)unused;
+	assert_int_equal(eg_clairvoyant_energy_all(m, NULL, 0, work, 10000000, NULL, &e), 0);
+	assert_float_equal(e, 6.16e-4, 1e-12);
+	assert_int_equal(eg_clairvoyant_energy(m, &job, 1, 10000000, NULL, &e_jobs), 0);
+	assert_int_equal(eg_clairvoyant_energy_all(m, &job, 1, work, 10000000, NULL, &e), 0);
+	assert_float_equal(e, e_jobs, 1e-15);
+	/* 4 x WORK needs 16 ms at the low OPP out of 2 CPUs x 10 ms = 20 ms:
+	 * busy 16 ms x 150000 uW = 2.4e12, idle 4 ms x 1000 uW = 4e9:
+	 * 2.404e-3 J. 6 x WORK needs 24 ms, more than the 20 ms there are: its
+	 * energy is still all counted, 24 ms x 150000 = 3.6e12, and no idle:
+	 * 3.6e-3 J. */
+	work[0] = 4 * WORK;
+	assert_int_equal(eg_clairvoyant_energy_all(m, NULL, 0, work, 10000000, NULL, &e), 0);
+	assert_float_equal(e, 2.404e-3, 1e-12);
+	work[0] = 6 * WORK;
+	assert_int_equal(eg_clairvoyant_energy_all(m, NULL, 0, work, 10000000, NULL, &e), 0);
+	assert_float_equal(e, 3.6e-3, 1e-12);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choice),
 		cmocka_unit_test(test_window_past_end),
 		cmocka_unit_test(test_idle_and_bad_pd),
+		cmocka_unit_test(test_free_work),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

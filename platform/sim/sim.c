@@ -338,8 +338,10 @@ static void account(struct sim *s, uint64_t t)
 					uint64_t w = tk->runtime ? d : d * cpu_speed(s, cpu);
 
 					tk->remaining = tk->remaining > w ? tk->remaining - w : 0;
-					if (!tk->runtime)
+					if (!tk->runtime) {
 						tk->act_work += w;
+						s->r->pd[i].work += w;
+					}
 					if (tk->policy == EG_SIM_CFS)
 						tk->vruntime += d * 1024 / tk->weight;
 				}

@@ -108,6 +108,7 @@ struct eg_sim_sample {
 
 struct eg_sim_pd_result {
 	double energy_j;             /* CPU busy + idle + domain of this domain */
+	uint64_t work;               /* RUN work done on its CPUs (capacity x ns) */
 	uint64_t time_in_opp_ns[EG_MAX_OPPS];
 	uint64_t transitions;
 };
