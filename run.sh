@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # eagov developer entry point. On a fresh Debian 12 machine, as root:
-#   ./run.sh demo    install what is missing, build, run the main job
+#   ./run.sh demo    install what is missing, build, run the main job (eagov-bench
+#                    on the simulated HiKey960)
 #   ./run.sh test    install what is missing, build, run the whole test suite
 #   ./run.sh asan    the same suite in an ASan+UBSan build
 #   ./run.sh clang   build warning-free with clang (no tests)
@@ -63,7 +64,8 @@ case "${1:-}" in
 demo)
 	deps
 	build build
-	./build/daemon/eagovd --show-model --device hikey960
+	# The built-in simulated device, every shipped workload and governor.
+	./build/bench/eagov-bench --device hikey960
 	;;
 test)
 	deps
