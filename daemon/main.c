@@ -1,6 +1,6 @@
-/* eagovd: the eagov daemon. For now its command-line tools: show the machine
- * model and resolved policy (--show-model), check a configuration file
- * (--check). The event loop comes later. */
+/* eagovd: the eagov daemon. Command line: run the daemon (daemon.c), restore
+ * saved settings (--restore), show the machine model and resolved policy
+ * (--show-model), check a configuration file (--check). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "conf.h"
+#include "daemon.h"
 #include "log.h"
 #include "model.h"
 #include "policy_conf.h"
@@ -19,11 +20,19 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: eagovd --show-model [--device FILE|NAME] [--profile PROFILE]\n"
+		"Usage: eagovd [OPTION...]                 run the daemon\n"
+		"       eagovd --restore [--state-file PATH]\n"
+		"       eagovd --show-model [--device FILE|NAME] [--profile PROFILE]\n"
 		"       eagovd --check FILE\n"
 		"       eagovd --help | --version\n"
 		"\n"
-		"eagov's energy-aware CPU power-management daemon.\n"
+		"eagov's energy-aware CPU power-management daemon. With no mode option it\n"
+		"runs: it reads scheduler events (BPF, perf tracepoints or cpuidle polling),\n"
+		"thermal zones and device changes, feeds them to the frequency, idle and\n"
+		"thermal policies of the device's profile, and writes their decisions to\n"
+		"cpufreq (userspace governor, scaling_setspeed, scaling_max_freq) and cpuidle\n"
+		"(pm_qos_resume_latency_us, state disables). The original values are saved to\n"
+		"the state file before the first write and written back when it stops.\n"
 		"\n"
 		"Modes:\n"
 		"  -m, --show-model      Print the machine model of a device file: performance\n"
@@ -34,71 +43,84 @@ static void usage(FILE *out)
 		"                        error, as FILE:LINE: message, goes to stderr). FILE is\n"
 		"                        eagov.conf when its first section is [daemon], else a\n"
 		"                        device policy file.\n"
+		"      --restore         Write back the settings saved in the state file and\n"
+		"                        remove it (for ExecStopPost= after a crash). Exit 0\n"
+		"                        when nothing was left to restore.\n"
 		"  -h, --help            Show this text.\n"
 		"  -V, --version         Show the version.\n"
 		"\n"
 		"Options:\n"
 		"  -d, --device DEV      A device file path, or a NAME looked up as NAME.ini in\n"
 		"                        $EAGOV_DEVICE_DIR, %s/devices and the\n"
-		"                        source tree's conf/devices. Default: the file whose\n"
-		"                        [device] compatible matches /proc/device-tree/compatible\n"
-		"                        or whose dmi matches /sys/class/dmi/id/product_name,\n"
-		"                        else \"%s\" (the simulated reference device).\n"
-		"  -p, --profile P       power-saver, balanced (default) or performance.\n"
+		"                        source tree's conf/devices. Default: eagov.conf's\n"
+		"                        device, else the file whose [device] compatible\n"
+		"                        matches /proc/device-tree/compatible or whose dmi\n"
+		"                        matches /sys/class/dmi/id/product_name; when running,\n"
+		"                        else sysfs discovery alone (with --show-model, else\n"
+		"                        \"%s\", the simulated reference device).\n"
+		"  -p, --profile P       power-saver, balanced or performance. Default:\n"
+		"                        eagov.conf's profile (balanced). Given here, it also\n"
+		"                        stays when the power source changes.\n"
+		"      --config FILE     The daemon configuration. Default:\n"
+		"                        %s/eagov.conf; when that file is\n"
+		"                        missing, the built-in defaults.\n"
+		"      --source S        Scheduler events: auto (bpf, else perf, else poll),\n"
+		"                        bpf, perf, poll, or replay:FILE (a --record file).\n"
+		"                        Default: eagov.conf's source. The choice and why are\n"
+		"                        logged.\n"
+		"      --record FILE     Also write every event read to FILE, for replay:FILE\n"
+		"                        and eagov-bench.\n"
+		"  -n, --dry-run         Everything but the writes: nothing under /sys is\n"
+		"                        touched, no state file is written, and every decision\n"
+		"                        is printed to stdout, one a line (see OUTPUT).\n"
+		"      --state-file PATH Where the original settings are saved. Default:\n"
+		"                        eagov.conf's state_dir + /state (/run/eagov/state).\n"
+		"      --sysfs-root DIR  Prefix for every /sys, /proc and /dev path (a fake\n"
+		"                        tree, for tests). Needs --device: discovery reads the\n"
+		"                        machine itself.\n"
+		"      --duration S      Stop (and restore) after S seconds, fractions allowed.\n"
+		"  -v, --verbose         Log at info level; twice, at debug level.\n"
+		"      --log-level L     err, warning, notice, info or debug. Default:\n"
+		"                        eagov.conf's log_level (notice).\n"
+		"\n"
+		"Signals:\n"
+		"  SIGTERM, SIGINT       Restore the original settings and exit 0.\n"
+		"  SIGHUP                Re-read eagov.conf and the device file. A file with an\n"
+		"                        error is rejected (FILE:LINE: message is logged) and\n"
+		"                        the running configuration stays. Source settings and\n"
+		"                        a different domain layout need a restart.\n"
+		"\n"
+		"Output (--dry-run), one decision a line, t in seconds since start:\n"
+		"  t=1.250 pd=big set-freq 1421000 urgent (rt)\n"
+		"  t=1.250 pd=big set-cap 2362000 (thermal)\n"
+		"  t=0.000 cpu=3 idle-latency 0 (profile)\n"
+		"  t=0.000 cpu=3 idle-disable 0x4 (profile)\n"
+		"  set-freq and set-cap are kHz; urgent marks the fast-ramp path; the reason\n"
+		"  (util, timer, limits, rt, iowait, thermal, profile, hotplug) ends the line.\n"
+		"\n"
+		"systemd: READY=1 once running, STATUS= with the source, profile and domain\n"
+		"frequencies, WATCHDOG=1 at half of WatchdogSec= when that is set.\n"
+		"\n"
+		"Exit status: 0 after a clean stop or restore, 1 on any error (the settings\n"
+		"are restored first).\n"
 		"\n"
 		"Environment:\n"
 		"  EAGOV_DEVICE_DIR      First directory searched for device files.\n"
 		"\n"
 		"Files:\n"
 		"  %s/eagov.conf   daemon configuration\n"
-		"  %s/devices/*.ini        device policy files\n",
-		EAGOV_DATADIR, DEFAULT_DEVICE, EAGOV_SYSCONFDIR, EAGOV_DATADIR);
-}
-
-/* Read a small sysfs/procfs file whole; returns its length or -errno. */
-static int read_small(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return (int)n;
-}
-
-/* The device file for this machine, by device tree compatible list (NUL
- * separated, most specific first) or DMI product name. */
-static int match_machine(char *path, size_t len)
-{
-	char dt[1024], dmi[128];
-	const char *compat[EG_MAX_IDS];
-	int n = 0, k;
-
-	k = read_small("/proc/device-tree/compatible", dt, sizeof(dt));
-	for (int off = 0; k > 0 && off < k && n < EG_MAX_IDS; off += (int)strlen(dt + off) + 1)
-		if (dt[off])
-			compat[n++] = dt + off;
-	if (read_small("/sys/class/dmi/id/product_name", dmi, sizeof(dmi)) > 0)
-		dmi[strcspn(dmi, "\n")] = '\0';
-	else
-		dmi[0] = '\0';
-	return eg_conf_match_device(compat, n, dmi, path, len);
+		"  %s/devices/*.ini        device policy files\n"
+		"  /run/eagov/state              saved original settings while running\n",
+		EAGOV_DATADIR, DEFAULT_DEVICE, EAGOV_SYSCONFDIR, EAGOV_SYSCONFDIR, EAGOV_DATADIR);
 }
 
 static int pick_device(const char *arg, char *path, size_t len)
 {
 	int r;
 
-	if (arg) {
-		r = eg_conf_find_device(arg, path, len);
-		if (r < 0)
-			eg_err("device '%s': no such file or device name: %s", arg, strerror(-r));
-		return r;
-	}
-	if (match_machine(path, len) == 0) {
+	if (arg)
+		return eg_daemon_pick_device(arg, path, len);
+	if (eg_daemon_pick_device(NULL, path, len) == 0) {
 		eg_notice("device: %s (matches this machine)", path);
 		return 0;
 	}
@@ -213,6 +235,17 @@ static int check_file(const char *path)
 	return EXIT_SUCCESS;
 }
 
+enum {
+	OPT_CONFIG = 256,
+	OPT_SOURCE,
+	OPT_RECORD,
+	OPT_STATE_FILE,
+	OPT_SYSFS_ROOT,
+	OPT_DURATION,
+	OPT_RESTORE,
+	OPT_LOG_LEVEL,
+};
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -220,16 +253,29 @@ int main(int argc, char **argv)
 		{ "check", required_argument, NULL, 'c' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "state-file", required_argument, NULL, OPT_STATE_FILE },
+		{ "sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "restore", no_argument, NULL, OPT_RESTORE },
+		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
+	struct eg_daemon_opts o = { 0 };
 	enum eg_profile profile = EG_PROFILE_BALANCED;
-	const char *device = NULL, *check = NULL;
-	bool show = false;
+	enum eg_log_level level;
+	const char *check = NULL;
+	bool show = false, restore = false;
+	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "mc:d:p:hV", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "mc:d:p:nvhV", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'm':
 			show = true;
@@ -238,7 +284,7 @@ int main(int argc, char **argv)
 			check = optarg;
 			break;
 		case 'd':
-			device = optarg;
+			o.device = optarg;
 			break;
 		case 'p':
 			if (eg_profile_from_string(optarg, &profile) < 0) {
@@ -246,6 +292,50 @@ int main(int argc, char **argv)
 						"performance)\n", optarg);
 				return EXIT_FAILURE;
 			}
+			o.profile = optarg;
+			break;
+		case 'n':
+			o.dry_run = true;
+			break;
+		case 'v':
+			o.nr_verbose++;
+			o.verbose = true;
+			break;
+		case OPT_CONFIG:
+			o.config = optarg;
+			break;
+		case OPT_SOURCE:
+			o.source = optarg;
+			break;
+		case OPT_RECORD:
+			o.record = optarg;
+			break;
+		case OPT_STATE_FILE:
+			o.state_file = optarg;
+			break;
+		case OPT_SYSFS_ROOT:
+			o.sysfs_root = optarg;
+			break;
+		case OPT_DURATION:
+			errno = 0;
+			o.duration_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o.duration_s > 0) ||
+			    o.duration_s > 1e7) {
+				fprintf(stderr, "eagovd: --duration wants seconds > 0, not '%s'\n",
+					optarg);
+				return EXIT_FAILURE;
+			}
+			break;
+		case OPT_RESTORE:
+			restore = true;
+			break;
+		case OPT_LOG_LEVEL:
+			if (eg_log_level_from_string(optarg, &level) < 0) {
+				fprintf(stderr, "eagovd: unknown log level '%s' (err, warning, "
+						"notice, info, debug)\n", optarg);
+				return EXIT_FAILURE;
+			}
+			o.log_level = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -262,15 +352,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "eagovd: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_FAILURE;
 	}
-	if (check && show) {
-		fprintf(stderr, "eagovd: --check and --show-model do not go together\n");
+	if ((check != NULL) + show + restore > 1) {
+		fprintf(stderr, "eagovd: --check, --show-model and --restore do not go together\n");
 		return EXIT_FAILURE;
+	}
+	if (o.log_level) {
+		eg_log_level_from_string(o.log_level, &level);
+		eg_log_set_level(level);
+	} else if (o.nr_verbose) {
+		eg_log_set_level(o.nr_verbose > 1 ? EG_LOG_DEBUG : EG_LOG_INFO);
 	}
 	if (check)
 		return check_file(check);
 	if (show)
-		return show_model(device, profile);
-	fprintf(stderr, "eagovd: the daemon itself is not written yet; try --show-model or "
-			"--check (see --help)\n");
-	return EXIT_FAILURE;
+		return show_model(o.device, profile);
+	if (restore)
+		return eg_daemon_restore(o.state_file);
+	return eg_daemon_run(&o);
 }
