@@ -1,2 +1,456 @@
+/* The bpf scheduler event source: libbpf CO-RE programs on sched_switch,
+ * sched_wakeup(_new), sched_migrate_task and sched_process_exit (see
+ * bpf/sched.bpf.c) keep per-CPU busy time and per-task run time in maps.
+ *
+ * What reaches user space, and why: the engine's signals accept either
+ * per-task switch/wakeup events (per-task PELT) or per-CPU busy samples.
+ * Switch events cost user space one record per context switch, which under
+ * a hackbench storm (>= 50k/s) is what this source exists to avoid. So the
+ * program sends (a) one BUSY record per CPU at most every util_rate_ms,
+ * carrying the CPU's running busy total, turned here into
+ * EG_EV_BUSY_SAMPLE windows, and (b) every RT/DL wakeup (prio < 100) and
+ * every wakeup of a watched pid at once, as EG_EV_WAKEUP with its prio, for
+ * the fast ramp. The rate is then bounded by nr_cpus / util_rate_ms plus
+ * the RT wakeups, whatever the switch rate. CFS wakeups, migrations and
+ * exits stay in the kernel: the busy windows already carry their effect.
+ *
+ * A CPU that stops switching (one task spinning, or idle for long) sends
+ * nothing; every max(poll_interval_ms, util_rate_ms) this side reads the
+ * per-CPU map and closes such CPUs' windows itself, counting the period in
+ * progress. Windows are owned here (records carry totals), so the two
+ * paths never count the same time twice. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "event.h"
+#include "log.h"
+#include "sched_bpf.h"
 #include "source.h"
-const struct eg_source_ops eg_source_bpf = { .name = "bpf", .kind = EG_SOURCE_SCHED };
+#include "util.h"
+
+#if HAVE_BPF
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/sched.skel.h"
+#include "bpf/sched_bpf_shared.h"
+
+#define EG_BPF_RATE_MS_DEFAULT 4
+#define EG_BPF_STALE_MS_DEFAULT 10
+
+struct bpf_win {
+	bool primed;       /* a baseline exists */
+	uint64_t ts;       /* end of the last window sent */
+	uint64_t busy;     /* busy total at ts */
+};
+
+struct eg_source {
+	struct eg_sched_bpf *skel;
+	struct ring_buffer *rb;
+	int nr_cpus;
+	int nr_possible;
+	uint64_t rate_ns;
+	uint64_t stale_ns;
+	uint64_t next_synth;
+	struct bpf_win *win;
+	struct eg_bpf_cpu *pcpu;       /* scratch for one per-CPU map read */
+	/* Events converted but not handed out yet (a FIFO). Holds a whole
+	 * ring buffer's worth, as one consume call cannot be stopped. */
+	struct eg_event *pend;
+	size_t pend_cap, pend_head, pend_len;
+	uint64_t nr_events;
+	bool overflow_logged;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * NSEC_PER_SEC + (uint64_t)t.tv_nsec;
+}
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t n;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	/* libbpf's warnings are worth seeing (a failed load says why);
+	 * its info and debug chatter is not. */
+	eg_log(level == LIBBPF_WARN ? EG_LOG_WARNING : EG_LOG_DEBUG, "libbpf: %s", buf);
+	return 0;
+}
+
+static struct eg_event *pend_push(struct eg_source *s)
+{
+	if (s->pend_len == s->pend_cap) {
+		if (!s->overflow_logged)
+			eg_warn("bpf source: event queue full, dropping events");
+		s->overflow_logged = true;
+		return NULL;
+	}
+	struct eg_event *e = &s->pend[(s->pend_head + s->pend_len) % s->pend_cap];
+
+	memset(e, 0, sizeof(*e));
+	s->pend_len++;
+	return e;
+}
+
+/* Close cpu's window at ts given its busy total then. Windows shorter than
+ * the rate are not sent: the total stays pending and the next window is
+ * longer, so the bound holds whichever path (ring or map read) came first. */
+static void cpu_total(struct eg_source *s, int cpu, uint64_t ts, uint64_t total)
+{
+	struct bpf_win *w;
+	struct eg_event *e;
+	uint64_t busy, window;
+
+	if (cpu < 0 || cpu >= s->nr_cpus)
+		return;
+	w = &s->win[cpu];
+	if (!w->primed) {
+		w->primed = true;
+		w->ts = ts;
+		w->busy = total;
+		return;
+	}
+	if (ts <= w->ts || ts - w->ts < s->rate_ns)
+		return;
+	window = ts - w->ts;
+	busy = total > w->busy ? total - w->busy : 0;
+	/* A map read racing the program's update can overshoot by one
+	 * switch interval: never more busy than time. */
+	busy = EG_MIN(busy, window);
+	e = pend_push(s);
+	if (!e)
+		return;
+	e->ts = ts;
+	e->type = EG_EV_BUSY_SAMPLE;
+	e->cpu = (int16_t)cpu;
+	e->busy.busy_ns = busy;
+	e->busy.window_ns = window;
+	w->ts = ts;
+	w->busy = EG_MAX(w->busy, total);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct eg_source *s = ctx;
+	const struct eg_bpf_rec *r = data;
+	struct eg_event *e;
+
+	if (size < sizeof(*r))
+		return 0;
+	if (r->type == EG_BPF_REC_BUSY) {
+		cpu_total(s, r->cpu, r->ts, r->busy_total);
+		return 0;
+	}
+	if (r->type != EG_BPF_REC_WAKEUP)
+		return 0;
+	e = pend_push(s);
+	if (!e)
+		return 0;
+	e->ts = r->ts;
+	e->type = EG_EV_WAKEUP;
+	e->cpu = (int16_t)r->cpu;
+	e->wakeup.pid = r->pid;
+	e->wakeup.prio = (int16_t)r->prio;
+	e->wakeup.target_cpu = (int16_t)(r->target_cpu >= 0 && r->target_cpu < s->nr_cpus ?
+					  r->target_cpu : r->cpu);
+	e->wakeup.flags = (r->flags & EG_BPF_WAKE_NEW) ? EG_WAKE_NEW : 0;
+	return 0;
+}
+
+static int read_pcpu(const struct eg_source *s)
+{
+	uint32_t zero = 0;
+
+	if (bpf_map__lookup_elem(s->skel->maps.cpu_state, &zero, sizeof(zero), s->pcpu,
+				 sizeof(*s->pcpu) * (size_t)s->nr_possible, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Close the windows of CPUs the ring has been silent about for stale_ns. */
+static void synth(struct eg_source *s)
+{
+	uint64_t now = mono_ns();
+
+	s->next_synth = now + s->stale_ns;
+	if (read_pcpu(s) < 0)
+		return;
+	for (int cpu = 0; cpu < s->nr_cpus && cpu < s->nr_possible; cpu++) {
+		const struct eg_bpf_cpu *c = &s->pcpu[cpu];
+		uint64_t total = c->busy_total;
+
+		if (c->last_ts == 0 || now <= c->last_ts)
+			continue;   /* no switch seen yet: nothing known */
+		if (s->win[cpu].primed && now - s->win[cpu].ts < s->stale_ns)
+			continue;
+		if (c->curr_pid != 0)
+			total += now - c->last_ts;   /* the period in progress */
+		cpu_total(s, cpu, now, total);
+	}
+}
+
+static int bpf_probe(const struct eg_source_opts *o, char *why, size_t len)
+{
+	char line[256];
+	uint64_t cap = 0;
+	FILE *f;
+
+	(void)o;
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0) {
+		snprintf(why, len, "the kernel has no BTF (/sys/kernel/btf/vmlinux)");
+		return -ENOENT;
+	}
+	/* Loading tracing programs takes CAP_BPF + CAP_PERFMON (or
+	 * CAP_SYS_ADMIN): read the effective set rather than trying. */
+	f = fopen("/proc/self/status", "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "CapEff: %" SCNx64, &cap) == 1)
+				break;
+		fclose(f);
+	}
+	if (!(cap & (1ULL << 21)) && !((cap & (1ULL << 39)) && (cap & (1ULL << 38)))) {
+		snprintf(why, len, "needs root or CAP_BPF and CAP_PERFMON");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static void bpf_close(struct eg_source *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	eg_sched_bpf__destroy(s->skel);
+	free(s->win);
+	free(s->pcpu);
+	free(s->pend);
+	free(s);
+}
+
+static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
+{
+	uint32_t rate_ms = o && o->util_rate_ms ? o->util_rate_ms : EG_BPF_RATE_MS_DEFAULT;
+	uint32_t stale_ms = o && o->poll_interval_ms ? o->poll_interval_ms :
+						       EG_BPF_STALE_MS_DEFAULT;
+	struct eg_source *s;
+	int r;
+
+	*out = NULL;
+	libbpf_set_print(libbpf_log);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	r = libbpf_num_possible_cpus();
+	if (r <= 0) {
+		free(s);
+		return r < 0 ? r : -ENODEV;
+	}
+	s->nr_possible = r;
+	s->nr_cpus = o && o->model && o->model->nr_cpus > 0 ? o->model->nr_cpus :
+							       EG_MIN(r, EG_MAX_CPUS);
+	s->rate_ns = rate_ms * NSEC_PER_MSEC;
+	s->stale_ns = EG_MAX(stale_ms, rate_ms) * NSEC_PER_MSEC;
+	/* The ring holds at most 256 KiB / (8-byte header + record). */
+	s->pend_cap = 256 * 1024 / (8 + sizeof(struct eg_bpf_rec)) + 1 + (size_t)s->nr_cpus;
+	s->win = calloc((size_t)s->nr_cpus, sizeof(*s->win));
+	s->pcpu = calloc((size_t)s->nr_possible, sizeof(*s->pcpu));
+	s->pend = calloc(s->pend_cap, sizeof(*s->pend));
+	if (!s->win || !s->pcpu || !s->pend) {
+		bpf_close(s);
+		return -ENOMEM;
+	}
+
+	s->skel = eg_sched_bpf__open();
+	if (!s->skel) {
+		r = -errno;
+		bpf_close(s);
+		return eg_log_errno(r, "bpf source: open the BPF object");
+	}
+	s->skel->rodata->util_rate_ns = s->rate_ns;
+	r = eg_sched_bpf__load(s->skel);
+	if (r < 0) {
+		bpf_close(s);
+		return eg_log_errno(r, "bpf source: load the BPF programs");
+	}
+	r = eg_sched_bpf__attach(s->skel);
+	if (r < 0) {
+		bpf_close(s);
+		return eg_log_errno(r, "bpf source: attach to the sched tracepoints");
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
+	if (!s->rb) {
+		r = -errno;
+		bpf_close(s);
+		return eg_log_errno(r, "bpf source: ring buffer");
+	}
+	s->next_synth = mono_ns() + s->stale_ns;
+	eg_info("bpf source: busy updates at most every %u ms per CPU, idle CPUs closed every "
+		"%" PRIu64 " ms, RT wakeups at once", rate_ms, (uint64_t)(s->stale_ns / NSEC_PER_MSEC));
+	*out = s;
+	return 0;
+}
+
+static int bpf_fd(const struct eg_source *s)
+{
+	return s && s->rb ? ring_buffer__epoll_fd(s->rb) : -1;
+}
+
+static uint64_t bpf_next_timeout(const struct eg_source *s)
+{
+	if (!s)
+		return EG_NO_TIMEOUT;
+	return s->pend_len ? 0 : s->next_synth;
+}
+
+/* Hand out up to max pending events in time order (records from different
+ * CPUs can reach the ring a little out of order). */
+static int bpf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)
+{
+	int n = 0, r;
+
+	if (!s || !ev || max < 0)
+		return -EINVAL;
+	if (s->pend_len == 0) {
+		r = ring_buffer__consume(s->rb);
+		if (r < 0)
+			return eg_log_errno(r, "bpf source: ring buffer read");
+		if (now >= s->next_synth)
+			synth(s);
+	}
+	while (n < max && s->pend_len) {
+		struct eg_event e = s->pend[s->pend_head];
+		int i = n;
+
+		s->pend_head = (s->pend_head + 1) % s->pend_cap;
+		s->pend_len--;
+		while (i > 0 && ev[i - 1].ts > e.ts) {
+			ev[i] = ev[i - 1];
+			i--;
+		}
+		ev[i] = e;
+		n++;
+	}
+	s->nr_events += (uint64_t)n;
+	return n;
+}
+
+int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out)
+{
+	int r;
+
+	if (!s || !out)
+		return -EINVAL;
+	r = read_pcpu(s);
+	if (r < 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	for (int cpu = 0; cpu < s->nr_possible; cpu++) {
+		out->switches += s->pcpu[cpu].nr_switches;
+		out->busy_records += s->pcpu[cpu].nr_busy;
+		out->wakeups += s->pcpu[cpu].nr_wakeups;
+		out->dropped += s->pcpu[cpu].nr_dropped;
+	}
+	out->events = s->nr_events;
+	return 0;
+}
+
+int eg_sched_bpf_task_runtime(const struct eg_source *s, int32_t pid, uint64_t *ns)
+{
+	struct eg_bpf_task t;
+
+	if (!s || !ns)
+		return -EINVAL;
+	if (bpf_map__lookup_elem(s->skel->maps.tasks, &pid, sizeof(pid), &t, sizeof(t), 0) < 0)
+		return -errno;
+	*ns = t.runtime_ns;
+	return 0;
+}
+
+int eg_sched_bpf_watch(struct eg_source *s, int32_t pid, bool on)
+{
+	uint8_t one = 1;
+	int r;
+
+	if (!s || pid <= 0)
+		return -EINVAL;
+	r = on ? bpf_map__update_elem(s->skel->maps.watch, &pid, sizeof(pid), &one,
+				      sizeof(one), BPF_ANY) :
+		 bpf_map__delete_elem(s->skel->maps.watch, &pid, sizeof(pid), 0);
+	if (r < 0 && !(r == -ENOENT && !on))
+		return r;
+	return 0;
+}
+
+const struct eg_source_ops eg_source_bpf = {
+	.name = "bpf",
+	.kind = EG_SOURCE_SCHED,
+	.probe = bpf_probe,
+	.open = bpf_open,
+	.fd = bpf_fd,
+	.next_timeout = bpf_next_timeout,
+	.read = bpf_read,
+	.close = bpf_close,
+};
+
+#else /* !HAVE_BPF */
+
+static int bpf_probe(const struct eg_source_opts *o, char *why, size_t len)
+{
+	(void)o;
+	snprintf(why, len, "built without BPF support (meson -Dbpf=enabled needs libbpf, clang, "
+		 "bpftool and /sys/kernel/btf/vmlinux)");
+	return -EOPNOTSUPP;
+}
+
+static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
+{
+	(void)o;
+	*out = NULL;
+	return -EOPNOTSUPP;
+}
+
+int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out)
+{
+	(void)s;
+	(void)out;
+	return -EOPNOTSUPP;
+}
+
+int eg_sched_bpf_task_runtime(const struct eg_source *s, int32_t pid, uint64_t *ns)
+{
+	(void)s;
+	(void)pid;
+	(void)ns;
+	return -EOPNOTSUPP;
+}
+
+int eg_sched_bpf_watch(struct eg_source *s, int32_t pid, bool on)
+{
+	(void)s;
+	(void)pid;
+	(void)on;
+	return -EOPNOTSUPP;
+}
+
+const struct eg_source_ops eg_source_bpf = {
+	.name = "bpf",
+	.kind = EG_SOURCE_SCHED,
+	.probe = bpf_probe,
+	.open = bpf_open,
+};
+
+#endif /* HAVE_BPF */

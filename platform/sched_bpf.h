@@ -1,0 +1,25 @@
+/* The bpf scheduler event source beyond its ops table (eg_source_bpf):
+ * counters for rate checks and the bench, per-task run time, and the pids
+ * whose every wakeup is wanted at once (latency boosts). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "source.h"
+
+extern const struct eg_source_ops eg_source_bpf;
+
+struct eg_sched_bpf_stats {
+	uint64_t switches;      /* sched_switch calls seen, all CPUs */
+	uint64_t busy_records;  /* BUSY records the program sent */
+	uint64_t wakeups;       /* WAKEUP records the program sent */
+	uint64_t dropped;       /* records lost to a full ring buffer */
+	uint64_t events;        /* eg_events handed to the caller */
+};
+
+/* s must come from eg_source_bpf.open. All return 0 or -errno
+ * (-EOPNOTSUPP when built without BPF, -ENOENT for an unknown pid). */
+int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out);
+int eg_sched_bpf_task_runtime(const struct eg_source *s, int32_t pid, uint64_t *ns);
+int eg_sched_bpf_watch(struct eg_source *s, int32_t pid, bool on);
