@@ -84,8 +84,16 @@ static int resolve(const char *chip_name, const char *feature, const sensors_chi
 	const sensors_chip_name *c;
 	int nr = 0, r = -ENOENT;
 
-	if (sensors_parse_chip_name(chip_name, &match))
-		return -EINVAL;
+	/* libsensors parses full names ("coretemp-isa-0000") and wildcards
+	 * ("coretemp-*") but not a bare prefix: a bare prefix means any chip
+	 * of that kind, so add the wildcard. */
+	if (sensors_parse_chip_name(chip_name, &match)) {
+		char any[EG_NAME_MAX + 3];
+
+		snprintf(any, sizeof(any), "%s-*", chip_name);
+		if (sensors_parse_chip_name(any, &match))
+			return -EINVAL;
+	}
 	while ((c = sensors_get_detected_chips(&match, &nr))) {
 		const sensors_feature *f;
 		int fnr = 0;
