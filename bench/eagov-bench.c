@@ -16,11 +16,16 @@
 #include "config.h"
 #include "log.h"
 #include "policy_conf.h"
+#include "report_html.h"
 #include "sim.h"
 #include "util.h"
 #include "workload.h"
 
 #define MAX_ITEMS 64
+/* Timeline of --html: a sample every 10 ms shows each governor's reaction
+ * (rate limits are 1-20 ms); at most this many per run. */
+#define HTML_SAMPLE_NS (10 * NSEC_PER_MSEC)
+#define MAX_SAMPLES 2000
 
 /* eagov's own fast ramp on top of schedutil: not a kernel governor, a
  * column that measures the feature against plain schedutil. */
@@ -54,6 +59,8 @@ struct bench {
 	int jobs;
 	struct job *job;
 	int nr_job;
+	uint64_t sample_ns;          /* timeline sampling for --html, 0 = none */
+	uint64_t max_sample_ns;      /* the coarsest actually used */
 	int next;
 	int done;
 	pthread_mutex_t lock;
@@ -76,6 +83,8 @@ static void usage(FILE *out)
 		"  -j, --jobs N             parallel runs (default: number of CPUs)\n"
 		"      --csv                comma-separated values on stdout\n"
 		"      --json               JSON on stdout\n"
+		"      --html FILE          also write an HTML report (tables, charts,\n"
+		"                           timelines) to FILE\n"
 		"      --lava               LAVA test-case lines on stdout (energy, perf\n"
 		"                           index, missed %%, per device.workload.governor)\n"
 		"  -q, --quiet              no progress bar\n"
@@ -215,6 +224,17 @@ static void run_job(struct bench *b, struct job *j)
 	sc.duration_ns = b->duration_ns;
 	if (!sc.duration_ns && !w->duration_ns)
 		sc.duration_ns = 10 * NSEC_PER_SEC;
+	if (b->sample_ns) {
+		uint64_t dur = sc.duration_ns ? sc.duration_ns : w->duration_ns;
+
+		/* Samples cost memory for every job until the report is
+		 * written: a long run is sampled more coarsely, at most
+		 * MAX_SAMPLES per run. */
+		sc.sample_ns = EG_MAX(b->sample_ns, dur / MAX_SAMPLES);
+		pthread_mutex_lock(&b->lock);
+		b->max_sample_ns = EG_MAX(b->max_sample_ns, sc.sample_ns);
+		pthread_mutex_unlock(&b->lock);
+	}
 	r = eg_sim_run(&sc, &j->res);
 	eg_sim_workload_free(w);
 	eg_engine_config_free(&ecfg);
@@ -290,12 +310,7 @@ static double gov_efficiency(struct bench *b, const struct job *j)
 	       (tps - tpf);
 }
 
-struct row {
-	double energy, xref, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff,
-		trans, peak, above;
-};
-
-static void fill_row(struct bench *b, const struct job *j, struct row *r)
+static void fill_row(struct bench *b, const struct job *j, struct eg_bench_row *r)
 {
 	const struct eg_sim_result *s = &j->res;
 	double secs = (double)s->sim_ns / 1e9;
@@ -359,7 +374,7 @@ static void print_table(struct bench *b)
 			       "trans/s", "peakC", "hot s");
 			for (int g = 0; g < b->nr_gov; g++) {
 				struct job *j = find_job(b, d, w, b->gov[g]);
-				struct row r;
+				struct eg_bench_row r;
 
 				if (!j || b->gov_hidden[g])
 					continue;
@@ -421,12 +436,12 @@ static void print_csv(struct bench *b)
 	       "above_trip_s,error\n");
 	for (int i = 0; i < b->nr_job; i++) {
 		struct job *j = &b->job[i];
-		struct row r;
+		struct eg_bench_row r;
 
 		if (b->gov_hidden[j->gov])
 			continue;
 		if (j->err)
-			r = (struct row){ NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
+			r = (struct eg_bench_row){ NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
 					  NAN, NAN, NAN };
 		else
 			fill_row(b, j, &r);
@@ -492,7 +507,7 @@ static void print_lava(struct bench *b)
 		struct job *j = &b->job[i];
 		const char *dev = b->dev[j->dev].model.name, *wl = wl_name(b->wl_path[j->wl]);
 		const char *gov = b->gov[j->gov];
-		struct row r = { 0 };
+		struct eg_bench_row r = { 0 };
 
 		if (b->gov_hidden[j->gov])
 			continue;
@@ -534,7 +549,7 @@ static void print_json(struct bench *b)
 	printf("{\"results\": [");
 	for (int i = 0; i < b->nr_job; i++) {
 		struct job *j = &b->job[i];
-		struct row r = { 0 };
+		struct eg_bench_row r = { 0 };
 
 		if (b->gov_hidden[j->gov])
 			continue;
@@ -570,9 +585,79 @@ static void print_json(struct bench *b)
 	printf("\n]}\n");
 }
 
+/* The HTML report: the visible governors' runs per device x workload, in
+ * the table's order. */
+static int write_html(struct bench *b, const char *path, double wall_s, double sim_s, double ev,
+		      int nth)
+{
+	const char *devs[MAX_ITEMS], *wls[MAX_ITEMS], *govs[MAX_ITEMS];
+	struct eg_html_case *cases = calloc((size_t)(b->nr_dev * b->nr_wl), sizeof(*cases));
+	struct eg_html_run *runs = calloc((size_t)b->nr_job, sizeof(*runs));
+	struct eg_html_params p = {
+		.devices = devs, .nr_devices = b->nr_dev,
+		.workloads = wls, .nr_workloads = b->nr_wl,
+		.governors = govs,
+		.duration_s = (double)b->duration_ns / 1e9,
+		.seed = b->seed,
+		.version = EAGOV_VERSION,
+		.sample_ms = (double)b->sample_ns / 1e6,
+		.max_sample_ms = (double)b->max_sample_ns / 1e6,
+		.nr_runs = b->nr_job, .jobs = nth,
+		.sim_s = sim_s, .wall_s = wall_s, .events = ev,
+	};
+	int nc = 0, nr = 0, r;
+
+	if (!cases || !runs) {
+		free(cases);
+		free(runs);
+		return -ENOMEM;
+	}
+	for (int d = 0; d < b->nr_dev; d++)
+		devs[d] = b->dev[d].model.name;
+	for (int w = 0; w < b->nr_wl; w++)
+		wls[w] = wl_name(b->wl_path[w]);
+	for (int g = 0; g < b->nr_gov; g++)
+		if (!b->gov_hidden[g])
+			govs[p.nr_governors++] = b->gov[g];
+	for (int d = 0; d < b->nr_dev; d++) {
+		for (int w = 0; w < b->nr_wl; w++) {
+			struct eg_html_case *c = &cases[nc++];
+			const struct job *pf = find_job(b, d, w, "performance");
+			double secs = pf && !pf->err ? (double)pf->res.sim_ns / 1e9 : 0;
+
+			c->model = &b->dev[d].model;
+			c->workload = wl_name(b->wl_path[w]);
+			c->ref_j = b->ref_j[d][w];
+			c->ref_w = secs > 0 ? c->ref_j / secs : NAN;
+			c->runs = &runs[nr];
+			for (int g = 0; g < b->nr_gov; g++) {
+				struct job *j = find_job(b, d, w, b->gov[g]);
+				struct eg_html_run *hr = &runs[nr];
+
+				if (!j || b->gov_hidden[g])
+					continue;
+				hr->governor = b->gov[g];
+				if (j->err)
+					hr->error = j->errmsg;
+				else
+					fill_row(b, j, &hr->row);
+				hr->res = &j->res;
+				nr++;
+				c->nr_runs++;
+			}
+		}
+	}
+	r = eg_html_report_file(path, &p, cases, nc);
+	if (r < 0)
+		eg_log_errno(r, "--html: writing '%s'", path);
+	free(cases);
+	free(runs);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_CSV = 256, OPT_JSON, OPT_LAVA, OPT_VERSION };
+	enum { OPT_CSV = 256, OPT_JSON, OPT_LAVA, OPT_HTML, OPT_VERSION };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "workload", required_argument, NULL, 'w' },
@@ -583,6 +668,7 @@ int main(int argc, char **argv)
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "lava", no_argument, NULL, OPT_LAVA },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -591,6 +677,7 @@ int main(int argc, char **argv)
 	static struct bench bench;
 	struct bench *b = &bench;
 	bool csv = false, json = false, lava = false, quiet = false;
+	const char *html = NULL;
 	pthread_t th[64];
 	int nth;
 	int c;
@@ -653,6 +740,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LAVA:
 			lava = true;
+			break;
+		case OPT_HTML:
+			html = optarg;
+			b->sample_ns = HTML_SAMPLE_NS;
 			break;
 		case 'q':
 			quiet = true;
@@ -759,6 +850,8 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr, "%d runs, %.1f simulated s, %.0f events in %.2f s wall (%d jobs)\n",
 			b->nr_job, sim, ev, wall, nth);
+		if (html && write_html(b, html, wall, sim, ev, nth) < 0)
+			failed++;
 	}
 	for (int i = 0; i < b->nr_job; i++)
 		eg_sim_result_free(&b->job[i].res);
