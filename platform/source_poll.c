@@ -1,2 +1,96 @@
+/* The `poll` scheduler source: eg_sched_poll (sched_poll.h) behind the source
+ * ops. No fd; read() is due every poll_interval_ms (EG_POLL_DEFAULT_MS when
+ * the caller passes 0) after the previous read and emits one BUSY_SAMPLE per
+ * CPU whose window closed. */
+#include <stdio.h>
+
+#include "log.h"
+#include "sched_poll.h"
 #include "source.h"
-const struct eg_source_ops eg_source_poll = { .name = "poll", .kind = EG_SOURCE_SCHED };
+
+/* 10 ms: the kernel's default schedutil rate limit is of that order, and
+ * cpuidle residency is exact at any interval; /proc/stat-only machines should
+ * configure >= 100 ms (see sched_poll.h). */
+#define EG_POLL_DEFAULT_MS 10
+
+struct eg_source {
+	struct eg_sched_poll p;
+	uint64_t interval_ns;
+	uint64_t last;         /* caller time of the last read */
+	bool started;
+};
+
+static int poll_probe(const struct eg_source_opts *o, char *why, size_t len)
+{
+	struct eg_sysfs real = { .root = "" };
+	const struct eg_sysfs *fs = o->fs ? o->fs : &real;
+	char path[EG_PATH_MAX];
+
+	if (eg_sysfs_path(fs, path, sizeof(path), "/sys/devices/system/cpu/cpu0/cpuidle/state0/time")
+	    == 0 && access(path, R_OK) == 0)
+		return 0;
+	if (eg_sysfs_path(fs, path, sizeof(path), "/proc/stat") == 0 && access(path, R_OK) == 0)
+		return 0;
+	snprintf(why, len, "neither cpu0 cpuidle residency nor /proc/stat is readable");
+	return -ENODEV;
+}
+
+static int poll_open(struct eg_source **out, const struct eg_source_opts *o)
+{
+	struct eg_sysfs real = { .root = "" };
+	struct eg_source *s;
+	int r;
+
+	*out = NULL;
+	if (!o->model || o->model->nr_cpus <= 0)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	r = eg_sched_poll_open(&s->p, o->fs ? o->fs : &real, o->model->nr_cpus);
+	if (r < 0) {
+		free(s);
+		return eg_log_errno(r, "poll: no cpuidle residency and no /proc/stat");
+	}
+	s->interval_ns = (uint64_t)(o->poll_interval_ms ? o->poll_interval_ms :
+				    EG_POLL_DEFAULT_MS) * NSEC_PER_MSEC;
+	*out = s;
+	return 0;
+}
+
+static int poll_fd(const struct eg_source *s EG_UNUSED)
+{
+	return -1;
+}
+
+static uint64_t poll_next_timeout(const struct eg_source *s)
+{
+	/* The first read sets the baselines: due at once. */
+	return s->started ? s->last + s->interval_ns : 0;
+}
+
+static int poll_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)
+{
+	s->started = true;
+	s->last = now;
+	return eg_sched_poll_sample(&s->p, now, ev, max);
+}
+
+static void poll_close(struct eg_source *s)
+{
+	if (!s)
+		return;
+	eg_sched_poll_close(&s->p);
+	free(s);
+}
+
+const struct eg_source_ops eg_source_poll = {
+	.name = "poll",
+	.kind = EG_SOURCE_SCHED,
+	.probe = poll_probe,
+	.open = poll_open,
+	.fd = poll_fd,
+	.next_timeout = poll_next_timeout,
+	.read = poll_read,
+	.close = poll_close,
+};

@@ -1,0 +1,68 @@
+/* The `perf` scheduler source: perf_event_open on the sched tracepoints
+ * (switch, wakeup, wakeup_new, migrate_task, process_exit), one ring buffer
+ * per CPU, fields located with libtraceevent from the tracefs format files.
+ *
+ * Each CPU has one ring: the five tracepoint events of that CPU write into
+ * the sched_switch event's buffer (PERF_EVENT_IOC_SET_OUTPUT), so a ring is
+ * in time order; read() merges the rings by timestamp (k-way merge of what
+ * is in them at the call). The source's fd is an epoll fd over the rings;
+ * the kernel wakes it when a ring is a quarter full (batching), and
+ * next_timeout asks for a read every poll_interval_ms (10 ms when 0) so a
+ * quiet ring is not left waiting, and at once while a ring still holds
+ * records after a read that filled the caller's array. Lost-record counts
+ * (PERF_RECORD_LOST) are summed and logged at most every 10 s.
+ *
+ * prev_runnable: sched_switch's prev_state holds the task-state bits (the
+ * kernel's TASK_REPORT mask, 0xff on 4.14+ kernels: "S", "D", ... "I") and,
+ * above them, a preemption bit (TASK_REPORT_MAX, 0x100 on 4.14+; older
+ * kernels used higher bits). A task preempted while running keeps state 0
+ * plus that bit, so prev_runnable = (prev_state & 0xff) == 0.
+ *
+ * Reconciliation with cpuidle residency (some kernels drop events: on
+ * Debian 12 VMs, switches out of idle on CPU1 never reach perf):
+ *  - The source keeps each CPU's busy time as the signals module will count
+ *    it from the stream: time between a switch to a task and the next switch,
+ *    plus, when a switch's prev is not the task the stream has running and the
+ *    CPU was idle (the switch out of idle was lost), the time since the CPU's
+ *    previous event if prev had been woken to (or preempted on) this CPU —
+ *    the repair governors/signals.c applies (switch_resync).
+ *  - Every EG_PERF_RECONCILE_MS it samples cpuidle residency with
+ *    eg_sched_poll and compares, per CPU and cumulatively since open, the
+ *    residency busy time with the stream's busy time plus the corrections
+ *    already sent. An idle period still in progress is not in the residency
+ *    yet, so when the stream has the CPU idle the time since its switch to
+ *    idle is taken off the residency figure first (this can only make the
+ *    deficit smaller; what it misses is caught up at a later period).
+ *  - A deficit above EG_PERF_RECONCILE_MIN_NS is sent as one
+ *    EG_EV_BUSY_SAMPLE{busy_ns = deficit, window_ns = time since that CPU's
+ *    previous correction or since open}. The signals module adds busy_ns to
+ *    the CPU's busy time (what load-based governors and status read) and
+ *    runs the CPU's PELT average for as much of it as fits between its last
+ *    update and now (ev_busy places busy time at the window's start), so no
+ *    switch state is disturbed. The sample is stamped at the read's now,
+ *    after every event of that read.
+ *  - A surplus (the stream busier than residency: a lost switch *into* idle)
+ *    cannot be taken back by a sample; it ends at the CPU's next recorded
+ *    switch, which the signals module resynchronises on. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define EG_PERF_RECONCILE_MS 100
+/* 1 ms: 1 % of a reconcile period, far inside the issue's 5-point bound,
+ * yet above the residency's own noise on a CPU that loses nothing (the few
+ * microseconds between the switch to the idle task and the idle state's
+ * entry, per idle period). */
+#define EG_PERF_RECONCILE_MIN_NS 1000000ULL
+#define EG_PERF_RING_PAGES 128       /* 512 KiB per CPU with 4 KiB pages */
+#define EG_PERF_DEFAULT_FLUSH_MS 10
+
+/* The state bits of sched_switch's prev_state on 4.14+ kernels. */
+#define EG_PERF_TASK_STATE_MASK 0xffULL
+
+/* prev_state of sched_switch -> the task stays runnable (preempted). */
+static inline bool eg_perf_prev_runnable(uint64_t prev_state)
+{
+	return (prev_state & EG_PERF_TASK_STATE_MASK) == 0;
+}

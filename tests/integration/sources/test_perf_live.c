@@ -1,0 +1,233 @@
+/* The perf source live on this machine: a child spins 6 ms of every 10 ms
+ * pinned to one CPU for 1.5 s; the events the source reads (with its
+ * cpuidle reconciliation), fed to the signals module, must give that CPU a
+ * busy fraction within 0.05 of its cpuidle-residency busy fraction over the
+ * same window, and come out in time order. Skipped without root / tracefs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "discover.h"
+#include "signals.h"
+#include "source.h"
+
+#define MS NSEC_PER_MSEC
+#define MAX_EV 4096
+#define MAX_READS 4096
+
+static uint64_t mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* Sum of cpuN's idle-state residencies, ns. */
+static uint64_t residency_ns(int cpu)
+{
+	uint64_t sum = 0;
+
+	for (int k = 0; k < EG_MAX_IDLE_STATES; k++) {
+		char path[128];
+		unsigned long long us;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state%d/time",
+			 cpu, k);
+		f = fopen(path, "re");
+		if (!f)
+			break;
+		if (fscanf(f, "%llu", &us) == 1)
+			sum += us * NSEC_PER_USEC;
+		fclose(f);
+	}
+	return sum;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* 6 ms busy, 4 ms asleep, per 10 ms period, until end. */
+static void spin_child(int cpu, uint64_t end)
+{
+	uint64_t period = mono();
+
+	pin(cpu);
+	while (period < end) {
+		while (mono() < period + 6 * MS)
+			;
+		period += 10 * MS;
+		struct timespec ts = { .tv_sec = (time_t)(period / NSEC_PER_SEC),
+				       .tv_nsec = (long)(period % NSEC_PER_SEC) };
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
+	_exit(0);
+}
+
+struct read_point {
+	uint64_t now, resid, busy;
+	bool corrected;   /* a BUSY_SAMPLE for the CPU came with this read */
+};
+
+static void run_on(const struct eg_model *m, int cpu, int other)
+{
+	const struct eg_source_ops *ops = eg_source_find("perf");
+	struct eg_source_opts o = { .model = m };
+	static struct eg_event ev[MAX_EV];
+	static struct read_point rp[MAX_READS];
+	struct eg_signals sig;
+	struct eg_source *s;
+	uint64_t start, load_start, load_end, last_ts = 0;
+	int nr = 0, n_sw = 0, n_wake = 0, epfd;
+	struct epoll_event ee = { .events = EPOLLIN };
+	pid_t child;
+
+	pin(other);   /* the reader stays off the measured CPU */
+	assert_int_equal(ops->open(&s, &o), 0);
+	epfd = epoll_create1(0);
+	assert_true(epfd >= 0);
+	assert_int_equal(epoll_ctl(epfd, EPOLL_CTL_ADD, ops->fd(s), &ee), 0);
+	start = mono();
+	assert_int_equal(eg_signals_init(&sig, m, start), 0);
+	load_start = start + 200 * MS;
+	load_end = load_start + 1500 * MS;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct timespec ts = { .tv_sec = (time_t)(load_start / NSEC_PER_SEC),
+				       .tv_nsec = (long)(load_start % NSEC_PER_SEC) };
+
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		spin_child(cpu, load_end);
+	}
+	for (;;) {
+		uint64_t now = mono(), due = ops->next_timeout(s);
+		int timeout_ms, n;
+		bool corrected = false;
+
+		if (now > load_end + 300 * MS || nr == MAX_READS)
+			break;
+		timeout_ms = due == EG_NO_TIMEOUT ? 50 :
+			     due <= now ? 0 : (int)((due - now + MS - 1) / MS);
+		epoll_wait(epfd, &ee, 1, timeout_ms);
+		now = mono();
+		n = ops->read(s, now, ev, MAX_EV);
+		assert_true(n >= 0);
+		for (int i = 0; i < n; i++) {
+			/* Time order within and across reads. */
+			assert_true(ev[i].ts >= last_ts);
+			last_ts = ev[i].ts;
+			n_sw += ev[i].type == EG_EV_SWITCH;
+			n_wake += ev[i].type == EG_EV_WAKEUP;
+			if (ev[i].type == EG_EV_BUSY_SAMPLE && ev[i].cpu == cpu)
+				corrected = true;
+			assert_int_equal(eg_signals_event(&sig, &ev[i]), 0);
+		}
+		eg_signals_sync_cpu(&sig, cpu, EG_MAX(now, last_ts));
+		rp[nr].now = EG_MAX(now, last_ts);
+		rp[nr].resid = residency_ns(cpu);
+		rp[nr].busy = sig.cpu[cpu].busy_ns;
+		rp[nr].corrected = corrected;
+		nr++;
+	}
+	waitpid(child, NULL, 0);
+	ops->close(s);
+	close(epfd);
+
+	/* The window: from a read at least 100 ms into the load to one at least
+	 * 100 ms before its end. Corrections arrive every 100 ms, so the
+	 * event-side busy time lags the residency by up to one period's
+	 * deficit; taking the window's ends at reads that carried a correction
+	 * for the CPU (when there are such reads) removes that lag. */
+	int a = -1, b = -1, ca = -1, cb = -1;
+
+	for (int i = 0; i < nr; i++) {
+		if (rp[i].now < load_start + 100 * MS || rp[i].now > load_end - 100 * MS)
+			continue;
+		if (a < 0)
+			a = i;
+		b = i;
+		if (rp[i].corrected) {
+			if (ca < 0)
+				ca = i;
+			cb = i;
+		}
+	}
+	if (ca >= 0 && cb > ca && rp[cb].now - rp[ca].now >= 500 * MS) {
+		a = ca;
+		b = cb;
+	}
+	assert_true(a >= 0 && b > a);
+	double w = (double)(rp[b].now - rp[a].now);
+	double ev_frac = (double)(rp[b].busy - rp[a].busy) / w;
+	double ref_frac = 1.0 - (double)(rp[b].resid - rp[a].resid) / w;
+
+	printf("# cpu%d: window %.0f ms, %d switches, %d wakeups, busy from events %.3f, "
+	       "cpuidle %.3f\n", cpu, w / 1e6, n_sw, n_wake, ev_frac, ref_frac);
+	assert_true(w >= 500e6);
+	assert_true(n_sw > 100);    /* 150 periods, each a switch in and out */
+	assert_true(n_wake > 100);  /* each period ends with a timer wakeup */
+	/* The load is 0.6 of the CPU: the reference must see it. */
+	assert_true(ref_frac > 0.5);
+	assert_true(ev_frac > ref_frac - 0.05 && ev_frac < ref_frac + 0.05);
+	eg_signals_destroy(&sig);
+}
+
+static void test_live(void **state)
+{
+	struct eg_model *m = *state;
+	char why[256] = "";
+	const struct eg_source_ops *ops = eg_source_find("perf");
+	struct eg_source_opts o = { .model = m };
+
+	assert_non_null(ops);
+	if (geteuid() != 0 || ops->probe(&o, why, sizeof(why)) < 0) {
+		printf("# skipped: perf source cannot run here (%s)\n",
+		       geteuid() ? "not root" : why);
+		skip();
+	}
+	if (m->nr_cpus < 2) {
+		printf("# skipped: one CPU, nowhere to keep the reader off the load\n");
+		skip();
+	}
+	/* CPU 0 as the issue asks; CPU 1 too, where this VM loses switches out
+	 * of idle (platform-notes.md) and reconciliation does the work. */
+	run_on(m, 0, 1);
+	run_on(m, 1, 0);
+}
+
+static int setup(void **state)
+{
+	static struct eg_model m;
+
+	if (eg_discover_cpus_only(&m, NULL) < 0 && eg_discover_model(&m, NULL) < 0)
+		return -1;
+	*state = &m;
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_live),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
