@@ -25,6 +25,9 @@
 #undef eg_source_kind
 #include "source.h"
 
+#include <json-c/json.h>
+
+#include "control.h"
 #include "cpufreq_sysfs.h"
 #include "cpuidle_sysfs.h"
 #include "daemon.h"
@@ -33,8 +36,10 @@
 #include "log.h"
 #include "model.h"
 #include "policy_conf.h"
+#include "record.h"
 #include "state.h"
 #include "sysfs_io.h"
+#include "tunables.h"
 #include "util.h"
 
 #define MAX_SOURCES 12
@@ -83,6 +88,13 @@ struct daemon {
 	int epfd, tfd, sfd, ctlfd;
 	uint64_t t0, last_ts, end_ns, next_status_ns, watchdog_ns, next_watchdog_ns;
 	unsigned int nr_engine_errors;
+	struct eg_recorder *rec;
+	struct eg_control *ctl;
+	/* Governor chosen over the control socket per domain ("" = the
+	 * device file's); kept across engine rebuilds. */
+	char gov_override[EG_MAX_PDS][EG_NAME_MAX];
+	bool have_temp[EG_MAX_ZONES];
+	int temp_mc[EG_MAX_ZONES];
 	struct eg_event *batch;
 	int nr_batch, batch_cap;
 	struct eg_decisions dec;
@@ -261,10 +273,7 @@ static int load_model(struct daemon *d, const char *device, struct eg_model *m,
 	}
 	r = eg_discover_model(m, &err);
 	if (r == -ENODEV) {
-		char buf[400];
-
-		eg_error_format(&err, buf, sizeof(buf));
-		eg_notice("%s: no frequency control here, CPUs and idle states only", buf);
+		eg_notice("no cpufreq: using the CPUs and their idle states only");
 		cpus_only = true;
 		r = eg_discover_cpus_only(m, &err);
 	}
@@ -274,7 +283,7 @@ static int load_model(struct daemon *d, const char *device, struct eg_model *m,
 	}
 	if (fm) {
 		r = eg_model_merge(m, fm, &err);
-		if (r < 0 && cpus_only) {
+		if (r < 0 && cpus_only && fm->nr_cpus == m->nr_cpus) {
 			/* No cpufreq at all (VMs): the device file's domains cannot
 			 * match the single pseudo domain; run on the file's model,
 			 * whose decisions find no policy to write (dry-run prints
@@ -400,6 +409,22 @@ static int engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 	if (r < 0) {
 		log_error("policy: ", &err);
 		return r;
+	}
+	for (int i = 0; i < d->model->nr_pds; i++) {
+		const struct eg_freq_policy_ops *ops = eg_freq_policy_find(d->gov_override[i]);
+		void *tun;
+
+		if (!d->gov_override[i][0] || !ops || ops == cfg.freq[i])
+			continue;
+		tun = calloc(1, EG_MAX(ops->tunables_size, (size_t)1));
+		if (!tun) {
+			eg_engine_config_free(&cfg);
+			return -ENOMEM;
+		}
+		eg_tunables_defaults(ops->tunables, tun);
+		free(cfg.freq_tun[i]);
+		cfg.freq[i] = ops;
+		cfg.freq_tun[i] = tun;
 	}
 	if (d->eng) {
 		eg_engine_free(d->eng);
@@ -611,8 +636,15 @@ static int feed(struct daemon *d, struct eg_event *ev, uint64_t now)
 	if (ev->ts < d->last_ts)
 		ev->ts = d->last_ts;
 	d->last_ts = ev->ts;
-	/* HOOK(record): with --record, write ev here through platform/record.h
-	 * (eg_record_write) once that module lands. */
+	if (d->rec && eg_record_write(d->rec, ev) < 0) {
+		eg_err("--record: write failed; recording stopped");
+		eg_record_close(d->rec);
+		d->rec = NULL;
+	}
+	if (ev->type == EG_EV_TEMP && ev->temp.zone >= 0 && ev->temp.zone < EG_MAX_ZONES) {
+		d->have_temp[ev->temp.zone] = true;
+		d->temp_mc[ev->temp.zone] = ev->temp.temp_mc;
+	}
 	if (ev->type == EG_EV_POWER_SOURCE) {
 		power_source(d, ev->power.on_ac, now);
 		return 0;
@@ -639,6 +671,8 @@ static uint64_t next_deadline(const struct daemon *d)
 	if (d->ci_open)
 		t = EG_MIN(t, eg_deadline_min(eg_cpuidle_next_retry(&d->ci), UINT64_MAX));
 	t = EG_MIN(t, d->next_status_ns);
+	if (d->ctl)
+		t = EG_MIN(t, eg_control_next_tick(d->ctl));
 	if (d->watchdog_ns)
 		t = EG_MIN(t, d->next_watchdog_ns);
 	if (d->end_ns)
@@ -775,8 +809,9 @@ static int loop(struct daemon *d)
 				if (r < 0)
 					return r;
 			} else if (tag == TAG_CONTROL) {
-				/* HOOK(control): dispatch the control socket
-				 * (daemon/control.h) once it lands. */
+				r = eg_control_dispatch(d->ctl, now);
+				if (r < 0)
+					eg_warn_errno(r, "control socket");
 			} else if (tag < (uint32_t)d->nr_src && d->src[tag].open) {
 				r = read_source(d, &d->src[tag], now);
 				if (r < 0)
@@ -811,6 +846,10 @@ static int loop(struct daemon *d)
 			eg_cpufreq_retry(&d->cf, now);
 		if (d->ci_open)
 			eg_cpuidle_retry(&d->ci, now);
+		if (d->ctl)
+			eg_control_tick(d->ctl, now);
+		if (d->rec)
+			eg_record_flush(d->rec);
 		if (now >= d->next_status_ns) {
 			update_status(d);
 			d->next_status_ns = now + STATUS_PERIOD_NS;
@@ -824,6 +863,153 @@ static int loop(struct daemon *d)
 			break;
 		}
 	}
+	return 0;
+}
+
+/* --------------------------------------------------------- control socket */
+
+static int ctl_status(void *user, struct json_object *out)
+{
+	struct daemon *d = user;
+	struct json_object *doms = json_object_new_array(), *zones = json_object_new_array();
+
+	if (!doms || !zones) {
+		json_object_put(doms);
+		json_object_put(zones);
+		return -ENOMEM;
+	}
+	json_object_object_add(out, "profile", json_object_new_string(eg_profile_name(d->profile)));
+	json_object_object_add(out, "source", json_object_new_string(d->source_name));
+	json_object_object_add(out, "dry_run", json_object_new_boolean(d->o->dry_run));
+	for (int i = 0; i < d->model->nr_pds; i++) {
+		struct json_object *o = json_object_new_object();
+		struct eg_pd_status st;
+		char cpus[128];
+
+		if (!o)
+			break;
+		eg_engine_pd_status(d->eng, i, &st);
+		eg_cpumask_format(&d->model->pds[i].cpus, cpus, sizeof(cpus));
+		json_object_object_add(o, "name", json_object_new_string(d->model->pds[i].name));
+		json_object_object_add(o, "cpus", json_object_new_string(cpus));
+		json_object_object_add(o, "governor", json_object_new_string(d->cfg.freq[i]->name));
+		json_object_object_add(o, "util", json_object_new_int64(st.util_max));
+		json_object_object_add(o, "cur_khz", json_object_new_int64(st.cur_khz));
+		json_object_object_add(o, "req_khz", json_object_new_int64(st.req_khz));
+		json_object_object_add(o, "cap_khz", json_object_new_int64(st.cap_khz));
+		json_object_object_add(o, "min_khz", json_object_new_int64(st.min_khz));
+		json_object_object_add(o, "max_khz", json_object_new_int64(st.max_khz));
+		json_object_array_add(doms, o);
+	}
+	for (int i = 0; i < d->model->nr_zones; i++) {
+		struct json_object *o;
+
+		if (!d->have_temp[i])
+			continue;
+		o = json_object_new_object();
+		if (!o)
+			break;
+		json_object_object_add(o, "name", json_object_new_string(d->model->zones[i].name));
+		json_object_object_add(o, "temp_mc", json_object_new_int(d->temp_mc[i]));
+		json_object_array_add(zones, o);
+	}
+	json_object_object_add(out, "domains", doms);
+	json_object_object_add(out, "zones", zones);
+	return 0;
+}
+
+static int ctl_set_governor(void *user, const char *name, int pd, char *err, size_t len)
+{
+	struct daemon *d = user;
+	char saved[EG_MAX_PDS][EG_NAME_MAX];
+	int r;
+
+	if (!eg_freq_policy_find(name)) {
+		snprintf(err, len, "no frequency governor '%s'", name);
+		return -EINVAL;
+	}
+	if (pd < -1 || pd >= d->model->nr_pds) {
+		snprintf(err, len, "no domain %d", pd);
+		return -EINVAL;
+	}
+	memcpy(saved, d->gov_override, sizeof(saved));
+	for (int i = 0; i < d->model->nr_pds; i++)
+		if (pd < 0 || pd == i)
+			eg_strlcpy(d->gov_override[i], name, sizeof(d->gov_override[i]));
+	r = engine_build(d, d->profile, now_ns());
+	if (r < 0) {
+		memcpy(d->gov_override, saved, sizeof(saved));
+		snprintf(err, len, "governor %s not applied: %s", name, strerror(-r));
+		return r;
+	}
+	eg_notice("control: governor %s on %s", name, pd < 0 ? "every domain" :
+		  d->model->pds[pd].name);
+	update_status(d);
+	return 0;
+}
+
+static int ctl_set_profile(void *user, const char *profile, char *err, size_t len)
+{
+	struct daemon *d = user;
+	enum eg_profile p;
+	int r;
+
+	if (eg_profile_from_string(profile, &p) < 0) {
+		snprintf(err, len, "no profile '%s' (power-saver, balanced, performance)", profile);
+		return -EINVAL;
+	}
+	r = engine_build(d, p, now_ns());
+	if (r < 0) {
+		snprintf(err, len, "profile %s not applied: %s", profile, strerror(-r));
+		return r;
+	}
+	eg_notice("control: profile %s", profile);
+	update_status(d);
+	return 0;
+}
+
+static int ctl_boost(void *user, int32_t pid, uint32_t ms, char *err, size_t len)
+{
+	struct daemon *d = user;
+	uint64_t now = EG_MAX(now_ns(), d->last_ts);
+	struct eg_event ev = { .ts = now, .type = EG_EV_BOOST, .cpu = -1 };
+
+	(void)err;
+	(void)len;
+	ev.boost.pid = pid;
+	ev.boost.ms = ms;
+	return feed(d, &ev, now);
+}
+
+static const struct eg_control_ops control_ops = {
+	.status = ctl_status,
+	.set_governor = ctl_set_governor,
+	.set_profile = ctl_set_profile,
+	.boost = ctl_boost,
+};
+
+/* The control socket is a convenience: when it cannot be created (no
+ * /run/eagov for a non-root test run, another daemon holds it) eagovd runs
+ * without it, except that a second daemon on one machine is refused. */
+static int open_control(struct daemon *d)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = TAG_CONTROL };
+	const char *path = d->o->control_socket ? d->o->control_socket : d->conf.control_socket;
+	int r;
+
+	if (!path[0] || eg_streq(path, "none"))
+		return 0;
+	r = eg_control_open(&d->ctl, path, NULL, &control_ops, d);
+	if (r == -EADDRINUSE)
+		return eg_log_errno(r, "control socket %s: another eagovd answers there", path);
+	if (r < 0) {
+		eg_warn_errno(r, "control socket %s: running without it", path);
+		d->ctl = NULL;
+		return 0;
+	}
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, eg_control_fd(d->ctl), &ev) < 0)
+		return eg_log_errno(-errno, "epoll: control socket");
+	eg_info("control socket: %s", path);
 	return 0;
 }
 
@@ -855,8 +1041,6 @@ static int setup_fds(struct daemon *d)
 	ev.data.u32 = TAG_SIGNAL;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sfd, &ev) < 0)
 		return eg_log_errno(-errno, "epoll_ctl");
-	/* HOOK(control): eg_control_open(d->conf.control_socket, ...) and
-	 * add its fd with TAG_CONTROL once daemon/control.h lands. */
 	return 0;
 }
 
@@ -912,6 +1096,11 @@ static int teardown(struct daemon *d)
 
 	for (int i = 0; i < d->nr_src; i++)
 		close_source(d, &d->src[i]);
+	eg_control_close(d->ctl);
+	d->ctl = NULL;
+	if (d->rec && eg_record_close(d->rec) < 0)
+		eg_err("--record: the recording may be incomplete");
+	d->rec = NULL;
 	if (d->cf_open)
 		eg_cpufreq_close(&d->cf);
 	if (d->ci_open)
@@ -999,11 +1188,15 @@ static int start(struct daemon *d)
 	r = open_sources(d);
 	if (r < 0)
 		return r;
-	if (d->o->record)
-		/* HOOK(record): eg_record_open(d->o->record, ...) once
-		 * platform/record.h lands. */
-		eg_warn("--record %s: the recorder is not in this build yet; nothing is "
-			"recorded", d->o->record);
+	r = open_control(d);
+	if (r < 0)
+		return r;
+	if (d->o->record) {
+		r = eg_record_open(&d->rec, d->o->record, d->model);
+		if (r < 0)
+			return eg_log_errno(r, "--record %s", d->o->record);
+		eg_notice("recording events to %s", d->o->record);
+	}
 	if (d->o->duration_s > 0)
 		d->end_ns = now + (uint64_t)llround(d->o->duration_s * (double)NSEC_PER_SEC);
 	if (sd_watchdog_enabled(0, &usec) > 0 && usec) {
