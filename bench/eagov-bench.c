@@ -416,8 +416,9 @@ static void print_table(struct bench *b)
 		}
 	}
 	printf("\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late).\n"
-	       "x ref: energy over the clairvoyant reference's (lower bound of periodic work\n"
-	       "only, see bench/clairvoyant.c); \"-\": no sample.\n");
+	       "x ref: energy over the clairvoyant reference's (each activation at its\n"
+	       "cheapest sufficient OPP, other work at the most efficient one; a lower\n"
+	       "bound, see bench/clairvoyant.c); \"-\": no sample.\n");
 }
 
 /* A CSV field: empty when there is no number. */
@@ -818,13 +819,23 @@ int main(int argc, char **argv)
 		for (int w = 0; w < b->nr_wl; w++) {
 			const struct job *pf = find_job(b, d, w, "performance");
 
+			uint64_t work[EG_MAX_PDS] = { 0 };
+			uint64_t all = 0;
+
 			b->ref_j[d][w] = NAN;
-			/* No periodic job, no reference: idle power alone would be
-			 * no yardstick for the work the workload does. */
-			if (!pf || pf->err || !pf->res.nr_jobs)
+			if (!pf || pf->err)
 				continue;
-			if (eg_clairvoyant_energy(&b->dev[d].model, pf->res.jobs, pf->res.nr_jobs,
-						  pf->res.sim_ns, NULL, &b->ref_j[d][w]) < 0) {
+			for (int i = 0; i < b->dev[d].model.nr_pds; i++) {
+				work[i] = pf->res.pd[i].work;
+				all += work[i];
+			}
+			/* No work at all, no reference: idle power alone would
+			 * be no yardstick. */
+			if (!all && !pf->res.nr_jobs)
+				continue;
+			if (eg_clairvoyant_energy_all(&b->dev[d].model, pf->res.jobs,
+						      pf->res.nr_jobs, work, pf->res.sim_ns, NULL,
+						      &b->ref_j[d][w]) < 0) {
 				eg_err("%s / %s: the performance run's jobs name an unknown domain",
 				       b->dev[d].model.name, wl_name(b->wl_path[w]));
 				b->ref_j[d][w] = NAN;
