@@ -1088,6 +1088,23 @@ static int open_sinks(struct daemon *d, uint64_t now)
 	return 0;
 }
 
+/* eg_state_restore_file, with knobs that vanished (a CPU unplugged since)
+ * not counted as failures: there is nothing left to put back there, and
+ * the state file is gone exactly when everything else was restored. */
+static int restore_file(const char *file)
+{
+	int r = eg_state_restore_file(file);
+
+	if (r < 0 && !eg_state_file_exists(file)) {
+		eg_notice("restored from %s; knobs that no longer exist were skipped", file);
+		return 0;
+	}
+	if (r < 0)
+		eg_err("restore from %s incomplete (%s); what failed stays in the file for "
+		       "eagovd --restore", file, strerror(-r));
+	return r;
+}
+
 /* Put everything back: sinks closed (the DMA latency request drops with its
  * fd), then every saved original written back and the state file removed. */
 static int teardown(struct daemon *d)
@@ -1107,10 +1124,8 @@ static int teardown(struct daemon *d)
 		eg_cpuidle_close(&d->ci);
 	d->cf_open = d->ci_open = false;
 	if (d->state_used) {
-		r = eg_state_restore_file(d->st.file);
-		if (r < 0)
-			eg_err("restore from %s incomplete: %s", d->st.file, strerror(-r));
-		else
+		r = restore_file(d->st.file);
+		if (r == 0)
 			eg_notice("original settings restored");
 	}
 	if (d->eng)
@@ -1248,11 +1263,9 @@ int eg_daemon_restore(const char *state_file)
 		eg_notice("%s: no state file, nothing to restore", f);
 		return EXIT_SUCCESS;
 	}
-	r = eg_state_restore_file(f);
-	if (r < 0) {
-		eg_err("restore from %s incomplete: %s", f, strerror(-r));
+	r = restore_file(f);
+	if (r < 0)
 		return EXIT_FAILURE;
-	}
 	eg_notice("restored the settings saved in %s", f);
 	return EXIT_SUCCESS;
 }
