@@ -376,8 +376,9 @@ static void test_bad_requests(void **state)
 		"{\"cmd\":\"set\",\"what\":\"volume\",\"value\":\"11\"}",
 		"{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"ondemand\",\"domain\":3}",
 		"{\"cmd\":\"set\",\"what\":\"governor\",\"valu\":\"ondemand\"}",
-		("{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"),        /* 64 > 63 bytes */
+		/* a value of 64 bytes, one more than a name holds */
+		("{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\""
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"),
 		"{\"cmd\":\"boost\",\"pid\":\"12\",\"ms\":100}",
 		"{\"cmd\":\"boost\",\"pid\":12,\"ms\":1.5}",
 		"{\"cmd\":\"boost\",\"pid\":0,\"ms\":100}",
