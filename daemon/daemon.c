@@ -994,7 +994,7 @@ static const struct eg_control_ops control_ops = {
 static int open_control(struct daemon *d)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = TAG_CONTROL };
-	const char *path = d->o->control_socket ? d->o->control_socket : d->conf.control_socket;
+	const char *path = d->conf.control_socket;
 	int r;
 
 	if (!path[0] || eg_streq(path, "none"))

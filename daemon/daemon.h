@@ -16,7 +16,6 @@ struct eg_daemon_opts {
 	const char *record;       /* --record FILE */
 	const char *state_file;   /* --state-file, NULL: eagov.conf's state_dir + "/state" */
 	const char *sysfs_root;   /* --sysfs-root DIR, NULL: the machine */
-	const char *control_socket; /* --control-socket PATH|none, NULL: eagov.conf's */
 	const char *log_level;    /* --log-level, NULL: eagov.conf's (or debug with -v) */
 	bool verbose;             /* -v: info level (twice: debug) */
 	int nr_verbose;

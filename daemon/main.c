@@ -78,10 +78,6 @@ static void usage(FILE *out)
 		"      --sysfs-root DIR  Prefix for every /sys, /proc and /dev path (a fake\n"
 		"                        tree, for tests). Needs --device: discovery reads the\n"
 		"                        machine itself.\n"
-		"      --control-socket PATH\n"
-		"                        The control socket eagovctl talks to, or \"none\".\n"
-		"                        Default: eagov.conf's control_socket\n"
-		"                        (/run/eagov/control).\n"
 		"      --duration S      Stop (and restore) after S seconds, fractions allowed.\n"
 		"  -v, --verbose         Log at info level; twice, at debug level.\n"
 		"      --log-level L     err, warning, notice, info or debug. Default:\n"
@@ -248,7 +244,6 @@ enum {
 	OPT_DURATION,
 	OPT_RESTORE,
 	OPT_LOG_LEVEL,
-	OPT_CONTROL_SOCKET,
 };
 
 int main(int argc, char **argv)
@@ -268,7 +263,6 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "restore", no_argument, NULL, OPT_RESTORE },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
-		{ "control-socket", required_argument, NULL, OPT_CONTROL_SOCKET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -331,9 +325,6 @@ int main(int argc, char **argv)
 					optarg);
 				return EXIT_FAILURE;
 			}
-			break;
-		case OPT_CONTROL_SOCKET:
-			o.control_socket = optarg;
 			break;
 		case OPT_RESTORE:
 			restore = true;

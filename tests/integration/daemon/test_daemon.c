@@ -137,6 +137,17 @@ static void policy(const struct ctx *c, int n, const char *cpus, const char *fre
 
 /* HiKey960: little CPUs 0-3 on policy0, big 4-7 on policy4 (the OPPs of
  * conf/devices/hikey960.ini), three idle states per CPU, QoS files. */
+/* eagov.conf with the control socket inside the tree (never the machine's
+ * /run/eagov/control) plus extra lines. */
+static void write_conf(const struct ctx *c, const char *extra)
+{
+	char conf[1024];
+
+	snprintf(conf, sizeof(conf), "[daemon]\ncontrol_socket = %s/run/eagov/control\n%s",
+		 c->root, extra);
+	put(c, "/eagov.conf", conf);
+}
+
 static void tree_create(struct ctx *c)
 {
 	static const char *const names[NR_STATES] = { "WFI", "cpu-sleep", "cluster-sleep" };
@@ -181,7 +192,7 @@ static void tree_create(struct ctx *c)
 	}
 	put(c, "/dev/cpu_dma_latency", "");
 	put(c, "/run/.keep", "");
-	put(c, "/eagov.conf", "[daemon]\nlog_level = notice\n");
+	write_conf(c, "");
 }
 
 static void tree_destroy(struct ctx *c)
@@ -298,8 +309,6 @@ static void spawn(struct ctx *c, const char *const *extra)
 	argv[n++] = c->root;
 	argv[n++] = "--state-file";
 	argv[n++] = c->state;
-	argv[n++] = "--control-socket";
-	argv[n++] = "none";
 	argv[n++] = "--config";
 	argv[n++] = c->conf;
 	argv[n++] = "--source";
@@ -480,12 +489,15 @@ static void test_sigterm_restores(void **state)
 					    "1421000"); t += 10)
 		sleep_ms(10);
 	assert_string_not_equal(buf, "1421000");
+	/* The control socket of eagov.conf is served while running. */
+	assert_true(exists(c, "/run/eagov/control"));
 	kill(c->pid, SIGTERM);
 	expect_exit(c, 0);
 	after = snapshot(c, SKIP_SETSPEED0, NULL);
 	assert_same(before, after);
 	assert_string_equal(get(c, POL4 "scaling_setspeed", buf, sizeof(buf)), "1421000");
 	assert_false(exists(c, "/run/eagov/state"));
+	assert_false(exists(c, "/run/eagov/control"));
 	free(before);
 	free(after);
 }
@@ -566,12 +578,12 @@ static void test_sighup(void **state)
 {
 	struct ctx *c = *state;
 	const char *args[] = { "--dry-run", NULL };
-	char conf[600], bad[40];
+	char conf[600];
 
 	device_copy(c, "/saver.ini", "powersave");
 	device_copy(c, "/perf.ini", "performance");
-	snprintf(conf, sizeof(conf), "[daemon]\ndevice = %s/saver.ini\n", c->root);
-	put(c, "/eagov.conf", conf);
+	snprintf(conf, sizeof(conf), "device = %s/saver.ini\n", c->root);
+	write_conf(c, conf);
 	spawn(c, args);
 	sleep_ms(500);
 	assert_true(alive(c));
@@ -579,20 +591,18 @@ static void test_sighup(void **state)
 	assert_true(count_lines(c->out, "pd=big set-freq 903000", NULL) >= 1);
 	assert_int_equal(count_lines(c->out, "pd=big set-freq 2362000", NULL), 0);
 
-	/* Line 3 is the bad one. */
-	snprintf(conf, sizeof(conf), "[daemon]\ndevice = %s/perf.ini\nno_such_key = 1\n",
-		 c->root);
-	put(c, "/eagov.conf", conf);
+	/* Line 4 (after [daemon], control_socket and device) is the bad one. */
+	snprintf(conf, sizeof(conf), "device = %s/perf.ini\nno_such_key = 1\n", c->root);
+	write_conf(c, conf);
 	kill(c->pid, SIGHUP);
 	sleep_ms(500);
 	assert_true(alive(c));
-	snprintf(bad, sizeof(bad), "eagov.conf:3");
-	assert_int_equal(count_lines(c->err, bad, NULL), 1);
+	assert_int_equal(count_lines(c->err, "eagov.conf:4", NULL), 1);
 	assert_int_equal(count_lines(c->err, "reload rejected", NULL), 1);
 	assert_int_equal(count_lines(c->out, "pd=big set-freq 2362000", NULL), 0);
 
-	snprintf(conf, sizeof(conf), "[daemon]\ndevice = %s/perf.ini\n", c->root);
-	put(c, "/eagov.conf", conf);
+	snprintf(conf, sizeof(conf), "device = %s/perf.ini\n", c->root);
+	write_conf(c, conf);
 	kill(c->pid, SIGHUP);
 	sleep_ms(500);
 	assert_true(alive(c));
