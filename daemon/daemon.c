@@ -17,12 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "config.h"
-/* conf.h and source.h both declare an "enum eg_source_kind" (eagov.conf's
- * source choice and the event-source kind); the tag is renamed for conf.h
- * here so both can be used. Harmless once one of them is renamed. */
-#define eg_source_kind eg_conf_source_kind
 #include "conf.h"
-#undef eg_source_kind
 #include "source.h"
 
 #include <json-c/json.h>
@@ -483,7 +478,7 @@ static int open_sources(struct daemon *d)
 	const char *name;
 	int r;
 
-	name = d->o->source ? d->o->source : eg_source_kind_name(d->conf.source);
+	name = d->o->source ? d->o->source : eg_source_choice_name(d->conf.source);
 	if (strncmp(name, "replay:", 7) == 0) {
 		eg_strlcpy(d->replay_path, name + 7, sizeof(d->replay_path));
 		name = "replay";
@@ -734,7 +729,7 @@ static int reload(struct daemon *d, uint64_t now)
 		return 0;
 	}
 	eg_engine_config_free(&cfg);
-	if (!eg_streq(eg_source_kind_name(c.source), eg_source_kind_name(d->conf.source)) ||
+	if (!eg_streq(eg_source_choice_name(c.source), eg_source_choice_name(d->conf.source)) ||
 	    c.poll_interval_ms != d->conf.poll_interval_ms)
 		eg_notice("source settings take effect at the next start");
 	/* Same layout: the model is replaced in place, so sources and sinks

@@ -78,6 +78,14 @@ struct eg_event {
 		struct {
 			uint64_t busy_ns;
 			uint64_t window_ns;
+			/* The source sends no switches (bpf, poll): tasks it
+			 * reported waking on this CPU are not tracked past the
+			 * window; they are taken off the CPU at this sample. */
+			bool no_switches;
+			/* busy_ns is busy time the source's switch stream
+			 * missed in the window (a reconciliation sample): it is
+			 * added to what the switches already accounted. */
+			bool correction;
 		} busy;
 		struct {
 			int32_t state;

@@ -5,6 +5,7 @@
  * own. Pure: time only comes in through the events. */
 #include <errno.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "signals.h"
@@ -771,6 +772,44 @@ static void ev_exit(struct eg_signals *s, const struct eg_event *ev)
  * decayed over the idle rest), so a sample never makes the load look more
  * recent than it may have been; for a 10 ms window the two placements
  * differ by at most a factor y^10 ~ 0.8 on that window's contribution. */
+/* A source without switch events (bpf, poll) reports wakeups of RT and
+ * watched tasks so that their CPU ramps at once, but never says when they
+ * stop: without this they would count as runnable forever. Each busy sample
+ * closes what such wakeups opened on its CPU. */
+static void forget_cpu_tasks(struct eg_signals *s, int cpu, uint64_t now)
+{
+	struct eg_cpu_signals *c = &s->cpu[cpu];
+
+	if (!c->nr_running && !c->curr_pid)
+		return;
+	for (uint32_t i = 0; i < s->tasks.cap; i++) {
+		struct eg_task *t = &s->tasks.slots[i];
+
+		if (t->pid && t->cpu == cpu && t->state != EG_TASK_SLEEPING)
+			task_dequeue(s, t, now, false);
+	}
+	c->curr_pid = 0;
+}
+
+/* Busy time the switch stream missed, found when a source reconciles with
+ * cpuidle residency. It cannot be placed in time any more, so it is taken as
+ * spread evenly over the window and added to the sums with the mean decay of
+ * that window, (1 - y^n) / (n ln(1/y)) for a window of n periods. */
+static void pelt_add_missed(struct eg_pelt *p, uint64_t run_ns, uint64_t window_ns,
+			    uint32_t cpu_scale, uint32_t freq_scale)
+{
+	double n = (double)window_ns / (double)(PELT_PERIOD << 10);
+	double mean = n > 1e-6 ? (1.0 - pow(0.5, n / 32.0)) / (n * log(2.0) / 32.0) : 1.0;
+	uint64_t scaled = ((run_ns >> 10) * cpu_scale) >> CAP_SHIFT;
+	uint64_t add, cap = (uint64_t)pelt_divider(p) << CAP_SHIFT;
+
+	scaled = (scaled * freq_scale) >> CAP_SHIFT;
+	add = (uint64_t)((double)(scaled << CAP_SHIFT) * mean);
+	p->util_sum = EG_MIN(p->util_sum + add, cap);
+	p->runnable_sum = EG_MIN(p->runnable_sum + add, cap);
+	pelt_recompute(p);
+}
+
 static void ev_busy(struct eg_signals *s, const struct eg_event *ev)
 {
 	int cpu = ev->cpu;
@@ -779,6 +818,14 @@ static void ev_busy(struct eg_signals *s, const struct eg_event *ev)
 	uint64_t start = now > ev->busy.window_ns ? now - ev->busy.window_ns : 0;
 	uint64_t from, run;
 
+	if (ev->busy.correction) {
+		cpu_sync(s, cpu, now);
+		c->busy_ns += ev->busy.busy_ns;
+		pelt_add_missed(&c->cfs, EG_MIN(ev->busy.busy_ns, ev->busy.window_ns),
+				ev->busy.window_ns, cpu_scale(s, cpu), freq_scale(s, cpu));
+		c->last_ns = EG_MAX(c->last_ns, now);
+		return;
+	}
 	if (c->cfs.last_update_ns < start)
 		cpu_sync(s, cpu, start);
 	from = EG_MAX(start, c->cfs.last_update_ns);
@@ -793,6 +840,8 @@ static void ev_busy(struct eg_signals *s, const struct eg_event *ev)
 	if (ev->busy.busy_ns < ev->busy.window_ns)
 		c->idle_calls++;
 	c->last_ns = EG_MAX(c->last_ns, now);
+	if (ev->busy.no_switches)
+		forget_cpu_tasks(s, cpu, now);
 }
 
 static void ev_cpu_online(struct eg_signals *s, int cpu, bool online, uint64_t now)

@@ -1235,26 +1235,26 @@ int eg_conf_first_section(const char *path, char *out, size_t len)
 /* ---------------------------------------------------------------------- */
 /* eagov.conf */
 
-const char *eg_source_kind_name(enum eg_source_kind s)
+const char *eg_source_choice_name(enum eg_source_choice s)
 {
 	switch (s) {
-	case EG_SOURCE_AUTO:
+	case EG_SOURCE_CHOICE_AUTO:
 		return "auto";
-	case EG_SOURCE_BPF:
+	case EG_SOURCE_CHOICE_BPF:
 		return "bpf";
-	case EG_SOURCE_PERF:
+	case EG_SOURCE_CHOICE_PERF:
 		return "perf";
-	case EG_SOURCE_POLL:
+	case EG_SOURCE_CHOICE_POLL:
 		return "poll";
 	}
 	return "?";
 }
 
-int eg_source_kind_from_string(const char *s, enum eg_source_kind *out)
+int eg_source_choice_from_string(const char *s, enum eg_source_choice *out)
 {
-	for (int i = EG_SOURCE_AUTO; i <= EG_SOURCE_POLL; i++) {
-		if (eg_streq(s, eg_source_kind_name((enum eg_source_kind)i))) {
-			*out = (enum eg_source_kind)i;
+	for (int i = EG_SOURCE_CHOICE_AUTO; i <= EG_SOURCE_CHOICE_POLL; i++) {
+		if (eg_streq(s, eg_source_choice_name((enum eg_source_choice)i))) {
+			*out = (enum eg_source_choice)i;
 			return 0;
 		}
 	}
@@ -1268,7 +1268,7 @@ void eg_daemon_conf_init(struct eg_daemon_conf *c)
 	c->profile = EG_PROFILE_BALANCED;
 	c->profile_on_ac = -1;
 	c->profile_on_battery = -1;
-	c->source = EG_SOURCE_AUTO;
+	c->source = EG_SOURCE_CHOICE_AUTO;
 	c->log_level = EG_LOG_NOTICE;
 	eg_strlcpy(c->state_dir, "/run/eagov", sizeof(c->state_dir));
 	eg_strlcpy(c->control_socket, "/run/eagov/control", sizeof(c->control_socket));
@@ -1340,7 +1340,7 @@ static int daemon_key(struct ini_run *r, const char *key, const char *value)
 	if (eg_streq(key, "profile_on_battery"))
 		return parse_profile_value(r, key, value, &c->profile_on_battery);
 	if (eg_streq(key, "source")) {
-		if (eg_source_kind_from_string(value, &c->source) < 0)
+		if (eg_source_choice_from_string(value, &c->source) < 0)
 			return run_error(r, -EINVAL, r->line,
 					 "source '%s' is not auto, bpf, perf or poll", value);
 		return 0;

@@ -78,22 +78,22 @@ int eg_conf_first_section(const char *path, char *buf, size_t len);
 
 /* --- eagov.conf --- */
 
-enum eg_source_kind {
-	EG_SOURCE_AUTO = 0,
-	EG_SOURCE_BPF,
-	EG_SOURCE_PERF,
-	EG_SOURCE_POLL,
+enum eg_source_choice {
+	EG_SOURCE_CHOICE_AUTO = 0,
+	EG_SOURCE_CHOICE_BPF,
+	EG_SOURCE_CHOICE_PERF,
+	EG_SOURCE_CHOICE_POLL,
 };
 
-const char *eg_source_kind_name(enum eg_source_kind s);
-int eg_source_kind_from_string(const char *s, enum eg_source_kind *out);
+const char *eg_source_choice_name(enum eg_source_choice s);
+int eg_source_choice_from_string(const char *s, enum eg_source_choice *out);
 
 struct eg_daemon_conf {
 	char device[EG_PATH_MAX];          /* "auto", a NAME or a PATH */
 	enum eg_profile profile;           /* at start-up */
 	int profile_on_ac;                 /* enum eg_profile, or -1: leave alone */
 	int profile_on_battery;            /* enum eg_profile, or -1 */
-	enum eg_source_kind source;
+	enum eg_source_choice source;
 	enum eg_log_level log_level;
 	char state_dir[EG_PATH_MAX];
 	char control_socket[EG_PATH_MAX];

@@ -139,6 +139,8 @@ static void cpu_total(struct eg_source *s, int cpu, uint64_t ts, uint64_t total)
 	e->cpu = (int16_t)cpu;
 	e->busy.busy_ns = busy;
 	e->busy.window_ns = window;
+	/* Only RT and watched wakeups come as events: see no_switches. */
+	e->busy.no_switches = true;
 	w->ts = ts;
 	w->busy = EG_MAX(w->busy, total);
 }

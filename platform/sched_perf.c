@@ -380,6 +380,7 @@ static int reconcile(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 			c->cpu = p->cpu;
 			c->busy.busy_ns = resid - stream;
 			c->busy.window_ns = EG_MAX(c->ts - t->last_corr, c->busy.busy_ns);
+			c->busy.correction = true;
 			t->corr += c->busy.busy_ns;
 			t->last_corr = c->ts;
 			eg_debug("perf: cpu%d busy %.1f ms short of cpuidle residency, corrected",

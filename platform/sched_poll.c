@@ -248,7 +248,7 @@ int eg_sched_poll_sample(struct eg_sched_poll *p, uint64_t now_ns, struct eg_eve
 			.ts = now_ns,
 			.type = EG_EV_BUSY_SAMPLE,
 			.cpu = (int16_t)cpu,
-			.busy = { .busy_ns = busy, .window_ns = window },
+			.busy = { .busy_ns = busy, .window_ns = window, .no_switches = true },
 		};
 		nr++;
 		set_baseline(p, cpu, now_ns, idle_us);

@@ -617,7 +617,7 @@ static void test_daemon_shipped_and_defaults(void **state)
 		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
 	assert_int_equal(c.profile, EG_PROFILE_BALANCED);
 	assert_int_equal(c.profile_on_ac, -1);
-	assert_int_equal(c.source, EG_SOURCE_AUTO);
+	assert_int_equal(c.source, EG_SOURCE_CHOICE_AUTO);
 	assert_string_equal(c.control_socket, "/run/eagov/control");
 	assert_string_equal(c.file, path);
 }
@@ -642,7 +642,7 @@ static void test_daemon_values_and_errors(void **state)
 	assert_string_equal(c.device, "hikey960");
 	assert_int_equal(c.profile, EG_PROFILE_POWER_SAVER);
 	assert_int_equal(c.profile_on_ac, EG_PROFILE_PERFORMANCE);
-	assert_int_equal(c.source, EG_SOURCE_POLL);
+	assert_int_equal(c.source, EG_SOURCE_CHOICE_POLL);
 	assert_int_equal(c.log_level, EG_LOG_DEBUG);
 	assert_int_equal(c.poll_interval_ms, 50);
 

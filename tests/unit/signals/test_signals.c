@@ -587,6 +587,68 @@ static void test_uclamp_aggregate(void **state)
 	assert_int_equal(c->nr_uclamped, 0);
 }
 
+/* A source without switches (bpf, poll) reports an RT wakeup, then only busy
+ * samples: the sample flagged no_switches takes the woken task off the CPU,
+ * so the CPU does not count an RT task as runnable forever. Without the flag
+ * (a perf source's correction sample) the task stays queued. */
+static void test_busy_sample_without_switches(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+	struct eg_event ev = { .type = EG_EV_BUSY_SAMPLE, .cpu = BIG };
+
+	ev_wakeup(s, 0, 700, RT_PRIO, BIG, 0);
+	assert_true(eg_signals_rt_runnable(s, BIG));
+	ev.ts = 4000000;
+	ev.busy.busy_ns = 1000000;
+	ev.busy.window_ns = 4000000;
+	feed(s, &ev);
+	assert_true(eg_signals_rt_runnable(s, BIG));   /* no flag: still queued */
+	ev.ts = 8000000;
+	ev.busy.no_switches = true;
+	feed(s, &ev);
+	assert_false(eg_signals_rt_runnable(s, BIG));
+	assert_int_equal(c->nr_rt_running, 0);
+	assert_int_equal(c->nr_running, 0);
+	/* The task itself is still known, asleep, for its next wakeup. */
+	assert_non_null(eg_signals_task(s, 700));
+	assert_int_equal(eg_signals_task(s, 700)->state, EG_TASK_SLEEPING);
+	assert_int_equal(c->busy_ns, 2000000);
+}
+
+/* A reconciliation sample: 50 ms of busy time the switches missed, in a
+ * 100 ms window, on a CPU at full capacity and frequency whose averages are
+ * at 0. Spread evenly over n = 100e6 / 1048576 = 95.37 periods, its mean
+ * decay is (1 - 0.5^(n/32)) / (n ln2 / 32) = 0.4227, so util =
+ * (50e6 >> 10) x 0.4227 x 1024 / 46718 = 452 (a steady 50 % load ramped
+ * over those 95 periods would read 512 (1 - y^95) = 447). The busy time is
+ * added to what the switches counted, not substituted. */
+static void test_busy_correction(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+	struct eg_event ev = { .type = EG_EV_BUSY_SAMPLE, .cpu = BIG };
+	double n = 100e6 / 1048576.0;
+	double mean = (1.0 - pow(0.5, n / 32.0)) / (n * log(2.0) / 32.0);
+	double want = (double)(50000000ULL >> 10) * mean * 1024.0 / 46718.0;
+
+	ev_switch(s, 0, BIG, 0, 0, false, 800, CFS_PRIO);
+	ev_switch(s, 1000000, BIG, 800, CFS_PRIO, false, 0, 0);
+	eg_signals_sync_cpu(s, BIG, 100 * 1000000ULL);
+	assert_int_equal(c->busy_ns, 1000000);
+	ev.ts = 100 * 1000000ULL;
+	ev.busy.busy_ns = 50000000;
+	ev.busy.window_ns = 100000000;
+	ev.busy.correction = true;
+	feed(s, &ev);
+	assert_int_equal(c->busy_ns, 51000000);
+	/* The 1 ms the switches saw, 99 ms ago, adds ~1024 x 1/46.7 x y^94 < 3. */
+	assert_within_pct(c->cfs.util_avg, want, 2.0);
+	assert_true(want > 440 && want < 460);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +663,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_and_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_util_est_skip_when_waiting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uclamp_aggregate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_sample_without_switches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_correction, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
