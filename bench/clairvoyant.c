@@ -10,15 +10,16 @@
  * W = deadline - release:
  *
  *     run(opp) = work / perf(opp)                              (ns)
- *     E(opp)   = (P_busy(opp) + P_pd(opp)) * run(opp) + P_idle * (W - run(opp))
+ *     E(opp)   = (P_busy(opp) + P_pd(opp) / n) * run(opp) + P_idle * (W - run(opp))
  *
  * over the OPPs with run(opp) <= W (if none fits, the highest OPP, and the
  * job is marked infeasible). P_busy is one CPU's busy power at the OPP,
- * P_pd the domain (cluster) power while a CPU of it runs, P_idle the power of
- * the domain's shallowest CPU idle state (the CPU waits for the next
- * activation, which a real CPU might spend deeper; shallowest is the state
- * any idle governor can reach at once). The domain power is part of the
- * choice because it is paid for exactly the job's busy time.
+ * P_pd the domain (cluster) power while a CPU of it runs, shared by its n
+ * CPUs (the domain is on at least total busy time / n, when every CPU's
+ * work overlaps: a lower bound on what it costs), and P_idle the power of
+ * the domain's deepest CPU idle state (knowing when the next activation
+ * comes, a CPU can always sleep as deep as the gap allows; gaps here are
+ * milliseconds, longer than any state's residency).
  * The total is the sum of E over jobs, plus, per domain, the CPU time not
  * covered by any job window (nr_cpus x simulated time - sum of windows)
  * at the power of the deepest CPU idle state: knowing the future, an idle
@@ -61,6 +62,12 @@ static double cpu_idle_power(const struct eg_pd *pd, bool deepest)
 	return (double)pd->cpu_idle[deepest ? pd->nr_cpu_idle - 1 : 0].power_uw;
 }
 
+/* One CPU busy at opp: its power and its share of the domain's. */
+static double busy_power(const struct eg_pd *pd, const struct eg_opp *opp)
+{
+	return (double)opp->power_uw + (double)opp->pd_power_uw / EG_MAX(pd->nr_cpus, 1);
+}
+
 /* The cheapest OPP for one job, as above. */
 static void cost_job(const struct eg_pd *pd, const struct eg_sim_job *j, uint64_t sim_ns,
 		     struct eg_clairvoyant_job *out)
@@ -70,7 +77,7 @@ static void cost_job(const struct eg_pd *pd, const struct eg_sim_job *j, uint64_
 	 * only, as the governors' energy is. */
 	double idle_window = j->deadline > sim_ns && sim_ns > j->release ?
 				     (double)(sim_ns - j->release) : window;
-	double p_idle = cpu_idle_power(pd, false);
+	double p_idle = cpu_idle_power(pd, true);
 	double best = INFINITY;
 	int best_opp = -1;
 
@@ -83,8 +90,7 @@ static void cost_job(const struct eg_pd *pd, const struct eg_sim_job *j, uint64_
 		run = (double)j->work / (double)opp->perf;
 		if (run > window)
 			continue;
-		e = (double)(opp->power_uw + opp->pd_power_uw) * run +
-		    p_idle * fmax(idle_window - run, 0);
+		e = busy_power(pd, opp) * run + p_idle * fmax(idle_window - run, 0);
 		if (e < best) {
 			best = e;
 			best_opp = o;
@@ -97,7 +103,7 @@ static void cost_job(const struct eg_pd *pd, const struct eg_sim_job *j, uint64_
 					 0;
 
 		best_opp = pd->nr_opps - 1;
-		best = (double)(opp->power_uw + opp->pd_power_uw) * run;
+		best = busy_power(pd, opp) * run;
 	}
 	out->opp = best_opp;
 	out->energy_j = best * UW_NS_TO_J;
@@ -118,7 +124,7 @@ static double cost_free_work(const struct eg_pd *pd, double work, double *busy_n
 
 		if (!opp->perf)
 			continue;
-		per_work = ((double)(opp->power_uw + opp->pd_power_uw) - p_idle) / opp->perf;
+		per_work = (busy_power(pd, opp) - p_idle) / opp->perf;
 		if (per_work < best) {
 			best = per_work;
 			best_opp = o;

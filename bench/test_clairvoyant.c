@@ -47,15 +47,17 @@ static struct eg_model *model(void)
 /* 4 ms of work at perf 512 (2 ms at 1024). */
 #define WORK (512ULL * 4000000ULL)
 
-/* Energies in uW x ns = 1e-15 J. Job A, window 10 ms:
- *   low  = 150000 * 4e6 + 20000 * 6e6 = 7.2e11,
- *   high = 450000 * 2e6 + 20000 * 8e6 = 1.06e12  -> low, 7.2e-4 J.
- * Job B, window 3 ms: low runs 4 ms, too long; high = 9e11 + 20000 * 1e6
- *   = 9.2e11 -> 9.2e-4 J.
- * Job C, window 1 ms: nothing fits; the high OPP, busy only: 9e11 -> 9e-4 J,
- *   marked infeasible.
- * Outside windows: 2 CPUs x 10 ms - (10 + 3 + 1) ms = 6 ms at the deep
- *   state's 1000 uW = 6e9 -> 6e-6 J. Total 2.546e-3 J. */
+/* Energies in uW x ns = 1e-15 J. A busy CPU costs its power plus half the
+ * 50 mW domain power (2 CPUs share it): 125000 uW low, 425000 uW high;
+ * idle in a window costs the deep state's 1000 uW. Job A, window 10 ms:
+ *   low  = 125000 * 4e6 + 1000 * 6e6 = 5.06e11,
+ *   high = 425000 * 2e6 + 1000 * 8e6 = 8.58e11  -> low, 5.06e-4 J.
+ * Job B, window 3 ms: low runs 4 ms, too long; high = 8.5e11 + 1000 * 1e6
+ *   = 8.51e11 -> 8.51e-4 J.
+ * Job C, window 1 ms: nothing fits; the high OPP, busy only: 8.5e11 ->
+ *   8.5e-4 J, marked infeasible.
+ * Outside windows: 2 CPUs x 10 ms - (10 + 3 + 1) ms = 6 ms at 1000 uW = 6e9
+ *   -> 6e-6 J. Total 2.213e-3 J. */
 static void test_choice(void **unused)
 {
 	struct eg_model *m = model();
@@ -71,22 +73,22 @@ static void test_choice(void **unused)
 	assert_int_equal(eg_clairvoyant_energy(m, jobs, 3, 10000000, per, &e), 0);
 	assert_int_equal(per[0].opp, 0);
 	assert_true(per[0].feasible);
-	assert_float_equal(per[0].energy_j, 7.2e-4, 1e-12);
+	assert_float_equal(per[0].energy_j, 5.06e-4, 1e-12);
 	assert_int_equal(per[1].opp, 1);
 	assert_true(per[1].feasible);
-	assert_float_equal(per[1].energy_j, 9.2e-4, 1e-12);
+	assert_float_equal(per[1].energy_j, 8.51e-4, 1e-12);
 	assert_int_equal(per[2].opp, 1);
 	assert_false(per[2].feasible);
-	assert_float_equal(per[2].energy_j, 9e-4, 1e-12);
-	assert_float_equal(e, 2.546e-3, 1e-12);
+	assert_float_equal(per[2].energy_j, 8.5e-4, 1e-12);
+	assert_float_equal(e, 2.213e-3, 1e-12);
 	free(m);
 }
 
 /* A job released at 8 ms with its deadline at 18 ms, simulation ending at
- * 10 ms: idle in the window counts up to 10 ms only, 2 ms, less than either
- * run time, so no idle term: low = 150000 * 4e6 = 6e11, high = 9e11 -> low,
- * 6e-4 J. Outside: 2 x 10 ms - 2 ms = 18 ms x 1000 uW = 1.8e10 -> 1.8e-5 J.
- * Total 6.18e-4 J (without the clamp, low would be 7.2e-4 J). */
+ * 10 ms: idle in the window counts up to 10 ms only, 2 ms, no more than either
+ * run time, so no idle term: low = 125000 * 4e6 = 5e11, high = 8.5e11 -> low,
+ * 5e-4 J. Outside: 2 x 10 ms - 2 ms = 18 ms x 1000 uW = 1.8e10 -> 1.8e-5 J.
+ * Total 5.18e-4 J (without the clamp, low would be 5.06e-4 J). */
 static void test_window_past_end(void **unused)
 {
 	struct eg_model *m = model();
@@ -97,8 +99,8 @@ static void test_window_past_end(void **unused)
 	(void)unused;
 	assert_int_equal(eg_clairvoyant_energy(m, &job, 1, 10000000, &per, &e), 0);
 	assert_int_equal(per.opp, 0);
-	assert_float_equal(per.energy_j, 6e-4, 1e-12);
-	assert_float_equal(e, 6.18e-4, 1e-12);
+	assert_float_equal(per.energy_j, 5e-4, 1e-12);
+	assert_float_equal(e, 5.18e-4, 1e-12);
 	free(m);
 }
 
@@ -119,10 +121,10 @@ static void test_idle_and_bad_pd(void **unused)
 
 /* Non-periodic work: no jobs, 2 CPUs x 10 ms, pd_work = WORK (2.048e9).
  * Extra energy per unit of work over the deep idle state (1000 uW):
- *   low  (150000 - 1000) / 512  = 291.015625,
- *   high (450000 - 1000) / 1024 = 438.4765625  -> low, 4 ms busy.
- * Extra = 291.015625 * 2.048e9 = 5.96e11; idle 2 x 10 ms at 1000 uW = 2e10.
- * Total 6.16e11 uW ns = 6.16e-4 J. The same work as a job with a long window
+ *   low  (125000 - 1000) / 512  = 242.1875,
+ *   high (425000 - 1000) / 1024 = 414.0625  -> low, 4 ms busy.
+ * Extra = 242.1875 * 2.048e9 = 4.96e11; idle 2 x 10 ms at 1000 uW = 2e10.
+ * Total 5.16e11 uW ns = 5.16e-4 J (busy 4 ms x 125000 + idle 16 ms x 1000). The same work as a job with a long window
  * is not counted twice: pd_work equal to the jobs' work adds nothing. */
 static void test_free_work(void **unused)
 {
@@ -134,21 +136,21 @@ static void test_free_work(void **unused)
 
 	(void)unused;
 	assert_int_equal(eg_clairvoyant_energy_all(m, NULL, 0, work, 10000000, NULL, &e), 0);
-	assert_float_equal(e, 6.16e-4, 1e-12);
+	assert_float_equal(e, 5.16e-4, 1e-12);
 	assert_int_equal(eg_clairvoyant_energy(m, &job, 1, 10000000, NULL, &e_jobs), 0);
 	assert_int_equal(eg_clairvoyant_energy_all(m, &job, 1, work, 10000000, NULL, &e), 0);
 	assert_float_equal(e, e_jobs, 1e-15);
 	/* 4 x WORK needs 16 ms at the low OPP out of 2 CPUs x 10 ms = 20 ms:
-	 * busy 16 ms x 150000 uW = 2.4e12, idle 4 ms x 1000 uW = 4e9:
-	 * 2.404e-3 J. 6 x WORK needs 24 ms, more than the 20 ms there are: its
-	 * energy is still all counted, 24 ms x 150000 = 3.6e12, and no idle:
-	 * 3.6e-3 J. */
+	 * busy 16 ms x 125000 uW = 2e12, idle 4 ms x 1000 uW = 4e9:
+	 * 2.004e-3 J. 6 x WORK needs 24 ms, more than the 20 ms there are: its
+	 * energy is still all counted, 24 ms x 125000 = 3e12, and no idle:
+	 * 3e-3 J. */
 	work[0] = 4 * WORK;
 	assert_int_equal(eg_clairvoyant_energy_all(m, NULL, 0, work, 10000000, NULL, &e), 0);
-	assert_float_equal(e, 2.404e-3, 1e-12);
+	assert_float_equal(e, 2.004e-3, 1e-12);
 	work[0] = 6 * WORK;
 	assert_int_equal(eg_clairvoyant_energy_all(m, NULL, 0, work, 10000000, NULL, &e), 0);
-	assert_float_equal(e, 3.6e-3, 1e-12);
+	assert_float_equal(e, 3e-3, 1e-12);
 	free(m);
 }
 
