@@ -25,7 +25,22 @@
  *                "util":412,         max util of its online CPUs, 0..1024
  *                "cur_khz":..,"req_khz":..,"cap_khz":.. (0 = no cap),
  *                "min_khz":..,"max_khz":..}, ...],
- *    "zones":[{"name":"soc-thermal","temp_mc":45200}, ...]}   millidegrees C
+ *    "zones":[{"name":"soc-thermal","temp_mc":45200}, ...],   millidegrees C
+ *    "cpus":[{"cpu":1,               CPU number
+ *             "online":true,
+ *             "util":310,            what schedutil reads, 0..1024 (capacity-scaled)
+ *             "busy_pct":30.12}, ...],  % of the time the CPU was not idle, over
+ *                                    the window since the previous status object
+ *                                    (status reply or monitor update, whichever
+ *                                    client asked), or since start / the last
+ *                                    engine rebuild (reload, profile, governor)
+ *    "stats":{"wall_s":12.5,"cpu_s":0.04,   run time, user+sys CPU time
+ *             "events":N,"events_per_s":R,  events read from the sources
+ *             "decisions":D,"urgent":K,     decisions applied; fast-ramp ones
+ *             "wake_to_write_us":{"p50":A,"p99":B,"n":M}}}
+ *        (RT wakeup tracepoint time to the return of its fast-ramp write, or
+ *        to its line printed in a dry run; percentiles of a 65536-sample
+ *        reservoir, n = all measurements; 0 when n = 0)
  * Clients must ignore keys they do not know. */
 #pragma once
 

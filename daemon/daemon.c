@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -49,7 +50,29 @@
  * samples. */
 #define MAX_TICKS_PER_TURN 8
 
+/* Wake-to-write latencies kept for the percentiles: a uniform reservoir
+ * sample, so a long run costs a fixed 512 KiB and still represents all of
+ * it. */
+#define WAKE_SAMPLES 65536
+
 enum { TAG_TIMER = 1000, TAG_SIGNAL, TAG_CONTROL };
+
+/* Run statistics, printed at exit and reported under "stats". */
+struct run_stats {
+	uint64_t start_ns;
+	uint64_t events;         /* events read from the sources */
+	uint64_t decisions;      /* decisions applied (or printed) */
+	uint64_t urgent;         /* of which fast-ramp */
+	uint64_t wake_n;         /* wake-to-write measurements taken */
+	uint64_t rng;            /* xorshift state for the reservoir */
+	uint64_t *wake_ns;       /* reservoir, min(wake_n, WAKE_SAMPLES) used */
+};
+
+/* A CPU's busy time at the previous status object: busy_pct's window. */
+struct busy_snap {
+	uint64_t busy_ns;
+	uint64_t t_ns;
+};
 
 struct src {
 	const struct eg_source_ops *ops;
@@ -93,6 +116,10 @@ struct daemon {
 	struct eg_event *batch;
 	int nr_batch, batch_cap;
 	struct eg_decisions dec;
+	/* The scheduler source ended (a replay at its end): stop. */
+	bool sched_ended;
+	struct run_stats stats;
+	struct busy_snap snap[EG_MAX_CPUS];
 };
 
 static uint64_t now_ns(void)
@@ -329,26 +356,69 @@ static void print_decision(const struct daemon *d, const struct eg_decision *x)
 	printf("%s %s (%s)\n", head, what, eg_reason_name(x->reason));
 }
 
-static void apply_decisions(struct daemon *d, uint64_t now)
+/* One wake-to-write latency into the reservoir (Vitter's algorithm R: the
+ * k-th sample replaces a random slot with probability WAKE_SAMPLES / k). */
+static void stats_wake(struct run_stats *s, uint64_t ns)
+{
+	uint64_t k = s->wake_n++, x;
+
+	if (!s->wake_ns)
+		return;
+	if (k < WAKE_SAMPLES) {
+		s->wake_ns[k] = ns;
+		return;
+	}
+	x = s->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	s->rng = x;
+	if (x % (k + 1) < WAKE_SAMPLES)
+		s->wake_ns[x % (k + 1)] = ns;
+}
+
+/* The fast-ramp decision an RT wakeup caused: what wake_to_write measures. */
+static bool is_rt_ramp(const struct eg_decision *x, const struct eg_event *cause)
+{
+	return cause && cause->type == EG_EV_WAKEUP && x->type == EG_DEC_SET_FREQ &&
+	       (x->flags & EG_DEC_URGENT) && x->reason == EG_REASON_RT &&
+	       eg_prio_class(cause->wakeup.pid, cause->wakeup.prio) >= EG_CLASS_RT;
+}
+
+/* Apply (or print) the pending decisions; cause is the event that produced
+ * them (NULL: start, reload, ticks). */
+static void apply_decisions(struct daemon *d, uint64_t now, const struct eg_event *cause)
 {
 	for (int i = 0; i < d->dec.n; i++) {
 		const struct eg_decision *x = &d->dec.d[i];
+		bool done = false;
 		int r = 0;
 
+		d->stats.decisions++;
+		if (x->flags & EG_DEC_URGENT)
+			d->stats.urgent++;
 		if (d->o->dry_run) {
 			print_decision(d, x);
-			continue;
-		}
-		if (x->type == EG_DEC_SET_FREQ || x->type == EG_DEC_SET_CAP)
+			done = true;
+		} else if (x->type == EG_DEC_SET_FREQ || x->type == EG_DEC_SET_CAP) {
 			r = d->cf_open ? eg_cpufreq_apply(&d->cf, x, now) : 0;
-		else if (x->type == EG_DEC_IDLE_LATENCY || x->type == EG_DEC_IDLE_DISABLE)
+			done = d->cf_open && r == 0;
+		} else if (x->type == EG_DEC_IDLE_LATENCY || x->type == EG_DEC_IDLE_DISABLE) {
 			r = d->ci_open ? eg_cpuidle_apply(&d->ci, x, now) : 0;
+		}
 		/* -EAGAIN: queued behind a back-off; -ENODEV: no knob (a domain
 		 * without a policy, an unplugged CPU). Write failures were
 		 * logged once by the sink. Neither stops the loop. */
 		if (r < 0 && r != -EAGAIN && r != -ENODEV)
 			eg_debug("%s %d: %s", eg_decision_type_name(x->type), (int)x->target,
 				 strerror(-r));
+		/* Only a write that returned (or a printed line in a dry run)
+		 * counts: a queued or impossible write has no latency. */
+		if (done && is_rt_ramp(x, cause)) {
+			uint64_t t = now_ns();
+
+			stats_wake(&d->stats, t > cause->ts ? t - cause->ts : 0);
+		}
 	}
 	if (d->o->dry_run)
 		fflush(stdout);
@@ -440,10 +510,13 @@ static int engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 		domain_state(d, i, &cur, &min, &max);
 		eg_engine_set_domain_state(e, i, cur, min, max);
 	}
+	/* busy_pct windows start over with the new signals. */
+	for (int i = 0; i < EG_MAX_CPUS; i++)
+		d->snap[i] = (struct busy_snap){ .busy_ns = 0, .t_ns = now };
 	r = eg_engine_start(e, now, &d->dec);
 	if (r < 0)
 		return eg_log_errno(r, "engine start");
-	apply_decisions(d, now);
+	apply_decisions(d, now, NULL);
 	return 0;
 }
 
@@ -467,6 +540,151 @@ static void update_status(struct daemon *d)
 					st.cur_khz / 1000);
 	}
 	sd_notifyf(0, "STATUS=%s", buf);
+}
+
+/* ----------------------------------------------------------------- stats */
+
+struct stats_view {
+	double wall_s, cpu_s, events_per_s, p50_us, p99_us;
+	uint64_t events, decisions, urgent, wake_n;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted v[0..n-1] (n > 0): the smallest value
+ * with at least pct % of the samples at or below it. */
+static uint64_t percentile(const uint64_t *v, size_t n, unsigned int pct)
+{
+	size_t rank = (n * pct + 99) / 100;
+
+	return v[rank ? rank - 1 : 0];
+}
+
+static void stats_view(const struct daemon *d, struct stats_view *v)
+{
+	const struct run_stats *s = &d->stats;
+	size_t m = (size_t)EG_MIN(s->wake_n, (uint64_t)WAKE_SAMPLES);
+	struct rusage ru;
+	uint64_t now = now_ns();
+
+	memset(v, 0, sizeof(*v));
+	v->wall_s = (double)(now - s->start_ns) / 1e9;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		v->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+			   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	v->events = s->events;
+	v->events_per_s = v->wall_s > 0 ? (double)s->events / v->wall_s : 0;
+	v->decisions = s->decisions;
+	v->urgent = s->urgent;
+	v->wake_n = s->wake_n;
+	if (m && s->wake_ns) {
+		uint64_t *c = malloc(m * sizeof(*c));
+
+		if (!c)
+			return;
+		memcpy(c, s->wake_ns, m * sizeof(*c));
+		qsort(c, m, sizeof(*c), cmp_u64);
+		v->p50_us = (double)percentile(c, m, 50) / 1e3;
+		v->p99_us = (double)percentile(c, m, 99) / 1e3;
+		free(c);
+	}
+}
+
+/* The exit line; bench/ parses it, its format is fixed. */
+static void print_stats(const struct daemon *d)
+{
+	struct stats_view v;
+
+	stats_view(d, &v);
+	fprintf(stderr, "stats: wall_s=%.3f cpu_s=%.3f events=%" PRIu64 " events_per_s=%.1f "
+		"decisions=%" PRIu64 " urgent=%" PRIu64 " wake_to_write_us p50=%.1f p99=%.1f "
+		"n=%" PRIu64 "\n", v.wall_s, v.cpu_s, v.events, v.events_per_s, v.decisions,
+		v.urgent, v.p50_us, v.p99_us, v.wake_n);
+	fflush(stderr);
+}
+
+/* A double with a fixed number of decimals in the JSON text (json-c would
+ * print 17 significant digits). */
+static struct json_object *jdouble(double v, int decimals)
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+static struct json_object *stats_json(const struct daemon *d)
+{
+	struct json_object *o = json_object_new_object(), *w = json_object_new_object();
+	struct stats_view v;
+
+	if (!o || !w) {
+		json_object_put(o);
+		json_object_put(w);
+		return NULL;
+	}
+	stats_view(d, &v);
+	json_object_object_add(o, "wall_s", jdouble(v.wall_s, 3));
+	json_object_object_add(o, "cpu_s", jdouble(v.cpu_s, 3));
+	json_object_object_add(o, "events", json_object_new_int64((int64_t)v.events));
+	json_object_object_add(o, "events_per_s", jdouble(v.events_per_s, 1));
+	json_object_object_add(o, "decisions", json_object_new_int64((int64_t)v.decisions));
+	json_object_object_add(o, "urgent", json_object_new_int64((int64_t)v.urgent));
+	json_object_object_add(w, "p50", jdouble(v.p50_us, 1));
+	json_object_object_add(w, "p99", jdouble(v.p99_us, 1));
+	json_object_object_add(w, "n", json_object_new_int64((int64_t)v.wake_n));
+	json_object_object_add(o, "wake_to_write_us", w);
+	return o;
+}
+
+/* A CPU's busy time at now: what the signals accounted, plus the time since
+ * then when a task is on the CPU (switch-driven sources bring busy_ns up to
+ * date only at the CPU's next event). */
+static uint64_t busy_at(const struct eg_cpu_signals *c, uint64_t now)
+{
+	uint64_t b = c->busy_ns;
+
+	if (c->curr_pid != 0 && now > c->last_ns)
+		b += now - c->last_ns;
+	return b;
+}
+
+/* "cpus": per-CPU online, util and busy_pct over the window since the
+ * previous status object (which this one closes). */
+static struct json_object *cpus_json(struct daemon *d, uint64_t now)
+{
+	const struct eg_signals *sig = eg_engine_signals(d->eng);
+	struct json_object *arr = json_object_new_array();
+
+	if (!arr)
+		return NULL;
+	for (int cpu = 0; cpu < d->model->nr_cpus && cpu < EG_MAX_CPUS; cpu++) {
+		const struct eg_cpu_signals *c = &sig->cpu[cpu];
+		struct json_object *o = json_object_new_object();
+		uint64_t b = busy_at(c, now), db, dt;
+		double pct = 0;
+
+		if (!o)
+			break;
+		db = b > d->snap[cpu].busy_ns ? b - d->snap[cpu].busy_ns : 0;
+		dt = now > d->snap[cpu].t_ns ? now - d->snap[cpu].t_ns : 0;
+		if (dt)
+			pct = EG_MIN(100.0, 100.0 * (double)db / (double)dt);
+		d->snap[cpu] = (struct busy_snap){ .busy_ns = b, .t_ns = now };
+		json_object_object_add(o, "cpu", json_object_new_int(cpu));
+		json_object_object_add(o, "online", json_object_new_boolean(c->online));
+		json_object_object_add(o, "util", json_object_new_int64(eg_signals_cpu_util(sig,
+										     cpu)));
+		/* Two decimals: enough for a 5-point comparison, short lines. */
+		json_object_object_add(o, "busy_pct", jdouble(pct, 2));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 /* --------------------------------------------------------------- sources */
@@ -591,6 +809,8 @@ static int read_source(struct daemon *d, struct src *s, uint64_t now)
 	if (r == -ENODATA) {
 		eg_notice("source %s: end of events", s->ops->name);
 		close_source(d, s);
+		if (s->ops->kind == EG_SOURCE_SCHED)
+			d->sched_ended = true;
 		return 0;
 	}
 	if (s->ops->kind == EG_SOURCE_SCHED)
@@ -648,7 +868,7 @@ static int feed(struct daemon *d, struct eg_event *ev, uint64_t now)
 	if (r < 0 && d->nr_engine_errors++ < 4)
 		eg_warn("engine refused a %s event on cpu %d: %s", eg_event_type_name(ev->type),
 			(int)ev->cpu, strerror(-r));
-	apply_decisions(d, now);
+	apply_decisions(d, now, ev->type == EG_EV_TICK ? NULL : ev);
 	return 0;
 }
 
@@ -829,6 +1049,7 @@ static int loop(struct daemon *d)
 		}
 		if (d->nr_batch > 1)
 			qsort(d->batch, (size_t)d->nr_batch, sizeof(*d->batch), cmp_event);
+		d->stats.events += (uint64_t)d->nr_batch;
 		for (int i = 0; i < d->nr_batch; i++)
 			feed(d, &d->batch[i], now);
 		now = EG_MAX(now_ns(), d->last_ts);
@@ -855,6 +1076,13 @@ static int loop(struct daemon *d)
 		}
 		if (d->end_ns && now >= d->end_ns) {
 			eg_notice("--duration reached: stopping");
+			break;
+		}
+		/* A replay that has played its last event has nothing more to
+		 * say: stop (and restore) as on SIGTERM, exit status 0. The
+		 * events read with the end were fed above. */
+		if (d->sched_ended) {
+			eg_notice("scheduler events ended (end of the recording): stopping");
 			break;
 		}
 	}
@@ -910,6 +1138,8 @@ static int ctl_status(void *user, struct json_object *out)
 	}
 	json_object_object_add(out, "domains", doms);
 	json_object_object_add(out, "zones", zones);
+	json_object_object_add(out, "cpus", cpus_json(d, EG_MAX(now_ns(), d->last_ts)));
+	json_object_object_add(out, "stats", stats_json(d));
 	return 0;
 }
 
@@ -1234,6 +1464,10 @@ int eg_daemon_run(const struct eg_daemon_opts *o)
 	}
 	d->o = o;
 	d->epfd = d->tfd = d->sfd = d->ctlfd = -1;
+	d->stats.start_ns = now_ns();
+	d->stats.rng = 0x9e3779b97f4a7c15ULL;
+	/* Without the reservoir the run goes on; only the percentiles are 0. */
+	d->stats.wake_ns = malloc(WAKE_SAMPLES * sizeof(*d->stats.wake_ns));
 	if (o->dry_run)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	r = start(d);
@@ -1241,6 +1475,8 @@ int eg_daemon_run(const struct eg_daemon_opts *o)
 		r = loop(d);
 	sd_notify(0, "STOPPING=1");
 	rr = teardown(d);
+	print_stats(d);
+	free(d->stats.wake_ns);
 	free(d);
 	if (r < 0) {
 		eg_err("stopped on an error: %s", strerror(-r));

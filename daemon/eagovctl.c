@@ -155,6 +155,24 @@ static int64_t int_of(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
+/* A number of either JSON type; -1 when missing. */
+static double num_of(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		return -1;
+	return json_object_get_double(v);
+}
+
+static bool bool_of(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
 static struct json_object *array_of(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -185,6 +203,7 @@ static void temp(char *buf, size_t len, int64_t mc)
 static int print_table(struct json_object *st)
 {
 	struct json_object *doms = array_of(st, "domains"), *zones = array_of(st, "zones"), *v;
+	struct json_object *cpus = array_of(st, "cpus");
 	int lines = 0;
 	bool dry = json_object_object_get_ex(st, "dry_run", &v) && json_object_get_boolean(v);
 
@@ -207,6 +226,20 @@ static int print_table(struct json_object *st)
 		printf("%-12s %-8s %-14s %5" PRId64 " %8s %8s %8s %11s\n", str_of(d, "name"),
 		       str_of(d, "cpus"), str_of(d, "governor"), util, cur, req, cap, range);
 		lines++;
+	}
+	/* Per-CPU lines (daemons that report them): BUSY% is over the time
+	 * since the previous status or monitor update. */
+	if (cpus && json_object_array_length(cpus) > 0) {
+		printf("%-5s %-7s %5s %6s\n", "CPU", "ONLINE", "UTIL", "BUSY%");
+		lines++;
+		for (size_t i = 0; i < json_object_array_length(cpus); i++) {
+			struct json_object *c = json_object_array_get_idx(cpus, i);
+
+			printf("%-5" PRId64 " %-7s %5" PRId64 " %6.1f\n", int_of(c, "cpu"),
+			       bool_of(c, "online") ? "yes" : "no", int_of(c, "util"),
+			       num_of(c, "busy_pct"));
+			lines++;
+		}
 	}
 	if (zones && json_object_array_length(zones) > 0) {
 		printf("%-20s %10s\n", "ZONE", "TEMP");
