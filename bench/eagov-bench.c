@@ -1,8 +1,10 @@
 /* eagov-bench: runs every governor that ships on the simulated SoC, over
  * device x workload, and reports energy, performance and thermal figures
- * side by side. The governor code is the daemon's, unchanged. */
+ * side by side. The governor code is the daemon's, unchanged. With --replay,
+ * the governors run over a recorded event stream instead (bench/replay.h). */
 #include <dirent.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +18,8 @@
 #include "config.h"
 #include "log.h"
 #include "policy_conf.h"
+#include "record.h"
+#include "replay.h"
 #include "report_html.h"
 #include "sim.h"
 #include "util.h"
@@ -87,6 +91,11 @@ static void usage(FILE *out)
 		"                           timelines) to FILE\n"
 		"      --lava               LAVA test-case lines on stdout (energy, perf\n"
 		"                           index, missed %%, per device.workload.governor)\n"
+		"      --replay FILE        replay an eagovd --record recording against the\n"
+		"                           governors instead of simulating (repeatable; one\n"
+		"                           table each). --device gives the device model\n"
+		"                           (default: the file named like the recording's\n"
+		"                           model); its CPU count must match the recording's\n"
 		"  -q, --quiet              no progress bar\n"
 		"  -h, --help               this text\n"
 		"      --version            version\n\n"
@@ -100,7 +109,12 @@ static void usage(FILE *out)
 		"as in the kernel; \"" GOV_SCHEDUTIL_RAMP "\" is schedutil with the fast ramp.\n"
 		"\"clairvoyant\" is the energy a scheduler knowing the future could meet\n"
 		"the performance run's periodic deadlines with (see bench/clairvoyant.c);\n"
-		"\"x ref\" is each governor's energy over it. \"-\": no samples.\n");
+		"\"x ref\" is each governor's energy over it. \"-\": no samples.\n\n"
+		"--replay: the recorded events drive each governor, its decisions a model of\n"
+		"the device (transition latency included). Figures: average frequency per\n"
+		"domain, transitions/s, time in state, fast-ramp decisions and an energy\n"
+		"ESTIMATE: performance is not re-simulated, the recorded busy periods are\n"
+		"costed at each governor's frequencies (optimistic for slower governors).\n");
 }
 
 static int add_device(struct bench *b, const char *arg)
@@ -171,6 +185,42 @@ static const struct eg_freq_policy_ops *gov_ops(const char *name, bool *fast_ram
 	return eg_freq_policy_find(*fast_ramp ? "schedutil" : name);
 }
 
+/* The engine configuration of a bench governor on device d: the device's
+ * balanced profile with its frequency policy replaced by gov's on every
+ * domain, keeping its idle and thermal ones. */
+static int gov_config(const struct device *d, const char *gov, struct eg_engine_config *ecfg,
+		      struct eg_error *err)
+{
+	bool ramp;
+	const struct eg_freq_policy_ops *ops = gov_ops(gov, &ramp);
+	int r;
+
+	if (!ops) {
+		eg_error_set(err, "", 0, "unknown governor '%s'", gov);
+		return -EINVAL;
+	}
+	r = eg_policy_conf_resolve(d->pc, &d->model, EG_PROFILE_BALANCED, ecfg, err);
+	if (r < 0)
+		return r;
+	/* The fast ramp and the RT idle-latency limit are eagov's, not the
+	 * kernel's: a kernel governor is measured without them, and the +ramp
+	 * column adds the ramp alone. */
+	ecfg->fast_ramp = ramp;
+	ecfg->rt_idle_latency_us = 0;
+	for (int i = 0; i < d->model.nr_pds; i++) {
+		free(ecfg->freq_tun[i]);
+		ecfg->freq[i] = ops;
+		ecfg->freq_tun[i] = calloc(1, ops->tunables_size ? ops->tunables_size : 1);
+		if (!ecfg->freq_tun[i]) {
+			eg_engine_config_free(ecfg);
+			eg_error_set(err, "", 0, "out of memory");
+			return -ENOMEM;
+		}
+		eg_tunables_defaults(ops->tunables, ecfg->freq_tun[i]);
+	}
+	return 0;
+}
+
 static void run_job(struct bench *b, struct job *j)
 {
 	struct device *d = &b->dev[j->dev];
@@ -182,33 +232,11 @@ static void run_job(struct bench *b, struct job *j)
 	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	r = eg_policy_conf_resolve(d->pc, &d->model, EG_PROFILE_BALANCED, &ecfg, &err);
+	/* The comparison is of frequency governors: each run replaces the
+	 * device's frequency policy. */
+	r = gov_config(d, b->gov[j->gov], &ecfg, &err);
 	if (r < 0)
 		goto fail;
-	/* The comparison is of frequency governors: each run replaces the
-	 * device's frequency policy, keeping its idle and thermal ones. */
-	{
-		bool ramp;
-		const struct eg_freq_policy_ops *ops = gov_ops(b->gov[j->gov], &ramp);
-
-		/* The fast ramp and the RT idle-latency limit are eagov's, not
-		 * the kernel's: a kernel governor is measured without them,
-		 * and the +ramp column adds the ramp alone. */
-		ecfg.fast_ramp = ramp;
-		ecfg.rt_idle_latency_us = 0;
-
-		for (int i = 0; i < d->model.nr_pds; i++) {
-			free(ecfg.freq_tun[i]);
-			ecfg.freq[i] = ops;
-			ecfg.freq_tun[i] = calloc(1, ops->tunables_size ? ops->tunables_size : 1);
-			if (!ecfg.freq_tun[i]) {
-				r = -ENOMEM;
-				eg_engine_config_free(&ecfg);
-				goto fail;
-			}
-			eg_tunables_defaults(ops->tunables, ecfg.freq_tun[i]);
-		}
-	}
 	r = eg_sim_workload_load(b->wl_path[j->wl], &d->model, &w, &err);
 	if (r < 0) {
 		eg_engine_config_free(&ecfg);
@@ -656,9 +684,372 @@ static int write_html(struct bench *b, const char *path, double wall_s, double s
 	return r;
 }
 
+/* ------------------------------------------------------------ --replay */
+
+enum out_fmt { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+/* One recording replayed against every governor asked for. */
+struct replay_case {
+	const char *path;
+	struct eg_record_info info;
+	struct device *dev;
+	size_t nr_events;
+	int err;                     /* loading or device: no rows at all */
+	char errmsg[600];
+	struct eg_replay_result *res;   /* per governor */
+	int *gov_err;
+	char (*gov_msg)[400];
+};
+
+static void replay_one(struct bench *b, struct replay_case *rc, struct device *given)
+{
+	_cleanup_free_ struct eg_event *evs = NULL;
+	char path[EG_PATH_MAX];
+	int r;
+
+	r = eg_record_load(rc->path, &evs, &rc->nr_events, &rc->info, rc->errmsg,
+			   sizeof(rc->errmsg));
+	if (r < 0) {
+		rc->err = r;
+		return;
+	}
+	if (given) {
+		rc->dev = given;
+	} else {
+		/* Without --device, the device file named like the model the
+		 * recording was made on. */
+		if (eg_replay_find_device(&rc->info, path, sizeof(path)) < 0 ||
+		    add_device(b, path) < 0) {
+			snprintf(rc->errmsg, sizeof(rc->errmsg),
+				 "%s: recorded on '%s', which names no device file: give --device",
+				 rc->path, rc->info.model);
+			rc->err = -ENOENT;
+			return;
+		}
+		rc->dev = &b->dev[b->nr_dev - 1];
+	}
+	r = eg_replay_check(&rc->info, &rc->dev->model, rc->errmsg, sizeof(rc->errmsg));
+	if (r < 0) {
+		rc->err = r;
+		return;
+	}
+	for (int g = 0; g < b->nr_gov; g++) {
+		struct eg_engine_config ecfg;
+		struct eg_error err = { 0 };
+
+		r = gov_config(rc->dev, b->gov[g], &ecfg, &err);
+		if (r < 0) {
+			eg_error_format(&err, rc->gov_msg[g], sizeof(rc->gov_msg[g]));
+			rc->gov_err[g] = r;
+			continue;
+		}
+		r = eg_replay_run(&rc->dev->model, &ecfg, evs, rc->nr_events, &rc->res[g],
+				  rc->gov_msg[g], sizeof(rc->gov_msg[g]));
+		eg_engine_config_free(&ecfg);
+		if (r < 0)
+			rc->gov_err[g] = r;
+	}
+}
+
+static double replay_trans(const struct eg_model *m, const struct eg_replay_result *r)
+{
+	uint64_t tr = 0;
+
+	for (int i = 0; i < m->nr_pds; i++)
+		tr += r->pd[i].transitions;
+	return r->span_ns ? (double)tr * 1e9 / (double)r->span_ns : 0;
+}
+
+static void replay_table(struct bench *b, const struct replay_case *rc)
+{
+	const struct eg_model *m = &rc->dev->model;
+
+	printf("\nreplay of %s (recorded on %s, %d CPUs, %zu events) on %s\n", rc->path,
+	       rc->info.model[0] ? rc->info.model : "?", rc->info.nr_cpus, rc->nr_events,
+	       m->name);
+	printf("  %-14s %9s %8s %7s %7s %6s", "governor", "energy J", "busy J", "avg W",
+	       "trans/s", "urgent");
+	for (int p = 0; p < m->nr_pds; p++) {
+		char h[EG_NAME_MAX + 8];
+
+		snprintf(h, sizeof(h), "%.12s MHz", m->pds[p].name);
+		printf(" %16s", h);
+	}
+	putchar('\n');
+	for (int g = 0; g < b->nr_gov; g++) {
+		const struct eg_replay_result *r = &rc->res[g];
+		double secs = (double)r->span_ns / 1e9;
+
+		if (rc->gov_err[g]) {
+			printf("  %-14s error: %s\n", b->gov[g], rc->gov_msg[g]);
+			continue;
+		}
+		printf("  %-14s", b->gov[g]);
+		cell(r->energy_j, 9, 3);
+		cell(r->busy_j, 8, 3);
+		cell(secs > 0 ? r->energy_j / secs : NAN, 7, 3);
+		cell(replay_trans(m, r), 7, 1);
+		printf(" %6" PRIu64, r->urgent);
+		for (int p = 0; p < m->nr_pds; p++)
+			cell(r->pd[p].avg_khz / 1000.0, 16, 0);
+		putchar('\n');
+	}
+	printf("  time in state, %% of the replayed span (MHz:%%, states under 0.05 %% left out):\n");
+	for (int g = 0; g < b->nr_gov; g++) {
+		const struct eg_replay_result *r = &rc->res[g];
+
+		if (rc->gov_err[g])
+			continue;
+		printf("  %-14s", b->gov[g]);
+		for (int p = 0; p < m->nr_pds; p++) {
+			printf(" %s", m->pds[p].name);
+			for (int o = 0; o < m->pds[p].nr_opps; o++) {
+				double pct = r->span_ns ? 100.0 * (double)r->pd[p].time_in_opp_ns[o] /
+							  (double)r->span_ns : 0;
+
+				if (pct >= 0.05)
+					printf(" %u:%.1f", m->pds[p].opps[o].khz / 1000, pct);
+			}
+			if (p + 1 < m->nr_pds)
+				printf(" |");
+		}
+		putchar('\n');
+	}
+	{
+		const struct eg_replay_result *r = NULL;
+
+		for (int g = 0; g < b->nr_gov && !r; g++)
+			if (!rc->gov_err[g])
+				r = &rc->res[g];
+		if (r)
+			printf("  replayed %.3f s: %" PRIu64 " recorded events, %" PRIu64
+			       " not replayed (timer ticks, frequency reports, power source,\n"
+			       "  unknown CPU / zone), %" PRIu64 " refused by the engine\n",
+			       (double)r->span_ns / 1e9, r->events, r->dropped, r->engine_errors);
+	}
+}
+
+static void replay_note(void)
+{
+	printf("\nEnergy is an ESTIMATE: performance is not re-simulated. The recorded busy\n"
+	       "periods took the time they took on the real machine; the energy is what they\n"
+	       "would cost at each governor's frequencies on this device model (busy power at\n"
+	       "the OPP in force, the shallowest idle state's power otherwise, domain power\n"
+	       "while any CPU of it is busy), an optimistic proxy for slower governors.\n"
+	       "urgent: fast-ramp decisions. MHz: time-weighted average frequency.\n");
+}
+
+static void replay_csv_head(void)
+{
+	printf("recording,recorded_on,device,governor,domain,avg_mhz,domain_transitions_per_s,"
+	       "time_in_state,domain_energy_j,energy_j,busy_j,idle_j,domain_j,avg_power_w,"
+	       "transitions_per_s,urgent,decisions,span_s,events,error\n");
+}
+
+/* A CSV field that may hold a comma or a quote: quoted, quotes doubled. */
+static void csv_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	printf("\",");
+}
+
+static void replay_csv(struct bench *b, const struct replay_case *rc)
+{
+	const struct eg_model *m = rc->dev ? &rc->dev->model : NULL;
+
+	if (rc->err) {
+		csv_str(rc->path);
+		csv_str(rc->info.model);
+		printf(",,,,,,,,,,,,,,,,,yes\n");
+		return;
+	}
+	for (int g = 0; g < b->nr_gov; g++) {
+		const struct eg_replay_result *r = &rc->res[g];
+		double secs = (double)r->span_ns / 1e9;
+
+		for (int p = 0; p < m->nr_pds; p++) {
+			const struct eg_pd *pd = &m->pds[p];
+
+			csv_str(rc->path);
+			csv_str(rc->info.model);
+			csv_str(m->name);
+			printf("%s,%s,", b->gov[g], pd->name);
+			if (rc->gov_err[g]) {
+				printf(",,,,,,,,,,,,,,yes\n");
+				continue;
+			}
+			csv_num(1, r->pd[p].avg_khz / 1000.0);
+			csv_num(2, secs > 0 ? (double)r->pd[p].transitions / secs : 0);
+			for (int o = 0, first = 1; o < pd->nr_opps; o++) {
+				if (!r->pd[p].time_in_opp_ns[o])
+					continue;
+				printf("%s%u:%.2f", first ? "" : ";", pd->opps[o].khz / 1000,
+				       100.0 * (double)r->pd[p].time_in_opp_ns[o] /
+					       (double)r->span_ns);
+				first = 0;
+			}
+			putchar(',');
+			csv_num(6, r->pd[p].energy_j);
+			csv_num(6, r->energy_j);
+			csv_num(6, r->busy_j);
+			csv_num(6, r->idle_j);
+			csv_num(6, r->domain_j);
+			csv_num(6, secs > 0 ? r->energy_j / secs : NAN);
+			csv_num(2, replay_trans(m, r));
+			printf("%" PRIu64 ",%" PRIu64 ",", r->urgent, r->decisions);
+			csv_num(3, secs);
+			printf("%" PRIu64 ",\n", r->events);
+		}
+	}
+}
+
+static void json_str(const char *key, const char *v, bool last)
+{
+	printf("\"%s\": \"", key);
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			printf("\\%c", *v);
+		else if ((unsigned char)*v < 0x20)
+			printf("\\u%04x", *v);
+		else
+			putchar(*v);
+	}
+	printf("\"%s", last ? "" : ", ");
+}
+
+static void replay_json(struct bench *b, const struct replay_case *rc, bool first)
+{
+	const struct eg_model *m = rc->dev ? &rc->dev->model : NULL;
+
+	printf("%s\n  {", first ? "" : ",");
+	json_str("recording", rc->path, false);
+	json_str("recorded_on", rc->info.model, false);
+	json_num("recorded_cpus", rc->err ? NAN : rc->info.nr_cpus, false);
+	if (rc->err) {
+		json_str("error", rc->errmsg, true);
+		printf("}");
+		return;
+	}
+	json_str("device", m->name, false);
+	json_num("recorded_events", (double)rc->nr_events, false);
+	printf("\"results\": [");
+	for (int g = 0; g < b->nr_gov; g++) {
+		const struct eg_replay_result *r = &rc->res[g];
+		double secs = (double)r->span_ns / 1e9;
+
+		printf("%s\n    {", g ? "," : "");
+		json_str("governor", b->gov[g], false);
+		if (rc->gov_err[g]) {
+			json_str("error", rc->gov_msg[g], true);
+			printf("}");
+			continue;
+		}
+		json_num("energy_j", r->energy_j, false);
+		json_num("busy_j", r->busy_j, false);
+		json_num("idle_j", r->idle_j, false);
+		json_num("domain_j", r->domain_j, false);
+		json_num("avg_power_w", secs > 0 ? r->energy_j / secs : NAN, false);
+		json_num("transitions_per_s", replay_trans(m, r), false);
+		json_num("urgent", (double)r->urgent, false);
+		json_num("decisions", (double)r->decisions, false);
+		json_num("span_s", secs, false);
+		json_num("events", (double)r->events, false);
+		json_num("dropped", (double)r->dropped, false);
+		json_num("engine_errors", (double)r->engine_errors, false);
+		printf("\"domains\": [");
+		for (int p = 0; p < m->nr_pds; p++) {
+			const struct eg_pd *pd = &m->pds[p];
+			bool f = true;
+
+			printf("%s{", p ? ", " : "");
+			json_str("name", pd->name, false);
+			json_num("avg_mhz", r->pd[p].avg_khz / 1000.0, false);
+			json_num("transitions_per_s",
+				 secs > 0 ? (double)r->pd[p].transitions / secs : 0, false);
+			json_num("energy_j", r->pd[p].energy_j, false);
+			printf("\"time_in_state_pct\": {");
+			for (int o = 0; o < pd->nr_opps; o++) {
+				if (!r->pd[p].time_in_opp_ns[o])
+					continue;
+				printf("%s\"%u\": %.4g", f ? "" : ", ", pd->opps[o].khz / 1000,
+				       100.0 * (double)r->pd[p].time_in_opp_ns[o] /
+					       (double)r->span_ns);
+				f = false;
+			}
+			printf("}}");
+		}
+		printf("]}");
+	}
+	printf("\n  ]}");
+}
+
+static int replay_main(struct bench *b, char **files, int nfiles, enum out_fmt fmt)
+{
+	struct device *given = b->nr_dev ? &b->dev[0] : NULL;
+	struct replay_case *rc = calloc((size_t)nfiles, sizeof(*rc));
+	int failed = 0, tables = 0;
+
+	if (!rc)
+		return 1;
+	for (int i = 0; i < nfiles && !failed; i++) {
+		rc[i].path = files[i];
+		rc[i].res = calloc((size_t)b->nr_gov, sizeof(*rc[i].res));
+		rc[i].gov_err = calloc((size_t)b->nr_gov, sizeof(*rc[i].gov_err));
+		rc[i].gov_msg = calloc((size_t)b->nr_gov, sizeof(*rc[i].gov_msg));
+		if (!rc[i].res || !rc[i].gov_err || !rc[i].gov_msg) {
+			failed++;
+			break;
+		}
+		replay_one(b, &rc[i], given);
+	}
+	for (int i = 0; i < nfiles && rc[i].path; i++) {
+		if (rc[i].err) {
+			eg_err("--replay %s", rc[i].errmsg);
+			failed++;
+			continue;
+		}
+		for (int g = 0; g < b->nr_gov; g++)
+			if (rc[i].gov_err[g]) {
+				eg_err("--replay %s / %s: %s", rc[i].path, b->gov[g],
+				       rc[i].gov_msg[g]);
+				failed++;
+			}
+	}
+	if (fmt == FMT_CSV)
+		replay_csv_head();
+	else if (fmt == FMT_JSON)
+		printf("{\"replays\": [");
+	for (int i = 0; i < nfiles && rc[i].path; i++) {
+		if (fmt == FMT_CSV)
+			replay_csv(b, &rc[i]);
+		else if (fmt == FMT_JSON)
+			replay_json(b, &rc[i], i == 0);
+		else if (!rc[i].err && ++tables)
+			replay_table(b, &rc[i]);
+	}
+	if (fmt == FMT_JSON)
+		printf("\n]}\n");
+	else if (fmt == FMT_TABLE && tables)
+		replay_note();
+	for (int i = 0; i < nfiles; i++) {
+		free(rc[i].res);
+		free(rc[i].gov_err);
+		free(rc[i].gov_msg);
+	}
+	free(rc);
+	for (int d = 0; d < b->nr_dev; d++)
+		free(b->dev[d].pc);
+	return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_CSV = 256, OPT_JSON, OPT_LAVA, OPT_HTML, OPT_VERSION };
+	enum { OPT_CSV = 256, OPT_JSON, OPT_LAVA, OPT_HTML, OPT_VERSION, OPT_REPLAY };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "workload", required_argument, NULL, 'w' },
@@ -670,6 +1061,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "lava", no_argument, NULL, OPT_LAVA },
 		{ "html", required_argument, NULL, OPT_HTML },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -679,6 +1071,9 @@ int main(int argc, char **argv)
 	struct bench *b = &bench;
 	bool csv = false, json = false, lava = false, quiet = false;
 	const char *html = NULL;
+	char *replay[MAX_ITEMS];
+	int nr_replay = 0;
+	bool sim_only = false;   /* an option that only the simulator runs use */
 	pthread_t th[64];
 	int nth;
 	int c;
@@ -693,6 +1088,7 @@ int main(int argc, char **argv)
 				return 1;
 			break;
 		case 'w':
+			sim_only = true;
 			if (add_workloads(b, optarg) < 0)
 				return 1;
 			break;
@@ -715,6 +1111,7 @@ int main(int argc, char **argv)
 			char *end;
 			double s = strtod(optarg, &end);
 
+			sim_only = true;
 			if (*end || !(s > 0) || s > 86400) {
 				eg_err("--duration: '%s' is not a number of seconds in (0, 86400]",
 				       optarg);
@@ -724,6 +1121,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 's':
+			sim_only = true;
 			b->seed = strtoull(optarg, NULL, 10);
 			break;
 		case 'j':
@@ -740,9 +1138,18 @@ int main(int argc, char **argv)
 			json = true;
 			break;
 		case OPT_LAVA:
+			sim_only = true;
 			lava = true;
 			break;
+		case OPT_REPLAY:
+			if (nr_replay >= MAX_ITEMS) {
+				eg_err("--replay: at most %d recordings", MAX_ITEMS);
+				return 1;
+			}
+			replay[nr_replay++] = optarg;
+			break;
 		case OPT_HTML:
+			sim_only = true;
 			html = optarg;
 			b->sample_ns = HTML_SAMPLE_NS;
 			break;
@@ -764,6 +1171,24 @@ int main(int argc, char **argv)
 		eg_err("unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
+	if (!b->nr_gov) {
+		for (int i = 0; eg_freq_policies[i] && b->nr_gov < MAX_ITEMS - 1; i++)
+			b->gov[b->nr_gov++] = eg_freq_policies[i]->name;
+		b->gov[b->nr_gov++] = GOV_SCHEDUTIL_RAMP;
+	}
+	if (nr_replay) {
+		if (sim_only) {
+			eg_err("--replay: --workload, --duration, --seed, --html and --lava apply "
+			       "to simulated runs only");
+			return 2;
+		}
+		if (b->nr_dev > 1) {
+			eg_err("--replay: give one --device (the model of the recorded machine)");
+			return 2;
+		}
+		return replay_main(b, replay, nr_replay,
+				   csv ? FMT_CSV : json ? FMT_JSON : FMT_TABLE);
+	}
 	if (!b->nr_dev) {
 		static const char *const shipped[] = { "hikey960", "juno-r0", "hikey620" };
 
@@ -773,11 +1198,6 @@ int main(int argc, char **argv)
 	}
 	if (!b->nr_wl && add_workloads(b, EAGOV_SOURCE_ROOT "/bench/workloads") < 0)
 		return 1;
-	if (!b->nr_gov) {
-		for (int i = 0; eg_freq_policies[i] && b->nr_gov < MAX_ITEMS - 1; i++)
-			b->gov[b->nr_gov++] = eg_freq_policies[i]->name;
-		b->gov[b->nr_gov++] = GOV_SCHEDUTIL_RAMP;
-	}
 	/* The reference needs the performance run's jobs: run it unseen when
 	 * it was not asked for. */
 	{
