@@ -385,6 +385,25 @@ static bool is_rt_ramp(const struct eg_decision *x, const struct eg_event *cause
 	       eg_prio_class(cause->wakeup.pid, cause->wakeup.prio) >= EG_CLASS_RT;
 }
 
+/* A frequency now in effect: the engine's frequency invariance (util
+ * scaled by cur / max) needs it, and no source reports it (the userspace
+ * governor runs the policy at what was written). A dry run assumes its
+ * decisions took effect, so that it decides as the real run would. Not
+ * recorded: a replay derives it again from the replayed events. */
+static void freq_applied(struct daemon *d, const struct eg_decision *x)
+{
+	struct eg_event ev = { .ts = EG_MAX(x->ts, d->last_ts), .type = EG_EV_FREQ, .cpu = -1 };
+	struct eg_decisions none;
+
+	ev.freq.pd = x->target;
+	ev.freq.khz = x->value;
+	none.n = 0;
+	none.overflow = false;
+	/* A FREQ event only updates the engine's state: no decisions. */
+	if (eg_engine_event(d->eng, &ev, &none) < 0 || none.n)
+		eg_debug("frequency %" PRIu32 " of domain %d not taken", x->value, (int)x->target);
+}
+
 /* Apply (or print) the pending decisions; cause is the event that produced
  * them (NULL: start, reload, ticks). */
 static void apply_decisions(struct daemon *d, uint64_t now, const struct eg_event *cause)
@@ -400,9 +419,13 @@ static void apply_decisions(struct daemon *d, uint64_t now, const struct eg_even
 		if (d->o->dry_run) {
 			print_decision(d, x);
 			done = true;
+			if (x->type == EG_DEC_SET_FREQ)
+				freq_applied(d, x);
 		} else if (x->type == EG_DEC_SET_FREQ || x->type == EG_DEC_SET_CAP) {
 			r = d->cf_open ? eg_cpufreq_apply(&d->cf, x, now) : 0;
 			done = d->cf_open && r == 0;
+			if (done && x->type == EG_DEC_SET_FREQ)
+				freq_applied(d, x);
 		} else if (x->type == EG_DEC_IDLE_LATENCY || x->type == EG_DEC_IDLE_DISABLE) {
 			r = d->ci_open ? eg_cpuidle_apply(&d->ci, x, now) : 0;
 		}

@@ -2,7 +2,9 @@
  * sysfs tree in a temp dir (--sysfs-root), with the poll source reading the
  * tree's cpuidle residency. Checks dry runs, writes and their restore on
  * SIGTERM, --restore after SIGKILL, a knob that cannot be written, SIGHUP
- * reloads (bad and good) and a CPU vanishing mid-run. */
+ * reloads (bad and good) and a CPU vanishing mid-run; a replayed event
+ * stream written with the recorder, a --record / replay round trip, the
+ * stats line, and the sd_notify messages. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -14,12 +16,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "conf.h"
+#include "event.h"
+#include "model.h"
+#include "policy_conf.h"
+#include "record.h"
 
 static const char *eagovd;
 
@@ -299,6 +310,9 @@ static void assert_same(const char *a, const char *b)
 
 /* ------------------------------------------------------ running eagovd */
 
+/* Extra environment ("K=V", NULL-terminated) for the next spawn. */
+static char *const *spawn_env;
+
 static void spawn(struct ctx *c, const char *const *extra)
 {
 	const char *argv[40];
@@ -326,6 +340,11 @@ static void spawn(struct ctx *c, const char *const *extra)
 			_exit(126);
 		dup2(out, STDOUT_FILENO);
 		dup2(err, STDERR_FILENO);
+		unsetenv("NOTIFY_SOCKET");
+		unsetenv("WATCHDOG_USEC");
+		unsetenv("WATCHDOG_PID");
+		for (int i = 0; spawn_env && spawn_env[i]; i++)
+			putenv(spawn_env[i]);
 		execv(eagovd, (char *const *)argv);
 		_exit(127);
 	}
@@ -637,6 +656,288 @@ static void test_cpu_offline(void **state)
 	free(after);
 }
 
+/* ------------------------------------------------------ replay, record */
+
+static void rec_put(struct eg_recorder *r, const struct eg_event *ev)
+{
+	assert_int_equal(eg_record_write(r, ev), 0);
+}
+
+static void rec_wakeup(struct eg_recorder *r, uint64_t ts, int cpu, int pid, int prio)
+{
+	struct eg_event ev = { .ts = ts, .type = EG_EV_WAKEUP, .cpu = (int16_t)cpu };
+
+	ev.wakeup.pid = pid;
+	ev.wakeup.prio = (int16_t)prio;
+	ev.wakeup.target_cpu = (int16_t)cpu;
+	rec_put(r, &ev);
+}
+
+static void rec_switch(struct eg_recorder *r, uint64_t ts, int cpu, int prev, int prev_prio,
+		       int next, int next_prio)
+{
+	struct eg_event ev = { .ts = ts, .type = EG_EV_SWITCH, .cpu = (int16_t)cpu };
+
+	ev.sw.prev_pid = prev;
+	ev.sw.prev_prio = (int16_t)prev_prio;
+	ev.sw.next_pid = next;
+	ev.sw.next_prio = (int16_t)next_prio;
+	ev.sw.util_max = 1024;
+	rec_put(r, &ev);
+}
+
+#define MS 1000000ULL
+/* The scripted stream's length: the big domain's ramp needs about a second
+ * (see test_replay), twice that leaves room. */
+#define REPLAY_PERIODS 200
+
+/* A HiKey960 recording: a CFS task (pid 100, prio 120) on CPU 4 running
+ * 8 ms of every 10 ms for 2 s (80 % busy), then an RT task (pid 200, prio
+ * 49 = SCHED_FIFO 50) waking on CPU 1 and running. Time starts at 5 s (the
+ * replay shifts it to its own clock). */
+static void write_recording(const char *path)
+{
+	_cleanup_free_ struct eg_model *m = malloc(sizeof(*m));
+	_cleanup_free_ struct eg_policy_conf *pc = malloc(sizeof(*pc));
+	struct eg_error err;
+	struct eg_recorder *r;
+	char dev[512];
+	uint64_t t = 5000 * MS;
+
+	assert_non_null(m);
+	assert_non_null(pc);
+	assert_int_equal(eg_conf_find_device("hikey960", dev, sizeof(dev)), 0);
+	assert_int_equal(eg_conf_load_device(dev, m, pc, &err), 0);
+	assert_int_equal(eg_record_open(&r, path, m), 0);
+	for (int k = 0; k < REPLAY_PERIODS; k++, t += 10 * MS) {
+		rec_wakeup(r, t, 4, 100, 120);
+		rec_switch(r, t + 1000, 4, 0, 120, 100, 120);
+		rec_switch(r, t + 8 * MS, 4, 100, 120, 0, 120);
+	}
+	rec_wakeup(r, t, 1, 200, 49);
+	rec_switch(r, t + 20000, 1, 0, 120, 200, 49);
+	assert_int_equal(eg_record_close(r), 0);
+}
+
+/* The stats line's field (after "name="), as a number; -1 when missing. */
+static double stats_field(const char *path, const char *name)
+{
+	char line[1024], key[64];
+	FILE *f = fopen(path, "r");
+	double v = -1;
+
+	snprintf(key, sizeof(key), " %s=", name);
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strncmp(line, "stats: wall_s=", 14) || !(p = strstr(line, key)))
+			continue;
+		v = strtod(p + strlen(key), NULL);
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Replay end to end, writing to the tree.
+ *
+ * Big domain (CPU 4, OPPs 903/1421/1805/2112/2362 MHz, at 903 MHz from the
+ * tree's scaling_cur_freq): schedutil asks next = 1.25 x fmax x util / 1024,
+ * util frequency-invariant (eagovd tells the engine each frequency it
+ * wrote). A task busy
+ * 80 % of wall time at frequency f has a mean util of 0.8 x f / fmax x 1024,
+ * so 1.25 x mean is exactly f: the mean alone would hold any frequency. But
+ * schedutil reads max(util_avg, runnable, util_est), and util_est is the
+ * util at dequeue, the top of PELT's sawtooth: with y = 0.5^(1/32) per ms,
+ * running 8 ms and sleeping 2 ms settles at peak P and trough T with
+ * P = U - (U - T) y^8 and T = P y^2 (U = f / fmax x 1024), so
+ * P = U (1 - y^8) / (1 - y^10) = U x 0.1591 / 0.1948 = 0.8167 U, and
+ * 1.25 x 0.8167 = 1.021 > 1: each update asks for more than f, i.e. the
+ * next OPP up, until fmax: 1.25 x 0.8167 x 2362000 = 2411000 kHz, clamped
+ * to 2362000. Each step needs the util to climb ~4 half-lives (gap from
+ * 0.8167 x f_old to 0.8 x f_new, 1421/903 = 1.57 the biggest ratio), about
+ * 130 ms of running, so the 4 steps fit well in the 2 s of the stream.
+ *
+ * Little domain: no task there, util 0: schedutil keeps it at 533000
+ * (1.25 x 0 -> lowest OPP). The RT wakeup on CPU 1 takes the fast ramp: its
+ * top OPP, 1844000, urgent, reason rt: one wake-to-write sample.
+ *
+ * At the end of the recording eagovd stops as on SIGTERM: exit 0, every
+ * original restored, state file removed. Both policies started under
+ * schedutil, so their setspeed (not saved) keeps the last write. */
+static void test_replay(void **state)
+{
+	struct ctx *c = *state;
+	char rec[400], src[420], s0[64], g0[64];
+	const char *args[] = { "--device", "hikey960", "--source", src, NULL };
+	bool saw_min0 = false, saw_max0_early = false;
+	struct timespec t0, t;
+	int st = -1;
+
+	snprintf(rec, sizeof(rec), "%s/stream.rec", c->root);
+	snprintf(src, sizeof(src), "replay:%s", rec);
+	write_recording(rec);
+	spawn(c, args);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		pid_t r = waitpid(c->pid, &st, WNOHANG);
+		double el;
+
+		if (r == c->pid) {
+			c->pid = -1;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		el = (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
+		assert_true(el < 10);
+		get(c, POL0 "scaling_setspeed", s0, sizeof(s0));
+		get(c, POL0 "scaling_governor", g0, sizeof(g0));
+		/* Before the RT wakeup (at 2 s of stream), little is idle. */
+		if (el < 1.5 && !strcmp(g0, "userspace")) {
+			saw_min0 |= !strcmp(s0, "533000");
+			saw_max0_early |= !strcmp(s0, "1844000");
+		}
+		sleep_ms(5);
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		expect_exit(c, 0);
+	assert_true(saw_min0);
+	assert_false(saw_max0_early);
+	assert_string_equal(get(c, POL0 "scaling_setspeed", s0, sizeof(s0)), "1844000");
+	assert_string_equal(get(c, POL4 "scaling_setspeed", s0, sizeof(s0)), "2362000");
+	/* Restored at the replay's end. */
+	assert_string_equal(get(c, POL0 "scaling_governor", g0, sizeof(g0)), "schedutil");
+	assert_string_equal(get(c, POL4 "scaling_governor", g0, sizeof(g0)), "schedutil");
+	assert_false(exists(c, "/run/eagov/state"));
+	assert_int_equal(count_lines(c->err, "end of the recording", NULL), 1);
+	/* The stats line: a wakeup and 2 switches per period, and the RT
+	 * pair: 3 x 200 + 2 = 602 events from the replay (the device sources,
+	 * udev's initial power-supply state, may add some); the one fast ramp
+	 * measured once. */
+	assert_int_equal(count_lines(c->err, "stats: wall_s=", " wake_to_write_us p50="), 1);
+	assert_true(stats_field(c->err, "events") >= 3 * REPLAY_PERIODS + 2);
+	assert_true(stats_field(c->err, "urgent") >= 1);
+	assert_true(stats_field(c->err, "n") == 1);
+	assert_true(stats_field(c->err, "p50") > 0);
+	assert_true(stats_field(c->err, "p99") == stats_field(c->err, "p50"));
+}
+
+/* The decision lines of a dry run without their "t=S.mmm " time stamps. */
+static char *decisions(const char *path)
+{
+	char line[512], *buf = calloc(1, 1 << 20);
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(buf);
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = strchr(line, ' ');
+
+		if (strncmp(line, "t=", 2) || !p)
+			continue;
+		assert_true(len + strlen(p) < (1 << 20));
+		len += (size_t)sprintf(buf + len, "%s", p + 1);
+	}
+	fclose(f);
+	return buf;
+}
+
+/* --record then replay:FILE, both dry runs: the same events give the same
+ * decisions in the same order (times differ: the replay runs on its own
+ * clock). The poll source reads the tree's frozen idle times as busy CPUs,
+ * so both domains ramp: the stream is not trivial. */
+static void test_record_roundtrip(void **state)
+{
+	struct ctx *c = *state;
+	char rec[400], src[420];
+	const char *a1[] = { "--dry-run", "--device", "hikey960", "--duration", "1",
+			     "--record", rec, NULL };
+	const char *a2[] = { "--dry-run", "--device", "hikey960", "--source", src, NULL };
+	char *d1, *d2;
+
+	snprintf(rec, sizeof(rec), "%s/poll.rec", c->root);
+	snprintf(src, sizeof(src), "replay:%s", rec);
+	spawn(c, a1);
+	expect_exit(c, 0);
+	d1 = decisions(c->out);
+	spawn(c, a2);
+	expect_exit(c, 0);
+	d2 = decisions(c->out);
+	/* More than the start-up decisions: set-freq steps of both domains. */
+	assert_true(count_lines(c->out, "pd=big set-freq", NULL) >= 2);
+	assert_true(count_lines(c->out, "pd=little set-freq", NULL) >= 2);
+	assert_string_equal(d1, d2);
+	assert_true(stats_field(c->err, "events") > 0);
+	free(d1);
+	free(d2);
+}
+
+/* -------------------------------------------------------------- notify */
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* sd_notify: NOTIFY_SOCKET names a datagram socket the test binds. READY=1
+ * and a STATUS= line arrive; with WATCHDOG_USEC=200000 (and WATCHDOG_PID
+ * unset) eagovd pings every 100 ms (half the deadline), so at least two
+ * WATCHDOG=1 arrive within 1 s of READY (about ten are expected; two is
+ * what systemd needs to not kill it). */
+static void test_sd_notify(void **state)
+{
+	struct ctx *c = *state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char env_sock[400], env_wd[] = "WATCHDOG_USEC=200000";
+	char *env[] = { env_sock, env_wd, NULL };
+	const char *args[] = { "--dry-run", "--device", "hikey960", "--duration", "3", NULL };
+	double ready_at = -1, end;
+	bool status = false;
+	int fd, wd = 0;
+
+	assert_true(strlen(c->root) + sizeof("/notify") <= sizeof(sa.sun_path));
+	memcpy(sa.sun_path, c->root, strlen(c->root));
+	strcat(sa.sun_path, "/notify");
+	snprintf(env_sock, sizeof(env_sock), "NOTIFY_SOCKET=%s", sa.sun_path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	spawn_env = env;
+	spawn(c, args);
+	spawn_env = NULL;
+	end = mono_s() + 5;
+	while (mono_s() < end && (ready_at < 0 || mono_s() < ready_at + 1)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		char msg[1024];
+		ssize_t n;
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		n = recv(fd, msg, sizeof(msg) - 1, 0);
+		assert_true(n > 0);
+		msg[n] = '\0';
+		for (char *tok = strtok(msg, "\n"); tok; tok = strtok(NULL, "\n")) {
+			if (!strcmp(tok, "READY=1") && ready_at < 0)
+				ready_at = mono_s();
+			else if (!strncmp(tok, "STATUS=", 7) && strlen(tok) > 7)
+				status = true;
+			else if (!strcmp(tok, "WATCHDOG=1") && ready_at >= 0 &&
+				 mono_s() <= ready_at + 1)
+				wd++;
+		}
+	}
+	close(fd);
+	assert_true(ready_at >= 0);
+	assert_true(status);
+	assert_true(wd >= 2);
+	kill(c->pid, SIGTERM);
+	expect_exit(c, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -646,6 +947,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_unwritable_knob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sighup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_offline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sd_notify, setup, teardown),
 	};
 
 	if (argc < 2) {
