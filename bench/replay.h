@@ -31,7 +31,15 @@
  * where P(any busy) = 1 - prod(1 - busy_i): exact for switch-tracked CPUs
  * (fractions are 0 or 1), an independence assumption for sampled ones.
  * Cluster idle states and offline CPUs are not modelled (an offline CPU counts
- * as idle); neither depends on the governor. */
+ * as idle); neither depends on the governor.
+ *
+ * Caveat, from the open loop: the engine's utilization is frequency-invariant
+ * (busy time x cur / max), and the replayed busy time does not stretch when a
+ * governor runs slower. A governor driven by that utilization (schedutil) thus
+ * sees a recorded 50 % load at 903 of 2362 MHz as 19 % and can settle at a low
+ * frequency the real work would have pushed up: its average frequency and
+ * energy are lower bounds. Load-based governors (ondemand, conservative,
+ * interactive) read busy time directly and are not affected. */
 #pragma once
 
 #include <stddef.h>
