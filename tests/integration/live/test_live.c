@@ -1,0 +1,370 @@
+/* eagovd live acceptance: for each scheduler source (bpf, perf, poll) that
+ * can run here, `eagovd --dry-run --source S --duration 5` while rt-app runs
+ * a 30 % periodic task (3 ms of wall time every 10 ms) pinned to CPU 1 for
+ * 3 s. Over a 2 s window inside the load, the daemon's busy_pct of CPU 1
+ * (status over the control socket, through eagovctl) must be within 5
+ * percentage points of the busy fraction cpuidle residency gives, and its
+ * util plausible for a 30 % load. Skipped (exit 77) without root or rt-app;
+ * a source whose probe fails is skipped with its reason. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <math.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "discover.h"
+#include "model.h"
+#include "source.h"
+#include "sysfs_io.h"
+#include "util.h"
+
+#define CPU 1
+/* The load: rt-app "runtime" events spin for wall time, so the busy
+ * fraction is 3 / 10 whatever the frequency. */
+#define RUN_US 3000
+#define PERIOD_US 10000
+#define LOAD_S 3
+#define WINDOW_MS 2000
+/* Agreement asked by issue 4: 5 percentage points. */
+#define MAX_DIFF_PCT 5.0
+
+static const char *eagovd, *eagovctl;
+static char tmp[64];
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Total idle time of cpu over all its idle states, us. */
+static uint64_t idle_us(int cpu)
+{
+	uint64_t sum = 0;
+
+	for (int k = 0;; k++) {
+		char path[128];
+		unsigned long long v;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state%d/time",
+			 cpu, k);
+		f = fopen(path, "r");
+		if (!f)
+			break;
+		if (fscanf(f, "%llu", &v) == 1)
+			sum += v;
+		fclose(f);
+	}
+	return sum;
+}
+
+static pid_t spawn(const char *const *argv, const char *out, const char *err)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (o < 0 || e < 0)
+			_exit(126);
+		dup2(o, STDOUT_FILENO);
+		dup2(e, STDERR_FILENO);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_pid(pid_t pid, int timeout_ms)
+{
+	int st;
+
+	for (int t = 0; t < timeout_ms; t += 10) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		sleep_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+static void show(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		print_message("  | %s", line);
+	if (f)
+		fclose(f);
+}
+
+/* eagovctl status --json: the reply object (caller puts). */
+static struct json_object *status(const char *sock)
+{
+	char out[128], err[128];
+	const char *argv[] = { eagovctl, "--socket", sock, "status", "--json", NULL };
+	struct json_object *o;
+
+	snprintf(out, sizeof(out), "%s/status.json", tmp);
+	snprintf(err, sizeof(err), "%s/status.err", tmp);
+	if (wait_pid(spawn(argv, out, err), 5000) != 0) {
+		show(err);
+		fail_msg("eagovctl status failed");
+	}
+	o = json_object_from_file(out);
+	assert_non_null(o);
+	return o;
+}
+
+/* The entry of cpu in the status's "cpus". */
+static struct json_object *cpu_entry(struct json_object *st, int cpu)
+{
+	struct json_object *arr, *c, *v;
+
+	assert_true(json_object_object_get_ex(st, "cpus", &arr));
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		c = json_object_array_get_idx(arr, i);
+		if (json_object_object_get_ex(c, "cpu", &v) && json_object_get_int(v) == cpu)
+			return c;
+	}
+	fail_msg("no cpu %d in the status", cpu);
+	return NULL;
+}
+
+static double num(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return json_object_get_double(v);
+}
+
+/* A point of the window: the status query, bracketed by two residency
+ * reads whose mean stands for the query's instant (the query takes a few ms
+ * of fork and exec). */
+struct point {
+	double t;
+	uint64_t idle;
+	struct json_object *st;
+};
+
+static void take(struct point *p, const char *sock)
+{
+	double t1 = mono_s();
+	uint64_t i1 = idle_us(CPU);
+
+	p->st = status(sock);
+	p->idle = (i1 + idle_us(CPU)) / 2;
+	p->t = (t1 + mono_s()) / 2;
+}
+
+static void run_source(const char *name)
+{
+	const struct eg_source_ops *ops = eg_source_find(name);
+	_cleanup_free_ struct eg_model *m = malloc(sizeof(*m));
+	struct eg_source_opts so = { 0 };
+	struct eg_sysfs fs;
+	struct eg_error err;
+	char why[512], conf[128], sock[128], json[128], out[128], errf[128], rout[128],
+	     rerr[128], text[1024];
+	const char *dargv[] = { eagovd, "--dry-run", "--source", name, "--duration", "5",
+				"--config", conf, NULL };
+	const char *rargv[] = { "rt-app", json, NULL };
+	struct point a, b;
+	pid_t d, r;
+	double busy_ref, busy_pct, util, cap;
+
+	assert_non_null(ops);
+	assert_non_null(m);
+	if (eg_discover_model(m, &err) < 0)
+		assert_int_equal(eg_discover_cpus_only(m, &err), 0);
+	assert_int_equal(eg_sysfs_init(&fs, NULL), 0);
+	so.model = m;
+	so.fs = &fs;
+	so.poll_interval_ms = 10;
+	why[0] = '\0';
+	if (!ops->open || (ops->probe && ops->probe(&so, why, sizeof(why)) < 0)) {
+		print_message("live %s: skipped: %s\n", name, why[0] ? why : "not in this build");
+		skip();
+	}
+	if (m->nr_cpus <= CPU) {
+		print_message("live %s: skipped: no CPU %d\n", name, CPU);
+		skip();
+	}
+	cap = m->cpu_cap[CPU] ? m->cpu_cap[CPU] : 1024;
+	snprintf(conf, sizeof(conf), "%s/eagov.conf", tmp);
+	snprintf(sock, sizeof(sock), "%s/ctl", tmp);
+	snprintf(json, sizeof(json), "%s/load.json", tmp);
+	snprintf(out, sizeof(out), "%s/eagovd.out", tmp);
+	snprintf(errf, sizeof(errf), "%s/eagovd.err", tmp);
+	snprintf(rout, sizeof(rout), "%s/rt-app.out", tmp);
+	snprintf(rerr, sizeof(rerr), "%s/rt-app.err", tmp);
+	snprintf(text, sizeof(text), "[daemon]\ncontrol_socket = %s\nstate_dir = %s\n", sock, tmp);
+	put(conf, text);
+	/* calibration given in ns per loop skips rt-app's calibration run
+	 * ("runtime" does not use it); no mlockall in a test. */
+	snprintf(text, sizeof(text),
+		 "{\"tasks\":{\"live\":{\"loop\":-1,\"cpus\":[%d],"
+		 "\"runtime\":%d,\"timer\":{\"ref\":\"live\",\"period\":%d}}},"
+		 "\"global\":{\"duration\":%d,\"calibration\":100,\"default_policy\":"
+		 "\"SCHED_OTHER\",\"lock_pages\":false,\"logdir\":\"%s\"}}\n",
+		 CPU, RUN_US, PERIOD_US, LOAD_S, tmp);
+	put(json, text);
+	unlink(sock);
+
+	d = spawn(dargv, out, errf);
+	for (int t = 0; access(sock, F_OK) < 0; t += 10) {
+		if (t > 5000 || waitpid(d, NULL, WNOHANG) == d) {
+			show(errf);
+			fail_msg("eagovd --source %s did not start", name);
+		}
+		sleep_ms(10);
+	}
+	r = spawn(rargv, rout, rerr);
+	/* rt-app's set-up (threads, affinity) before the window opens. */
+	sleep_ms(500);
+	take(&a, sock);
+	sleep_ms(WINDOW_MS);
+	take(&b, sock);
+
+	/* Residency: busy is what the CPU did not spend idle. */
+	busy_ref = 100.0 * (1.0 - (double)(b.idle - a.idle) / 1e6 / (b.t - a.t));
+	busy_pct = num(cpu_entry(b.st, CPU), "busy_pct");
+	util = num(cpu_entry(b.st, CPU), "util");
+	print_message("live %s: cpu %d busy_pct %.1f, cpuidle residency %.1f %% (diff %.1f), "
+		      "util %.0f of capacity %.0f\n", name, CPU, busy_pct, busy_ref,
+		      busy_pct - busy_ref, util, cap);
+	json_object_put(a.st);
+	json_object_put(b.st);
+	if (wait_pid(r, 10000) != 0) {
+		show(rerr);
+		fail_msg("rt-app failed");
+	}
+	if (wait_pid(d, 10000) != 0) {
+		show(errf);
+		fail_msg("eagovd --source %s did not exit 0", name);
+	}
+	/* The load must be there: residency saw at least most of the 30 %
+	 * task (rt-app did run). */
+	assert_true(busy_ref > 20);
+	/* The acceptance criterion; it holds at any load. */
+	assert_true(fabs(busy_pct - busy_ref) <= MAX_DIFF_PCT);
+	/* Other work on CPU 1 (a build, another test) raises util past what
+	 * the 30 % task gives: the plausibility bound is only for a CPU the
+	 * task had (nearly) to itself, 30 % plus 15 points of background. */
+	if (busy_ref > 45) {
+		print_message("live %s: util bound not checked: CPU %d was %.0f %% busy, "
+			      "other load besides the 30 %% task\n", name, CPU, busy_ref);
+		return;
+	}
+	/* util of a task running 30 % of wall time: PELT's mean is 0.3 x
+	 * capacity x f / fmax (frequency invariance; without cpufreq f =
+	 * fmax). The lower bound 0.15 allows the CPU at half its top
+	 * frequency; the upper 0.6 allows the sawtooth's top (util_est is the
+	 * value at dequeue: for 3 ms on / 7 ms off, P = U (1 - y^3) /
+	 * (1 - y^10) = U x 0.0629 / 0.1948 = 0.32 x capacity), runnable time
+	 * when the task waits behind others and the background, with a
+	 * factor of ~2 to spare. */
+	assert_true(util >= 0.15 * cap && util <= 0.6 * cap);
+}
+
+static void test_bpf(void **state)
+{
+	(void)state;
+	run_source("bpf");
+}
+
+static void test_perf(void **state)
+{
+	(void)state;
+	run_source("perf");
+}
+
+static void test_poll(void **state)
+{
+	(void)state;
+	run_source("poll");
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bpf),
+		cmocka_unit_test(test_perf),
+		cmocka_unit_test(test_poll),
+	};
+	char path[64];
+	int r;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s EAGOVD EAGOVCTL\n", argv[0]);
+		return 1;
+	}
+	eagovd = argv[1];
+	eagovctl = argv[2];
+	if (geteuid() != 0) {
+		printf("skipped: not root (the event sources and rt-app's pinning need it)\n");
+		return 77;
+	}
+	if (system("command -v rt-app >/dev/null 2>&1") != 0) {
+		printf("skipped: rt-app is missing (Debian package rt-app; run.sh installs it)\n");
+		return 77;
+	}
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state0/time", CPU);
+	if (access(path, R_OK) < 0) {
+		printf("skipped: CPU %d has no cpuidle residency to compare with\n", CPU);
+		return 77;
+	}
+	snprintf(tmp, sizeof(tmp), "/tmp/eagov-live-XXXXXX");
+	if (!mkdtemp(tmp))
+		return 1;
+	r = cmocka_run_group_tests(tests, NULL, NULL);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return r;
+}
