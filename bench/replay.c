@@ -278,9 +278,11 @@ static int set_freq(struct replay *rp, int pdi, uint64_t t, bool count)
 	rp->cur_khz[pdi] = khz;
 	if (count)
 		rp->res->pd[pdi].transitions++;
-	ev.freq.pd = pdi;
-	ev.freq.khz = khz;
-	feed(rp, &ev);
+	/* The engine is not told: the recorded busy time was measured at the
+	 * recording machine's frequency, so its frequency invariance (and the
+	 * load-adjusted frequency interactive uses) must stay at that one. The
+	 * governor's choice only prices the busy time (replay.h). */
+	(void)ev;
 	return freq_push(&rp->freq[pdi], t, khz);
 }
 

@@ -7,9 +7,14 @@
  * engine the same stream (scheduler events, busy samples, temperatures,
  * hot-plug, boosts, limit changes) in timestamp order, interleaved with
  *   - the engine's own timers (EG_EV_TICK, cpu -1, at eg_engine_next_timer),
- *   - EG_EV_FREQ for each SET_FREQ decision, once the domain's transition
- *     latency has passed (a newer request supersedes a pending one, as in the
- *     simulator).
+ * and each SET_FREQ decision takes effect on the model once the domain's
+ * transition latency has passed (a newer request supersedes a pending one,
+ * as in the simulator). The engine is not told of it: the recorded busy time
+ * was measured at the recording machine's frequency, so the engine's
+ * frequency invariance, and the current frequency load-adjusting policies
+ * see, stay at the recording's (the top OPP: recordings carry no frequency
+ * yet), and each governor reads the recorded load as the recording machine
+ * would have.
  * Dropped from the recording: the recording daemon's own timer ticks (each
  * governor gets its own), its EG_EV_FREQ reports (the real machine's
  * frequency, not the model's), power-source changes (the profile stays
@@ -33,13 +38,10 @@
  * Cluster idle states and offline CPUs are not modelled (an offline CPU counts
  * as idle); neither depends on the governor.
  *
- * Caveat, from the open loop: the engine's utilization is frequency-invariant
- * (busy time x cur / max), and the replayed busy time does not stretch when a
- * governor runs slower. A governor driven by that utilization (schedutil) thus
- * sees a recorded 50 % load at 903 of 2362 MHz as 19 % and can settle at a low
- * frequency the real work would have pushed up: its average frequency and
- * energy are lower bounds. Load-based governors (ondemand, conservative,
- * interactive) read busy time directly and are not affected. */
+ * Caveat, from the open loop: a governor that would have run slower than the
+ * recording machine would have seen its busy periods stretch and its load
+ * rise, and ramped up further; the replay cannot show that second-order
+ * effect, so slow choices look cheaper than they would be. */
 #pragma once
 
 #include <stddef.h>

@@ -207,10 +207,20 @@ static void test_performance_powersave_schedutil(void **state)
 	assert_true(fabs(pf.energy_j - PERF_J) / PERF_J < 0.01);
 	assert_true(fabs(ps.energy_j - POWERSAVE_J) / POWERSAVE_J < 0.01);
 
-	/* schedutil: between the two, moving. The RT wakeup sends it to the top
-	 * (RT runs at max, as in the kernel) until the next sample takes the
-	 * task off; the 50 % CFS load alone keeps it low, as its utilization is
-	 * scaled by its own frequency (the caveat in replay.h). */
+	/* schedutil: between the two, moving. The recorded load is read at the
+	 * recording's frequency (the top OPP): 2 ms busy in every 4 ms gives a
+	 * util of ~512, x 1.25 = 640, 2362000 x 640 / 1024 = 1476250 kHz ->
+	 * the lowest OPP at or above it, 1805000, where it spends most of the
+	 * second once PELT has ramped (~75 ms to 90 % of 512). */
+	{
+		int opp = eg_pd_opp_index(&f->m.pds[big(f)], 1805000);
+		uint64_t span = 0;
+
+		for (int i = 0; i < f->m.pds[big(f)].nr_opps; i++)
+			span += su.pd[big(f)].time_in_opp_ns[i];
+		assert_true(opp >= 0);
+		assert_true(su.pd[big(f)].time_in_opp_ns[opp] > span / 2);
+	}
 	assert_true(su.pd[big(f)].avg_khz > ps.pd[big(f)].avg_khz);
 	assert_true(su.pd[big(f)].avg_khz < pf.pd[big(f)].avg_khz);
 	assert_true(su.energy_j > ps.energy_j && su.energy_j < pf.energy_j);

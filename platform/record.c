@@ -93,6 +93,7 @@ void eg_record_encode(const struct eg_event *ev, uint8_t out[EG_RECORD_SIZE])
 		w[1] = (uint32_t)(ev->busy.busy_ns >> 32);
 		w[2] = (uint32_t)ev->busy.window_ns;
 		w[3] = (uint32_t)(ev->busy.window_ns >> 32);
+		flags = (ev->busy.no_switches ? 1U : 0U) | (ev->busy.correction ? 2U : 0U);
 		break;
 	case EG_EV_IDLE_ENTER:
 	case EG_EV_IDLE_EXIT:
@@ -155,7 +156,7 @@ int eg_record_decode(const uint8_t in[EG_RECORD_SIZE], struct eg_event *ev, char
 		snprintf(err, errlen, "cpu %d out of range", ev->cpu);
 		return -EBADMSG;
 	}
-	if (flags > 1) {
+	if (flags > (ev->type == EG_EV_BUSY_SAMPLE ? 3U : 1U)) {
 		snprintf(err, errlen, "unknown flags 0x%x", flags);
 		return -EBADMSG;
 	}
@@ -187,6 +188,8 @@ int eg_record_decode(const uint8_t in[EG_RECORD_SIZE], struct eg_event *ev, char
 	case EG_EV_BUSY_SAMPLE:
 		ev->busy.busy_ns = w[0] | (uint64_t)w[1] << 32;
 		ev->busy.window_ns = w[2] | (uint64_t)w[3] << 32;
+		ev->busy.no_switches = flags & 1;
+		ev->busy.correction = (flags >> 1) & 1;
 		break;
 	case EG_EV_IDLE_ENTER:
 	case EG_EV_IDLE_EXIT:

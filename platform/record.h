@@ -19,7 +19,8 @@
  *     WAKEUP       w0 pid, w1 prio, w2 target_cpu, w3 wake flags (EG_WAKE_*)
  *     MIGRATE      w0 pid, w1 prio, w2 orig_cpu, w3 dest_cpu
  *     EXIT         w0 pid
- *     BUSY_SAMPLE  w0/w1 busy_ns low/high, w2/w3 window_ns low/high
+ *     BUSY_SAMPLE  w0/w1 busy_ns low/high, w2/w3 window_ns low/high;
+ *                  flags bit 0 = no_switches, bit 1 = correction
  *     IDLE_ENTER/IDLE_EXIT  w0 state
  *     TEMP         w0 zone, w1 temp_mc
  *     TRIP         w0 zone, w1 trip, w2 temp_mc; flags bit 0 = up

@@ -166,6 +166,8 @@ static size_t sample_events(struct eg_event *e)
 	e[n].ts = 5;
 	e[n].cpu = 4;
 	e[n].busy.busy_ns = 0x123456789aULL;
+	e[n].busy.no_switches = true;    /* flag bits 0 and 1 */
+	e[n].busy.correction = true;
 	e[n++].busy.window_ns = 0xfedcba98765ULL;
 	e[n].type = EG_EV_IDLE_ENTER;
 	e[n].ts = 6;
@@ -254,6 +256,8 @@ static void assert_event_equal(const struct eg_event *a, const struct eg_event *
 	case EG_EV_BUSY_SAMPLE:
 		assert_int_equal(a->busy.busy_ns, b->busy.busy_ns);
 		assert_int_equal(a->busy.window_ns, b->busy.window_ns);
+		assert_int_equal(a->busy.no_switches, b->busy.no_switches);
+		assert_int_equal(a->busy.correction, b->busy.correction);
 		break;
 	case EG_EV_IDLE_ENTER:
 	case EG_EV_IDLE_EXIT:
