@@ -1460,6 +1460,10 @@ static int start(struct daemon *d)
 			return eg_log_errno(r, "--record %s", d->o->record);
 		eg_notice("recording events to %s", d->o->record);
 	}
+	/* --duration counts from here, running: opening a source can take
+	 * seconds (perf parses every tracepoint format), which a short run
+	 * would otherwise lose. */
+	now = now_ns();
 	if (d->o->duration_s > 0)
 		d->end_ns = now + (uint64_t)llround(d->o->duration_s * (double)NSEC_PER_SEC);
 	if (sd_watchdog_enabled(0, &usec) > 0 && usec) {
