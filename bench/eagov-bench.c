@@ -338,6 +338,22 @@ static double gov_efficiency(struct bench *b, const struct job *j)
 	       (tps - tpf);
 }
 
+/* The work a run did, percent of the performance run's (the reference's). */
+static double work_pct(struct bench *b, const struct job *j)
+{
+	const struct job *pf = find_job(b, j->dev, j->wl, "performance");
+	const struct eg_model *m = &b->dev[j->dev].model;
+	double mine = 0, ref = 0;
+
+	if (!pf || pf->err)
+		return NAN;
+	for (int i = 0; i < m->nr_pds; i++) {
+		mine += (double)j->res.pd[i].work;
+		ref += (double)pf->res.pd[i].work;
+	}
+	return ref > 0 ? 100.0 * mine / ref : NAN;
+}
+
 static void fill_row(struct bench *b, const struct job *j, struct eg_bench_row *r)
 {
 	const struct eg_sim_result *s = &j->res;
@@ -355,6 +371,7 @@ static void fill_row(struct bench *b, const struct job *j, struct eg_bench_row *
 	}
 	r->energy = s->energy_j;
 	r->xref = b->ref_j[j->dev][j->wl] > 0 ? s->energy_j / b->ref_j[j->dev][j->wl] : NAN;
+	r->work_pct = work_pct(b, j);
 	r->power = secs > 0 ? s->energy_j / secs : 0;
 	/* No sample is not a zero: NAN prints as "-" (table), empty (CSV) or
 	 * null (JSON). */
@@ -396,8 +413,8 @@ static void print_table(struct bench *b)
 			double ref = b->ref_j[d][w];
 
 			printf("\n%s / %s\n", b->dev[d].model.name, wl_name(b->wl_path[w]));
-			printf("  %-14s %9s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s\n",
-			       "governor", "energy J", "x ref", "avg W", "perf", "perf p5",
+			printf("  %-14s %9s %6s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s\n",
+			       "governor", "energy J", "x ref", "work%", "avg W", "perf", "perf p5",
 			       "miss%", "rt p50", "rt p99", "cfs p50", "cfs p99", "eff%",
 			       "trans/s", "peakC", "hot s");
 			for (int g = 0; g < b->nr_gov; g++) {
@@ -414,6 +431,7 @@ static void print_table(struct bench *b)
 				printf("  %-14s", b->gov[g]);
 				cell(r.energy, 9, 3);
 				cell(r.xref, 6, 2);
+				cell(r.work_pct, 6, 1);
 				cell(r.power, 7, 3);
 				cell(r.pi_mean, 7, 3);
 				cell(r.pi_p5, 7, 3);
@@ -431,6 +449,7 @@ static void print_table(struct bench *b)
 			printf("  %-14s", "clairvoyant");
 			cell(ref, 9, 3);
 			cell(isnan(ref) ? NAN : 1.0, 6, 2);
+			cell(isnan(ref) ? NAN : 100.0, 6, 1);
 			{
 				const struct job *pf = find_job(b, d, w, "performance");
 				double secs = pf && !pf->err ? (double)pf->res.sim_ns / 1e9 : 0;
@@ -446,7 +465,9 @@ static void print_table(struct bench *b)
 	printf("\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late).\n"
 	       "x ref: energy over the clairvoyant reference's (each activation at its\n"
 	       "cheapest sufficient OPP, other work at the most efficient one; a lower\n"
-	       "bound, see bench/clairvoyant.c); \"-\": no sample.\n");
+	       "bound, see bench/clairvoyant.c). work%%: work done, percent of the\n"
+	       "performance run's (the reference's); below 100 a governor did less (missed\n"
+	       "periods, unfinished loops) and its energy does not compare. \"-\": no sample.\n");
 }
 
 /* A CSV field: empty when there is no number. */
@@ -459,7 +480,7 @@ static void csv_num(int prec, double v)
 
 static void print_csv(struct bench *b)
 {
-	printf("device,workload,governor,energy_j,clairvoyant_j,energy_x_ref,avg_power_w,"
+	printf("device,workload,governor,energy_j,clairvoyant_j,energy_x_ref,work_pct,avg_power_w,"
 	       "perf_index_mean,perf_index_p5,missed_pct,lat_rt_p50_us,lat_rt_p99_us,"
 	       "lat_cfs_p50_us,lat_cfs_p99_us,gov_efficiency_pct,transitions_per_s,peak_temp_c,"
 	       "above_trip_s,error\n");
@@ -479,6 +500,7 @@ static void print_csv(struct bench *b)
 		csv_num(6, r.energy);
 		csv_num(6, b->ref_j[j->dev][j->wl]);
 		csv_num(4, r.xref);
+		csv_num(1, r.work_pct);
 		csv_num(6, r.power);
 		csv_num(4, r.pi_mean);
 		csv_num(4, r.pi_p5);
@@ -594,6 +616,7 @@ static void print_json(struct bench *b)
 		json_num("energy_j", r.energy, false);
 		json_num("clairvoyant_j", b->ref_j[j->dev][j->wl], false);
 		json_num("energy_x_ref", r.xref, false);
+		json_num("work_pct", r.work_pct, false);
 		json_num("avg_power_w", r.power, false);
 		json_num("perf_index_mean", r.pi_mean, false);
 		json_num("perf_index_p5", r.pi_p5, false);

@@ -194,6 +194,7 @@ struct col {
 static const struct col cols[] = {
 	COL("energy J", energy, 3, -1),
 	COL("x ref", xref, 2, -1),
+	COL("work %", work_pct, 1, 1),
 	COL("avg W", power, 3, -1),
 	COL("perf", pi_mean, 3, 1),
 	COL("perf p5", pi_p5, 3, 1),

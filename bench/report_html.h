@@ -13,6 +13,10 @@
 struct eg_bench_row {
 	double energy, xref, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff,
 		trans, peak, above;
+	/* Work done, percent of the performance run's: under 100 the governor
+	 * did less of it (missed periods, unfinished loops), so its energy and
+	 * x ref do not compare with the others'. */
+	double work_pct;
 };
 
 /* One governor's run on a device x workload. */

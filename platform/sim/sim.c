@@ -920,16 +920,19 @@ static void task_step(struct sim *s, int ti)
 				rs->timer_started = true;
 			}
 			*next += op->a;
-			/* Relative timers restart from now when late; absolute
-			 * ones keep their grid (rt-app's "mode"). */
-			if (!(op->flags & EG_SIM_F_ABSOLUTE) && *next < s->now)
-				*next = s->now + op->a;
+			/* As rt-app: the slack is measured against this period's
+			 * end, negative when the work overran it. */
 			close_activation(s, t, *next, op->a);
 			t->pc++;
 			if (*next > s->now) {
 				task_sleep_until(s, ti, *next);
 				return;
 			}
+			/* Late: go on at once. A relative timer restarts its
+			 * grid from now, an absolute one keeps it and the next
+			 * activations catch up (rt-app's "mode"). */
+			if (!(op->flags & EG_SIM_F_ABSOLUTE))
+				*next = s->now;
 			break;
 		}
 		case EG_SIM_LOCK: {
