@@ -458,10 +458,15 @@ static int discover_domains(struct eg_model *m, const eg_cpumask_t *cpus, struct
 		if (r)
 			return r;
 	}
-	if (m->nr_pds == 0)
-		return fail(err, -ENODEV, "no cpufreq on this machine (no %s/cpu0/cpufreq): "
-			    "no frequency control; use eg_discover_cpus_only() for idle-only or "
-			    "poll-only use", CPU_DIR);
+	if (m->nr_pds == 0) {
+		/* Expected on VMs and some boards: the caller decides what to do
+		 * (eg_discover_cpus_only() for idle-only or poll-only use), so
+		 * this is information, not an error. */
+		eg_error_set(err, "", 0, "no cpufreq on this machine (no %s/cpu0/cpufreq): "
+			     "no frequency control", CPU_DIR);
+		eg_info("%s", err ? err->msg : "no cpufreq on this machine");
+		return -ENODEV;
+	}
 	eg_cpumask_format(&missing, a, sizeof(a));
 	eg_cpumask_format(&covered, b, sizeof(b));
 	if (eg_cpumask_weight(&missing))
