@@ -54,6 +54,9 @@ for src in $sources; do
 		results+=("$src|skipped: $why")
 		continue
 	fi
+	# A storm under 50k switches/s (the rate is noisy on a shared 2-vCPU VM)
+	# does not count: up to 3 attempts, the last one is kept either way.
+	for attempt in 1 2 3; do
 	out=$FIG_WORK/$src.out
 	err=$FIG_WORK/$src.err
 	fig_eagovd_args "$mode" "$src" "$tree"
@@ -74,7 +77,7 @@ for src in $sources; do
 		fig_forget "$hb"
 		note "$src: eagovd did not start (above); skipped"
 		results+=("$src|skipped: eagovd did not start")
-		continue
+		continue 2
 	fi
 	pid=$FIG_EAGOVD_PID
 	sleep 0.5   # past the start-up (BPF load, first samples)
@@ -91,6 +94,10 @@ for src in $sources; do
 
 	wall=$(fig_calc 't1 - t0' t0="$t0" t1="$t1")
 	rate=$(FIG_PREC=0 fig_calc '(c1 - c0) / (t1 - t0)' c0="$c0" c1="$c1" t0="$t0" t1="$t1")
+	if [ "${rate%.*}" -lt 50000 ] 2>/dev/null && [ "$attempt" -lt 3 ]; then
+		note "$src: storm at $rate switches/s (< 50k), again"
+		continue
+	fi
 	[ "${rate%.*}" -ge 50000 ] 2>/dev/null || min_rate_ok=0
 	pcpu=$(FIG_PREC=3 fig_calc '(u1 - u0) / (t1 - t0) * 100' u0="$u0" u1="$u1" t0="$t0" t1="$t1")
 	prun=$(FIG_PREC=3 fig_calc '(r1 - r0) / (t1 - t0) * 100' r0="$r0" r1="$r1" t0="$t0" t1="$t1")
@@ -104,6 +111,8 @@ for src in $sources; do
 		spcpu="n/a"; evs="n/a"; dec="n/a"
 	fi
 	results+=("$src|$wall|$rate|$pcpu|$prun|$spcpu|$evs|$dec")
+	break
+	done
 done
 
 echo

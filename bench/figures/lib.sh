@@ -21,6 +21,7 @@ fig_check_env() {
 # SIGKILL; every pgid in FIG_PGIDS (setsid'd load generators) the same.
 FIG_PIDS=()
 FIG_PGIDS=()
+FIG_WRAP=()
 fig_cleanup() {
 	local p
 	for p in "${FIG_PGIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
@@ -67,17 +68,17 @@ fig_eagovd_args() {
 	fi
 }
 
-# Start eagovd in the background (stdout OUT, stderr ERR) and wait until it
+# Start eagovd in the background (under FIG_WRAP, e.g. taskset, when set) (stdout OUT, stderr ERR) and wait until it
 # logs "running:"; sets FIG_EAGOVD_PID. Fails with its stderr when it exits
 # or does not get there within 10 s.
 fig_eagovd_start() {
 	local out=$1 err=$2
 	shift 2
-	"$EAGOVD" "$@" >"$out" 2>"$err" &
+	"${FIG_WRAP[@]}" "$EAGOVD" "$@" >"$out" 2>"$err" &
 	FIG_EAGOVD_PID=$!
 	FIG_PIDS+=("$FIG_EAGOVD_PID")
 	for _ in $(seq 100); do
-		grep -q '^running:' "$err" && return 0
+		grep -qs '^running:' "$err" && return 0
 		kill -0 "$FIG_EAGOVD_PID" 2>/dev/null || break
 		sleep 0.1
 	done

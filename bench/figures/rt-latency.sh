@@ -1,0 +1,129 @@
+#!/bin/bash
+# Issue 4 figure: latency from an RT task's wakeup (the tracepoint's
+# timestamp) to the completed write of the fast-ramp decision it caused, p50
+# and p99, per event-driven source (bpf, perf; poll sees no wakeups). Target
+# p99: under 200 us.
+#
+# Per source: cyclictest (rt-tests) runs one SCHED_FIFO 80 thread pinned to
+# the last CPU, waking every 10 ms; eagovd runs --duration S next to it
+# (real writes into a fake sysfs tree whose policy has several OPPs, so each
+# wakeup after a quiet spell ramps the domain up); eagovd's exit stats line
+# gives wake_to_write_us p50 / p99 over n ramps (eagovd samples them into a
+# reservoir; in --dry-run "write" is the printed decision line).
+#
+# Usage: bench/figures/rt-latency.sh [--duration S] [--sources "bpf perf"]
+#                                    [--dry-run] [--storm] [--keep]
+#   --storm    also run the hackbench storm of daemon-cpu.sh (HACKBENCH_ARGS)
+#   --dry-run  eagovd --dry-run instead of writes into the fake tree
+#   --daemon-cpu N  pin eagovd to CPU N (taskset; default: not pinned, so it
+#              may share the RT task's CPU)
+# Env: EAGOVD (default ./build/daemon/eagovd), HACKBENCH_ARGS.
+# Run from the project root, after ninja -C build. Needs root (SCHED_FIFO,
+# bpf, perf).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+duration=10
+sources="bpf perf"
+mode=tree
+storm=0
+dcpu=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--duration) duration=${2:?--duration needs seconds}; shift 2 ;;
+	--sources) sources=${2:?--sources needs a list}; shift 2 ;;
+	--dry-run) mode=dry; shift ;;
+	--storm) storm=1; shift ;;
+	--daemon-cpu) dcpu=${2:?--daemon-cpu needs a CPU}; shift 2 ;;
+	--keep) FIG_KEEP=1; shift ;;
+	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+done
+[[ $duration =~ ^[0-9]+$ ]] && [ "$duration" -ge 2 ] && [ "$duration" -le 15 ] ||
+	die "--duration must be 2..15 s (each run stays under 20 s)"
+HACKBENCH_ARGS=${HACKBENCH_ARGS:--P -g 3 -f 1 -s 1 -l 1000000000}
+
+fig_check_env cyclictest
+[ "$storm" -eq 0 ] || fig_check_env hackbench
+[ "$(id -u)" -eq 0 ] || die "needs root (a SCHED_FIFO task; bpf and perf sources)"
+fig_init
+tree=$FIG_WORK/tree
+"$FIG_DIR/fake-tree.sh" "$tree"
+rt_cpu=$(($(getconf _NPROCESSORS_ONLN) - 1))
+# taskset execs eagovd: the pid stays the daemon's.
+[ -z "$dcpu" ] || FIG_WRAP=(taskset -c "$dcpu")
+
+results=()
+got=0
+for src in $sources; do
+	if why=$(fig_source_skip "$src"); then
+		note "$src: skipped ($why)"
+		results+=("$src|skipped: $why")
+		continue
+	fi
+	out=$FIG_WORK/$src.out
+	err=$FIG_WORK/$src.err
+	fig_eagovd_args "$mode" "$src" "$tree"
+	rm -f "$tree/run/eagov/state"
+
+	hb=""
+	if [ "$storm" -eq 1 ]; then
+		setsid timeout -s INT $((duration + 8)) hackbench $HACKBENCH_ARGS >/dev/null 2>&1 &
+		hb=$!
+		FIG_PGIDS+=("$hb")
+	fi
+	# The RT task: SCHED_FIFO 80, one thread pinned, 10 ms period, quiet;
+	# it outlives eagovd's run by a few seconds at most.
+	setsid cyclictest -p 80 -i 10000 -t 1 -a "$rt_cpu" -q -D $((duration + 6)) \
+		>"$FIG_WORK/$src.cyclictest" 2>&1 &
+	ct=$!
+	FIG_PGIDS+=("$ct")
+	sleep 0.3
+	kill -0 "$ct" 2>/dev/null ||
+		die "cyclictest did not start: $(cat "$FIG_WORK/$src.cyclictest")"
+
+	rc=0
+	if fig_eagovd_start "$out" "$err" "${FIG_ARGS[@]}" --duration "$duration"; then
+		wait "$FIG_EAGOVD_PID" || rc=$?
+		fig_forget "$FIG_EAGOVD_PID"
+	else
+		rc=1
+	fi
+	for p in $ct $hb; do
+		kill -INT -- "-$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+		fig_forget "$p"
+	done
+	if [ "$rc" -ne 0 ]; then
+		sed 's/^/  eagovd: /' "$err" >&2
+		note "$src: eagovd failed (status $rc, above)"
+		results+=("$src|failed: eagovd status $rc")
+		continue
+	fi
+	n=$(fig_stat "$err" n)
+	if [ -z "$n" ]; then
+		results+=("$src|no stats line in this eagovd")
+		continue
+	fi
+	results+=("$src|$(fig_stat "$err" wall_s)|$(fig_stat "$err" urgent)|$n|$(fig_stat "$err" p50)|$(fig_stat "$err" p99)")
+	got=$((got + 1))
+done
+
+echo
+echo "RT wakeup -> fast-ramp write, cyclictest -p 80 -i 10000 on CPU $rt_cpu," \
+	"mode $mode${dcpu:+, eagovd on CPU $dcpu}$([ "$storm" -eq 1 ] && echo ", hackbench $HACKBENCH_ARGS")"
+echo "machine: $(fig_machine)"
+printf '%-6s %7s %7s %6s %9s %9s %s\n' source wall_s urgent n p50_us p99_us 'p99<200us'
+for r in "${results[@]}"; do
+	IFS='|' read -r s a b c d e <<<"$r"
+	if [ -z "$b" ]; then
+		printf '%-6s %s\n' "$s" "$a"
+	else
+		ok=$(awk -v p="$e" 'BEGIN { print (p < 200 ? "yes" : "NO") }')
+		[ "$c" -gt 0 ] || ok="no samples"
+		printf '%-6s %7s %7s %6s %9s %9s %s\n' "$s" "$a" "$b" "$c" "$d" "$e" "$ok"
+	fi
+done
+[ "$got" -gt 0 ] || die "no latency measured (see above; the exit stats line needs an eagovd" \
+	"with 'wake_to_write' in daemon/daemon.c)"
