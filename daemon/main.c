@@ -104,7 +104,7 @@ static void usage(FILE *out)
 		"systemd: READY=1 once running, STATUS= with the source, profile and domain\n"
 		"frequencies, WATCHDOG=1 at half of WatchdogSec= when that is set.\n"
 		"\n"
-		"Statistics: at exit, one line on stderr (\"stats\" in eagovctl status --json):\n"
+		"Statistics: at exit, one line on stderr (and \"stats\" in the JSON status):\n"
 		"  stats: wall_s=W cpu_s=C events=N events_per_s=R decisions=D urgent=K\n"
 		"  wake_to_write_us p50=A p99=B n=M\n"
 		"  cpu_s is user+sys time; wake_to_write is from an RT wakeup's tracepoint\n"
