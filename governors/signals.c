@@ -291,7 +291,18 @@ static void task_sync(struct eg_signals *s, struct eg_task *t, uint64_t now)
 
 /* Bring a CPU's averages, busy time and its current task up to now with the
  * state it had since the last update. */
+static void cpu_advance(struct eg_signals *s, int cpu, uint64_t now);
+
+/* Bring a CPU up to now, unless busy samples drive it (their CPU's state
+ * between samples is not known: taking it as idle would lose the busy time
+ * of the sample that comes next). */
 static void cpu_sync(struct eg_signals *s, int cpu, uint64_t now)
+{
+	if (!s->cpu[cpu].sampled)
+		cpu_advance(s, cpu, now);
+}
+
+static void cpu_advance(struct eg_signals *s, int cpu, uint64_t now)
 {
 	struct eg_cpu_signals *c = &s->cpu[cpu];
 	bool curr_rt = c->curr_pid != 0 && prio_is_rt(c->curr_prio);
@@ -659,6 +670,7 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 	struct eg_task *t;
 
 	c->online = true;
+	c->sampled = false;   /* a switch stream drives it from now on */
 	if (c->curr_pid != ev->sw.prev_pid)
 		switch_resync(s, cpu, ev->sw.prev_pid, now);
 	cpu_sync(s, cpu, now);
@@ -819,21 +831,29 @@ static void ev_busy(struct eg_signals *s, const struct eg_event *ev)
 	uint64_t from, run;
 
 	if (ev->busy.correction) {
-		cpu_sync(s, cpu, now);
+		cpu_advance(s, cpu, now);
 		c->busy_ns += ev->busy.busy_ns;
 		pelt_add_missed(&c->cfs, EG_MIN(ev->busy.busy_ns, ev->busy.window_ns),
 				ev->busy.window_ns, cpu_scale(s, cpu), freq_scale(s, cpu));
 		c->last_ns = EG_MAX(c->last_ns, now);
 		return;
 	}
+	if (ev->busy.no_switches)
+		c->sampled = true;
 	if (c->cfs.last_update_ns < start)
-		cpu_sync(s, cpu, start);
+		cpu_advance(s, cpu, start);
 	from = EG_MAX(start, c->cfs.last_update_ns);
 	run = now > from ? EG_MIN(ev->busy.busy_ns, now - from) : 0;
 	if (run)
 		pelt_update_nr(&c->cfs, from + run, true, 1, cpu_scale(s, cpu),
 			       freq_scale(s, cpu));
-	cpu_sync(s, cpu, now);
+	cpu_advance(s, cpu, now);
+	/* Busy time that no longer fits after the average's last update (it
+	 * was brought past the window's start before this sample came) is
+	 * spread over the window instead of lost. */
+	if (ev->busy.busy_ns > run)
+		pelt_add_missed(&c->cfs, EG_MIN(ev->busy.busy_ns, ev->busy.window_ns) - run,
+				ev->busy.window_ns, cpu_scale(s, cpu), freq_scale(s, cpu));
 	c->busy_ns += ev->busy.busy_ns;
 	/* A window not fully busy means the CPU went idle in it at least
 	 * once: what the busy-CPU hold asks about. */

@@ -67,6 +67,10 @@ struct eg_cpu_signals {
 	uint64_t idle_calls;         /* times the CPU went idle (busy-CPU hold) */
 	bool iowait_pending;         /* an iowait wakeup since the policy last looked */
 	uint32_t uclamp_min, uclamp_max; /* max over runnable tasks */
+	/* Fed by busy samples of a source without switches (bpf, poll): what
+	 * the CPU did between two samples is unknown until the next one, so
+	 * only samples advance its averages. */
+	bool sampled;
 	uint32_t nr_uclamped;        /* enqueued tasks with a non-default clamp */
 };
 

@@ -649,6 +649,37 @@ static void test_busy_correction(void **state)
 	assert_true(want > 440 && want < 460);
 }
 
+/* A CPU fed by busy samples (poll, bpf) and fully busy: 10 windows of 10 ms,
+ * each sample arriving just after something synced that CPU to the same
+ * time (the engine syncs every CPU of a domain when another CPU's sample
+ * asks it for a decision). The samples alone advance its average: after
+ * 100 ms of full busy, util = 1024 (1 - y^n) with n = 100e6 / 1048576 =
+ * 95.4 periods: 1024 (1 - 0.5^2.98) = 894. Were the syncs taken as idle,
+ * no busy time could be placed and util would stay near 0. */
+static void test_sampled_cpu_ignores_syncs(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+	struct eg_event ev = { .type = EG_EV_BUSY_SAMPLE, .cpu = BIG };
+	double want = 1024.0 * (1.0 - pow(0.5, 100e6 / 1048576.0 / 32.0));
+
+	for (int k = 1; k <= 10; k++) {
+		ev.ts = (uint64_t)k * 10000000ULL;
+		ev.busy.busy_ns = 10000000;
+		ev.busy.window_ns = 10000000;
+		ev.busy.no_switches = true;
+		eg_signals_sync_cpu(s, BIG, ev.ts);
+		feed(s, &ev);
+	}
+	assert_true(c->sampled);
+	assert_int_equal(c->busy_ns, 100000000);
+	assert_within_pct(c->cfs.util_avg, want, 2.0);
+	/* A switch hands the CPU back to the switch stream. */
+	ev_switch(s, 100000000, BIG, 0, 0, false, 900, CFS_PRIO);
+	assert_false(c->sampled);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -665,6 +696,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_uclamp_aggregate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_sample_without_switches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_correction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sampled_cpu_ignores_syncs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
