@@ -115,7 +115,10 @@ int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_stru
 	r->prio = 0;
 	r->target_cpu = -1;
 	r->flags = 0;
-	bpf_ringbuf_submit(r, 0);
+	/* No wakeup: user space drains utilization records on its own period
+	 * (poll_interval_ms); waking it for each one cost a context switch per
+	 * record, most of the daemon's CPU time under a switch storm. */
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 	c->last_emit = now;
 	c->nr_busy++;
 	return 0;
@@ -147,7 +150,8 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	r->prio = prio;
 	r->target_cpu = task_cpu_of(p);
 	r->flags = flags;
-	bpf_ringbuf_submit(r, 0);
+	/* The fast-ramp trigger: wake user space now, whatever is pending. */
+	bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
 	if (c)
 		c->nr_wakeups++;
 	return 0;
