@@ -17,7 +17,8 @@
 #   --dry-run  eagovd --dry-run instead of writes into the fake tree
 #   --daemon-cpu N  pin eagovd to CPU N (taskset; default: not pinned, so it
 #              may share the RT task's CPU)
-# Env: EAGOVD (default ./build/daemon/eagovd), HACKBENCH_ARGS.
+# Env: EAGOVD (default ./build/daemon/eagovd), HACKBENCH_ARGS, EAGOV_RT_PRIO
+# (eagovd's SCHED_FIFO priority, default 1 as the unit; 0 = normal task).
 # Run from the project root, after ninja -C build. Needs root (SCHED_FIFO,
 # bpf, perf).
 set -euo pipefail
@@ -52,7 +53,11 @@ tree=$FIG_WORK/tree
 "$FIG_DIR/fake-tree.sh" "$tree"
 rt_cpu=$(($(getconf _NPROCESSORS_ONLN) - 1))
 # taskset execs eagovd: the pid stays the daemon's.
-[ -z "$dcpu" ] || FIG_WRAP=(taskset -c "$dcpu")
+# eagovd runs at SCHED_FIFO 1, as the shipped unit starts it
+# (CPUSchedulingPolicy=fifo); EAGOV_RT_PRIO=0 measures it as a normal task.
+rt_prio=${EAGOV_RT_PRIO:-1}
+[ "$rt_prio" = 0 ] || FIG_WRAP=(chrt -f "$rt_prio")
+[ -z "$dcpu" ] || FIG_WRAP=("${FIG_WRAP[@]}" taskset -c "$dcpu")
 
 results=()
 got=0

@@ -67,6 +67,7 @@ contract)
 	has 'ExecReload=/bin/kill -HUP $MAINPID'
 	has 'Restart=on-failure'
 	# Thermal genl and udevd's events only reach the initial netns.
+	has 'CPUSchedulingPolicy=fifo'
 	has 'PrivateNetwork=no'
 	hasnt 'PrivateNetwork=yes'
 	has 'RestrictAddressFamilies=AF_UNIX AF_NETLINK'
