@@ -406,17 +406,17 @@ static void cell(double v, int width, int prec)
 
 static void print_table(struct bench *b)
 {
-	static const int rest_width[] = { 7, 7, 6, 8, 8, 8, 8, 6, 7, 6, 6 };
+	static const int rest_width[] = { 7, 7, 6, 8, 8, 8, 8, 6, 7, 6, 6, 6 };
 
 	for (int d = 0; d < b->nr_dev; d++) {
 		for (int w = 0; w < b->nr_wl; w++) {
 			double ref = b->ref_j[d][w];
 
 			printf("\n%s / %s\n", b->dev[d].model.name, wl_name(b->wl_path[w]));
-			printf("  %-14s %9s %6s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s\n",
+			printf("  %-14s %9s %6s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s %6s\n",
 			       "governor", "energy J", "x ref", "work%", "avg W", "perf", "perf p5",
 			       "miss%", "rt p50", "rt p99", "cfs p50", "cfs p99", "eff%",
-			       "trans/s", "peakC", "hot s");
+			       "trans/s", "peakC", "hot s", "done s");
 			for (int g = 0; g < b->nr_gov; g++) {
 				struct job *j = find_job(b, d, w, b->gov[g]);
 				struct eg_bench_row r;
@@ -444,6 +444,7 @@ static void print_table(struct bench *b)
 				cell(r.trans, 7, 1);
 				cell(r.peak, 6, 1);
 				cell(r.above, 6, 2);
+				cell(j->res.completion_ns ? (double)j->res.completion_ns / 1e9 : NAN, 6, 2);
 				putchar('\n');
 			}
 			printf("  %-14s", "clairvoyant");
@@ -462,7 +463,8 @@ static void print_table(struct bench *b)
 			putchar('\n');
 		}
 	}
-	printf("\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late).\n"
+	printf("\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late);\n"
+	       "done s: when the last task ended (finite work only).\n"
 	       "x ref: energy over the clairvoyant reference's (each activation at its\n"
 	       "cheapest sufficient OPP, other work at the most efficient one; a lower\n"
 	       "bound, see bench/clairvoyant.c). work%%: work done, percent of the\n"
@@ -483,7 +485,7 @@ static void print_csv(struct bench *b)
 	printf("device,workload,governor,energy_j,clairvoyant_j,energy_x_ref,work_pct,avg_power_w,"
 	       "perf_index_mean,perf_index_p5,missed_pct,lat_rt_p50_us,lat_rt_p99_us,"
 	       "lat_cfs_p50_us,lat_cfs_p99_us,gov_efficiency_pct,transitions_per_s,peak_temp_c,"
-	       "above_trip_s,error\n");
+	       "above_trip_s,completion_s,error\n");
 	for (int i = 0; i < b->nr_job; i++) {
 		struct job *j = &b->job[i];
 		struct eg_bench_row r;
@@ -513,6 +515,7 @@ static void print_csv(struct bench *b)
 		csv_num(2, r.trans);
 		csv_num(2, r.peak);
 		csv_num(3, r.above);
+		csv_num(3, !j->err && j->res.completion_ns ? (double)j->res.completion_ns / 1e9 : NAN);
 		printf("%s\n", j->err ? "yes" : "");
 	}
 }
@@ -593,6 +596,26 @@ static void json_num(const char *key, double v, bool last)
 		printf("\"%s\": %.6g%s", key, v, last ? "" : ", ");
 }
 
+/* "time_in_state": {"little": {"533000": 12.5, ...}, ...}: percent of the
+ * simulated time each domain spent at each OPP. */
+static void json_time_in_state(const struct eg_model *m, const struct eg_sim_result *res)
+{
+	printf("\"time_in_state\": {");
+	for (int i = 0; i < m->nr_pds; i++) {
+		const struct eg_pd *pd = &m->pds[i];
+		uint64_t total = 0;
+
+		for (int o = 0; o < pd->nr_opps; o++)
+			total += res->pd[i].time_in_opp_ns[o];
+		printf("%s\"%s\": {", i ? ", " : "", pd->name);
+		for (int o = 0; o < pd->nr_opps; o++)
+			printf("%s\"%u\": %.3f", o ? ", " : "", pd->opps[o].khz,
+			       total ? 100.0 * (double)res->pd[i].time_in_opp_ns[o] / (double)total : 0.0);
+		printf("}");
+	}
+	printf("}, ");
+}
+
 static void print_json(struct bench *b)
 {
 	bool first = true;
@@ -629,7 +652,14 @@ static void print_json(struct bench *b)
 		json_num("transitions_per_s", r.trans, false);
 		json_num("peak_temp_c", r.peak, false);
 		json_num("above_trip_s", r.above, false);
+		json_num("busy_j", j->res.busy_j, false);
+		json_num("idle_j", j->res.idle_j, false);
+		json_num("domain_j", j->res.domain_j, false);
 		json_num("sim_s", (double)j->res.sim_ns / 1e9, false);
+		/* When the last task ended: finite work only, null otherwise. */
+		json_num("completion_s",
+			 j->res.completion_ns ? (double)j->res.completion_ns / 1e9 : NAN, false);
+		json_time_in_state(&b->dev[j->dev].model, &j->res);
 		json_num("events", (double)j->res.events, true);
 		printf("}");
 		first = false;

@@ -86,6 +86,7 @@ struct scpu {
 	uint64_t idle_since;
 	uint64_t waking_until;  /* exit latency in progress until */
 	uint64_t done_gen;
+	uint64_t idle_gen;      /* invalidates a pending idle tick */
 	uint64_t min_vruntime;
 	uint32_t latency_req_us;
 	bool online;
@@ -112,6 +113,7 @@ enum sev_type {
 	SEV_FREQ,         /* a: pd, b: khz, gen */
 	SEV_THERMAL,      /* a: zone */
 	SEV_SAMPLE,
+	SEV_IDLE_TICK,    /* a: cpu, gen: an idle CPU's kept tick */
 	SEV_END,
 };
 
@@ -326,7 +328,11 @@ static void account(struct sim *s, uint64_t t)
 				any_active = true;
 				busy += (double)opp->power_uw;
 			} else if (pd->nr_cpu_idle && c->idle_idx >= 0) {
-				idle += (double)pd->cpu_idle[c->idle_idx].power_uw;
+				/* With its cluster powered down a CPU is off, whatever
+				 * state it asked for. */
+				int idx = p->cluster_idx >= 0 ? pd->nr_cpu_idle - 1 : c->idle_idx;
+
+				idle += (double)pd->cpu_idle[idx].power_uw;
 			}
 			/* Work done by the running task since the last event. */
 			if (c->curr >= 0) {
@@ -520,6 +526,12 @@ static void cpu_go_idle(struct sim *s, int cpu)
 	c->idle_idx = eg_engine_idle_select(s->eng, cpu, s->now, until, c->latency_req_us);
 	if (c->idle_idx >= pd->nr_cpu_idle)
 		c->idle_idx = pd->nr_cpu_idle - 1;
+	/* A shallow choice keeps the tick, as the kernel does when the idle
+	 * governor predicts a short sleep: the CPU wakes within a tick and
+	 * chooses again, instead of staying shallow until its next event. */
+	c->idle_gen++;
+	if (c->idle_idx >= 0 && c->idle_idx < pd->nr_cpu_idle - 1 && until > SIM_TICK_NS)
+		push(s, s->now + SIM_TICK_NS, SEV_IDLE_TICK, cpu, 0, c->idle_gen);
 	/* Last CPU of the cluster: pick the cluster state. */
 	eg_for_each_cpu(k, &pd->cpus)
 		if (s->cpu[k].online && cpu_active(s, k) && k != cpu)
@@ -1319,6 +1331,15 @@ static void handle(struct sim *s, const struct sev *ev)
 		e.temp.temp_mc = (int32_t)(s->zone[ev->a].temp_c * 1000);
 		engine_event(s, &e);
 		push(s, s->now + (iv == EG_NO_TIMER ? NSEC_PER_SEC : iv), SEV_THERMAL, ev->a, 0, 0);
+		break;
+	}
+	case SEV_IDLE_TICK: {
+		struct scpu *c = &s->cpu[ev->a];
+
+		if (ev->gen != c->idle_gen || c->curr >= 0 || c->idle_idx < 0)
+			break;
+		eg_engine_idle_reflect(s->eng, ev->a, c->idle_idx, s->now - c->idle_since);
+		cpu_go_idle(s, ev->a);
 		break;
 	}
 	case SEV_SAMPLE:
