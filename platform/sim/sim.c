@@ -16,9 +16,12 @@
  * - CPU speed is the capacity at the domain's current frequency: RUN work
  *   (capacity-ns) finishes after work / capacity ns.
  * - An idle CPU takes an idle state chosen by the idle policy; a wakeup pays
- *   its exit latency. When every CPU of a domain is idle the cluster takes
- *   the deepest cluster state whose target residency fits before the next
- *   known wakeup of any of its CPUs, and its exit latency is paid instead.
+ *   its exit latency. A state shallower than the deepest keeps the 4 ms
+ *   tick: the CPU wakes and chooses again, as the kernel keeps the tick when
+ *   the governor predicts a short sleep. When every CPU of a domain is idle
+ *   the cluster takes the deepest cluster state whose target residency fits
+ *   before the next known wakeup of any of its CPUs (its CPUs are then off),
+ *   and its exit latency is paid instead.
  * - A frequency decision takes the domain's transition latency to apply.
  * - Energy is integrated exactly between events: busy power of the OPP for
  *   each running (or waking) CPU, idle-state power for idle CPUs, domain
