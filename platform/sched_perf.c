@@ -76,6 +76,7 @@ struct track {
 	uint64_t poll_busy;     /* residency busy since the baseline */
 	uint64_t corr;          /* corrections sent */
 	uint64_t last_corr;     /* time of the last correction (or baseline) */
+	uint64_t lossy_until;   /* reconcile fast until then (a recent correction) */
 };
 
 struct ring {
@@ -383,11 +384,23 @@ static int reconcile(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 			c->busy.correction = true;
 			t->corr += c->busy.busy_ns;
 			t->last_corr = c->ts;
+			t->lossy_until = now + EG_PERF_LOSSY_HOLD_MS * NSEC_PER_MSEC;
 			eg_debug("perf: cpu%d busy %.1f ms short of cpuidle residency, corrected",
 				 p->cpu, (double)c->busy.busy_ns / 1e6);
 		}
 	}
 	return k;
+}
+
+/* When to reconcile next: soon while some CPU is losing events (each
+ * correction lands in PELT at once and the average decays until the next
+ * one, see sched_perf.h), at the slow pace when the stream is complete. */
+static uint64_t reconcile_period(const struct eg_source *s, uint64_t now)
+{
+	for (int cpu = 0; cpu < s->nr_cpus; cpu++)
+		if (s->trk[cpu].lossy_until > now)
+			return EG_PERF_RECONCILE_FAST_MS * NSEC_PER_MSEC;
+	return EG_PERF_RECONCILE_MS * NSEC_PER_MSEC;
 }
 
 /* ---- Ops. */
@@ -661,7 +674,7 @@ static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 	 * up to date and the samples come after every event read. */
 	if (drained && s->have_poll && now >= s->next_reconcile && k < max) {
 		k += reconcile(s, now, ev + k, max - k);
-		s->next_reconcile = now + EG_PERF_RECONCILE_MS * NSEC_PER_MSEC;
+		s->next_reconcile = now + reconcile_period(s, now);
 	}
 	if (s->lost && now - s->lost_logged_at >= LOST_LOG_NS) {
 		eg_warn("perf: %llu records lost in the last %llu s (rings full); busy time is "
@@ -670,7 +683,9 @@ static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 		s->lost = 0;
 		s->lost_logged_at = now;
 	}
-	return k;
+	/* The array is full and the rings are not: the contract's -EAGAIN
+	 * (the max events are in ev), so the caller reads again at once. */
+	return drained ? k : -EAGAIN;
 }
 
 static void perf_close(struct eg_source *s)

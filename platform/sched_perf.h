@@ -8,8 +8,10 @@
  * is in them at the call). The source's fd is an epoll fd over the rings;
  * the kernel wakes it when a ring is a quarter full (batching), and
  * next_timeout asks for a read every poll_interval_ms (10 ms when 0) so a
- * quiet ring is not left waiting, and at once while a ring still holds
- * records after a read that filled the caller's array. Lost-record counts
+ * quiet ring is not left waiting. A read that fills the caller's array
+ * while a ring still holds records returns -EAGAIN (the array holds max
+ * events; read again at once), and next_timeout is 0 until the rings are
+ * drained. Lost-record counts
  * (PERF_RECORD_LOST) are summed and logged at most every 10 s.
  *
  * prev_runnable: sched_switch's prev_state holds the task-state bits (the
@@ -26,7 +28,9 @@
  *    CPU was idle (the switch out of idle was lost), the time since the CPU's
  *    previous event if prev had been woken to (or preempted on) this CPU —
  *    the repair governors/signals.c applies (switch_resync).
- *  - Every EG_PERF_RECONCILE_MS it samples cpuidle residency with
+ *  - Every EG_PERF_RECONCILE_MS (EG_PERF_RECONCILE_FAST_MS while any CPU
+ *    had a correction in the last EG_PERF_LOSSY_HOLD_MS) it samples cpuidle
+ *    residency with
  *    eg_sched_poll and compares, per CPU and cumulatively since open, the
  *    residency busy time with the stream's busy time plus the corrections
  *    already sent. An idle period still in progress is not in the residency
@@ -41,6 +45,14 @@
  *    update and now (ev_busy places busy time at the window's start), so no
  *    switch state is disturbed. The sample is stamped at the read's now,
  *    after every event of that read.
+ *  - Why fast on a lossy CPU: a correction enters PELT as a step at its
+ *    stamp (the window's busy time with the window's mean decay), and until
+ *    the next one the average sees the CPU idle and decays by y^(gap/1.024
+ *    ms). With 100 ms between corrections that is 0.5^(97.7/32) = 0.12: a
+ *    30 % load read just before a correction showed util ~40 instead of
+ *    ~300 (eagovd's live test, issue 4). With 10 ms the decay between
+ *    corrections is 0.5^(9.77/32) = 0.81, what the poll source's 10 ms
+ *    samples cost too; a CPU that loses nothing stays at 100 ms.
  *  - A surplus (the stream busier than residency: a lost switch *into* idle)
  *    cannot be taken back by a sample; it ends at the CPU's next recorded
  *    switch, which the signals module resynchronises on. */
@@ -50,7 +62,14 @@
 #include <stdint.h>
 
 #define EG_PERF_RECONCILE_MS 100
-/* 1 ms: 1 % of a reconcile period, far inside the issue's 5-point bound,
+#define EG_PERF_RECONCILE_FAST_MS 10
+/* A CPU that needed a correction keeps the fast pace this long: a load
+ * losing events now is likely to go on losing them (every idle exit on
+ * that CPU), and one second of 10 ms sampling costs ~100 sysfs reads a CPU. */
+#define EG_PERF_LOSSY_HOLD_MS 1000
+/* 1 ms: 1 % of a slow reconcile period, far inside the issue's 5-point bound
+ * (deficits are cumulative: one under the threshold waits for the next
+ * period, it is not dropped),
  * yet above the residency's own noise on a CPU that loses nothing (the few
  * microseconds between the switch to the idle task and the idle state's
  * entry, per idle period). */
