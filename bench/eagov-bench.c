@@ -144,6 +144,46 @@ static int add_device(struct bench *b, const char *arg)
 	return 0;
 }
 
+/* The source tree's copy when running from a build, else the installed one. */
+static const char *shipped_dir(const char *source, const char *installed)
+{
+	return access(source, R_OK) == 0 ? source : installed;
+}
+
+static int cmp_str(const void *a, const void *b);
+
+/* Every device file that ships (the .ini files of conf/devices), in name order. */
+static int add_shipped_devices(struct bench *b)
+{
+	const char *dir = shipped_dir(EAGOV_SOURCE_ROOT "/conf/devices", EAGOV_DATADIR "/devices");
+	char names[MAX_ITEMS][EG_PATH_MAX];
+	struct dirent *de;
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return eg_log_errno(-errno, "device files in %s", dir);
+	while ((de = readdir(d)) && n < MAX_ITEMS) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0)
+			snprintf(names[n++], EG_PATH_MAX, "%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	if (!n) {
+		eg_err("no device file in %s", dir);
+		return -ENOENT;
+	}
+	qsort(names, (size_t)n, EG_PATH_MAX, cmp_str);
+	for (int i = 0; i < n; i++) {
+		int r = add_device(b, names[i]);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp((const char *)a, (const char *)b);
@@ -1242,14 +1282,10 @@ int main(int argc, char **argv)
 		return replay_main(b, replay, nr_replay,
 				   csv ? FMT_CSV : json ? FMT_JSON : FMT_TABLE);
 	}
-	if (!b->nr_dev) {
-		static const char *const shipped[] = { "hikey960", "juno-r0", "hikey620" };
-
-		for (size_t i = 0; i < ARRAY_SIZE(shipped); i++)
-			if (add_device(b, shipped[i]) < 0)
-				return 1;
-	}
-	if (!b->nr_wl && add_workloads(b, EAGOV_SOURCE_ROOT "/bench/workloads") < 0)
+	if (!b->nr_dev && add_shipped_devices(b) < 0)
+		return 1;
+	if (!b->nr_wl && add_workloads(b, shipped_dir(EAGOV_SOURCE_ROOT "/bench/workloads",
+						     EAGOV_DATADIR "/workloads")) < 0)
 		return 1;
 	/* The reference needs the performance run's jobs: run it unseen when
 	 * it was not asked for. */
