@@ -725,8 +725,8 @@ static int opp_value(struct ini_run *r, struct eg_pd *pd, char *v)
 	o->mv = (uint32_t)mv;
 	o->power_uw = power;
 	o->pd_power_uw = pd_power;
-	/* The model has no per-OPP estimate flag; the file's '~' documents it. */
 	o->power_origin = power ? EG_ORIGIN_FILE : EG_ORIGIN_NONE;
+	o->power_estimated = est;
 	o->src_line = r->line;
 	return 0;
 }

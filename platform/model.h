@@ -85,6 +85,7 @@ struct eg_opp {
 	uint64_t cost;          /* 10 * power_uw / perf, as the kernel's EM */
 	bool inefficient;       /* a higher OPP has equal or lower cost */
 	enum eg_origin power_origin;
+	bool power_estimated;   /* the file marks power or domain power as an estimate */
 	int src_line;           /* line in the device file, 0 otherwise */
 };
 

@@ -100,8 +100,9 @@ static void print_pd(const struct eg_pd *pd, FILE *out)
 			snprintf(cost, sizeof(cost), "%" PRIu64, o->cost);
 		else
 			snprintf(cost, sizeof(cost), "-");
-		fprintf(out, "  %9u %6s %11s %11s %6u %8s  %-8s%s\n", o->khz, mv, pw, dpw, o->perf,
-			cost, origin_name(o->power_origin), o->inefficient ? "  inefficient" : "");
+		fprintf(out, "  %9u %6s %11s %11s %6u %8s  %-8s%s%s\n", o->khz, mv, pw, dpw, o->perf,
+			cost, origin_name(o->power_origin), o->power_estimated ? " (est.)" : "",
+			o->inefficient ? "  inefficient" : "");
 	}
 	print_idle(pd->cpu_idle, pd->nr_cpu_idle, "CPU", out);
 	print_idle(pd->cluster_idle, pd->nr_cluster_idle, "Cluster", out);

@@ -137,6 +137,23 @@ static void test_rc_not_estimated(void **state)
 	assert_int_equal(m->zones[0].ambient_mc, 25000);
 }
 
+/* '~' on an OPP's power or domain power marks that OPP's power as an
+ * estimate; OPPs without it are not. */
+static void test_opp_power_estimated(void **state)
+{
+	struct eg_error err;
+
+	(void)state;
+	assert_int_equal(load("[device]\nname = Test\n[domain a]\ncpus = 0-1\n"
+			      "opp = 500000 800 100000~\nopp = 1000000 900 300000 20000~\n"
+			      "opp = 1500000 1000 500000\n", &err), 0);
+	assert_true(m->pds[0].opps[0].power_estimated);
+	assert_int_equal(m->pds[0].opps[0].power_uw, 100000);
+	assert_true(m->pds[0].opps[1].power_estimated);
+	assert_int_equal(m->pds[0].opps[1].pd_power_uw, 20000);
+	assert_false(m->pds[0].opps[2].power_estimated);
+}
+
 static void test_marker_not_allowed(void **state)
 {
 	struct eg_error err;
@@ -681,6 +698,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_minimal),
 		cmocka_unit_test(test_rc_not_estimated),
+		cmocka_unit_test(test_opp_power_estimated),
 		cmocka_unit_test(test_marker_not_allowed),
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_unknown_key),
