@@ -113,6 +113,9 @@ struct daemon {
 	char gov_override[EG_MAX_PDS][EG_NAME_MAX];
 	bool have_temp[EG_MAX_ZONES];
 	int temp_mc[EG_MAX_ZONES];
+	/* CPUs a source reported offline (hot-plug): a new engine starts with
+	 * every CPU online, so engine_build tells it again. */
+	bool cpu_offline[EG_MAX_CPUS];
 	struct eg_event *batch;
 	int nr_batch, batch_cap;
 	struct eg_decisions dec;
@@ -539,6 +542,19 @@ static int engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 	r = eg_engine_start(e, now, &d->dec);
 	if (r < 0)
 		return eg_log_errno(r, "engine start");
+	/* A profile switch, reload or governor change must not bring an
+	 * unplugged CPU back into its domain's plan. The time is the latest
+	 * the engine may have seen, as feed() keeps it non-decreasing. */
+	for (int cpu = 0; cpu < d->model->nr_cpus && cpu < EG_MAX_CPUS; cpu++) {
+		struct eg_event ev = { .ts = EG_MAX(now, d->last_ts), .cpu = (int16_t)cpu,
+				       .type = EG_EV_CPU_OFFLINE };
+
+		if (!d->cpu_offline[cpu])
+			continue;
+		r = eg_engine_event(e, &ev, &d->dec);
+		if (r < 0)
+			eg_warn("engine refused cpu %d offline: %s", cpu, strerror(-r));
+	}
 	apply_decisions(d, now, NULL);
 	return 0;
 }
@@ -886,6 +902,11 @@ static int feed(struct daemon *d, struct eg_event *ev, uint64_t now)
 	if (ev->type == EG_EV_POWER_SOURCE) {
 		power_source(d, ev->power.on_ac, now);
 		return 0;
+	}
+	if ((ev->type == EG_EV_CPU_OFFLINE || ev->type == EG_EV_CPU_ONLINE) && ev->cpu >= 0 &&
+	    ev->cpu < EG_MAX_CPUS) {
+		d->cpu_offline[ev->cpu] = ev->type == EG_EV_CPU_OFFLINE;
+		eg_info("cpu %d %s", (int)ev->cpu, d->cpu_offline[ev->cpu] ? "offline" : "online");
 	}
 	r = eg_engine_event(d->eng, ev, &d->dec);
 	if (r < 0 && d->nr_engine_errors++ < 4)
