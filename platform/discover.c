@@ -1065,16 +1065,12 @@ static int match_pd(const struct eg_model *dst, const struct eg_model *file,
 			eg_error_set(err, file->source, f->src_line,
 				     "domain %s has CPUs %s but this machine's %s has CPUs %s",
 				     f->name, fs, label, ds);
-			eg_err("%s:%d: domain %s has CPUs %s but this machine's %s has CPUs %s",
-			       file->source, f->src_line, f->name, fs, label, ds);
 			return -EINVAL;
 		}
 	}
 	eg_cpumask_format(&dst->possible, ds, sizeof(ds));
 	eg_error_set(err, file->source, f->src_line,
 		     "domain %s has CPUs %s but this machine has CPUs %s only", f->name, fs, ds);
-	eg_err("%s:%d: domain %s has CPUs %s but this machine has CPUs %s only", file->source,
-	       f->src_line, f->name, fs, ds);
 	return -EINVAL;
 }
 
@@ -1085,8 +1081,6 @@ int eg_model_merge(struct eg_model *dst, const struct eg_model *file, struct eg_
 	if (file->nr_cpus && dst->nr_cpus && file->nr_cpus != dst->nr_cpus) {
 		eg_error_set(err, file->source, 0, "the device file has %d CPUs, this machine %d",
 			     file->nr_cpus, dst->nr_cpus);
-		eg_err("%s: the device file has %d CPUs, this machine %d", file->source,
-		       file->nr_cpus, dst->nr_cpus);
 		return -EINVAL;
 	}
 	for (int i = 0; i < file->nr_pds; i++) {
@@ -1106,8 +1100,6 @@ int eg_model_merge(struct eg_model *dst, const struct eg_model *file, struct eg_
 			if (z.cooled[c].pd < 0 || z.cooled[c].pd >= file->nr_pds) {
 				eg_error_set(err, file->source, fz->src_line,
 					     "zone %s cools an unknown domain", fz->name);
-				eg_err("%s:%d: zone %s cools an unknown domain", file->source,
-				       fz->src_line, fz->name);
 				return -EINVAL;
 			}
 			z.cooled[c].pd = map[z.cooled[c].pd];
@@ -1123,8 +1115,6 @@ int eg_model_merge(struct eg_model *dst, const struct eg_model *file, struct eg_
 			if (dst->nr_zones == EG_MAX_ZONES) {
 				eg_error_set(err, file->source, fz->src_line,
 					     "zone %s: more than %d zones", fz->name, EG_MAX_ZONES);
-				eg_err("%s:%d: zone %s: more than %d zones", file->source,
-				       fz->src_line, fz->name, EG_MAX_ZONES);
 				return -E2BIG;
 			}
 			dst->nr_zones++;

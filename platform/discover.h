@@ -84,7 +84,10 @@ bool eg_discover_pd_synthetic(const struct eg_pd *pd);
  *   zones are added; cooled domain indices are renumbered to dst's order;
  * - identity (name, compatible, dmi) and source from the file when it has
  *   them; nr_cpus must agree when the file sets it.
- * Then eg_model_finalize(dst). file is not modified. 0 or -errno with err.
+ * Then eg_model_finalize(dst). file is not modified. 0 or -errno with err
+ * saying what does not fit (file:line); nothing is logged, as callers may
+ * have a fallback (eagovd runs on the device file alone on a machine
+ * without cpufreq).
  */
 int eg_model_merge(struct eg_model *dst, const struct eg_model *file, struct eg_error *err);
 
