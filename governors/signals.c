@@ -492,6 +492,7 @@ static void task_move(struct eg_signals *s, struct eg_task *t, int dest, uint64_
 		 * source CPU can't still be running it. */
 		if (s->cpu[src].curr_pid == t->pid) {
 			s->cpu[src].curr_pid = 0;
+			s->cpu[src].idle_since = now;
 			if (t->state == EG_TASK_RUNNING)
 				t->state = EG_TASK_RUNNABLE;
 		}
@@ -506,8 +507,10 @@ static void task_move(struct eg_signals *s, struct eg_task *t, int dest, uint64_
 	cpu_sync(s, dest, now);
 	t->cpu = (int16_t)dest;
 	cfs_attach(s, t);
-	if (queued)
+	if (queued) {
+		t->enqueued_ns = now;
 		rq_add(s, t);
+	}
 }
 
 /* SLEEPING -> RUNNABLE on t->cpu. */
@@ -517,6 +520,7 @@ static void task_enqueue(struct eg_signals *s, struct eg_task *t, uint64_t now)
 		cpu_sync(s, t->cpu, now);
 	task_sync(s, t, now);
 	t->state = EG_TASK_RUNNABLE;
+	t->enqueued_ns = now;
 	rq_add(s, t);
 }
 
@@ -629,6 +633,74 @@ static struct eg_task *task_get(struct eg_signals *s, int32_t pid, int prio, int
 
 /* ---- Events. */
 
+/* Busy time the switch stream missed, found when a source reconciles with
+ * cpuidle residency. It cannot be placed in time any more, so it is taken as
+ * spread evenly over the window and added to the sums with the mean decay of
+ * that window, (1 - y^n) / (n ln(1/y)) for a window of n periods. runnable:
+ * the time was not counted as runnable either. */
+static void pelt_add_missed(struct eg_pelt *p, uint64_t run_ns, uint64_t window_ns,
+			    uint32_t cpu_scale, uint32_t freq_scale, bool runnable)
+{
+	double n = (double)window_ns / (double)(PELT_PERIOD << 10);
+	double mean = n > 1e-6 ? (1.0 - pow(0.5, n / 32.0)) / (n * log(2.0) / 32.0) : 1.0;
+	uint64_t scaled = ((run_ns >> 10) * cpu_scale) >> CAP_SHIFT;
+	uint64_t add, cap = (uint64_t)pelt_divider(p) << CAP_SHIFT;
+
+	scaled = (scaled * freq_scale) >> CAP_SHIFT;
+	add = (uint64_t)((double)(scaled << CAP_SHIFT) * mean);
+	p->util_sum = EG_MIN(p->util_sum + add, cap);
+	if (runnable)
+		p->runnable_sum = EG_MIN(p->runnable_sum + add, cap);
+	pelt_recompute(p);
+}
+
+
+/* p counted [start, end) as not running (and, unless runnable, not
+ * runnable): that time was run. It is one busy stretch in the window from
+ * start to p's last update, which is what pelt_add_missed assumes of its
+ * window (exact when end is that update; when the average was brought past
+ * the switch, by a sync that came before the event, the rest of the window
+ * was idle). */
+static void pelt_backdate_run(struct eg_pelt *p, uint64_t start, uint64_t end, uint32_t cs,
+			      uint32_t fs, bool runnable)
+{
+	end = EG_MIN(end, p->last_update_ns);
+	if (start < end)
+		pelt_add_missed(p, end - start, p->last_update_ns - start, cs, fs, !runnable);
+}
+
+/* t, runnable on idle cpu, is switched out at now: its switch in was lost.
+ * It ran from when it could: max(its enqueue, the CPU going idle). Our record
+ * of when the CPU was last brought up to date is no estimate of that (every
+ * event of the domain syncs it), and the perf source's mirror credits this
+ * same span, so its reconciliation only adds what neither of us saw. */
+static void lost_switch_in(struct eg_signals *s, int cpu, struct eg_task *t, uint64_t now)
+{
+	struct eg_cpu_signals *c = &s->cpu[cpu];
+	uint64_t start = EG_MIN(EG_MAX(t->enqueued_ns, c->idle_since), now);
+	uint64_t upto = EG_MIN(c->last_ns, now);
+	uint32_t cs = cpu_scale(s, cpu), fs = freq_scale(s, cpu);
+	bool rt = prio_is_rt(t->prio);
+
+	/* Up to start the CPU was idle and t waited. */
+	cpu_sync(s, cpu, start);
+	task_sync(s, t, start);
+	/* From start to where the CPU's record got (or the switch, if a sync
+	 * went past it), t ran: busy time, and util in the averages that took
+	 * that time as idle. The CFS average and the task's counted t as
+	 * runnable already; the RT one did not. */
+	if (upto > start) {
+		c->busy_ns += upto - start;
+		t->runtime_ns += upto - start;
+	}
+	pelt_backdate_run(rt ? &c->rt : &c->cfs, start, now, cs, fs, !rt);
+	pelt_backdate_run(&t->avg, start, now, cs, fs, true);
+	/* The rest, up to the switch, accrues as running. */
+	t->state = EG_TASK_RUNNING;
+	c->curr_pid = t->pid;
+	c->curr_prio = t->prio;
+}
+
 /* The recorded current task of cpu is not the switch's prev: events were
  * lost. Repair what the switch proves before applying it. */
 static void switch_resync(struct eg_signals *s, int cpu, int32_t prev, uint64_t now)
@@ -644,12 +716,8 @@ static void switch_resync(struct eg_signals *s, int cpu, int32_t prev, uint64_t 
 		 * record. Without such a wakeup we cannot tell when it
 		 * started, and the gap stays idle. */
 		t = table_find(&s->tasks, prev);
-		if (t && t->cpu == cpu && t->state == EG_TASK_RUNNABLE) {
-			task_sync(s, t, c->last_ns);
-			t->state = EG_TASK_RUNNING;
-			c->curr_pid = prev;
-			c->curr_prio = t->prio;
-		}
+		if (t && t->cpu == cpu && t->state == EG_TASK_RUNNABLE)
+			lost_switch_in(s, cpu, t, now);
 		return;
 	}
 	/* Another task was current: it stopped at an unknown moment, charged
@@ -693,6 +761,7 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 			} else if (ev->sw.prev_runnable) {
 				task_sync(s, t, now);
 				t->state = EG_TASK_RUNNABLE;
+				t->enqueued_ns = now;
 			} else {
 				task_dequeue(s, t, now, true);
 			}
@@ -701,6 +770,7 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 
 	if (ev->sw.next_pid <= 0) {
 		c->idle_calls++;
+		c->idle_since = now;
 		return;
 	}
 	t = task_get(s, ev->sw.next_pid, ev->sw.next_prio, cpu, now, NULL);
@@ -803,25 +873,6 @@ static void forget_cpu_tasks(struct eg_signals *s, int cpu, uint64_t now)
 	c->curr_pid = 0;
 }
 
-/* Busy time the switch stream missed, found when a source reconciles with
- * cpuidle residency. It cannot be placed in time any more, so it is taken as
- * spread evenly over the window and added to the sums with the mean decay of
- * that window, (1 - y^n) / (n ln(1/y)) for a window of n periods. */
-static void pelt_add_missed(struct eg_pelt *p, uint64_t run_ns, uint64_t window_ns,
-			    uint32_t cpu_scale, uint32_t freq_scale)
-{
-	double n = (double)window_ns / (double)(PELT_PERIOD << 10);
-	double mean = n > 1e-6 ? (1.0 - pow(0.5, n / 32.0)) / (n * log(2.0) / 32.0) : 1.0;
-	uint64_t scaled = ((run_ns >> 10) * cpu_scale) >> CAP_SHIFT;
-	uint64_t add, cap = (uint64_t)pelt_divider(p) << CAP_SHIFT;
-
-	scaled = (scaled * freq_scale) >> CAP_SHIFT;
-	add = (uint64_t)((double)(scaled << CAP_SHIFT) * mean);
-	p->util_sum = EG_MIN(p->util_sum + add, cap);
-	p->runnable_sum = EG_MIN(p->runnable_sum + add, cap);
-	pelt_recompute(p);
-}
-
 static void ev_busy(struct eg_signals *s, const struct eg_event *ev)
 {
 	int cpu = ev->cpu;
@@ -834,7 +885,7 @@ static void ev_busy(struct eg_signals *s, const struct eg_event *ev)
 		cpu_advance(s, cpu, now);
 		c->busy_ns += ev->busy.busy_ns;
 		pelt_add_missed(&c->cfs, EG_MIN(ev->busy.busy_ns, ev->busy.window_ns),
-				ev->busy.window_ns, cpu_scale(s, cpu), freq_scale(s, cpu));
+				ev->busy.window_ns, cpu_scale(s, cpu), freq_scale(s, cpu), true);
 		c->last_ns = EG_MAX(c->last_ns, now);
 		return;
 	}
@@ -853,7 +904,7 @@ static void ev_busy(struct eg_signals *s, const struct eg_event *ev)
 	 * spread over the window instead of lost. */
 	if (ev->busy.busy_ns > run)
 		pelt_add_missed(&c->cfs, EG_MIN(ev->busy.busy_ns, ev->busy.window_ns) - run,
-				ev->busy.window_ns, cpu_scale(s, cpu), freq_scale(s, cpu));
+				ev->busy.window_ns, cpu_scale(s, cpu), freq_scale(s, cpu), true);
 	c->busy_ns += ev->busy.busy_ns;
 	/* A window not fully busy means the CPU went idle in it at least
 	 * once: what the busy-CPU hold asks about. */
@@ -872,9 +923,12 @@ static void ev_cpu_online(struct eg_signals *s, int cpu, bool online, uint64_t n
 	if (!online && c->curr_pid != 0) {
 		struct eg_task *t = table_find(&s->tasks, c->curr_pid);
 
-		if (t && t->state == EG_TASK_RUNNING)
+		if (t && t->state == EG_TASK_RUNNING) {
 			t->state = EG_TASK_RUNNABLE;
+			t->enqueued_ns = now;
+		}
 		c->curr_pid = 0;
+		c->idle_since = now;
 	}
 	c->online = online;
 }
@@ -944,6 +998,7 @@ int eg_signals_init(struct eg_signals *s, const struct eg_model *m, uint64_t now
 		pelt_reset(&c->cfs, now);
 		pelt_reset(&c->rt, now);
 		c->last_ns = now;
+		c->idle_since = now;
 		cpu_uclamp_reset(c);
 	}
 	return table_alloc(&s->tasks, TASK_TABLE_MIN);

@@ -51,6 +51,7 @@ struct eg_task {
 	uint32_t util_min, util_max; /* uclamp, 0 / 1024 when unset */
 	uint64_t boost_until;        /* latency boost (eagovctl boost) */
 	uint64_t runtime_ns;         /* total time running */
+	uint64_t enqueued_ns;        /* when it last became runnable on its CPU */
 };
 
 struct eg_cpu_signals {
@@ -65,6 +66,7 @@ struct eg_cpu_signals {
 	uint64_t busy_ns;            /* cumulative non-idle time */
 	uint64_t last_ns;            /* time busy_ns was brought up to */
 	uint64_t idle_calls;         /* times the CPU went idle (busy-CPU hold) */
+	uint64_t idle_since;         /* time of the last switch to idle */
 	bool iowait_pending;         /* an iowait wakeup since the policy last looked */
 	uint32_t uclamp_min, uclamp_max; /* max over runnable tasks */
 	/* Fed by busy samples of a source without switches (bpf, poll): what

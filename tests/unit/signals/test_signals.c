@@ -411,6 +411,76 @@ static void test_lost_switch_from_idle(void **state)
 	assert_int_equal(c->nr_running, 0);
 }
 
+/* Feed "A wakes on idle BIG at t0, its switch in is lost, A -> idle at
+ * t0 + 10 P" into s, with the CPU synced in between at each of syncs[] (the
+ * engine syncs every CPU of a domain at every event in it). */
+static void lost_switch_in_run(struct eg_signals *s, uint64_t t0, const uint64_t *syncs, int n)
+{
+	ev_wakeup(s, t0, 600, CFS_PRIO, BIG, 0);
+	for (int i = 0; i < n; i++)
+		eg_signals_sync_cpu(s, BIG, syncs[i]);
+	ev_switch(s, t0 + 10 * P, BIG, 600, CFS_PRIO, false, 0, 0);
+}
+
+/* The repair of a lost switch out of idle credits the task from its wakeup,
+ * however often the CPU was synced in between. A wakes at t0 = 2 P + 300
+ * on an idle BIG CPU (capacity 1024, full frequency) and is switched out at
+ * t0 + 10 P: busy = runtime = 10 P = 10485760 ns. Util from 0 after 10
+ * periods running: 1024 (1 - y^10) = 1024 (1 - 0.5^(10/32)) = 199.5, for
+ * the task and for the CPU. Before the fix, a CPU synced last at 9 P + 77
+ * was credited only t0 + 10 P - (9 P + 77) = 3 P + 223 ns. */
+static void test_lost_switch_in_ignores_syncs(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s, plain;
+	const uint64_t t0 = 2 * P + 300;
+	const uint64_t syncs[] = { 4 * P, 6 * P + 123, 9 * P + 77 };
+	const struct eg_cpu_signals *c = &s->cpu[BIG], *pc = &plain.cpu[BIG];
+	double want = 1024.0 * (1.0 - y_pow(10));
+
+	assert_int_equal(eg_signals_init(&plain, &f->m, 0), 0);
+	lost_switch_in_run(&plain, t0, NULL, 0);
+	lost_switch_in_run(s, t0, syncs, 3);
+
+	assert_int_equal(c->busy_ns, 10 * P);
+	assert_int_equal(pc->busy_ns, 10 * P);
+	assert_int_equal(eg_signals_task(s, 600)->runtime_ns, 10 * P);
+	assert_int_equal(eg_signals_task(&plain, 600)->runtime_ns, 10 * P);
+	assert_within_pct(c->cfs.util_avg, want, 2.0);
+	assert_within_pct(pc->cfs.util_avg, want, 2.0);
+	/* The syncs only change where the span splits between backdated and
+	 * normal accrual: a unit or two of rounding. */
+	assert_true(abs((int)c->cfs.util_avg - (int)pc->cfs.util_avg) <= 2);
+	assert_int_equal(eg_signals_task(s, 600)->avg.util_avg,
+			 eg_signals_task(&plain, 600)->avg.util_avg);
+	assert_within_pct(eg_signals_task(s, 600)->avg.util_avg, want, 2.0);
+	assert_int_equal(c->curr_pid, 0);
+	assert_int_equal(c->nr_running, 0);
+	eg_signals_destroy(&plain);
+
+	/* Woken while the CPU still ran B: the run starts when the CPU went
+	 * idle, not at the wakeup. B runs [20 P, 21 P), C wakes at 20.5 P,
+	 * B -> idle at 21 P, "idle -> C" lost, synced at 22 P, C -> idle at
+	 * 23 P: busy += 1 P (B) + 2 P (C). */
+	ev_switch(s, 20 * P, BIG, 0, 0, false, 601, CFS_PRIO);
+	ev_wakeup(s, 20 * P + P / 2, 602, CFS_PRIO, BIG, 0);
+	ev_switch(s, 21 * P, BIG, 601, CFS_PRIO, false, 0, 0);
+	eg_signals_sync_cpu(s, BIG, 22 * P);
+	ev_switch(s, 23 * P, BIG, 602, CFS_PRIO, false, 0, 0);
+	assert_int_equal(c->busy_ns, 13 * P);
+	assert_int_equal(eg_signals_task(s, 602)->runtime_ns, 2 * P);
+
+	/* A sync that went past the switch (a timer at wall time before the
+	 * source delivered the event): the credit still ends at the switch.
+	 * D wakes at 30 P, synced at 34 P, D -> idle stamped 33 P: busy +=
+	 * 3 P, not 4 P. */
+	ev_wakeup(s, 30 * P, 603, CFS_PRIO, BIG, 0);
+	eg_signals_sync_cpu(s, BIG, 34 * P);
+	ev_switch(s, 33 * P, BIG, 603, CFS_PRIO, false, 0, 0);
+	assert_int_equal(c->busy_ns, 16 * P);
+	assert_int_equal(eg_signals_task(s, 603)->runtime_ns, 3 * P);
+}
+
 /* RT tasks feed the CPU's rt average and nr_rt_running, not CFS. */
 static void test_rt_task(void **state)
 {
@@ -689,6 +759,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_moves_util, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_ns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_switch_from_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_switch_in_ignores_syncs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rt_task, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_task_util, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_and_growth, setup, teardown),
