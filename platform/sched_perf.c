@@ -59,21 +59,16 @@ struct tp {
 	struct tep_format_field *f[F__MAX];
 };
 
-/* Pids woken to (or preempted on, or migrated while queued to) a CPU since
- * it last ran them, with the time they became runnable there: enough to
+/* Pids woken to (or preempted on) a CPU since it last ran them: enough to
  * mirror the signals module's repair of a lost switch out of idle. */
 #define RUNNABLE_SLOTS 8
 
-struct waiting {
-	int32_t pid;
-	uint64_t since;         /* when it became runnable on the CPU */
-};
-
 struct track {
 	int32_t curr;           /* pid the stream has running, 0 = idle */
-	uint64_t since;         /* when curr started, or the CPU went idle */
+	uint64_t since;         /* when curr started (stream time) */
+	uint64_t last_ts;       /* last event touching this CPU */
 	uint64_t busy;          /* stream busy time since open, up to since */
-	struct waiting runnable[RUNNABLE_SLOTS];
+	int32_t runnable[RUNNABLE_SLOTS];
 	int nr_runnable;
 	/* Reconciliation, cumulative since the poll baseline. */
 	bool base_set;
@@ -86,7 +81,9 @@ struct track {
 
 struct ring {
 	int cpu;
-	int fd[TP__MAX];        /* fd[TP_SWITCH] owns the buffer */
+	bool rt;                /* the CPU's RT wakeup ring (sched_perf.h) */
+	int owner;              /* fd[owner] owns the buffer: TP_SWITCH, TP_WAKEUP (rt) */
+	int fd[TP__MAX];
 	void *base;
 	size_t mmap_len, data_len;
 	uint64_t head, tail;    /* head snapshot at the read, our cursor */
@@ -100,8 +97,9 @@ struct eg_source {
 	int epfd;
 	struct tep_handle *tep;
 	struct tp tp[TP__MAX];
-	struct ring *rings;
+	struct ring *rings;     /* per CPU its main ring, then its RT ring if any */
 	int nr_rings;
+	bool rt_on;             /* RT wakeups have their own rings (filters work) */
 	struct track *trk;
 	uint8_t *scratch;       /* one wrapped record, contiguous */
 	uint64_t flush_ns;
@@ -140,31 +138,23 @@ static uint64_t read_field(const struct tp *t, enum fld f, void *data, bool *ok)
 
 /* ---- Stream bookkeeping (mirrors what signals.c will count). */
 
-/* A pid already listed keeps its time: signals.c does not re-enqueue a
- * task it has as runnable. */
-static void runnable_add(struct track *k, int32_t pid, uint64_t ts)
+static void runnable_add(struct track *k, int32_t pid)
 {
 	for (int i = 0; i < k->nr_runnable; i++)
-		if (k->runnable[i].pid == pid)
+		if (k->runnable[i] == pid)
 			return;
 	if (k->nr_runnable == RUNNABLE_SLOTS) {
 		/* Oldest out: a wakeup that old has long been run. */
 		memmove(k->runnable, k->runnable + 1, sizeof(k->runnable[0]) * (RUNNABLE_SLOTS - 1));
 		k->nr_runnable--;
 	}
-	k->runnable[k->nr_runnable].pid = pid;
-	k->runnable[k->nr_runnable].since = ts;
-	k->nr_runnable++;
+	k->runnable[k->nr_runnable++] = pid;
 }
 
-/* Drop pid from the list; *since (when not NULL) gets when it became
- * runnable. False when it was not listed. */
-static bool runnable_take(struct track *k, int32_t pid, uint64_t *since)
+static bool runnable_take(struct track *k, int32_t pid)
 {
 	for (int i = 0; i < k->nr_runnable; i++)
-		if (k->runnable[i].pid == pid) {
-			if (since)
-				*since = k->runnable[i].since;
+		if (k->runnable[i] == pid) {
 			k->runnable[i] = k->runnable[--k->nr_runnable];
 			return true;
 		}
@@ -174,48 +164,41 @@ static bool runnable_take(struct track *k, int32_t pid, uint64_t *since)
 static void track_event(struct eg_source *s, const struct eg_event *ev)
 {
 	struct track *k;
-	uint64_t woke, from;
-	bool queued;
 
 	switch (ev->type) {
 	case EG_EV_SWITCH:
 		k = &s->trk[ev->cpu];
 		if (k->curr != ev->sw.prev_pid && k->curr == 0 && ev->sw.prev_pid > 0 &&
-		    runnable_take(k, ev->sw.prev_pid, &woke)) {
-			/* Lost switch out of idle: signals.c runs prev from
-			 * when it could first run, max(its wakeup, the CPU
-			 * going idle); the same span here, so that the
-			 * corrections carry only what neither side saw. */
-			from = EG_MAX(woke, k->since);
-			if (ev->ts > from)
-				k->busy += ev->ts - from;
-		}
+		    runnable_take(k, ev->sw.prev_pid) && ev->ts > k->last_ts)
+			/* Lost switch out of idle: signals.c starts prev at the
+			 * CPU's previous update. */
+			k->busy += ev->ts - k->last_ts;
 		if (k->curr != 0 && ev->ts > k->since)
 			k->busy += ev->ts - k->since;
 		if (ev->sw.prev_pid > 0 && ev->sw.prev_runnable)
-			runnable_add(k, ev->sw.prev_pid, ev->ts);
+			runnable_add(k, ev->sw.prev_pid);
 		if (ev->sw.next_pid > 0)
-			runnable_take(k, ev->sw.next_pid, NULL);
+			runnable_take(k, ev->sw.next_pid);
 		k->curr = ev->sw.next_pid > 0 ? ev->sw.next_pid : 0;
 		k->since = ev->ts;
+		k->last_ts = ev->ts;
 		break;
 	case EG_EV_WAKEUP:
 		if (ev->wakeup.target_cpu >= 0 && ev->wakeup.target_cpu < s->nr_cpus) {
 			k = &s->trk[ev->wakeup.target_cpu];
 			if (ev->wakeup.pid != k->curr)
-				runnable_add(k, ev->wakeup.pid, ev->ts);
+				runnable_add(k, ev->wakeup.pid);
+			k->last_ts = ev->ts;
 		}
 		break;
 	case EG_EV_MIGRATE:
-		/* A queued task moves its wait along: signals.c has it
-		 * runnable on dest from the migration on. */
-		queued = ev->migrate.orig_cpu >= 0 && ev->migrate.orig_cpu < s->nr_cpus &&
-			 runnable_take(&s->trk[ev->migrate.orig_cpu], ev->migrate.pid, NULL);
-		if (queued && ev->migrate.dest_cpu >= 0 && ev->migrate.dest_cpu < s->nr_cpus) {
-			k = &s->trk[ev->migrate.dest_cpu];
-			if (ev->migrate.pid != k->curr)
-				runnable_add(k, ev->migrate.pid, ev->ts);
+		if (ev->migrate.orig_cpu >= 0 && ev->migrate.orig_cpu < s->nr_cpus) {
+			k = &s->trk[ev->migrate.orig_cpu];
+			runnable_take(k, ev->migrate.pid);
+			k->last_ts = ev->ts;
 		}
+		if (ev->migrate.dest_cpu >= 0 && ev->migrate.dest_cpu < s->nr_cpus)
+			s->trk[ev->migrate.dest_cpu].last_ts = ev->ts;
 		break;
 	default:
 		break;
@@ -453,6 +436,8 @@ static int perf_probe(const struct eg_source_opts *o EG_UNUSED, char *why, size_
 	return -ENODEV;
 }
 
+/* watermark > 0: wake the reader when that many bytes are in the ring;
+ * 0: wake it on every record (the RT wakeup rings). */
 static int perf_open_event(int id, int cpu, uint32_t watermark)
 {
 	struct perf_event_attr a;
@@ -467,13 +452,100 @@ static int perf_open_event(int id, int cpu, uint32_t watermark)
 	a.disabled = 1;
 	a.use_clockid = 1;
 	a.clockid = CLOCK_MONOTONIC;
-	/* Wake the reader when a quarter of the ring is used: batches of
-	 * hundreds of records per wakeup under load; next_timeout bounds the
-	 * delay when the load is light. */
-	a.watermark = 1;
-	a.wakeup_watermark = watermark;
+	/* Main rings: wake the reader when a quarter of the ring is used,
+	 * batches of hundreds of records per wakeup under load; next_timeout
+	 * bounds the delay when the load is light. RT rings: every record. */
+	if (watermark) {
+		a.watermark = 1;
+		a.wakeup_watermark = watermark;
+	} else {
+		a.wakeup_events = 1;
+	}
 	fd = syscall(SYS_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	return fd < 0 ? -errno : (int)fd;
+}
+
+static void ring_free(struct ring *g)
+{
+	if (g->base)
+		munmap(g->base, g->mmap_len);
+	g->base = NULL;
+	for (int k = TP__MAX - 1; k >= 0; k--) {
+		if (g->fd[k] >= 0)
+			close(g->fd[k]);
+		g->fd[k] = -1;
+	}
+}
+
+/* Open the buffer-owning event of kind owner on cpu and map its ring.
+ * The RT ring (owner TP_WAKEUP, watermark 0) also gets sched_wakeup_new
+ * redirected into it, and both events the filter that keeps RT and
+ * deadline tasks only (prio < 100: 0-98 RT, -1 deadline). */
+static int ring_open(struct eg_source *s, struct ring *g, int cpu, int owner, size_t data_len,
+		     uint32_t watermark)
+{
+	int r;
+
+	memset(g, 0, sizeof(*g));
+	g->cpu = cpu;
+	g->owner = owner;
+	g->rt = owner != TP_SWITCH;
+	for (int k = 0; k < TP__MAX; k++)
+		g->fd[k] = -1;
+	r = perf_open_event(s->tp[owner].id, cpu, watermark);
+	if (r < 0) {
+		if (r != -ENODEV && r != -EINVAL)
+			eg_log_errno(r, "perf: perf_event_open %s on cpu%d", tp_names[owner], cpu);
+		return r;
+	}
+	g->fd[owner] = r;
+	if (g->rt && ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
+		return -errno;
+	g->data_len = data_len;
+	g->mmap_len = data_len + (size_t)page_size();
+	g->base = mmap(NULL, g->mmap_len, PROT_READ | PROT_WRITE, MAP_SHARED, r, 0);
+	if (g->base == MAP_FAILED) {
+		g->base = NULL;
+		return eg_log_errno(-errno, "perf: mmap of cpu%d's %s ring", cpu,
+				    g->rt ? "RT wakeup" : "main");
+	}
+	if (g->rt && s->tp[TP_WAKEUP_NEW].id >= 0) {
+		r = perf_open_event(s->tp[TP_WAKEUP_NEW].id, cpu, 0);
+		if (r < 0)
+			return eg_log_errno(r, "perf: perf_event_open sched_wakeup_new on cpu%d",
+					    cpu);
+		g->fd[TP_WAKEUP_NEW] = r;
+		if (ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
+			return -errno;
+		if (ioctl(r, PERF_EVENT_IOC_SET_OUTPUT, g->fd[owner]) < 0)
+			return eg_log_errno(-errno, "perf: redirect sched_wakeup_new to cpu%d's "
+					    "RT ring", cpu);
+	}
+	return 0;
+}
+
+/* The main ring's other events, redirected into its buffer; wake_filter
+ * (when not NULL) on the wakeups leaves the RT ones to the RT ring. */
+static int ring_add_events(struct eg_source *s, struct ring *g, int cpu, const char *wake_filter)
+{
+	for (int k = 1; k < TP__MAX; k++) {
+		int r;
+
+		if (s->tp[k].id < 0)
+			continue;
+		r = perf_open_event(s->tp[k].id, cpu, (uint32_t)(g->data_len / 4));
+		if (r < 0)
+			return eg_log_errno(r, "perf: perf_event_open %s on cpu%d", tp_names[k],
+					    cpu);
+		g->fd[k] = r;
+		if (wake_filter && (k == TP_WAKEUP || k == TP_WAKEUP_NEW) &&
+		    ioctl(r, PERF_EVENT_IOC_SET_FILTER, wake_filter) < 0)
+			return eg_log_errno(-errno, "perf: filter %s on cpu%d", tp_names[k], cpu);
+		if (ioctl(r, PERF_EVENT_IOC_SET_OUTPUT, g->fd[TP_SWITCH]) < 0)
+			return eg_log_errno(-errno, "perf: redirect %s to cpu%d's ring",
+					    tp_names[k], cpu);
+	}
+	return 0;
 }
 
 static void perf_close(struct eg_source *s);
@@ -525,6 +597,7 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 {
 	struct eg_sysfs real = { .root = "" };
 	size_t data_len = (size_t)EG_PERF_RING_PAGES * (size_t)page_size();
+	size_t rt_len = (size_t)EG_PERF_RT_RING_PAGES * (size_t)page_size();
 	struct eg_source *s;
 	int r;
 
@@ -538,7 +611,7 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 	s->epfd = -1;
 	s->flush_ns = (uint64_t)(o->poll_interval_ms ? o->poll_interval_ms :
 				 EG_PERF_DEFAULT_FLUSH_MS) * NSEC_PER_MSEC;
-	s->rings = calloc((size_t)s->nr_cpus, sizeof(*s->rings));
+	s->rings = calloc((size_t)s->nr_cpus * 2, sizeof(*s->rings));
 	s->trk = calloc((size_t)s->nr_cpus, sizeof(*s->trk));
 	s->poll_ev = calloc((size_t)s->nr_cpus, sizeof(*s->poll_ev));
 	s->scratch = malloc(SCRATCH_LEN);
@@ -554,53 +627,50 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 		r = eg_log_errno(-errno, "perf: epoll_create1");
 		goto fail;
 	}
+	s->rt_on = s->tp[TP_WAKEUP].id >= 0;
 	for (int cpu = 0; cpu < s->nr_cpus; cpu++) {
 		struct ring *g = &s->rings[s->nr_rings];
-		struct epoll_event ee = { .events = EPOLLIN };
+		bool first = s->nr_rings == 0;
 
-		memset(g, 0, sizeof(*g));
-		g->cpu = cpu;
-		for (int k = 0; k < TP__MAX; k++)
-			g->fd[k] = -1;
-		r = perf_open_event(s->tp[TP_SWITCH].id, cpu, (uint32_t)(data_len / 4));
-		if (r == -ENODEV || r == -EINVAL) {
+		r = ring_open(s, g, cpu, TP_SWITCH, data_len, (uint32_t)(data_len / 4));
+		if ((r == -ENODEV || r == -EINVAL) && g->fd[TP_SWITCH] < 0) {
 			/* An offline (or absent) CPU: nothing runs there. */
 			eg_info("perf: cpu%d skipped (offline?)", cpu);
 			continue;
 		}
-		if (r < 0) {
-			r = eg_log_errno(r, "perf: perf_event_open sched_switch on cpu%d", cpu);
+		s->nr_rings++;   /* perf_close frees what it holds */
+		if (r < 0)
 			goto fail;
-		}
-		g->fd[TP_SWITCH] = r;
-		g->data_len = data_len;
-		g->mmap_len = data_len + (size_t)page_size();
-		g->base = mmap(NULL, g->mmap_len, PROT_READ | PROT_WRITE, MAP_SHARED, r, 0);
-		if (g->base == MAP_FAILED) {
-			g->base = NULL;
-			r = eg_log_errno(-errno, "perf: mmap of cpu%d's ring", cpu);
-			s->nr_rings++;
-			goto fail;
-		}
-		s->nr_rings++;
-		for (int k = 1; k < TP__MAX; k++) {
-			if (s->tp[k].id < 0)
-				continue;
-			r = perf_open_event(s->tp[k].id, cpu, (uint32_t)(data_len / 4));
-			if (r < 0) {
-				r = eg_log_errno(r, "perf: perf_event_open %s on cpu%d",
-						 tp_names[k], cpu);
-				goto fail;
-			}
-			g->fd[k] = r;
-			if (ioctl(r, PERF_EVENT_IOC_SET_OUTPUT, g->fd[TP_SWITCH]) < 0) {
-				r = eg_log_errno(-errno, "perf: redirect %s to cpu%d's ring",
-						 tp_names[k], cpu);
-				goto fail;
+		if (s->rt_on) {
+			struct ring *t = &s->rings[s->nr_rings];
+
+			r = ring_open(s, t, cpu, TP_WAKEUP, rt_len, 0);
+			if (r < 0 && first) {
+				/* The filters are what keeps each wakeup in one
+				 * ring: without them, all go the batched way. */
+				eg_warn("perf: no RT wakeup ring (%s); RT wakeups wait for "
+					"the batch", strerror(-r));
+				ring_free(t);
+				s->rt_on = false;
+			} else {
+				s->nr_rings++;
+				if (r < 0) {
+					r = eg_log_errno(r, "perf: RT wakeup ring on cpu%d", cpu);
+					goto fail;
+				}
 			}
 		}
-		ee.data.u32 = (uint32_t)(s->nr_rings - 1);
-		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, g->fd[TP_SWITCH], &ee) < 0) {
+		r = ring_add_events(s, g, cpu, s->rt_on ? "prio >= 100" : NULL);
+		if (r < 0)
+			goto fail;
+	}
+	for (int i = 0; i < s->nr_rings; i++) {
+		struct ring *g = &s->rings[i];
+		struct epoll_event ee = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
+
+		if (g->fd[g->owner] < 0 || !g->base)
+			continue;
+		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, g->fd[g->owner], &ee) < 0) {
 			r = eg_log_errno(-errno, "perf: epoll_ctl");
 			goto fail;
 		}
@@ -617,11 +687,13 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 		for (int k = 0; k < TP__MAX; k++)
 			if (s->rings[i].fd[k] >= 0 &&
 			    ioctl(s->rings[i].fd[k], PERF_EVENT_IOC_ENABLE, 0) < 0) {
-				r = eg_log_errno(-errno, "perf: enable %s on cpu%d", tp_names[k],
-						 s->rings[i].cpu);
+				r = eg_log_errno(-errno, "perf: enable %s on cpu%d%s", tp_names[k],
+						 s->rings[i].cpu, s->rings[i].rt ? " (RT)" : "");
 				goto fail;
 			}
-	eg_info("perf: tracing %d CPUs, %zu KiB ring each", s->nr_rings, data_len / 1024);
+	eg_info("perf: tracing %d CPUs, %zu KiB ring each%s", s->nr_rings - (s->rt_on ?
+		s->nr_rings / 2 : 0), data_len / 1024,
+		s->rt_on ? ", RT wakeups in their own rings (woken per record)" : "");
 	*out = s;
 	return 0;
 fail:
@@ -712,15 +784,8 @@ static void perf_close(struct eg_source *s)
 {
 	if (!s)
 		return;
-	for (int i = 0; s->rings && i < s->nr_rings; i++) {
-		struct ring *g = &s->rings[i];
-
-		if (g->base)
-			munmap(g->base, g->mmap_len);
-		for (int k = TP__MAX - 1; k >= 0; k--)
-			if (g->fd[k] >= 0)
-				close(g->fd[k]);
-	}
+	for (int i = 0; s->rings && i < s->nr_rings; i++)
+		ring_free(&s->rings[i]);
 	if (s->epfd >= 0)
 		close(s->epfd);
 	if (s->have_poll)

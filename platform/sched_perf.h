@@ -14,6 +14,16 @@
  * drained. Lost-record counts
  * (PERF_RECORD_LOST) are summed and logged at most every 10 s.
  *
+ * RT wakeups do not wait for the batch: each CPU has a second, small ring
+ * where sched_wakeup and sched_wakeup_new write only for RT and deadline
+ * tasks (tracepoint filter "prio < 100": kernel prio 0-98 is RT, -1
+ * deadline) and which wakes the reader on every record (wakeup_events 1);
+ * it is in the same epoll fd, and read() merges it with the main rings by
+ * timestamp. The main rings' wakeup events carry the complement filter
+ * ("prio >= 100"), so each wakeup is in exactly one ring: the filters see
+ * the same record. A kernel that refuses the filter gets no RT rings and
+ * unfiltered main rings (a warning; RT wakeups then wait for the batch).
+ *
  * prev_runnable: sched_switch's prev_state holds the task-state bits (the
  * kernel's TASK_REPORT mask, 0xff on 4.14+ kernels: "S", "D", ... "I") and,
  * above them, a preemption bit (TASK_REPORT_MAX, 0x100 on 4.14+; older
@@ -76,6 +86,10 @@
 #define EG_PERF_RECONCILE_MIN_NS 1000000ULL
 #define EG_PERF_RING_PAGES 128       /* 512 KiB per CPU with 4 KiB pages */
 #define EG_PERF_DEFAULT_FLUSH_MS 10
+/* 32 KiB per CPU: an RT wakeup record is ~64 bytes (header, time, cpu,
+ * 36 raw bytes), so ~500 of them between two reads, and the reader is woken
+ * on each (cyclictest at 1 kHz leaves it 500 ms). */
+#define EG_PERF_RT_RING_PAGES 8
 
 /* The state bits of sched_switch's prev_state on 4.14+ kernels. */
 #define EG_PERF_TASK_STATE_MASK 0xffULL
