@@ -59,16 +59,21 @@ struct tp {
 	struct tep_format_field *f[F__MAX];
 };
 
-/* Pids woken to (or preempted on) a CPU since it last ran them: enough to
+/* Pids woken to (or preempted on, or migrated while queued to) a CPU since
+ * it last ran them, with the time they became runnable there: enough to
  * mirror the signals module's repair of a lost switch out of idle. */
 #define RUNNABLE_SLOTS 8
 
+struct waiting {
+	int32_t pid;
+	uint64_t since;         /* when it became runnable on the CPU */
+};
+
 struct track {
 	int32_t curr;           /* pid the stream has running, 0 = idle */
-	uint64_t since;         /* when curr started (stream time) */
-	uint64_t last_ts;       /* last event touching this CPU */
+	uint64_t since;         /* when curr started, or the CPU went idle */
 	uint64_t busy;          /* stream busy time since open, up to since */
-	int32_t runnable[RUNNABLE_SLOTS];
+	struct waiting runnable[RUNNABLE_SLOTS];
 	int nr_runnable;
 	/* Reconciliation, cumulative since the poll baseline. */
 	bool base_set;
@@ -138,23 +143,31 @@ static uint64_t read_field(const struct tp *t, enum fld f, void *data, bool *ok)
 
 /* ---- Stream bookkeeping (mirrors what signals.c will count). */
 
-static void runnable_add(struct track *k, int32_t pid)
+/* A pid already listed keeps its time: signals.c does not re-enqueue a
+ * task it has as runnable. */
+static void runnable_add(struct track *k, int32_t pid, uint64_t ts)
 {
 	for (int i = 0; i < k->nr_runnable; i++)
-		if (k->runnable[i] == pid)
+		if (k->runnable[i].pid == pid)
 			return;
 	if (k->nr_runnable == RUNNABLE_SLOTS) {
 		/* Oldest out: a wakeup that old has long been run. */
 		memmove(k->runnable, k->runnable + 1, sizeof(k->runnable[0]) * (RUNNABLE_SLOTS - 1));
 		k->nr_runnable--;
 	}
-	k->runnable[k->nr_runnable++] = pid;
+	k->runnable[k->nr_runnable].pid = pid;
+	k->runnable[k->nr_runnable].since = ts;
+	k->nr_runnable++;
 }
 
-static bool runnable_take(struct track *k, int32_t pid)
+/* Drop pid from the list; *since (when not NULL) gets when it became
+ * runnable. False when it was not listed. */
+static bool runnable_take(struct track *k, int32_t pid, uint64_t *since)
 {
 	for (int i = 0; i < k->nr_runnable; i++)
-		if (k->runnable[i] == pid) {
+		if (k->runnable[i].pid == pid) {
+			if (since)
+				*since = k->runnable[i].since;
 			k->runnable[i] = k->runnable[--k->nr_runnable];
 			return true;
 		}
@@ -164,41 +177,48 @@ static bool runnable_take(struct track *k, int32_t pid)
 static void track_event(struct eg_source *s, const struct eg_event *ev)
 {
 	struct track *k;
+	uint64_t woke, from;
+	bool queued;
 
 	switch (ev->type) {
 	case EG_EV_SWITCH:
 		k = &s->trk[ev->cpu];
 		if (k->curr != ev->sw.prev_pid && k->curr == 0 && ev->sw.prev_pid > 0 &&
-		    runnable_take(k, ev->sw.prev_pid) && ev->ts > k->last_ts)
-			/* Lost switch out of idle: signals.c starts prev at the
-			 * CPU's previous update. */
-			k->busy += ev->ts - k->last_ts;
+		    runnable_take(k, ev->sw.prev_pid, &woke)) {
+			/* Lost switch out of idle: signals.c runs prev from
+			 * when it could first run, max(its wakeup, the CPU
+			 * going idle); the same span here, so that the
+			 * corrections carry only what neither side saw. */
+			from = EG_MAX(woke, k->since);
+			if (ev->ts > from)
+				k->busy += ev->ts - from;
+		}
 		if (k->curr != 0 && ev->ts > k->since)
 			k->busy += ev->ts - k->since;
 		if (ev->sw.prev_pid > 0 && ev->sw.prev_runnable)
-			runnable_add(k, ev->sw.prev_pid);
+			runnable_add(k, ev->sw.prev_pid, ev->ts);
 		if (ev->sw.next_pid > 0)
-			runnable_take(k, ev->sw.next_pid);
+			runnable_take(k, ev->sw.next_pid, NULL);
 		k->curr = ev->sw.next_pid > 0 ? ev->sw.next_pid : 0;
 		k->since = ev->ts;
-		k->last_ts = ev->ts;
 		break;
 	case EG_EV_WAKEUP:
 		if (ev->wakeup.target_cpu >= 0 && ev->wakeup.target_cpu < s->nr_cpus) {
 			k = &s->trk[ev->wakeup.target_cpu];
 			if (ev->wakeup.pid != k->curr)
-				runnable_add(k, ev->wakeup.pid);
-			k->last_ts = ev->ts;
+				runnable_add(k, ev->wakeup.pid, ev->ts);
 		}
 		break;
 	case EG_EV_MIGRATE:
-		if (ev->migrate.orig_cpu >= 0 && ev->migrate.orig_cpu < s->nr_cpus) {
-			k = &s->trk[ev->migrate.orig_cpu];
-			runnable_take(k, ev->migrate.pid);
-			k->last_ts = ev->ts;
+		/* A queued task moves its wait along: signals.c has it
+		 * runnable on dest from the migration on. */
+		queued = ev->migrate.orig_cpu >= 0 && ev->migrate.orig_cpu < s->nr_cpus &&
+			 runnable_take(&s->trk[ev->migrate.orig_cpu], ev->migrate.pid, NULL);
+		if (queued && ev->migrate.dest_cpu >= 0 && ev->migrate.dest_cpu < s->nr_cpus) {
+			k = &s->trk[ev->migrate.dest_cpu];
+			if (ev->migrate.pid != k->curr)
+				runnable_add(k, ev->migrate.pid, ev->ts);
 		}
-		if (ev->migrate.dest_cpu >= 0 && ev->migrate.dest_cpu < s->nr_cpus)
-			s->trk[ev->migrate.dest_cpu].last_ts = ev->ts;
 		break;
 	default:
 		break;
