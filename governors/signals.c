@@ -730,6 +730,8 @@ static void switch_resync(struct eg_signals *s, int cpu, int32_t prev, uint64_t 
 		task_dequeue(s, t, now, false);
 }
 
+static void forget_cpu_tasks(struct eg_signals *s, int cpu, uint64_t now);
+
 static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 {
 	int cpu = ev->cpu;
@@ -771,6 +773,12 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 	if (ev->sw.next_pid <= 0) {
 		c->idle_calls++;
 		c->idle_since = now;
+		/* A CPU never goes idle with a task runnable on it: whatever
+		 * our record still has queued here left through an event we
+		 * lost (a migration, most often). Left queued, it would hold the
+		 * CPU's runnable average, and so its util, near the top. */
+		if (c->nr_running)
+			forget_cpu_tasks(s, cpu, now);
 		return;
 	}
 	t = task_get(s, ev->sw.next_pid, ev->sw.next_prio, cpu, now, NULL);

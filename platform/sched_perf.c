@@ -199,6 +199,10 @@ static void track_event(struct eg_source *s, const struct eg_event *ev)
 			runnable_add(k, ev->sw.prev_pid, ev->ts);
 		if (ev->sw.next_pid > 0)
 			runnable_take(k, ev->sw.next_pid, NULL);
+		else
+			/* As signals.c: a CPU does not go idle with a task
+			 * runnable on it, so what is still queued is stale. */
+			k->nr_runnable = 0;
 		k->curr = ev->sw.next_pid > 0 ? ev->sw.next_pid : 0;
 		k->since = ev->ts;
 		break;

@@ -458,17 +458,20 @@ static void test_lost_switch_in_ignores_syncs(void **state)
 	assert_int_equal(c->nr_running, 0);
 	eg_signals_destroy(&plain);
 
-	/* Woken while the CPU still ran B: the run starts when the CPU went
-	 * idle, not at the wakeup. B runs [20 P, 21 P), C wakes at 20.5 P,
-	 * B -> idle at 21 P, "idle -> C" lost, synced at 22 P, C -> idle at
-	 * 23 P: busy += 1 P (B) + 2 P (C). */
+	/* Woken while the CPU still ran B, then B -> idle: the kernel never
+	 * idles a CPU with a task runnable on it, so C's queued record is
+	 * stale (its migration away was lost) and is dropped at the switch to
+	 * idle. C's later switch-out then has no known start and its gap stays
+	 * idle. B runs [20 P, 21 P), C wakes at 20.5 P, B -> idle at 21 P,
+	 * synced at 22 P, C -> idle at 23 P: busy += 1 P (B) only. */
 	ev_switch(s, 20 * P, BIG, 0, 0, false, 601, CFS_PRIO);
 	ev_wakeup(s, 20 * P + P / 2, 602, CFS_PRIO, BIG, 0);
 	ev_switch(s, 21 * P, BIG, 601, CFS_PRIO, false, 0, 0);
+	assert_int_equal(c->nr_running, 0);
 	eg_signals_sync_cpu(s, BIG, 22 * P);
 	ev_switch(s, 23 * P, BIG, 602, CFS_PRIO, false, 0, 0);
-	assert_int_equal(c->busy_ns, 13 * P);
-	assert_int_equal(eg_signals_task(s, 602)->runtime_ns, 2 * P);
+	assert_int_equal(c->busy_ns, 11 * P);
+	assert_int_equal(eg_signals_task(s, 602)->runtime_ns, 0);
 
 	/* A sync that went past the switch (a timer at wall time before the
 	 * source delivered the event): the credit still ends at the switch.
@@ -477,7 +480,7 @@ static void test_lost_switch_in_ignores_syncs(void **state)
 	ev_wakeup(s, 30 * P, 603, CFS_PRIO, BIG, 0);
 	eg_signals_sync_cpu(s, BIG, 34 * P);
 	ev_switch(s, 33 * P, BIG, 603, CFS_PRIO, false, 0, 0);
-	assert_int_equal(c->busy_ns, 16 * P);
+	assert_int_equal(c->busy_ns, 14 * P);
 	assert_int_equal(eg_signals_task(s, 603)->runtime_ns, 3 * P);
 }
 
@@ -750,6 +753,36 @@ static void test_sampled_cpu_ignores_syncs(void **state)
 	assert_false(c->sampled);
 }
 
+/* A task woken onto a CPU that then goes idle without running it: its
+ * migration away was lost (the kernel never idles a CPU with a runnable
+ * task). The switch to idle drops it from that CPU, so the CPU's runnable
+ * average decays instead of staying near 1024. */
+static void test_idle_switch_drops_stale_queued(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+
+	ev_switch(s, 0, BIG, 0, 0, false, 910, CFS_PRIO);
+	ev_wakeup(s, P, 911, CFS_PRIO, BIG, 0);
+	assert_int_equal(c->nr_running, 2);
+	ev_switch(s, 2 * P, BIG, 910, CFS_PRIO, false, 0, 0);
+	assert_int_equal(c->nr_running, 0);
+	assert_int_equal(eg_signals_task(s, 911)->state, EG_TASK_SLEEPING);
+	/* 64 idle periods later the runnable average has decayed to a
+	 * quarter or less of what it was: y^64 = 0.25. */
+	{
+		uint32_t before = c->cfs.runnable_avg;
+
+		eg_signals_sync_cpu(s, BIG, 66 * P);
+		assert_true(c->cfs.runnable_avg <= before / 4 + 1);
+	}
+	/* It can still run later: its switch-in is taken as a lost wakeup. */
+	ev_switch(s, 70 * P, BIG, 0, 0, false, 911, CFS_PRIO);
+	assert_int_equal(c->curr_pid, 911);
+	assert_int_equal(c->nr_running, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -768,6 +801,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_sample_without_switches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_correction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sampled_cpu_ignores_syncs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_switch_drops_stale_queued, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
