@@ -40,10 +40,47 @@ build() {
 	ninja -C "$dir" >/dev/null
 }
 
+# Live-measurement tests: they measure this machine's real scheduler (perf
+# loses events on some VMs, timing varies), and are known to fail now and
+# then for reasons still open (see the README, "Known issues"). Only these
+# are retried, once, and the retry is printed; any other failure, or one of
+# these failing twice, fails the run.
+LIVE_TESTS="perf_live sched_bpf live"
+
 # Run the suite in DIR and print the closing "N passed, N failed" line.
 suite() {
-	local dir=$1 rc=0
+	local dir=$1 rc=0 failed retry
 	meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+	if [ $rc -ne 0 ]; then
+		failed=$(python3 - "$dir/meson-logs/testlog.json" <<'PY'
+import json, sys
+# Names are "project:suite / test": the test name is what meson test takes.
+print(" ".join(json.loads(l)["name"].split(" / ")[-1] for l in open(sys.argv[1])
+               if json.loads(l).get("result") not in ("OK", "SKIP", "EXPECTEDFAIL")))
+PY
+)
+		retry=1
+		for t in $failed; do
+			case " $LIVE_TESTS " in *" $t "*) ;; *) retry=0 ;; esac
+		done
+		if [ $retry -eq 1 ] && [ -n "$failed" ]; then
+			echo "run.sh: live test(s) failed: $failed; retrying them once" >&2
+			cp "$dir/meson-logs/testlog.json" "$dir/meson-logs/testlog-first.json"
+			rc=0
+			meson test -C "$dir" --print-errorlogs $failed || rc=$?
+			python3 - "$dir/meson-logs/testlog-first.json" "$dir/meson-logs/testlog.json" <<'PY'
+import json, sys
+first = [json.loads(l) for l in open(sys.argv[1])]
+again = {json.loads(l)["name"]: json.loads(l)["result"] for l in open(sys.argv[2])}
+with open(sys.argv[2], "w") as out:
+    for r in first:
+        if r["name"] in again:
+            print(f"run.sh: {r['name']}: {r['result']} then {again[r['name']]} on retry")
+            r["result"] = again[r["name"]]
+        out.write(json.dumps(r) + "\n")
+PY
+		fi
+	fi
 	python3 - "$dir/meson-logs/testlog.json" <<'PY'
 import json, sys
 ok = fail = skip = 0
