@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "sim/rtapp.h"
+#include "rtapp.h"
 
 static struct eg_rtapp_workload *load_ok(const char *text)
 {
