@@ -18,6 +18,10 @@
 #define NSEC_PER_SEC 1000000000ULL
 #define USEC_PER_SEC 1000000ULL
 
+/* "Never" for times: no timer wanted, no timeout, no deadline. Every layer
+ * uses this one value (governors' next timer, sources' next poll). */
+#define EG_NEVER UINT64_MAX
+
 #define EG_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define EG_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define EG_CLAMP(v, lo, hi) EG_MIN(EG_MAX((v), (lo)), (hi))

@@ -1,0 +1,187 @@
+/* Number parsing: one careful implementation of what strtoull/strtod leave
+ * to their callers (sign rules, overflow, empty strings, trailing bytes,
+ * locale-independent fractions). */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+
+#include "parse.h"
+
+/* Digits only, accumulating with overflow detection; *p is left at the first
+ * non-digit. -EINVAL when there is no digit, -ERANGE past UINT64_MAX. */
+static int digits_u64(const char **p, uint64_t *out)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+	bool overflow = false;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			overflow = true;
+		else
+			v = v * 10 + d;
+	}
+	*p = s;
+	*out = v;
+	return overflow ? -ERANGE : 0;
+}
+
+int eg_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	const char *p = s;
+	uint64_t v;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	rc = digits_u64(&p, &v);
+	if (rc == -EINVAL || *p)
+		return -EINVAL;
+	if (rc < 0 || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int eg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+	int rc = eg_parse_u64(s, min, max, &v);
+
+	if (rc < 0)
+		return rc;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int eg_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	const char *p = s;
+	bool neg = false;
+	uint64_t mag;
+	int64_t v;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	rc = digits_u64(&p, &mag);
+	if (rc == -EINVAL || *p)
+		return -EINVAL;
+	if (rc < 0)
+		return -ERANGE;
+	if (neg) {
+		if (mag > (uint64_t)INT64_MAX + 1)
+			return -ERANGE;
+		v = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
+	} else {
+		if (mag > (uint64_t)INT64_MAX)
+			return -ERANGE;
+		v = (int64_t)mag;
+	}
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int eg_parse_int(const char *s, int min, int max, int *out)
+{
+	int64_t v;
+	int rc = eg_parse_i64(s, min, max, &v);
+
+	if (rc < 0)
+		return rc;
+	*out = (int)v;
+	return 0;
+}
+
+/* [sign] digits [. digits]: parsed by hand so that no locale, hex float,
+ * exponent, inf or nan is accepted; the value is accurate to a few ulps,
+ * which is plenty for configuration values. */
+int eg_parse_double(const char *s, double min, double max, double *out)
+{
+	const char *p = s;
+	bool neg = false, any = false;
+	double v = 0.0, scale = 1.0;
+
+	if (!s)
+		return -EINVAL;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	for (; isdigit((unsigned char)*p); p++) {
+		v = v * 10.0 + (*p - '0');
+		any = true;
+	}
+	if (*p == '.') {
+		p++;
+		for (; isdigit((unsigned char)*p); p++) {
+			scale /= 10.0;
+			v += (*p - '0') * scale;
+			any = true;
+		}
+	}
+	if (!any || *p)
+		return -EINVAL;
+	if (neg)
+		v = -v;
+	if (!isfinite(v) || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int eg_parse_milli(const char *s, int min_m, int max_m, int *out)
+{
+	const char *p = s;
+	bool neg = false;
+	long long v = 0;
+	int frac = 0, digits = 0;
+
+	if (!s)
+		return -EINVAL;
+	if (*p == '-')
+		neg = *p++ == '-';
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		v = v * 10 + (*p - '0');
+		if (v > INT_MAX / 1000) {
+			/* Too large for any range; still refuse trailing junk first. */
+			while (isdigit((unsigned char)*p))
+				p++;
+			if (*p && *p != '.')
+				return -EINVAL;
+			return -ERANGE;
+		}
+	}
+	v *= 1000;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (++digits > 3)
+				return -EINVAL;
+			frac = frac * 10 + (*p - '0');
+		}
+		for (int i = digits; i < 3; i++)
+			frac *= 10;
+		v += frac;
+	}
+	if (*p)
+		return -EINVAL;
+	if (neg)
+		v = -v;
+	if (v < min_m || v > max_m)
+		return -ERANGE;
+	*out = (int)v;
+	return 0;
+}
