@@ -248,15 +248,12 @@ static int gov_config(const struct device *d, const char *gov, struct eg_engine_
 	ecfg->fast_ramp = ramp;
 	ecfg->rt_idle_latency_us = 0;
 	for (int i = 0; i < d->model.nr_pds; i++) {
-		free(ecfg->freq_tun[i]);
-		ecfg->freq[i] = ops;
-		ecfg->freq_tun[i] = calloc(1, ops->tunables_size ? ops->tunables_size : 1);
-		if (!ecfg->freq_tun[i]) {
+		r = eg_engine_config_set_freq(ecfg, i, ops);
+		if (r < 0) {
 			eg_engine_config_free(ecfg);
 			eg_error_set(err, "", 0, "out of memory");
-			return -ENOMEM;
+			return r;
 		}
-		eg_tunables_defaults(ops->tunables, ecfg->freq_tun[i]);
 	}
 	return 0;
 }

@@ -503,19 +503,14 @@ static int engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 	}
 	for (int i = 0; i < d->model->nr_pds; i++) {
 		const struct eg_freq_policy_ops *ops = eg_freq_policy_find(d->gov_override[i]);
-		void *tun;
 
 		if (!d->gov_override[i][0] || !ops || ops == cfg.freq[i])
 			continue;
-		tun = calloc(1, EG_MAX(ops->tunables_size, (size_t)1));
-		if (!tun) {
+		r = eg_engine_config_set_freq(&cfg, i, ops);
+		if (r < 0) {
 			eg_engine_config_free(&cfg);
-			return -ENOMEM;
+			return r;
 		}
-		eg_tunables_defaults(ops->tunables, tun);
-		free(cfg.freq_tun[i]);
-		cfg.freq[i] = ops;
-		cfg.freq_tun[i] = tun;
 	}
 	if (d->eng) {
 		eg_engine_free(d->eng);

@@ -74,6 +74,22 @@ static void *tunables_new(const struct eg_tunable *t, size_t size)
 	return tun;
 }
 
+int eg_engine_config_set_freq(struct eg_engine_config *cfg, int pd,
+			      const struct eg_freq_policy_ops *ops)
+{
+	void *tun;
+
+	if (pd < 0 || pd >= EG_MAX_PDS || !ops)
+		return -EINVAL;
+	tun = tunables_new(ops->tunables, ops->tunables_size);
+	if (!tun)
+		return -ENOMEM;
+	free(cfg->freq_tun[pd]);
+	cfg->freq[pd] = ops;
+	cfg->freq_tun[pd] = tun;
+	return 0;
+}
+
 int eg_engine_config_simple(struct eg_engine_config *cfg, const struct eg_model *m,
 			    const char *freq, const char *idle, const char *thermal)
 {
@@ -87,9 +103,7 @@ int eg_engine_config_simple(struct eg_engine_config *cfg, const struct eg_model 
 	cfg->fast_ramp = true;
 	cfg->max_freq_pct = 100;
 	for (int i = 0; i < m->nr_pds; i++) {
-		cfg->freq[i] = fops;
-		cfg->freq_tun[i] = tunables_new(fops->tunables, fops->tunables_size);
-		if (!cfg->freq_tun[i])
+		if (eg_engine_config_set_freq(cfg, i, fops) < 0)
 			goto oom;
 	}
 	if (iops) {

@@ -32,6 +32,12 @@ struct eg_engine_config {
 };
 
 void eg_engine_config_free(struct eg_engine_config *cfg);
+/* Run ops on domain pd with its default tunables, replacing whatever policy
+ * and tunables the domain had (freed). -EINVAL for a bad pd or no ops,
+ * -ENOMEM (cfg unchanged). The one way to swap a domain's frequency
+ * policy: the daemon's governor override and the bench's columns use it. */
+int eg_engine_config_set_freq(struct eg_engine_config *cfg, int pd,
+			      const struct eg_freq_policy_ops *ops);
 /* A configuration with the named policies and their default tunables on
  * every domain / zone (thermal may be NULL for none). For tools and tests. */
 int eg_engine_config_simple(struct eg_engine_config *cfg, const struct eg_model *m,
