@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "policy_conf.h"
 #include "record.h"
 #include "replay.h"

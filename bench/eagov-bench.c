@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "config.h"
 #include "log.h"
 #include "output.h"
 #include "parse.h"
@@ -55,7 +56,8 @@ static void usage(FILE *out)
 		"(100 %% = as fast as performance, 0 %% = as slow as powersave), frequency\n"
 		"transitions per second, peak temperature, time above the first trip.\n"
 		"Kernel governors run without eagov's fast ramp and RT idle-latency limit,\n"
-		"as in the kernel; \"" BENCH_GOV_SCHEDUTIL_RAMP "\" is schedutil with the fast ramp.\n"
+		"as in the kernel; \"" BENCH_GOV_SCHEDUTIL_RAMP
+		"\" is schedutil with the fast ramp.\n"
 		"\"clairvoyant\" is the energy a scheduler knowing the future could meet\n"
 		"the performance run's periodic deadlines with (see bench/clairvoyant.c);\n"
 		"\"x ref\" is each governor's energy over it. \"-\": no samples.\n\n"

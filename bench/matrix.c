@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "config.h"
 #include "clairvoyant.h"
 #include "conf.h"
 #include "log.h"

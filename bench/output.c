@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "log.h"
 #include "output.h"
 #include "util.h"
@@ -328,17 +329,19 @@ static void json_time_in_state(struct json_object *parent, const struct eg_model
 
 	for (int i = 0; i < m->nr_pds; i++) {
 		const struct eg_pd *pd = &m->pds[i];
-		struct json_object *p = bench_json_add(tis, pd->name, json_object_new_object(), oom);
+		const uint64_t *ns = res->pd[i].time_in_opp_ns;
+		struct json_object *p;
 		uint64_t total = 0;
 
+		p = bench_json_add(tis, pd->name, json_object_new_object(), oom);
 		for (int o = 0; o < pd->nr_opps; o++)
-			total += res->pd[i].time_in_opp_ns[o];
+			total += ns[o];
 		for (int o = 0; o < pd->nr_opps; o++) {
 			char khz[16];
 
 			snprintf(khz, sizeof(khz), "%u", pd->opps[o].khz);
-			bench_json_num(p, khz, total ? 100.0 * (double)res->pd[i].time_in_opp_ns[o] /
-						       (double)total : 0.0, 3, true, oom);
+			bench_json_num(p, khz, total ? 100.0 * (double)ns[o] / (double)total : 0.0, 3,
+				       true, oom);
 		}
 	}
 }
@@ -390,10 +393,12 @@ int bench_print_json(FILE *out, const struct bench *b)
 
 	for (int i = 0; i < b->nr_job && !oom; i++) {
 		const struct bench_job *j = &b->job[i];
+		struct json_object *o;
 
-		if (!b->gov_hidden[j->gov])
-			json_result(bench_json_add(results, NULL, json_object_new_object(), &oom), b,
-				    j, &oom);
+		if (b->gov_hidden[j->gov])
+			continue;
+		o = bench_json_add(results, NULL, json_object_new_object(), &oom);
+		json_result(o, b, j, &oom);
 	}
 	return bench_json_write(out, doc, oom);
 }

@@ -1,6 +1,5 @@
-/* eagov-bench's output formats: the terminal table, CSV (RFC 4180), JSON
- * (through json-c), LAVA test-case lines and the HTML report, for the
- * simulated matrix and for --replay. Names (devices, workloads, recordings)
+/* eagov-bench's output formats, for the simulated matrix and for --replay:
+ * the terminal table, CSV (RFC 4180), JSON (json-c), LAVA lines, HTML. Names
  * are data: every format quotes or escapes them as it requires. */
 #pragma once
 

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "bench.h"
+#include "config.h"
 #include "conf.h"
 #include "fileio.h"
 #include "output.h"
@@ -84,16 +85,21 @@ static int csv_parse(const char *in, char *text, char *field[][MAX_FIELDS], int 
 	return nr;
 }
 
-/* What fn prints into memory, NUL-terminated; free() it. */
-static char *capture(int (*fn)(FILE *, const struct bench *), const struct bench *b)
+/* What the output code prints for b (or for the replay case rc) in fmt, in
+ * memory, NUL-terminated; free() it. */
+static char *capture(const struct bench *b, const struct bench_replay_case *rc,
+		     enum bench_format fmt)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *out = open_memstream(&buf, &len);
 
-	assert_non_null(f);
-	assert_int_equal(fn(f, b), 0);
-	assert_int_equal(fclose(f), 0);
+	assert_non_null(out);
+	if (rc)
+		assert_int_equal(bench_print_replay(out, b, rc, 1, fmt), 0);
+	else
+		assert_int_equal(bench_print(out, b, fmt), 0);
+	assert_int_equal(fclose(out), 0);
 	return buf;
 }
 
@@ -201,7 +207,7 @@ static void test_csv_text_quoting(void **state)
 static void test_json_names(void **state)
 {
 	struct fx *f = *state;
-	char *text = capture(bench_print_json, f->b);
+	char *text = capture(f->b, NULL, BENCH_JSON);
 	struct json_object *doc = json_tokener_parse(text), *results, *o, *v;
 
 	assert_non_null(doc);
@@ -229,7 +235,7 @@ static void test_json_names(void **state)
 static void test_csv_names(void **state)
 {
 	struct fx *f = *state;
-	char *text = capture(bench_print_csv, f->b);
+	char *text = capture(f->b, NULL, BENCH_CSV);
 	char *fields = malloc(strlen(text) + 1);
 	char *field[MAX_RECORDS][MAX_FIELDS];
 	int nr_fields[MAX_RECORDS];
@@ -254,7 +260,7 @@ static void test_csv_names(void **state)
 static void test_lava_names(void **state)
 {
 	struct fx *f = *state;
-	char *text = capture(bench_print_lava, f->b);
+	char *text = capture(f->b, NULL, BENCH_LAVA);
 	int lines = 0;
 
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), lines++) {
@@ -298,19 +304,6 @@ static void test_html_names(void **state)
 	free(text);
 }
 
-static char *capture_replay(const struct bench *b, const struct bench_replay_case *rc,
-			    enum bench_format fmt)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	assert_non_null(out);
-	assert_int_equal(bench_print_replay(out, b, rc, 1, fmt), 0);
-	assert_int_equal(fclose(out), 0);
-	return buf;
-}
-
 /* --replay's JSON and CSV with such a recording name. */
 static void test_replay_names(void **state)
 {
@@ -329,7 +322,7 @@ static void test_replay_names(void **state)
 	write_recording(f->rec_path, &b->dev[0].model);
 	assert_int_equal(bench_replay(b, &rc, 1), 0);
 
-	text = capture_replay(b, &rc, BENCH_JSON);
+	text = capture(b, &rc, BENCH_JSON);
 	doc = json_tokener_parse(text);
 	assert_non_null(doc);
 	assert_true(json_object_object_get_ex(doc, "replays", &replays));
@@ -340,7 +333,7 @@ static void test_replay_names(void **state)
 	json_object_put(doc);
 	free(text);
 
-	text = capture_replay(b, &rc, BENCH_CSV);
+	text = capture(b, &rc, BENCH_CSV);
 	fields = malloc(strlen(text) + 1);
 	assert_non_null(fields);
 	nr = csv_parse(text, fields, field, nr_fields);
