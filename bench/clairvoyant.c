@@ -173,8 +173,9 @@ int eg_clairvoyant_energy_all(const struct eg_model *m, const struct eg_sim_job 
 
 		free_ns = fmax(free_ns, 0);
 		if (pd_work && (double)pd_work[p] > job_work[p]) {
-			double busy_ns;
-			double extra = cost_free_work(pd, (double)pd_work[p] - job_work[p], &busy_ns);
+			double busy_ns, extra;
+
+			extra = cost_free_work(pd, (double)pd_work[p] - job_work[p], &busy_ns);
 
 			/* Work that does not fit in the free time still
 			 * costs its energy; only the idle it displaces is

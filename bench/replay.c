@@ -1,5 +1,6 @@
-/* Replay of a recording against one governor configuration: see replay.h for
- * what is replayed and how the energy estimate is built. */
+/* Replay of a recording against one governor configuration (see replay.h for
+ * what is replayed and how the energy estimate is built), and eagov-bench
+ * --replay, which runs each recording against every governor asked for. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -7,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "conf.h"
+#include "log.h"
 #include "replay.h"
 #include "util.h"
 
@@ -531,4 +534,96 @@ out:
 	}
 	free(rp);
 	return r;
+}
+
+/* One recording against every governor of b, on the given device or, without
+ * one, the device file named like the recording's model. */
+static void replay_case(struct bench *b, struct bench_replay_case *rc,
+			struct bench_device *given)
+{
+	_cleanup_free_ struct eg_event *evs = NULL;
+	char path[EG_PATH_MAX];
+	int r;
+
+	r = eg_record_load(rc->path, &evs, &rc->nr_events, &rc->info, rc->errmsg,
+			   sizeof(rc->errmsg));
+	if (r < 0) {
+		rc->err = r;
+		return;
+	}
+	if (given) {
+		rc->dev = given;
+	} else {
+		if (eg_replay_find_device(&rc->info, path, sizeof(path)) < 0 ||
+		    bench_add_device(b, path) < 0) {
+			snprintf(rc->errmsg, sizeof(rc->errmsg),
+				 "%s: recorded on '%s', which names no device file: give --device",
+				 rc->path, rc->info.model);
+			rc->err = -ENOENT;
+			return;
+		}
+		rc->dev = &b->dev[b->nr_dev - 1];
+	}
+	r = eg_replay_check(&rc->info, &rc->dev->model, rc->errmsg, sizeof(rc->errmsg));
+	if (r < 0) {
+		rc->err = r;
+		return;
+	}
+	for (int g = 0; g < b->nr_gov; g++) {
+		struct eg_engine_config ecfg;
+		struct eg_error err = { 0 };
+
+		r = bench_gov_config(rc->dev, b->gov[g], &ecfg, &err);
+		if (r < 0) {
+			eg_error_format(&err, rc->gov_msg[g], sizeof(rc->gov_msg[g]));
+			rc->gov_err[g] = r;
+			continue;
+		}
+		r = eg_replay_run(&rc->dev->model, &ecfg, evs, rc->nr_events, &rc->res[g],
+				  rc->gov_msg[g], sizeof(rc->gov_msg[g]));
+		eg_engine_config_free(&ecfg);
+		if (r < 0)
+			rc->gov_err[g] = r;
+	}
+}
+
+int bench_replay(struct bench *b, struct bench_replay_case *cases, int n)
+{
+	struct bench_device *given = b->nr_dev ? &b->dev[0] : NULL;
+	int failed = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct bench_replay_case *rc = &cases[i];
+
+		rc->res = calloc((size_t)b->nr_gov, sizeof(*rc->res));
+		rc->gov_err = calloc((size_t)b->nr_gov, sizeof(*rc->gov_err));
+		rc->gov_msg = calloc((size_t)b->nr_gov, sizeof(*rc->gov_msg));
+		if (!rc->res || !rc->gov_err || !rc->gov_msg)
+			return -ENOMEM;
+		replay_case(b, rc, given);
+		if (rc->err) {
+			eg_err("--replay %s", rc->errmsg);
+			failed++;
+			continue;
+		}
+		for (int g = 0; g < b->nr_gov; g++) {
+			if (rc->gov_err[g]) {
+				eg_err("--replay %s / %s: %s", rc->path, b->gov[g], rc->gov_msg[g]);
+				failed++;
+			}
+		}
+	}
+	return failed;
+}
+
+void bench_replay_free(struct bench_replay_case *cases, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(cases[i].res);
+		free(cases[i].gov_err);
+		free(cases[i].gov_msg);
+		cases[i].res = NULL;
+		cases[i].gov_err = NULL;
+		cases[i].gov_msg = NULL;
+	}
 }

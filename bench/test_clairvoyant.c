@@ -124,8 +124,9 @@ static void test_idle_and_bad_pd(void **unused)
  *   low  (125000 - 1000) / 512  = 242.1875,
  *   high (425000 - 1000) / 1024 = 414.0625  -> low, 4 ms busy.
  * Extra = 242.1875 * 2.048e9 = 4.96e11; idle 2 x 10 ms at 1000 uW = 2e10.
- * Total 5.16e11 uW ns = 5.16e-4 J (busy 4 ms x 125000 + idle 16 ms x 1000). The same work as a job with a long window
- * is not counted twice: pd_work equal to the jobs' work adds nothing. */
+ * Total 5.16e11 uW ns = 5.16e-4 J (busy 4 ms x 125000 + idle 16 ms x 1000).
+ * The same work as a job with a long window is not counted twice: pd_work
+ * equal to the jobs' work adds nothing. */
 static void test_free_work(void **unused)
 {
 	struct eg_model *m = model();

@@ -1,4 +1,4 @@
-# Shared by the issue-4 figure scripts (sourced, not run): eagovd start/stop,
+# Shared by the figure scripts (sourced, not run): eagovd start/stop,
 # the stats line, /proc readings, cleanup. Expects set -euo pipefail.
 
 EAGOVD=${EAGOVD:-./build/daemon/eagovd}
@@ -7,6 +7,15 @@ CLK_TCK=$(getconf CLK_TCK)
 
 die() { echo "${0##*/}: error: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
+
+# The hackbench storm of both figures, unless the environment gives another.
+HACKBENCH_ARGS=${HACKBENCH_ARGS:--P -g 3 -f 1 -s 1 -l 1000000000}
+
+# fig_check_seconds OPTION VALUE: a run of 2..15 s keeps each run under 20 s.
+fig_check_seconds() {
+	[[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 2 ] && [ "$2" -le 15 ] ||
+		die "$1 must be 2..15 s (each run stays under 20 s)"
+}
 
 fig_check_env() {
 	[ -f meson.build ] && [ -d bench/figures ] ||
@@ -35,6 +44,9 @@ fig_init() {
 	FIG_WORK=$(mktemp -d /tmp/eagov-fig-XXXXXX)
 	trap fig_cleanup EXIT
 	trap 'exit 130' INT TERM
+	# $tree, for the caller: the fake sysfs tree eagovd writes into.
+	tree=$FIG_WORK/tree
+	"$FIG_DIR/fake-tree.sh" "$tree"
 }
 
 # Forget a pid / pgid once it has been waited for.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4 figure: latency from an RT task's wakeup (the tracepoint's
+# Figure: latency from an RT task's wakeup (the tracepoint's
 # timestamp) to the completed write of the fast-ramp decision it caused, p50
 # and p99, per event-driven source (bpf, perf; poll sees no wakeups). Target
 # p99: under 200 us.
@@ -41,16 +41,12 @@ while [ $# -gt 0 ]; do
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
-[[ $duration =~ ^[0-9]+$ ]] && [ "$duration" -ge 2 ] && [ "$duration" -le 15 ] ||
-	die "--duration must be 2..15 s (each run stays under 20 s)"
-HACKBENCH_ARGS=${HACKBENCH_ARGS:--P -g 3 -f 1 -s 1 -l 1000000000}
+fig_check_seconds --duration "$duration"
 
 fig_check_env cyclictest
 [ "$storm" -eq 0 ] || fig_check_env hackbench
 [ "$(id -u)" -eq 0 ] || die "needs root (a SCHED_FIFO task; bpf and perf sources)"
 fig_init
-tree=$FIG_WORK/tree
-"$FIG_DIR/fake-tree.sh" "$tree"
 rt_cpu=$(($(getconf _NPROCESSORS_ONLN) - 1))
 # taskset execs eagovd: the pid stays the daemon's.
 # eagovd runs at SCHED_FIFO 1, as the shipped unit starts it

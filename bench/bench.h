@@ -1,0 +1,118 @@
+/* eagov-bench's job matrix: the devices, workloads and governors asked for,
+ * one simulation per device x workload x governor run on worker threads, the
+ * clairvoyant reference, and the figures each output format prints. */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy_conf.h"
+#include "record.h"
+#include "replay.h"
+#include "report_html.h"
+#include "sim.h"
+
+#define BENCH_MAX_ITEMS 64
+#define BENCH_MAX_JOBS 64
+
+/* eagov's own fast ramp on top of schedutil: not a kernel governor, a
+ * column that measures the feature against plain schedutil. */
+#define BENCH_GOV_SCHEDUTIL_RAMP "schedutil+ramp"
+
+struct bench_device {
+	char path[EG_PATH_MAX];
+	struct eg_model model;
+	struct eg_policy_conf *pc;
+};
+
+struct bench_job {
+	int dev, wl, gov;
+	struct eg_sim_result res;
+	double wall_s;
+	int err;
+	char errmsg[400];
+};
+
+struct bench {
+	struct bench_device dev[BENCH_MAX_ITEMS];
+	int nr_dev;
+	char wl_path[BENCH_MAX_ITEMS][EG_PATH_MAX];
+	int nr_wl;
+	const char *gov[BENCH_MAX_ITEMS];
+	bool gov_hidden[BENCH_MAX_ITEMS];  /* run for the reference only, not shown */
+	int nr_gov;
+	/* clairvoyant, per device x workload; NAN = none */
+	double ref_j[BENCH_MAX_ITEMS][BENCH_MAX_ITEMS];
+	uint64_t duration_ns;              /* 0: each workload's own */
+	uint64_t seed;
+	int jobs;                          /* worker threads */
+	bool progress;                     /* progress bar on stderr */
+	uint64_t sample_ns;                /* timeline sampling for --html, 0 = none */
+	uint64_t max_sample_ns;            /* the coarsest actually used */
+	struct bench_job *job;
+	int nr_job;
+	/* Totals of the last bench_run, for the summary line and the report. */
+	int nr_threads;
+	double wall_s, sim_s, events;
+	/* Work queue of bench_run's workers. */
+	int next, done;
+	pthread_mutex_t lock;
+};
+
+/* Add a device file, or a device named in conf/devices. 0 or -errno (logged). */
+int bench_add_device(struct bench *b, const char *arg);
+/* Every device file that ships, in name order. */
+int bench_add_shipped_devices(struct bench *b);
+/* An rt-app workload file, or every .json file of a folder in name order. */
+int bench_add_workloads(struct bench *b, const char *arg);
+/* The shipped workloads (the source tree's when running from a build). */
+int bench_add_shipped_workloads(struct bench *b);
+/* Add a governor by bench name (a frequency policy or
+ * BENCH_GOV_SCHEDUTIL_RAMP). -EINVAL for an unknown one, -E2BIG when full. */
+int bench_add_governor(struct bench *b, const char *name);
+/* Every frequency policy that ships, then BENCH_GOV_SCHEDUTIL_RAMP. */
+void bench_add_all_governors(struct bench *b);
+
+/* The engine configuration of a bench governor on device d: the device's
+ * balanced profile with its frequency policy replaced by gov's on every
+ * domain, keeping its idle and thermal ones. Free with
+ * eg_engine_config_free. 0, -EINVAL (unknown governor) or -ENOMEM, with err. */
+int bench_gov_config(const struct bench_device *d, const char *gov,
+		     struct eg_engine_config *ecfg, struct eg_error *err);
+
+/* Run the matrix: every device x workload x governor (plus a hidden
+ * performance run for the reference when none was asked for) on b->jobs
+ * threads, then the clairvoyant references. Failed runs are logged and
+ * counted in *failed. 0 or -ENOMEM. */
+int bench_run(struct bench *b, int *failed);
+/* The results and the device configurations. */
+void bench_free(struct bench *b);
+
+/* The run of governor gov on device dev x workload wl; NULL if none. */
+const struct bench_job *bench_find_job(const struct bench *b, int dev, int wl, const char *gov);
+/* The figures of a successful run, as every output format shows them. */
+void bench_fill_row(const struct bench *b, const struct bench_job *j, struct eg_bench_row *r);
+/* A workload's name: its file name without the folder. */
+const char *bench_wl_name(const char *path);
+
+/* --replay: one recording replayed against every governor asked for. */
+struct bench_replay_case {
+	const char *path;
+	struct eg_record_info info;
+	struct bench_device *dev;
+	size_t nr_events;
+	int err;                          /* loading or device: no rows at all */
+	char errmsg[600];
+	struct eg_replay_result *res;     /* per governor */
+	int *gov_err;
+	char (*gov_msg)[400];
+};
+
+/* Replay cases[i].path for i < n against b's governors on b's one device
+ * (or, without one, the device the recording names). Fills the cases'
+ * results; failures are in err / gov_err and logged. The number of failures,
+ * or -ENOMEM. */
+int bench_replay(struct bench *b, struct bench_replay_case *cases, int n);
+/* The per-governor arrays bench_replay allocated. */
+void bench_replay_free(struct bench_replay_case *cases, int n);

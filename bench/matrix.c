@@ -1,0 +1,471 @@
+/* eagov-bench's job matrix: what to run, running it on worker threads, the
+ * clairvoyant reference and the figures of each run (see bench.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "config.h"
+#include "clairvoyant.h"
+#include "conf.h"
+#include "log.h"
+#include "util.h"
+#include "workload.h"
+
+/* Samples cost memory for every job until the report is written: a long run
+ * is sampled more coarsely, at most this many per run. */
+#define MAX_SAMPLES 2000
+
+int bench_add_device(struct bench *b, const char *arg)
+{
+	struct bench_device *d;
+	struct eg_error err = { 0 };
+	char msg[600];
+	int r;
+
+	if (b->nr_dev >= BENCH_MAX_ITEMS)
+		return -E2BIG;
+	d = &b->dev[b->nr_dev];
+	r = eg_conf_find_device(arg, d->path, sizeof(d->path));
+	if (r < 0)
+		return eg_log_errno(r, "device '%s'", arg);
+	d->pc = calloc(1, sizeof(*d->pc));
+	if (!d->pc)
+		return -ENOMEM;
+	r = eg_conf_load_device(d->path, &d->model, d->pc, &err);
+	if (r < 0) {
+		eg_error_format(&err, msg, sizeof(msg));
+		eg_err("%s", msg);
+		free(d->pc);
+		d->pc = NULL;
+		return r;
+	}
+	b->nr_dev++;
+	return 0;
+}
+
+/* The source tree's copy when running from a build, else the installed one. */
+static const char *shipped_dir(const char *source, const char *installed)
+{
+	return access(source, R_OK) == 0 ? source : installed;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* The files of dir ending in suffix into paths[first..max), in name order.
+ * The number added, or -errno when dir cannot be read (ENOTDIR: not a
+ * folder, not logged). */
+static int list_dir(const char *dir, const char *suffix, char (*paths)[EG_PATH_MAX], int first,
+		    int max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = first;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && n < max)
+		if (has_suffix(de->d_name, suffix))
+			snprintf(paths[n++], EG_PATH_MAX, "%s/%s", dir, de->d_name);
+	closedir(d);
+	qsort(paths[first], (size_t)(n - first), EG_PATH_MAX, cmp_str);
+	return n - first;
+}
+
+int bench_add_shipped_devices(struct bench *b)
+{
+	const char *dir = shipped_dir(EAGOV_SOURCE_ROOT "/conf/devices", EAGOV_DATADIR "/devices");
+	char (*names)[EG_PATH_MAX] = calloc(BENCH_MAX_ITEMS, EG_PATH_MAX);
+	int n, r = 0;
+
+	if (!names)
+		return -ENOMEM;
+	n = list_dir(dir, ".ini", names, 0, BENCH_MAX_ITEMS);
+	if (n < 0)
+		r = eg_log_errno(n, "device files in %s", dir);
+	else if (!n) {
+		eg_err("no device file in %s", dir);
+		r = -ENOENT;
+	}
+	for (int i = 0; i < n && r == 0; i++)
+		r = bench_add_device(b, names[i]);
+	free(names);
+	return r;
+}
+
+int bench_add_workloads(struct bench *b, const char *arg)
+{
+	int n = list_dir(arg, ".json", b->wl_path, b->nr_wl, BENCH_MAX_ITEMS);
+
+	if (n == -ENOTDIR) {
+		if (b->nr_wl >= BENCH_MAX_ITEMS)
+			return -E2BIG;
+		eg_strlcpy(b->wl_path[b->nr_wl++], arg, EG_PATH_MAX);
+		return 0;
+	}
+	if (n < 0)
+		return eg_log_errno(n, "workload '%s'", arg);
+	b->nr_wl += n;
+	return 0;
+}
+
+int bench_add_shipped_workloads(struct bench *b)
+{
+	return bench_add_workloads(b, shipped_dir(EAGOV_SOURCE_ROOT "/bench/workloads",
+						  EAGOV_DATADIR "/workloads"));
+}
+
+/* The frequency policy behind a bench governor name, and whether eagov's
+ * fast ramp goes with it. NULL for an unknown name. */
+static const struct eg_freq_policy_ops *gov_ops(const char *name, bool *fast_ramp)
+{
+	*fast_ramp = eg_streq(name, BENCH_GOV_SCHEDUTIL_RAMP);
+	return eg_freq_policy_find(*fast_ramp ? "schedutil" : name);
+}
+
+int bench_add_governor(struct bench *b, const char *name)
+{
+	bool ramp;
+	const struct eg_freq_policy_ops *ops = gov_ops(name, &ramp);
+
+	if (!ops)
+		return -EINVAL;
+	if (b->nr_gov >= BENCH_MAX_ITEMS)
+		return -E2BIG;
+	/* The static name, not the caller's string: it outlives the options. */
+	b->gov[b->nr_gov++] = ramp ? BENCH_GOV_SCHEDUTIL_RAMP : ops->name;
+	return 0;
+}
+
+void bench_add_all_governors(struct bench *b)
+{
+	for (int i = 0; eg_freq_policies[i] && b->nr_gov < BENCH_MAX_ITEMS - 1; i++)
+		b->gov[b->nr_gov++] = eg_freq_policies[i]->name;
+	b->gov[b->nr_gov++] = BENCH_GOV_SCHEDUTIL_RAMP;
+}
+
+int bench_gov_config(const struct bench_device *d, const char *gov,
+		     struct eg_engine_config *ecfg, struct eg_error *err)
+{
+	bool ramp;
+	const struct eg_freq_policy_ops *ops = gov_ops(gov, &ramp);
+	int r;
+
+	if (!ops) {
+		eg_error_set(err, "", 0, "unknown governor '%s'", gov);
+		return -EINVAL;
+	}
+	r = eg_policy_conf_resolve(d->pc, &d->model, EG_PROFILE_BALANCED, ecfg, err);
+	if (r < 0)
+		return r;
+	/* The fast ramp and the RT idle-latency limit are eagov's, not the
+	 * kernel's: a kernel governor is measured without them, and the +ramp
+	 * column adds the ramp alone. */
+	ecfg->fast_ramp = ramp;
+	ecfg->rt_idle_latency_us = 0;
+	for (int i = 0; i < d->model.nr_pds; i++) {
+		r = eg_engine_config_set_freq(ecfg, i, ops);
+		if (r < 0) {
+			eg_engine_config_free(ecfg);
+			eg_error_set(err, "", 0, "out of memory");
+			return r;
+		}
+	}
+	return 0;
+}
+
+static double elapsed_s(const struct timespec *t0, const struct timespec *t1)
+{
+	return (double)(t1->tv_sec - t0->tv_sec) + (double)(t1->tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void run_job(struct bench *b, struct bench_job *j)
+{
+	struct bench_device *d = &b->dev[j->dev];
+	struct eg_engine_config ecfg;
+	struct eg_sim_workload *w = NULL;
+	struct eg_sim_config sc = { 0 };
+	struct eg_error err = { 0 };
+	struct timespec t0, t1;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* The comparison is of frequency governors: each run replaces the
+	 * device's frequency policy. */
+	r = bench_gov_config(d, b->gov[j->gov], &ecfg, &err);
+	if (r < 0)
+		goto fail;
+	r = eg_sim_workload_load(b->wl_path[j->wl], &d->model, &w, &err);
+	if (r < 0) {
+		eg_engine_config_free(&ecfg);
+		goto fail;
+	}
+	sc.model = &d->model;
+	sc.engine = &ecfg;
+	sc.workload = w;
+	sc.seed = b->seed;
+	/* The clairvoyant reference is computed from the performance run's
+	 * jobs: performance meets every deadline that can be met. */
+	sc.record_jobs = eg_streq(b->gov[j->gov], "performance");
+	sc.duration_ns = b->duration_ns;
+	if (!sc.duration_ns && !w->duration_ns)
+		sc.duration_ns = 10 * NSEC_PER_SEC;
+	if (b->sample_ns) {
+		uint64_t dur = sc.duration_ns ? sc.duration_ns : w->duration_ns;
+
+		sc.sample_ns = EG_MAX(b->sample_ns, dur / MAX_SAMPLES);
+		pthread_mutex_lock(&b->lock);
+		b->max_sample_ns = EG_MAX(b->max_sample_ns, sc.sample_ns);
+		pthread_mutex_unlock(&b->lock);
+	}
+	r = eg_sim_run(&sc, &j->res);
+	eg_sim_workload_free(w);
+	eg_engine_config_free(&ecfg);
+	if (r < 0) {
+		snprintf(j->errmsg, sizeof(j->errmsg), "simulation failed: %s", strerror(-r));
+		j->err = r;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	j->wall_s = elapsed_s(&t0, &t1);
+	return;
+fail:
+	eg_error_format(&err, j->errmsg, sizeof(j->errmsg));
+	j->err = r;
+}
+
+static void progress(const struct bench *b)
+{
+	int width = 40, filled = b->nr_job ? b->done * width / b->nr_job : width;
+
+	fprintf(stderr, "\r[%.*s%*s] %d/%d", filled, "########################################",
+		width - filled, "", b->done, b->nr_job);
+	if (b->done == b->nr_job)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void *worker(void *arg)
+{
+	struct bench *b = arg;
+
+	for (;;) {
+		int i;
+
+		pthread_mutex_lock(&b->lock);
+		i = b->next < b->nr_job ? b->next++ : -1;
+		pthread_mutex_unlock(&b->lock);
+		if (i < 0)
+			return NULL;
+		run_job(b, &b->job[i]);
+		pthread_mutex_lock(&b->lock);
+		b->done++;
+		if (b->progress)
+			progress(b);
+		pthread_mutex_unlock(&b->lock);
+	}
+}
+
+const struct bench_job *bench_find_job(const struct bench *b, int dev, int wl, const char *gov)
+{
+	for (int i = 0; i < b->nr_job; i++)
+		if (b->job[i].dev == dev && b->job[i].wl == wl &&
+		    eg_streq(b->gov[b->job[i].gov], gov))
+			return &b->job[i];
+	return NULL;
+}
+
+/* The performance run of a device x workload, NULL when it is missing or
+ * failed: the yardstick of several figures. */
+static const struct bench_job *performance_run(const struct bench *b, int dev, int wl)
+{
+	const struct bench_job *pf = bench_find_job(b, dev, wl, "performance");
+
+	return pf && !pf->err ? pf : NULL;
+}
+
+/* The clairvoyant reference of device d x workload w, NAN when there is
+ * none. */
+static double reference(const struct bench *b, int d, int w)
+{
+	const struct bench_job *pf = performance_run(b, d, w);
+	const struct eg_model *m = &b->dev[d].model;
+	uint64_t work[EG_MAX_PDS] = { 0 };
+	uint64_t all = 0;
+	double ref;
+
+	if (!pf)
+		return NAN;
+	for (int i = 0; i < m->nr_pds; i++) {
+		work[i] = pf->res.pd[i].work;
+		all += work[i];
+	}
+	/* No work at all, no reference: idle power alone would be no
+	 * yardstick. */
+	if (!all && !pf->res.nr_jobs)
+		return NAN;
+	if (eg_clairvoyant_energy_all(m, pf->res.jobs, pf->res.nr_jobs, work, pf->res.sim_ns, NULL,
+				      &ref) < 0) {
+		eg_err("%s / %s: the performance run's jobs name an unknown domain", m->name,
+		       bench_wl_name(b->wl_path[w]));
+		return NAN;
+	}
+	return ref;
+}
+
+int bench_run(struct bench *b, int *failed)
+{
+	pthread_t th[BENCH_MAX_JOBS];
+	struct timespec t0, t1;
+	bool have_performance = false;
+
+	/* The reference needs the performance run's jobs: run it unseen when
+	 * it was not asked for. */
+	for (int g = 0; g < b->nr_gov; g++)
+		have_performance = have_performance || eg_streq(b->gov[g], "performance");
+	if (!have_performance && b->nr_gov < BENCH_MAX_ITEMS) {
+		b->gov_hidden[b->nr_gov] = true;
+		b->gov[b->nr_gov++] = "performance";
+	}
+	b->nr_job = b->nr_dev * b->nr_wl * b->nr_gov;
+	b->job = calloc((size_t)b->nr_job, sizeof(*b->job));
+	if (!b->job)
+		return -ENOMEM;
+	for (int d = 0, i = 0; d < b->nr_dev; d++)
+		for (int w = 0; w < b->nr_wl; w++)
+			for (int g = 0; g < b->nr_gov; g++, i++)
+				b->job[i] = (struct bench_job){ .dev = d, .wl = w, .gov = g };
+	pthread_mutex_init(&b->lock, NULL);
+	b->nr_threads = EG_MIN(EG_CLAMP(b->jobs, 1, BENCH_MAX_JOBS), b->nr_job);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < b->nr_threads; i++)
+		pthread_create(&th[i], NULL, worker, b);
+	for (int i = 0; i < b->nr_threads; i++)
+		pthread_join(th[i], NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_mutex_destroy(&b->lock);
+	b->wall_s = elapsed_s(&t0, &t1);
+	for (int i = 0; i < b->nr_job; i++) {
+		const struct bench_job *j = &b->job[i];
+
+		b->sim_s += (double)j->res.sim_ns / 1e9;
+		b->events += (double)j->res.events;
+		if (j->err) {
+			eg_err("%s / %s / %s: %s", b->dev[j->dev].model.name,
+			       bench_wl_name(b->wl_path[j->wl]), b->gov[j->gov], j->errmsg);
+			(*failed)++;
+		}
+	}
+	for (int d = 0; d < b->nr_dev; d++)
+		for (int w = 0; w < b->nr_wl; w++)
+			b->ref_j[d][w] = reference(b, d, w);
+	return 0;
+}
+
+void bench_free(struct bench *b)
+{
+	for (int i = 0; i < b->nr_job; i++)
+		eg_sim_result_free(&b->job[i].res);
+	free(b->job);
+	b->job = NULL;
+	b->nr_job = 0;
+	for (int d = 0; d < b->nr_dev; d++) {
+		free(b->dev[d].pc);
+		b->dev[d].pc = NULL;
+	}
+}
+
+/* Time per activation a run took to do its work. */
+static double activation_time(const struct bench_job *j)
+{
+	return (double)j->res.busy_span_ns / (double)EG_MAX(j->res.activations, 1);
+}
+
+/* rt-app's governor efficiency: (T_powersave - T_gov) / (T_powersave -
+ * T_performance), with T the time the activations took to do their work. */
+static double gov_efficiency(const struct bench *b, const struct bench_job *j)
+{
+	const struct bench_job *ps = bench_find_job(b, j->dev, j->wl, "powersave");
+	const struct bench_job *pf = performance_run(b, j->dev, j->wl);
+	double tps, tpf;
+
+	if (!ps || !pf || ps->err)
+		return NAN;
+	tps = activation_time(ps);
+	tpf = activation_time(pf);
+	if (tps - tpf < 1.0)
+		return NAN;
+	return 100.0 * (tps - activation_time(j)) / (tps - tpf);
+}
+
+/* The work a run did, percent of the performance run's (the reference's). */
+static double work_pct(const struct bench *b, const struct bench_job *j)
+{
+	const struct bench_job *pf = performance_run(b, j->dev, j->wl);
+	const struct eg_model *m = &b->dev[j->dev].model;
+	double mine = 0, ref = 0;
+
+	if (!pf)
+		return NAN;
+	for (int i = 0; i < m->nr_pds; i++) {
+		mine += (double)j->res.pd[i].work;
+		ref += (double)pf->res.pd[i].work;
+	}
+	return ref > 0 ? 100.0 * mine / ref : NAN;
+}
+
+void bench_fill_row(const struct bench *b, const struct bench_job *j, struct eg_bench_row *r)
+{
+	const struct eg_sim_result *s = &j->res;
+	const struct eg_model *m = &b->dev[j->dev].model;
+	double secs = (double)s->sim_ns / 1e9;
+	double ref = b->ref_j[j->dev][j->wl];
+	uint64_t tr = 0, above = 0;
+	int32_t peak = INT32_MIN;
+
+	for (int i = 0; i < m->nr_pds; i++)
+		tr += s->pd[i].transitions;
+	for (int z = 0; z < m->nr_zones; z++) {
+		peak = EG_MAX(peak, s->peak_temp_mc[z]);
+		above = EG_MAX(above, s->above_trip_ns[z]);
+	}
+	r->energy = s->energy_j;
+	r->xref = ref > 0 ? s->energy_j / ref : NAN;
+	r->work_pct = work_pct(b, j);
+	r->power = secs > 0 ? s->energy_j / secs : 0;
+	/* No sample is not a zero: NAN prints as "-" (table), empty (CSV) or
+	 * null (JSON). */
+	r->pi_mean = s->activations ? s->perf_index_mean : NAN;
+	r->pi_p5 = s->activations ? s->perf_index_p5 : NAN;
+	r->missed_pct = s->activations ? 100.0 * (double)s->missed / (double)s->activations : NAN;
+	r->rt50 = s->lat_rt_n ? s->lat_rt_p50_us : NAN;
+	r->rt99 = s->lat_rt_n ? s->lat_rt_p99_us : NAN;
+	r->cfs50 = s->lat_cfs_n ? s->lat_cfs_p50_us : NAN;
+	r->cfs99 = s->lat_cfs_n ? s->lat_cfs_p99_us : NAN;
+	r->eff = gov_efficiency(b, j);
+	r->trans = secs > 0 ? (double)tr / secs : 0;
+	r->peak = m->nr_zones ? peak / 1000.0 : NAN;
+	r->above = (double)above / 1e9;
+}
+
+const char *bench_wl_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
