@@ -294,6 +294,14 @@ static int get_degraded(sd_bus *bus EG_UNUSED, const char *path EG_UNUSED,
 	return sd_bus_message_append(reply, "s", nonnull(reason));
 }
 
+static int get_inhibited(sd_bus *bus EG_UNUSED, const char *path EG_UNUSED,
+			 const char *interface EG_UNUSED, const char *property EG_UNUSED,
+			 sd_bus_message *reply, void *userdata EG_UNUSED,
+			 sd_bus_error *error EG_UNUSED)
+{
+	return sd_bus_message_append(reply, "s", "");
+}
+
 static int get_profiles(sd_bus *bus EG_UNUSED, const char *path EG_UNUSED,
 			const char *interface EG_UNUSED, const char *property EG_UNUSED,
 			sd_bus_message *reply, void *userdata, sd_bus_error *error EG_UNUSED)
@@ -466,6 +474,10 @@ static const sd_bus_vtable ppd_vtable[] = {
 				 SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE | SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_PROPERTY("PerformanceDegraded", "s", get_degraded, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	/* Deprecated upstream in favour of PerformanceDegraded, always "";
+	 * older desktop shells still read it. */
+	SD_BUS_PROPERTY("PerformanceInhibited", "s", get_inhibited, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST | SD_BUS_VTABLE_DEPRECATED),
 	SD_BUS_PROPERTY("Profiles", "aa{sv}", get_profiles, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("Actions", "as", get_actions, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -552,6 +564,12 @@ int eg_ppd_new(struct eg_ppd **out, const char *address, const struct eg_ppd_ops
 			goto fail;
 		}
 	}
+	/* The synchronous calls above may have read requests into sd-bus's
+	 * queue already; a first pass arms the event set for them, or the fd
+	 * would not turn readable until more arrives. */
+	r = eg_ppd_process(p);
+	if (r < 0)
+		goto fail;
 	*out = p;
 	return 0;
 fail:

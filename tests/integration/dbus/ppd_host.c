@@ -3,7 +3,7 @@
  * the module asks of the backend on stdout (one line each), so a test can
  * drive it from both sides.
  *
- *   ppd_host ADDRESS [--no-performance] [--deny-switch] [--cpu-driver NAME]
+ *   ppd_host ADDRESS [--cpu-driver NAME]
  *
  * stdout: "READY", "SET <profile> <user|hold>", "AUTH <switch|hold> uid=N",
  *         "HOLDS <n>", "OK", "ERROR <errno>".
@@ -25,7 +25,6 @@
 struct fake {
 	enum eg_profile profile;
 	bool performance;
-	bool deny_switch;
 	bool fail_next_set;
 	char degraded[128];
 	const char *cpu_driver;
@@ -73,15 +72,15 @@ static const char *fake_degraded(void *userdata)
 }
 
 /* The module's default rule (root switches, anyone holds), logged so the
- * test sees the peer's identity arrive; --deny-switch refuses every switch. */
+ * test sees the peer's identity arrive. */
 static int fake_authorize(void *userdata, enum eg_ppd_action action,
 			  const struct eg_ppd_peer *peer)
 {
-	struct fake *f = userdata;
 	bool switching = action == EG_PPD_ACTION_SWITCH;
 
+	(void)userdata;
 	printf("AUTH %s uid=%u\n", switching ? "switch" : "hold", (unsigned)peer->uid);
-	if (switching && (f->deny_switch || peer->uid != 0))
+	if (switching && peer->uid != 0)
 		return -EPERM;
 	return 0;
 }
@@ -195,16 +194,11 @@ int main(int argc, char **argv)
 	int r;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: ppd_host ADDRESS [--no-performance] [--deny-switch] "
-				"[--cpu-driver NAME]\n");
+		fprintf(stderr, "usage: ppd_host ADDRESS [--cpu-driver NAME]\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
-		if (eg_streq(argv[i], "--no-performance")) {
-			f.performance = false;
-		} else if (eg_streq(argv[i], "--deny-switch")) {
-			f.deny_switch = true;
-		} else if (eg_streq(argv[i], "--cpu-driver") && i + 1 < argc) {
+		if (eg_streq(argv[i], "--cpu-driver") && i + 1 < argc) {
 			f.cpu_driver = argv[++i];
 		} else {
 			fprintf(stderr, "ppd_host: unknown argument %s\n", argv[i]);
