@@ -597,14 +597,6 @@ int eg_ppd_process(struct eg_ppd *p)
 	return 0;
 }
 
-/* Signals sent outside eg_ppd_process() are written at once when the socket
- * takes them; running the loop once more lets sd-bus ask for writability
- * when it had to queue them, so they do not wait for the next request. */
-static void flush_later(struct eg_ppd *p)
-{
-	sd_event_run(p->event, 0);
-}
-
 void eg_ppd_notify_profile_changed(struct eg_ppd *p, bool manual)
 {
 	enum eg_profile now = p->ops->get_profile(p->userdata);
@@ -615,7 +607,6 @@ void eg_ppd_notify_profile_changed(struct eg_ppd *p, bool manual)
 	else if (p->holds.nr == 0)
 		eg_ppd_holds_set_base(&p->holds, now);
 	emit_state(p, had_holds);
-	flush_later(p);
 }
 
 void eg_ppd_notify_degraded_changed(struct eg_ppd *p)
@@ -623,7 +614,6 @@ void eg_ppd_notify_degraded_changed(struct eg_ppd *p)
 	char *names[] = { (char *)"PerformanceDegraded", NULL };
 
 	emit_changed(p, names);
-	flush_later(p);
 }
 
 void eg_ppd_notify_profiles_changed(struct eg_ppd *p)
@@ -631,7 +621,6 @@ void eg_ppd_notify_profiles_changed(struct eg_ppd *p)
 	char *names[] = { (char *)"Profiles", NULL };
 
 	emit_changed(p, names);
-	flush_later(p);
 }
 
 enum eg_profile eg_ppd_automatic_profile(struct eg_ppd *p, enum eg_profile wanted)

@@ -39,8 +39,9 @@ struct eg_ppd_peer {
 };
 
 /* Callbacks into the daemon; userdata is the pointer given to eg_ppd_new.
- * They run inside eg_ppd_process() (or eg_ppd_notify_*), never on their own.
- * None of them may call back into this module. */
+ * set_profile and authorize run only inside eg_ppd_process(); the getters
+ * also inside eg_ppd_new() and eg_ppd_notify_*(). None may call back into
+ * this module. */
 struct eg_ppd_ops {
 	/* The profile in force now. Required. */
 	enum eg_profile (*get_profile)(void *userdata);
@@ -77,15 +78,22 @@ int eg_ppd_new(struct eg_ppd **out, const char *address, const struct eg_ppd_ops
  * timeouts): add it to the daemon's epoll set for EPOLLIN and call
  * eg_ppd_process() when it is readable. No timeout to track besides. */
 int eg_ppd_fd(const struct eg_ppd *p);
-/* Serve every request that is ready, without blocking. 0, or -ECONNRESET when
- * the bus went away (the object is then of no further use: free it). */
+/* Serve every request that is ready, without blocking; may be called at any
+ * time, not only when the fd is readable. 0, or -ECONNRESET when the bus went
+ * away (the object is then of no further use: free it). */
 int eg_ppd_process(struct eg_ppd *p);
+
+/* The eg_ppd_notify_*() calls send their signals at once, without serving
+ * requests (so without calling set_profile or authorize): safe from inside the
+ * daemon's own switching code. Should the bus socket be full, the rest goes
+ * out at the next eg_ppd_process(). */
 
 /* The daemon switched profile itself. manual: a user chose it through another
  * way in (the control socket); holds are then released (holders get
- * ProfileReleased), as for a change of ActiveProfile over D-Bus. Otherwise the
- * new profile only becomes the one to return to after the holds. Emits
- * PropertiesChanged when ActiveProfile differs from what clients last saw. */
+ * ProfileReleased), as for a change of ActiveProfile over D-Bus. Otherwise,
+ * with no holds, the new profile is the one later holds return to (while holds
+ * last, eg_ppd_automatic_profile() records that). Emits PropertiesChanged when
+ * ActiveProfile differs from what clients last saw. */
 void eg_ppd_notify_profile_changed(struct eg_ppd *p, bool manual);
 /* ops->performance_degraded would now answer differently. */
 void eg_ppd_notify_degraded_changed(struct eg_ppd *p);

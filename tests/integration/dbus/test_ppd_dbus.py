@@ -9,6 +9,7 @@ powerprofilesctl (Debian package power-profiles-daemon), and records the bus
 with `busctl monitor` to check the signals. Exit 77 (skip) without
 dbus-daemon or busctl."""
 
+import errno
 import json
 import os
 import queue
@@ -624,6 +625,25 @@ class Suite:
         finally:
             second.stop()
         check(self.get("ActiveProfile") == "balanced", "first host still serves")
+
+    def test_bus_goes_away(self):
+        """A bus that disconnects (dbus-daemon restarted) is reported, not
+        spun on: the daemon then drops or reconnects its D-Bus side."""
+        tmp = os.path.join(self.bus.tmp, "second")
+        os.mkdir(tmp)
+        bus = Bus(tmp, os.environ["EAGOV_SOURCE_ROOT"])
+        host = None
+        try:
+            host = Host(bus.address)
+            host.expect("READY")
+            bus.stop()
+            host.expect(f"ERROR {errno.ECONNRESET}")
+            host.proc.wait(timeout=TIMEOUT)
+            check(host.proc.returncode == 1, f"host exit code {host.proc.returncode}")
+        finally:
+            if host:
+                host.stop()
+            bus.stop()
 
     def test_unprivileged_peer(self):
         if os.geteuid() != 0 or not shutil.which("setpriv"):
