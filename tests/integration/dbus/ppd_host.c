@@ -5,7 +5,7 @@
  *
  *   ppd_host ADDRESS [--cpu-driver NAME]
  *
- * stdout: "READY", "SET <profile> <user|hold>", "AUTH <switch|hold> uid=N",
+ * stdout: "READY", "SET[-FAILED] <profile> <user|hold>", "AUTH <switch|hold> uid=N",
  *         "HOLDS <n>", "OK", "ERROR <errno>".
  * stdin:  "degraded [REASON]", "manual PROFILE" (a switch made through another
  *         way in), "auto PROFILE" (a switch the daemon makes by itself),
