@@ -1,33 +1,10 @@
 /* Machine model: validation and the derived values (capacity, perf, cost,
  * inefficient OPPs), with the kernel's Energy Model arithmetic. */
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "model.h"
+#include "parse.h"
 #include "util.h"
-
-void eg_error_set(struct eg_error *e, const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!e)
-		return;
-	eg_strlcpy(e->file, file ? file : "", sizeof(e->file));
-	e->line = line;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-}
-
-void eg_error_format(const struct eg_error *e, char *buf, size_t len)
-{
-	if (e->file[0] && e->line > 0)
-		snprintf(buf, len, "%s:%d: %s", e->file, e->line, e->msg);
-	else if (e->file[0])
-		snprintf(buf, len, "%s: %s", e->file, e->msg);
-	else
-		snprintf(buf, len, "%s", e->msg);
-}
 
 int eg_cpumask_weight(const eg_cpumask_t *m)
 {
@@ -44,24 +21,22 @@ int eg_cpumask_parse(const char *s, eg_cpumask_t *m)
 
 	memset(m, 0, sizeof(*m));
 	while (*p) {
-		char *end;
-		long lo, hi;
+		uint64_t lo, hi;
+		int rc;
 
 		while (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n')
 			p++;
 		if (!*p)
 			break;
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		lo = strtol(p, &end, 10);
+		rc = eg_parse_u64_prefix(&p, &lo);
+		if (rc < 0)
+			return rc;
 		hi = lo;
-		p = end;
 		if (*p == '-') {
 			p++;
-			if (*p < '0' || *p > '9')
-				return -EINVAL;
-			hi = strtol(p, &end, 10);
-			p = end;
+			rc = eg_parse_u64_prefix(&p, &hi);
+			if (rc < 0)
+				return rc;
 		}
 		if (*p && *p != ',' && *p != ' ' && *p != '\n' && *p != '\t')
 			return -EINVAL;
@@ -69,7 +44,7 @@ int eg_cpumask_parse(const char *s, eg_cpumask_t *m)
 			return -EINVAL;
 		if (hi >= EG_MAX_CPUS)
 			return -ERANGE;
-		for (long c = lo; c <= hi; c++)
+		for (uint64_t c = lo; c <= hi; c++)
 			eg_cpumask_set(m, (int)c);
 	}
 	return 0;
