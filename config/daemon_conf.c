@@ -60,7 +60,7 @@ static int daemon_section(struct eg_ini *ini, const char *kind, const char *arg)
 
 	if (!eg_streq(kind, "daemon") || arg[0])
 		return eg_ini_error(ini, -EINVAL, "unknown section [%s%s%s] (expected [daemon])",
-				 kind, arg[0] ? " " : "", arg);
+				    kind, arg[0] ? " " : "", arg);
 	d->in_daemon = true;
 	return 0;
 }
@@ -70,7 +70,8 @@ static int parse_profile_value(struct eg_ini *ini, const char *key, const char *
 	enum eg_profile p;
 
 	if (eg_profile_from_string(v, &p) < 0)
-		return eg_ini_error(ini, -EINVAL, "%s '%s' is not power-saver, balanced or performance", key, v);
+		return eg_ini_error(ini, -EINVAL,
+				    "%s '%s' is not power-saver, balanced or performance", key, v);
 	*out = (int)p;
 	return 0;
 }
@@ -110,13 +111,14 @@ static int daemon_key(struct eg_ini *ini, const char *key, const char *value)
 		return parse_profile_value(ini, key, value, &c->profile_on_battery);
 	if (eg_streq(key, "source")) {
 		if (eg_source_choice_from_string(value, &c->source) < 0)
-			return eg_ini_error(ini, -EINVAL, "source '%s' is not auto, bpf, perf or poll", value);
+			return eg_ini_error(ini, -EINVAL,
+					    "source '%s' is not auto, bpf, perf or poll", value);
 		return 0;
 	}
 	if (eg_streq(key, "log_level")) {
 		if (eg_log_level_from_string(value, &c->log_level) < 0)
-			return eg_ini_error(ini, -EINVAL, "log_level '%s' is not err, warning, notice, info or debug",
-					 value);
+			return eg_ini_error(ini, -EINVAL, "log_level '%s' is not err, warning, "
+					    "notice, info or debug", value);
 		return 0;
 	}
 	if (eg_streq(key, "state_dir"))
@@ -125,7 +127,7 @@ static int daemon_key(struct eg_ini *ini, const char *key, const char *value)
 		return abs_path(ini, key, value, c->control_socket, sizeof(c->control_socket));
 	if (eg_streq(key, "poll_interval_ms")) {
 		if (eg_ini_u32(ini, eg_ini_token(&rest), key, EG_DAEMON_POLL_MS_MIN,
-			      EG_DAEMON_POLL_MS_MAX, &c->poll_interval_ms) < 0)
+			       EG_DAEMON_POLL_MS_MAX, &c->poll_interval_ms) < 0)
 			return eg_ini_rc(ini);
 		return eg_ini_no_more(ini, rest, key);
 	}

@@ -26,12 +26,12 @@ struct dev_parse {
 	struct eg_policy_conf pc;
 	enum dev_section sec;
 	int sec_line;
-	struct eg_pd *pd;        /* current [domain] */
-	struct eg_zone *zone;    /* current [zone] */
-	int profile;             /* current [profile], -1 */
-	char policy[EG_NAME_MAX];/* current [POLICY] */
-	char sec_domain[EG_NAME_MAX];  /* domain named in a policy/profile section, "" */
-	struct eg_ini_seen seen;   /* keys given once */
+	struct eg_pd *pd;               /* current [domain] */
+	struct eg_zone *zone;           /* current [zone] */
+	int profile;                    /* current [profile], -1 */
+	char policy[EG_NAME_MAX];       /* current [POLICY] */
+	char sec_domain[EG_NAME_MAX];   /* domain named in a policy/profile section, "" */
+	struct eg_ini_seen seen;        /* keys given once in this section */
 	bool have_device;
 	int device_line, device_cpus_line;
 	int pd_cpus_line[EG_MAX_PDS];
@@ -70,8 +70,7 @@ static int dev_section(struct eg_ini *ini, const char *kind, const char *arg)
 	a3 = eg_ini_token(&rest);
 	/* Only [profile P DOMAIN] has two words after the kind. */
 	if (a3 || (a2 && !eg_streq(kind, "profile")))
-		return eg_ini_error(ini, -EINVAL, "section [%s %s]: too many words", kind,
-				 arg);
+		return eg_ini_error(ini, -EINVAL, "section [%s %s]: too many words", kind, arg);
 	d->seen.n = 0;
 	d->sec_line = eg_ini_line(ini);
 	d->pd = NULL;
@@ -139,8 +138,8 @@ static int dev_section(struct eg_ini *ini, const char *kind, const char *arg)
 	}
 	if (eg_streq(kind, "profile")) {
 		if (!a1 || eg_profile_from_string(a1, &prof) < 0)
-			return eg_ini_error(ini, -EINVAL, "[profile %s]: profile must be power-saver, balanced or "
-					 "performance", a1 ? a1 : "");
+			return eg_ini_error(ini, -EINVAL, "[profile %s]: profile must be "
+					    "power-saver, balanced or performance", a1 ? a1 : "");
 		d->profile = (int)prof;
 		d->sec = SEC_PROFILE;
 		if (a2)
@@ -149,16 +148,18 @@ static int dev_section(struct eg_ini *ini, const char *kind, const char *arg)
 	}
 	if (is_policy_name(kind)) {
 		if (a1 && !eg_freq_policy_find(kind))
-			return eg_ini_error(ini, -EINVAL, "[%s %s]: only frequency policies have per-domain tunables",
-					 kind, a1);
+			return eg_ini_error(ini, -EINVAL, "[%s %s]: only frequency policies "
+					    "have per-domain tunables", kind, a1);
 		eg_strlcpy(d->policy, kind, sizeof(d->policy));
 		if (a1)
 			eg_strlcpy(d->sec_domain, a1, sizeof(d->sec_domain));
 		d->sec = SEC_TUNABLES;
 		return 0;
 	}
-	return eg_ini_error(ini, -EINVAL, "unknown section [%s%s%s] (expected device, domain NAME, zone NAME, "
-			 "policy, profile P, or a policy name)", kind, arg[0] ? " " : "", arg);
+	return eg_ini_error(ini, -EINVAL,
+			    "unknown section [%s%s%s] (expected device, domain NAME, zone NAME, "
+			    "policy, profile P, or a policy name)",
+			    kind, arg[0] ? " " : "", arg);
 }
 
 static int device_key(struct eg_ini *ini, struct dev_parse *d, const char *key, char *v)
@@ -175,9 +176,9 @@ static int device_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 		while ((tok = eg_ini_token(&v))) {
 			if (m->nr_compatible >= EG_MAX_IDS)
 				return eg_ini_error(ini, -EINVAL, "more than %d compatible strings",
-						 EG_MAX_IDS);
+						    EG_MAX_IDS);
 			if (eg_ini_name(ini, tok, "compatible", m->compatible[m->nr_compatible],
-				       EG_NAME_MAX) < 0)
+					EG_NAME_MAX) < 0)
 				return eg_ini_rc(ini);
 			m->nr_compatible++;
 		}
@@ -194,8 +195,9 @@ static int device_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 	if (eg_streq(key, "cpus")) {
 		uint32_t n;
 
-		if (eg_ini_once(ini, &d->seen, key) < 0 || eg_ini_u32(ini, eg_ini_token(&v), "cpus", 1, EG_MAX_CPUS,
-						     &n) < 0 || eg_ini_no_more(ini, v, "cpus") < 0)
+		if (eg_ini_once(ini, &d->seen, key) < 0 ||
+		    eg_ini_u32(ini, eg_ini_token(&v), "cpus", 1, EG_MAX_CPUS, &n) < 0 ||
+		    eg_ini_no_more(ini, v, "cpus") < 0)
 			return eg_ini_rc(ini);
 		m->nr_cpus = (int)n;
 		d->device_cpus_line = eg_ini_line(ini);
@@ -217,18 +219,20 @@ static int idle_value(struct eg_ini *ini, struct eg_pd *pd, bool cluster, char *
 
 	if (*n >= EG_MAX_IDLE_STATES)
 		return eg_ini_error(ini, -EINVAL, "more than %d %s states", EG_MAX_IDLE_STATES,
-				 what);
+				    what);
 	st = cluster ? &pd->cluster_idle[*n] : &pd->cpu_idle[*n];
 	memset(st, 0, sizeof(*st));
 	tok = eg_ini_token(&v);
 	if (!tok)
-		return eg_ini_error(ini, -EINVAL, "%s: expected name entry_us exit_us residency_us power_uW", what);
+		return eg_ini_error(ini, -EINVAL,
+				    "%s: expected name entry_us exit_us residency_us power_uW",
+				    what);
 	if (eg_ini_name(ini, tok, "idle state name", st->name, sizeof(st->name)) < 0 ||
 	    eg_ini_u64(ini, eg_ini_token(&v), "entry latency (us)", 0, max_us, &entry, NULL) < 0 ||
 	    eg_ini_u64(ini, eg_ini_token(&v), "exit latency (us)", 0, max_us, &exit_us, NULL) < 0 ||
 	    eg_ini_u64(ini, eg_ini_token(&v), "target residency (us)", 0, max_us, &res, NULL) < 0 ||
 	    eg_ini_u64_or_dash(ini, eg_ini_token(&v), "idle power (uW)", 100000000, &power,
-			  &st->power_estimated) < 0 ||
+			       &st->power_estimated) < 0 ||
 	    eg_ini_no_more(ini, v, what) < 0)
 		return eg_ini_rc(ini);
 	st->entry_us = (uint32_t)entry;
@@ -257,14 +261,17 @@ static int opp_value(struct eg_ini *ini, struct eg_pd *pd, char *v)
 		return eg_ini_rc(ini);
 	tok = eg_ini_token(&v);
 	if (!tok)
-		return eg_ini_error(ini, -EINVAL, "opp: expected kHz mV [power_uW [domain_power_uW]]");
-	if (!eg_streq(tok, "-") && eg_ini_u64(ini, tok, "OPP voltage (mV)", 1, max_mv, &mv, NULL) < 0)
+		return eg_ini_error(ini, -EINVAL,
+				    "opp: expected kHz mV [power_uW [domain_power_uW]]");
+	if (!eg_streq(tok, "-") &&
+	    eg_ini_u64(ini, tok, "OPP voltage (mV)", 1, max_mv, &mv, NULL) < 0)
 		return eg_ini_rc(ini);
 	tok = eg_ini_token(&v);
 	if (tok && eg_ini_u64_or_dash(ini, tok, "OPP power (uW)", max_uw, &power, &est) < 0)
 		return eg_ini_rc(ini);
 	tok = eg_ini_token(&v);
-	if (tok && eg_ini_u64_or_dash(ini, tok, "OPP domain power (uW)", max_uw, &pd_power, &est) < 0)
+	if (tok &&
+	    eg_ini_u64_or_dash(ini, tok, "OPP domain power (uW)", max_uw, &pd_power, &est) < 0)
 		return eg_ini_rc(ini);
 	if (eg_ini_no_more(ini, v, "opp") < 0)
 		return eg_ini_rc(ini);
@@ -298,10 +305,10 @@ static int domain_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 
 		if (rc == -ERANGE)
 			return eg_ini_error(ini, -ERANGE, "cpus '%s': CPU numbers must be below %d",
-					 v, EG_MAX_CPUS);
+					    v, EG_MAX_CPUS);
 		if (rc < 0 || !v[0])
-			return eg_ini_error(ini, -EINVAL, "cpus '%s' is not a CPU list (like 0-3,6)",
-					 v);
+			return eg_ini_error(ini, -EINVAL,
+					    "cpus '%s' is not a CPU list (like 0-3,6)", v);
 		d->pd_cpus_line[pd - d->m.pds] = eg_ini_line(ini);
 		return 0;
 	}
@@ -322,8 +329,7 @@ static int domain_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 		if (eg_ini_u32(ini, tok, key, 1, EG_CAPACITY_SCALE, &pd->max_cap) < 0)
 			return eg_ini_rc(ini);
 	} else {
-		return eg_ini_error(ini, -EINVAL, "unknown key '%s' in [domain %s]", key,
-				 pd->name);
+		return eg_ini_error(ini, -EINVAL, "unknown key '%s' in [domain %s]", key, pd->name);
 	}
 	return eg_ini_no_more(ini, v, key);
 }
@@ -342,12 +348,12 @@ static int zone_key(struct eg_ini *ini, struct dev_parse *d, const char *key, ch
 		t = &z->trips[z->nr_trips];
 		memset(t, 0, sizeof(*t));
 		if (eg_ini_milli(ini, eg_ini_token(&v), "trip temperature (C)", -50000, 200000,
-				&t->temp_mc) < 0)
+				 &t->temp_mc) < 0)
 			return eg_ini_rc(ini);
 		tok = eg_ini_token(&v);
 		if (!tok || eg_trip_type_from_string(tok, &t->type) < 0)
-			return eg_ini_error(ini, -EINVAL, "trip type '%s' is not active, passive, hot or critical",
-					 tok ? tok : "");
+			return eg_ini_error(ini, -EINVAL, "trip type '%s' is not active, "
+					    "passive, hot or critical", tok ? tok : "");
 		tok = eg_ini_token(&v);
 		if (tok && eg_ini_milli(ini, tok, "trip hysteresis (C)", 0, 50000, &t->hyst_mc) < 0)
 			return eg_ini_rc(ini);
@@ -368,14 +374,15 @@ static int zone_key(struct eg_ini *ini, struct dev_parse *d, const char *key, ch
 
 			if (z->nr_cooled >= EG_MAX_COOLED)
 				return eg_ini_error(ini, -EINVAL, "more than %d cooled domains",
-						 EG_MAX_COOLED);
+						    EG_MAX_COOLED);
 			if (!colon)
-				return eg_ini_error(ini, -EINVAL, "cools: '%s' is not DOMAIN:WEIGHT", tok);
+				return eg_ini_error(ini, -EINVAL,
+						    "cools: '%s' is not DOMAIN:WEIGHT", tok);
 			*colon = '\0';
 			c = &z->cooled[z->nr_cooled];
 			if (eg_ini_u32(ini, colon + 1, "cooling weight", 1, 1024, &c->weight) < 0 ||
 			    eg_ini_name(ini, tok, "cooled domain", d->cools_name[zi][z->nr_cooled],
-				       EG_NAME_MAX) < 0)
+					EG_NAME_MAX) < 0)
 				return eg_ini_rc(ini);
 			c->pd = -1;
 			z->nr_cooled++;
@@ -396,18 +403,18 @@ static int zone_key(struct eg_ini *ini, struct dev_parse *d, const char *key, ch
 		if (eg_ini_u32(ini, tok, key, 0, 600000, &z->passive_ms) < 0)
 			return eg_ini_rc(ini);
 	} else if (eg_streq(key, "rc_resistance")) {
-		if (eg_ini_pos_double(ini, tok, key, 1000.0, &z->rc_resistance, &d->any_rc_est[zi]) < 0)
+		if (eg_ini_pos_double(ini, tok, key, 1000.0, &z->rc_resistance,
+				      &d->any_rc_est[zi]) < 0)
 			return eg_ini_rc(ini);
 	} else if (eg_streq(key, "rc_capacitance")) {
 		if (eg_ini_pos_double(ini, tok, key, 100000.0, &z->rc_capacitance,
-				     &d->any_rc_est[zi]) < 0)
+				      &d->any_rc_est[zi]) < 0)
 			return eg_ini_rc(ini);
 	} else if (eg_streq(key, "ambient")) {
 		if (eg_ini_milli(ini, tok, "ambient (C)", -40000, 85000, &z->ambient_mc) < 0)
 			return eg_ini_rc(ini);
 	} else {
-		return eg_ini_error(ini, -EINVAL, "unknown key '%s' in [zone %s]", key,
-				 z->name);
+		return eg_ini_error(ini, -EINVAL, "unknown key '%s' in [zone %s]", key, z->name);
 	}
 	return eg_ini_no_more(ini, v, key);
 }
@@ -423,12 +430,11 @@ static int add_setting(struct eg_ini *ini, struct dev_parse *d, int profile, con
 		return eg_ini_error(ini, -EINVAL, "key '%s' is too long", key);
 	if (eg_strlcpy(s.value, value, sizeof(s.value)) < 0)
 		return eg_ini_error(ini, -EINVAL, "value is longer than %d characters",
-				 EG_VALUE_MAX - 1);
+				    EG_VALUE_MAX - 1);
 	if (!value[0])
 		return eg_ini_error(ini, -EINVAL, "%s has no value", key);
 	if (eg_policy_conf_add(&d->pc, &s) < 0)
-		return eg_ini_error(ini, -EINVAL, "more than %d policy settings",
-				 EG_MAX_SETTINGS);
+		return eg_ini_error(ini, -EINVAL, "more than %d policy settings", EG_MAX_SETTINGS);
 	eg_strlcpy(d->setting_domain[i], d->sec_domain, EG_NAME_MAX);
 	d->setting_sec_line[i] = d->sec_line;
 	return 0;
@@ -466,7 +472,7 @@ static int dev_key(struct eg_ini *ini, const char *key, const char *value)
 		policy[dot - key] = '\0';
 		if (!is_policy_name(policy))
 			return eg_ini_error(ini, -EINVAL, "unknown policy '%s' in '%s'", policy,
-					 key);
+					    key);
 		return add_setting(ini, d, d->profile, policy, dot + 1, value);
 	}
 	}
@@ -496,15 +502,15 @@ static int dev_finish(struct dev_parse *d, const char *path, struct eg_error *er
 
 	if (!d->have_device || !m->name[0])
 		return finish_error(path, err, d->device_line,
-				 "the device has no name: [device] name = ... is required");
+				    "the device has no name: [device] name = ... is required");
 	for (int z = 0; z < m->nr_zones; z++) {
 		for (int c = 0; c < m->zones[z].nr_cooled; c++) {
 			int pd = find_pd(m, d->cools_name[z][c]);
 
 			if (pd < 0)
 				return finish_error(path, err, d->cools_line[z],
-						 "zone %s cools unknown domain '%s'", m->zones[z].name,
-						 d->cools_name[z][c]);
+						    "zone %s cools unknown domain '%s'",
+						    m->zones[z].name, d->cools_name[z][c]);
 			m->zones[z].cooled[c].pd = pd;
 		}
 		m->zones[z].rc_estimated = d->any_rc_est[z];
@@ -515,7 +521,8 @@ static int dev_finish(struct dev_parse *d, const char *path, struct eg_error *er
 		d->pc.settings[i].pd = find_pd(m, d->setting_domain[i]);
 		if (d->pc.settings[i].pd < 0)
 			return finish_error(path, err, d->setting_sec_line[i],
-					 "section names unknown domain '%s'", d->setting_domain[i]);
+					    "section names unknown domain '%s'",
+					    d->setting_domain[i]);
 	}
 	/* CPU coverage is checked by eg_model_finalize() too, but here we know
 	 * which line to point at. */
@@ -529,10 +536,10 @@ static int dev_finish(struct dev_parse *d, const char *path, struct eg_error *er
 				while (!eg_cpumask_test(&m->pds[other].cpus, cpu))
 					other++;
 				return finish_error(path, err,
-						 d->pd_cpus_line[i] ? d->pd_cpus_line[i]
-								    : m->pds[i].src_line,
-						 "CPU %d is in two domains (%s and %s)", cpu,
-						 m->pds[other].name, m->pds[i].name);
+						    d->pd_cpus_line[i] ? d->pd_cpus_line[i]
+								       : m->pds[i].src_line,
+						    "CPU %d is in two domains (%s and %s)", cpu,
+						    m->pds[other].name, m->pds[i].name);
 			}
 			eg_cpumask_set(&seen, cpu);
 			if (cpu > max_cpu)
@@ -544,15 +551,17 @@ static int dev_finish(struct dev_parse *d, const char *path, struct eg_error *er
 
 		while (!eg_cpumask_test(&m->pds[i].cpus, max_cpu))
 			i++;
-		return finish_error(path, err, d->pd_cpus_line[i] ? d->pd_cpus_line[i] : m->pds[i].src_line,
-				 "CPU %d is in domain %s but [device] cpus = %d", max_cpu,
-				 m->pds[i].name, m->nr_cpus);
+		return finish_error(path, err,
+				    d->pd_cpus_line[i] ? d->pd_cpus_line[i] : m->pds[i].src_line,
+				    "CPU %d is in domain %s but [device] cpus = %d", max_cpu,
+				    m->pds[i].name, m->nr_cpus);
 	}
 	for (int cpu = 0; cpu < (m->nr_cpus ? m->nr_cpus : max_cpu + 1); cpu++) {
 		if (!eg_cpumask_test(&seen, cpu))
 			return finish_error(path, err,
-					 d->device_cpus_line ? d->device_cpus_line : d->device_line,
-					 "CPU %d is in no domain", cpu);
+					    d->device_cpus_line ? d->device_cpus_line
+								: d->device_line,
+					    "CPU %d is in no domain", cpu);
 	}
 	return 0;
 }

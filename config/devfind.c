@@ -125,12 +125,12 @@ int eg_conf_match_device(const char *const *compatible, int n, const char *dmi, 
 			if (!dup && ends_with(f, ".ini") && f[0] != '.' &&
 			    nr_ids < EG_CONF_MAX_CANDIDATES) {
 				struct ident *id = &ids[nr_ids];
+				int w;
 
 				memset(id, 0, sizeof(*id));
 				eg_strlcpy(id->file, f, sizeof(id->file));
-				if ((size_t)snprintf(id->path, sizeof(id->path), "%s/%s", dirs[i], f) <
-					    sizeof(id->path) &&
-				    read_ident(id) == 0)
+				w = snprintf(id->path, sizeof(id->path), "%s/%s", dirs[i], f);
+				if (w >= 0 && (size_t)w < sizeof(id->path) && read_ident(id) == 0)
 					nr_ids++;
 			}
 			free(names[j]);
