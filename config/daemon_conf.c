@@ -1,7 +1,6 @@
 /* eagov.conf, the daemon-wide settings: its [daemon] keys, their defaults,
  * and the names of the event-source choices. Format: daemon_conf.h. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "daemon_conf.h"
@@ -136,25 +135,17 @@ static int daemon_key(struct eg_ini *ini, const char *key, const char *value)
 
 int eg_conf_load_daemon(const char *path, struct eg_daemon_conf *c, struct eg_error *err)
 {
-	_cleanup_free_ struct daemon_parse *d = NULL;
-	struct eg_error dummy;
+	struct daemon_parse d = { .c = *c };
 	int rc;
 
-	if (!err)
-		err = &dummy;
-	memset(err, 0, sizeof(*err));
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	d->c = *c;
-	rc = eg_ini_run(path, daemon_section, daemon_key, d, err);
+	rc = eg_ini_run(path, daemon_section, daemon_key, &d, err);
 	if (rc < 0)
 		return rc;
-	if (!d->in_daemon) {
+	if (!d.in_daemon) {
 		eg_error_set(err, path, 0, "no [daemon] section");
 		return -EINVAL;
 	}
-	eg_strlcpy(d->c.file, path, sizeof(d->c.file));
-	*c = d->c;
+	eg_strlcpy(d.c.file, path, sizeof(d.c.file));
+	*c = d.c;
 	return 0;
 }

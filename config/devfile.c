@@ -51,6 +51,28 @@ static int find_pd(const struct eg_model *m, const char *name)
 	return -1;
 }
 
+static int find_zone(const struct eg_model *m, const char *name)
+{
+	for (int i = 0; i < m->nr_zones; i++)
+		if (eg_streq(m->zones[i].name, name))
+			return i;
+	return -1;
+}
+
+/* A [domain NAME] or [zone NAME] header: named, not seen before, and room
+ * for one more (nr of max used). */
+static int new_section(struct eg_ini *ini, const char *kind, const char *name, bool exists,
+		       int nr, int max)
+{
+	if (!name)
+		return eg_ini_error(ini, -EINVAL, "[%s] needs a name: [%s NAME]", kind, kind);
+	if (exists)
+		return eg_ini_error(ini, -EINVAL, "%s '%s' defined twice", kind, name);
+	if (nr >= max)
+		return eg_ini_error(ini, -EINVAL, "more than %d %ss", max, kind);
+	return 0;
+}
+
 static bool is_policy_name(const char *name)
 {
 	return eg_freq_policy_find(name) || eg_idle_policy_find(name) ||
@@ -90,14 +112,10 @@ static int dev_section(struct eg_ini *ini, const char *kind, const char *arg)
 	if (eg_streq(kind, "domain")) {
 		struct eg_pd *pd;
 
-		if (!a1)
-			return eg_ini_error(ini, -EINVAL, "[domain] needs a name: [domain NAME]");
-		if (find_pd(&d->m, a1) >= 0)
-			return eg_ini_error(ini, -EINVAL, "domain '%s' defined twice", a1);
-		if (d->m.nr_pds >= EG_MAX_PDS)
-			return eg_ini_error(ini, -EINVAL, "more than %d domains", EG_MAX_PDS);
 		pd = &d->m.pds[d->m.nr_pds];
-		if (eg_ini_name(ini, a1, "domain name", pd->name, sizeof(pd->name)) < 0)
+		if (new_section(ini, kind, a1, find_pd(&d->m, a1) >= 0, d->m.nr_pds,
+				EG_MAX_PDS) < 0 ||
+		    eg_ini_name(ini, a1, "domain name", pd->name, sizeof(pd->name)) < 0)
 			return eg_ini_rc(ini);
 		d->m.nr_pds++;
 		pd->origin = EG_ORIGIN_FILE;
@@ -109,15 +127,10 @@ static int dev_section(struct eg_ini *ini, const char *kind, const char *arg)
 	if (eg_streq(kind, "zone")) {
 		struct eg_zone *z;
 
-		if (!a1)
-			return eg_ini_error(ini, -EINVAL, "[zone] needs a name: [zone NAME]");
-		for (int i = 0; i < d->m.nr_zones; i++)
-			if (eg_streq(d->m.zones[i].name, a1))
-				return eg_ini_error(ini, -EINVAL, "zone '%s' defined twice", a1);
-		if (d->m.nr_zones >= EG_MAX_ZONES)
-			return eg_ini_error(ini, -EINVAL, "more than %d zones", EG_MAX_ZONES);
 		z = &d->m.zones[d->m.nr_zones];
-		if (eg_ini_name(ini, a1, "zone name", z->name, sizeof(z->name)) < 0)
+		if (new_section(ini, kind, a1, find_zone(&d->m, a1) >= 0, d->m.nr_zones,
+				EG_MAX_ZONES) < 0 ||
+		    eg_ini_name(ini, a1, "zone name", z->name, sizeof(z->name)) < 0)
 			return eg_ini_rc(ini);
 		d->m.nr_zones++;
 		z->origin = EG_ORIGIN_FILE;
@@ -291,6 +304,7 @@ static int domain_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 {
 	struct eg_pd *pd = d->pd;
 	char *tok;
+	int rc;
 
 	if (eg_streq(key, "opp"))
 		return opp_value(ini, pd, v);
@@ -301,8 +315,7 @@ static int domain_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 	if (eg_ini_once(ini, &d->seen, key) < 0)
 		return eg_ini_rc(ini);
 	if (eg_streq(key, "cpus")) {
-		int rc = eg_cpumask_parse(v, &pd->cpus);
-
+		rc = eg_cpumask_parse(v, &pd->cpus);
 		if (rc == -ERANGE)
 			return eg_ini_error(ini, -ERANGE, "cpus '%s': CPU numbers must be below %d",
 					    v, EG_MAX_CPUS);
@@ -314,24 +327,21 @@ static int domain_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 	}
 	tok = eg_ini_token(&v);
 	if (eg_streq(key, "capacity_dmips_mhz")) {
-		if (eg_ini_u32(ini, tok, key, 1, 100000, &pd->capacity_dmips_mhz) < 0)
-			return eg_ini_rc(ini);
+		rc = eg_ini_u32(ini, tok, key, 1, 100000, &pd->capacity_dmips_mhz);
 	} else if (eg_streq(key, "dynamic_power_coefficient")) {
-		if (eg_ini_u32(ini, tok, key, 1, 100000, &pd->dyn_power_coeff) < 0)
-			return eg_ini_rc(ini);
+		rc = eg_ini_u32(ini, tok, key, 1, 100000, &pd->dyn_power_coeff);
 	} else if (eg_streq(key, "transition_latency_us")) {
 		uint32_t us;
 
-		if (eg_ini_u32(ini, tok, key, 0, 1000000, &us) < 0)
-			return eg_ini_rc(ini);
-		pd->transition_latency_ns = us * 1000U;
+		rc = eg_ini_u32(ini, tok, key, 0, 1000000, &us);
+		if (rc == 0)
+			pd->transition_latency_ns = us * 1000U;
 	} else if (eg_streq(key, "cpu_capacity")) {
-		if (eg_ini_u32(ini, tok, key, 1, EG_CAPACITY_SCALE, &pd->max_cap) < 0)
-			return eg_ini_rc(ini);
+		rc = eg_ini_u32(ini, tok, key, 1, EG_CAPACITY_SCALE, &pd->max_cap);
 	} else {
 		return eg_ini_error(ini, -EINVAL, "unknown key '%s' in [domain %s]", key, pd->name);
 	}
-	return eg_ini_no_more(ini, v, key);
+	return rc < 0 ? rc : eg_ini_no_more(ini, v, key);
 }
 
 static int zone_key(struct eg_ini *ini, struct dev_parse *d, const char *key, char *v)
@@ -339,6 +349,7 @@ static int zone_key(struct eg_ini *ini, struct dev_parse *d, const char *key, ch
 	struct eg_zone *z = d->zone;
 	int zi = (int)(z - d->m.zones);
 	char *tok;
+	int rc;
 
 	if (eg_streq(key, "trip")) {
 		struct eg_trip *t;
@@ -393,30 +404,23 @@ static int zone_key(struct eg_ini *ini, struct dev_parse *d, const char *key, ch
 		return 0;
 	}
 	tok = eg_ini_token(&v);
-	if (eg_streq(key, "sustainable_power_mw")) {
-		if (eg_ini_u32(ini, tok, key, 1, 1000000, &z->sustainable_power_mw) < 0)
-			return eg_ini_rc(ini);
-	} else if (eg_streq(key, "polling_ms")) {
-		if (eg_ini_u32(ini, tok, key, 0, 600000, &z->polling_ms) < 0)
-			return eg_ini_rc(ini);
-	} else if (eg_streq(key, "passive_ms")) {
-		if (eg_ini_u32(ini, tok, key, 0, 600000, &z->passive_ms) < 0)
-			return eg_ini_rc(ini);
-	} else if (eg_streq(key, "rc_resistance")) {
-		if (eg_ini_pos_double(ini, tok, key, 1000.0, &z->rc_resistance,
-				      &d->any_rc_est[zi]) < 0)
-			return eg_ini_rc(ini);
-	} else if (eg_streq(key, "rc_capacitance")) {
-		if (eg_ini_pos_double(ini, tok, key, 100000.0, &z->rc_capacitance,
-				      &d->any_rc_est[zi]) < 0)
-			return eg_ini_rc(ini);
-	} else if (eg_streq(key, "ambient")) {
-		if (eg_ini_milli(ini, tok, "ambient (C)", -40000, 85000, &z->ambient_mc) < 0)
-			return eg_ini_rc(ini);
-	} else {
+	if (eg_streq(key, "sustainable_power_mw"))
+		rc = eg_ini_u32(ini, tok, key, 1, 1000000, &z->sustainable_power_mw);
+	else if (eg_streq(key, "polling_ms"))
+		rc = eg_ini_u32(ini, tok, key, 0, 600000, &z->polling_ms);
+	else if (eg_streq(key, "passive_ms"))
+		rc = eg_ini_u32(ini, tok, key, 0, 600000, &z->passive_ms);
+	else if (eg_streq(key, "rc_resistance"))
+		rc = eg_ini_pos_double(ini, tok, key, 1000.0, &z->rc_resistance,
+				       &d->any_rc_est[zi]);
+	else if (eg_streq(key, "rc_capacitance"))
+		rc = eg_ini_pos_double(ini, tok, key, 100000.0, &z->rc_capacitance,
+				       &d->any_rc_est[zi]);
+	else if (eg_streq(key, "ambient"))
+		rc = eg_ini_milli(ini, tok, "ambient (C)", -40000, 85000, &z->ambient_mc);
+	else
 		return eg_ini_error(ini, -EINVAL, "unknown key '%s' in [zone %s]", key, z->name);
-	}
-	return eg_ini_no_more(ini, v, key);
+	return rc < 0 ? rc : eg_ini_no_more(ini, v, key);
 }
 
 static int add_setting(struct eg_ini *ini, struct dev_parse *d, int profile, const char *policy,
@@ -569,16 +573,13 @@ static int dev_finish(struct dev_parse *d, const char *path, struct eg_error *er
 int eg_conf_load_device(const char *path, struct eg_model *m, struct eg_policy_conf *pc,
 			struct eg_error *err)
 {
-	_cleanup_free_ struct dev_parse *d = NULL;
-	struct eg_error dummy;
+	_cleanup_free_ struct dev_parse *d = calloc(1, sizeof(*d));
 	int rc;
 
-	if (!err)
-		err = &dummy;
-	memset(err, 0, sizeof(*err));
-	d = calloc(1, sizeof(*d));
-	if (!d)
+	if (!d) {
+		eg_error_set(err, path, 0, "out of memory");
 		return -ENOMEM;
+	}
 	eg_model_init(&d->m);
 	eg_policy_conf_init(&d->pc, path);
 	d->profile = -1;
