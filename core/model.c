@@ -1,33 +1,10 @@
 /* Machine model: validation and the derived values (capacity, perf, cost,
  * inefficient OPPs), with the kernel's Energy Model arithmetic. */
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "model.h"
+#include "parse.h"
 #include "util.h"
-
-void eg_error_set(struct eg_error *e, const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!e)
-		return;
-	eg_strlcpy(e->file, file ? file : "", sizeof(e->file));
-	e->line = line;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-}
-
-void eg_error_format(const struct eg_error *e, char *buf, size_t len)
-{
-	if (e->file[0] && e->line > 0)
-		snprintf(buf, len, "%s:%d: %s", e->file, e->line, e->msg);
-	else if (e->file[0])
-		snprintf(buf, len, "%s: %s", e->file, e->msg);
-	else
-		snprintf(buf, len, "%s", e->msg);
-}
 
 int eg_cpumask_weight(const eg_cpumask_t *m)
 {
@@ -44,24 +21,22 @@ int eg_cpumask_parse(const char *s, eg_cpumask_t *m)
 
 	memset(m, 0, sizeof(*m));
 	while (*p) {
-		char *end;
-		long lo, hi;
+		uint64_t lo, hi;
+		int rc;
 
 		while (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n')
 			p++;
 		if (!*p)
 			break;
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		lo = strtol(p, &end, 10);
+		rc = eg_parse_u64_prefix(&p, &lo);
+		if (rc < 0)
+			return rc;
 		hi = lo;
-		p = end;
 		if (*p == '-') {
 			p++;
-			if (*p < '0' || *p > '9')
-				return -EINVAL;
-			hi = strtol(p, &end, 10);
-			p = end;
+			rc = eg_parse_u64_prefix(&p, &hi);
+			if (rc < 0)
+				return rc;
 		}
 		if (*p && *p != ',' && *p != ' ' && *p != '\n' && *p != '\t')
 			return -EINVAL;
@@ -69,7 +44,7 @@ int eg_cpumask_parse(const char *s, eg_cpumask_t *m)
 			return -EINVAL;
 		if (hi >= EG_MAX_CPUS)
 			return -ERANGE;
-		for (long c = lo; c <= hi; c++)
+		for (uint64_t c = lo; c <= hi; c++)
 			eg_cpumask_set(m, (int)c);
 	}
 	return 0;
@@ -209,12 +184,14 @@ static int check_idle_list(const struct eg_model *m, const struct eg_pd *pd,
 			   struct eg_error *err)
 {
 	for (int i = 1; i < n; i++) {
-		if (st[i].exit_us < st[i - 1].exit_us || st[i].residency_us < st[i - 1].residency_us) {
-			eg_error_set(err, m->source, st[i].src_line ? st[i].src_line : pd->src_line,
-				     "domain %s: %s idle state '%s' is deeper than '%s' but has a lower "
-				     "exit latency or target residency (%u/%u us < %u/%u us)",
-				     pd->name, what, st[i].name, st[i - 1].name, st[i].exit_us,
-				     st[i].residency_us, st[i - 1].exit_us, st[i - 1].residency_us);
+		const struct eg_idle_state *s = &st[i], *prev = &st[i - 1];
+
+		if (s->exit_us < prev->exit_us || s->residency_us < prev->residency_us) {
+			eg_error_set(err, m->source, s->src_line ? s->src_line : pd->src_line,
+				     "domain %s: %s idle state '%s' is deeper than '%s' but has a "
+				     "lower exit latency or target residency (%u/%u us < %u/%u us)",
+				     pd->name, what, s->name, prev->name, s->exit_us,
+				     s->residency_us, prev->exit_us, prev->residency_us);
 			return -EINVAL;
 		}
 	}
@@ -232,14 +209,17 @@ static int check_pd(const struct eg_model *m, const struct eg_pd *pd, struct eg_
 		return -EINVAL;
 	}
 	for (int i = 0; i < pd->nr_opps; i++) {
+		int line = pd->opps[i].src_line ? pd->opps[i].src_line : pd->src_line;
+
 		if (pd->opps[i].khz == 0) {
-			eg_error_set(err, m->source, pd->opps[i].src_line ? pd->opps[i].src_line : pd->src_line,
-				     "domain %s: OPP with frequency 0", pd->name);
+			eg_error_set(err, m->source, line, "domain %s: OPP with frequency 0",
+				     pd->name);
 			return -EINVAL;
 		}
 		if (i > 0 && pd->opps[i].khz <= pd->opps[i - 1].khz) {
-			eg_error_set(err, m->source, pd->opps[i].src_line ? pd->opps[i].src_line : pd->src_line,
-				     "domain %s: OPPs are not strictly increasing (%u kHz after %u kHz)",
+			eg_error_set(err, m->source, line,
+				     "domain %s: OPPs are not strictly increasing "
+				     "(%u kHz after %u kHz)",
 				     pd->name, pd->opps[i].khz, pd->opps[i - 1].khz);
 			return -EINVAL;
 		}
@@ -253,11 +233,14 @@ static int check_pd(const struct eg_model *m, const struct eg_pd *pd, struct eg_
 static int check_zone(const struct eg_model *m, const struct eg_zone *z, struct eg_error *err)
 {
 	for (int i = 1; i < z->nr_trips; i++) {
-		if (z->trips[i].temp_mc < z->trips[i - 1].temp_mc) {
-			eg_error_set(err, m->source, z->trips[i].src_line ? z->trips[i].src_line : z->src_line,
-				     "zone %s: trips out of order (%d.%03d C after %d.%03d C)", z->name,
-				     z->trips[i].temp_mc / 1000, abs(z->trips[i].temp_mc % 1000),
-				     z->trips[i - 1].temp_mc / 1000, abs(z->trips[i - 1].temp_mc % 1000));
+		int temp = z->trips[i].temp_mc, prev = z->trips[i - 1].temp_mc;
+		int line = z->trips[i].src_line ? z->trips[i].src_line : z->src_line;
+
+		if (temp < prev) {
+			eg_error_set(err, m->source, line,
+				     "zone %s: trips out of order (%d.%03d C after %d.%03d C)",
+				     z->name, temp / 1000, abs(temp % 1000), prev / 1000,
+				     abs(prev % 1000));
 			return -EINVAL;
 		}
 	}

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "error.h"
+
 #define EG_CAPACITY_SCALE 1024U
 #define EG_MAX_CPUS 256
 #define EG_MAX_PDS 16
@@ -18,7 +20,6 @@
 #define EG_MAX_COOLED 8
 #define EG_MAX_IDS 8
 #define EG_NAME_MAX 48
-#define EG_PATH_MAX 256
 
 /* Where a value came from: device file, sysfs discovery, or computed. */
 enum eg_origin {
@@ -181,18 +182,6 @@ struct eg_model {
 	int8_t cpu_pd[EG_MAX_CPUS];    /* -1 when a CPU is in no domain */
 	uint32_t cpu_cap[EG_MAX_CPUS]; /* max capacity of each CPU */
 };
-
-/* An error found in input: where and what. file is "" when not from a file. */
-struct eg_error {
-	char file[EG_PATH_MAX];
-	int line;                  /* 0 when not tied to a line */
-	char msg[256];
-};
-
-void eg_error_set(struct eg_error *e, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-/* "file:line: msg", "file: msg" or "msg". */
-void eg_error_format(const struct eg_error *e, char *buf, size_t len);
 
 void eg_model_init(struct eg_model *m);
 

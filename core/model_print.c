@@ -55,7 +55,8 @@ static void print_idle(const struct eg_idle_state *st, int n, const char *title,
 	for (int i = 0; i < n; i++) {
 		fmt_mw(mw, sizeof(mw), st[i].power_uw, true);
 		fprintf(out, "    %-2d %-16s %9u %9u %13u %10s%s\n", i, st[i].name, st[i].entry_us,
-			st[i].exit_us, st[i].residency_us, mw, st[i].power_estimated ? " (est.)" : "");
+			st[i].exit_us, st[i].residency_us, mw,
+			st[i].power_estimated ? " (est.)" : "");
 	}
 }
 
@@ -100,8 +101,9 @@ static void print_pd(const struct eg_pd *pd, FILE *out)
 			snprintf(cost, sizeof(cost), "%" PRIu64, o->cost);
 		else
 			snprintf(cost, sizeof(cost), "-");
-		fprintf(out, "  %9u %6s %11s %11s %6u %8s  %-8s%s%s\n", o->khz, mv, pw, dpw, o->perf,
-			cost, origin_name(o->power_origin), o->power_estimated ? " (est.)" : "",
+		fprintf(out, "  %9u %6s %11s %11s %6u %8s  %-8s%s%s\n", o->khz, mv, pw, dpw,
+			o->perf, cost, origin_name(o->power_origin),
+			o->power_estimated ? " (est.)" : "",
 			o->inefficient ? "  inefficient" : "");
 	}
 	print_idle(pd->cpu_idle, pd->nr_cpu_idle, "CPU", out);
@@ -123,18 +125,18 @@ static void print_zone(const struct eg_model *m, const struct eg_zone *z, FILE *
 		for (int i = 0; i < z->nr_trips; i++) {
 			fmt_temp(t, sizeof(t), z->trips[i].temp_mc);
 			fmt_temp(h, sizeof(h), z->trips[i].hyst_mc);
-			fprintf(out, "  %-2d %9s %-9s %9s\n", i, t, eg_trip_type_name(z->trips[i].type),
-				h);
+			fprintf(out, "  %-2d %9s %-9s %9s\n", i, t,
+				eg_trip_type_name(z->trips[i].type), h);
 		}
 	}
 	if (z->nr_cooled) {
 		fprintf(out, "  cools:");
 		for (int i = 0; i < z->nr_cooled; i++) {
 			const struct eg_cooled *c = &z->cooled[i];
+			bool known = c->pd >= 0 && c->pd < m->nr_pds;
 
-			fprintf(out, " %s (weight %u)%s",
-				c->pd >= 0 && c->pd < m->nr_pds ? m->pds[c->pd].name : "?", c->weight,
-				i + 1 < z->nr_cooled ? "," : "");
+			fprintf(out, " %s (weight %u)%s", known ? m->pds[c->pd].name : "?",
+				c->weight, i + 1 < z->nr_cooled ? "," : "");
 		}
 		fprintf(out, "\n");
 	}

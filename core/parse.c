@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "parse.h"
+#include "util.h"
 
 /* Digits only, accumulating with overflow detection; *p is left at the first
  * non-digit. -EINVAL when there is no digit, -ERANGE past UINT64_MAX. */
@@ -47,6 +48,19 @@ int eg_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+int eg_parse_u64_prefix(const char **s, uint64_t *out)
+{
+	uint64_t v;
+	int rc;
+
+	if (!s || !*s)
+		return -EINVAL;
+	rc = digits_u64(s, &v);
+	if (rc == 0)
+		*out = v;
+	return rc;
 }
 
 int eg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -103,33 +117,56 @@ int eg_parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
+/* Exact powers of ten: every one up to 1e22 is representable in a double. */
+static const double exact_pow10[] = {
+	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
 /* [sign] digits [. digits]: parsed by hand so that no locale, hex float,
- * exponent, inf or nan is accepted; the value is accurate to a few ulps,
- * which is plenty for configuration values. */
+ * exponent, inf or nan is accepted. The digits are gathered as one integer
+ * and divided once by a power of ten: when both are exact doubles (at most
+ * 2^53 and 1e22), IEEE division rounds the quotient correctly, so the usual
+ * configuration values come out exactly as strtod would give them. */
 int eg_parse_double(const char *s, double min, double max, double *out)
 {
 	const char *p = s;
-	bool neg = false, any = false;
+	bool neg = false, any = false, exact = true;
+	uint64_t mant = 0;
+	unsigned int frac_digits = 0;
 	double v = 0.0, scale = 1.0;
 
 	if (!s)
 		return -EINVAL;
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
-	for (; isdigit((unsigned char)*p); p++) {
-		v = v * 10.0 + (*p - '0');
-		any = true;
-	}
-	if (*p == '.') {
-		p++;
-		for (; isdigit((unsigned char)*p); p++) {
-			scale /= 10.0;
-			v += (*p - '0') * scale;
-			any = true;
+	for (bool frac = false;; p++) {
+		unsigned int d;
+
+		if (*p == '.' && !frac) {
+			frac = true;
+			continue;
 		}
+		if (!isdigit((unsigned char)*p))
+			break;
+		d = (unsigned int)(*p - '0');
+		any = true;
+		if (frac) {
+			scale /= 10.0;
+			v += d * scale;
+			frac_digits++;
+		} else {
+			v = v * 10.0 + d;
+		}
+		if (mant > ((1ULL << 53) - d) / 10)
+			exact = false;
+		else
+			mant = mant * 10 + d;
 	}
 	if (!any || *p)
 		return -EINVAL;
+	if (exact && frac_digits < ARRAY_SIZE(exact_pow10))
+		v = (double)mant / exact_pow10[frac_digits];
 	if (neg)
 		v = -v;
 	if (!isfinite(v) || v < min || v > max)

@@ -63,6 +63,67 @@ static void test_u32_int(void **state)
 	assert_int_equal(eg_parse_i64("9223372036854775808", INT64_MIN, INT64_MAX, &l), -ERANGE);
 }
 
+static void test_u64_prefix(void **state)
+{
+	const char *s = "12-300,x";
+	uint64_t v = 7;
+
+	(void)state;
+	assert_int_equal(eg_parse_u64_prefix(&s, &v), 0);
+	assert_int_equal(v, 12);
+	assert_string_equal(s, "-300,x");
+	s++;
+	assert_int_equal(eg_parse_u64_prefix(&s, &v), 0);
+	assert_int_equal(v, 300);
+	assert_string_equal(s, ",x");
+	/* No digit: -EINVAL, nothing moved or written. */
+	v = 7;
+	assert_int_equal(eg_parse_u64_prefix(&s, &v), -EINVAL);
+	assert_string_equal(s, ",x");
+	s = "-1";
+	assert_int_equal(eg_parse_u64_prefix(&s, &v), -EINVAL);
+	s = "";
+	assert_int_equal(eg_parse_u64_prefix(&s, &v), -EINVAL);
+	assert_int_equal(v, 7);
+	/* Overflow: -ERANGE, past the digits. */
+	s = "18446744073709551616 rest";
+	assert_int_equal(eg_parse_u64_prefix(&s, &v), -ERANGE);
+	assert_string_equal(s, " rest");
+	assert_int_equal(v, 7);
+	s = "18446744073709551615";
+	assert_int_equal(eg_parse_u64_prefix(&s, &v), 0);
+	assert_true(v == UINT64_MAX);
+}
+
+/* Configuration decimals come out as the compiler (and strtod) round them:
+ * summing digit * 0.1^k would miss some by an ulp. */
+static void test_double_exact(void **state)
+{
+	static const struct {
+		const char *text;
+		double value;
+	} cases[] = {
+		{ "11.11", 11.11 },     { "1.8", 1.8 },       { "15.03", 15.03 },
+		{ "1.33", 1.33 },       { "0.1", 0.1 },       { "0.3", 0.3 },
+		{ "2.675", 2.675 },     { "123.456", 123.456 }, { "-0.7", -0.7 },
+		{ "9007199254740.991", 9007199254740.991 },
+		{ "0.0000000000000000000001", 1e-22 },
+	};
+	double d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(eg_parse_double(cases[i].text, -1e9, 1e15, &d), 0);
+		if (d != cases[i].value)
+			fail_msg("'%s' gave %.17g, expected %.17g", cases[i].text, d,
+				 cases[i].value);
+	}
+	/* Beyond the exact range the value is still close. */
+	assert_int_equal(eg_parse_double("123456789012345678901.5", 0, 1e30, &d), 0);
+	d = (d - 123456789012345678901.5) / d;
+	assert_true(d > -1e-15 && d < 1e-15);
+}
+
 static void test_double(void **state)
 {
 	double d = 1.0;
@@ -159,7 +220,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64),    cmocka_unit_test(test_u32_int),
-		cmocka_unit_test(test_double), cmocka_unit_test(test_milli),
+		cmocka_unit_test(test_u64_prefix), cmocka_unit_test(test_double),
+		cmocka_unit_test(test_double_exact), cmocka_unit_test(test_milli),
 		cmocka_unit_test(test_read_file),
 	};
 

@@ -234,6 +234,10 @@ static void test_cpumask(void **state)
 	assert_int_equal(eg_cpumask_parse("a", &m), -EINVAL);
 	assert_int_equal(eg_cpumask_parse("1x", &m), -EINVAL);
 	assert_int_equal(eg_cpumask_parse("256", &m), -ERANGE);
+	assert_int_equal(eg_cpumask_parse("0-99999999999999999999999", &m), -ERANGE);
+	assert_int_equal(eg_cpumask_parse("99999999999999999999999", &m), -ERANGE);
+	assert_int_equal(eg_cpumask_parse("-1", &m), -EINVAL);
+	assert_int_equal(eg_cpumask_parse("1-+2", &m), -EINVAL);
 	assert_false(eg_cpumask_test(&m, -1));
 	assert_false(eg_cpumask_test(&m, EG_MAX_CPUS));
 }
