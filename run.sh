@@ -5,11 +5,13 @@
 #   ./run.sh test    install what is missing, build, run the whole test suite
 #   ./run.sh asan    the same suite in an ASan+UBSan build
 #   ./run.sh clang   build warning-free with clang (no tests)
+#   ./run.sh fuzz [S]  build the libFuzzer harnesses (clang, ASan+UBSan) and run
+#                    each for S seconds (default 60); fails on any finding
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(
-	meson ninja-build pkg-config gcc clang
+	meson ninja-build pkg-config gcc clang libclang-rt-dev
 	libcpupower-dev libnl-3-dev libnl-genl-3-dev libudev-dev libsystemd-dev
 	libsensors-dev libinih-dev libjson-c-dev libcmocka-dev umockdev libumockdev-dev
 	libtraceevent-dev libtracefs-dev libbpf-dev bpftool rt-app rt-tests
@@ -97,6 +99,63 @@ PY
 	return $rc
 }
 
+# Harness and the longest input it is given: a little more than the largest
+# real file of its format, so mutations can grow a seed but inputs stay fast.
+FUZZERS=(
+	fuzz_devfile:16384
+	fuzz_daemon_conf:4096
+	fuzz_rtapp:8192
+	fuzz_control:8192
+	fuzz_record:8192
+	fuzz_thermal_netlink:16384
+)
+
+# fuzz SECONDS: each harness in turn (the machine's cores are shared), new
+# inputs kept in build-fuzz/corpus/, findings in build-fuzz/findings/.
+fuzz() {
+	local secs=$1 dir=build-fuzz failed=() f name len rc
+	case "$secs" in '' | *[!0-9]*) echo "run.sh fuzz: SECONDS must be a number" >&2; exit 2 ;; esac
+	if [ ! -f "$dir/build.ninja" ]; then
+		CC=clang meson setup "$dir" -Dfuzz=true -Db_sanitize=address,undefined \
+			-Db_lundef=false >/dev/null
+	fi
+	# Only the harnesses: the rest of an instrumented tree is not run here.
+	local targets=()
+	for f in "${FUZZERS[@]}"; do
+		targets+=("tests/fuzz/${f%%:*}")
+	done
+	ninja -C "$dir" "${targets[@]}" >/dev/null
+	for f in "${FUZZERS[@]}"; do
+		name=${f%%:*}
+		len=${f##*:}
+		mkdir -p "$dir/corpus/$name" "$dir/findings/$name"
+		rc=0
+		ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			"$dir/tests/fuzz/$name" -max_total_time="$secs" -max_len="$len" \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix="$dir/findings/$name/" \
+			"$dir/corpus/$name" "tests/fuzz/corpus/$name" >"$dir/findings/$name.log" 2>&1 ||
+			rc=$?
+		echo "$name: $(grep -o 'stat::number_of_executed_units: [0-9]*' \
+			"$dir/findings/$name.log" | grep -o '[0-9]*$' || echo '?') runs," \
+			"$(grep -o 'cov: [0-9]* ft: [0-9]*' "$dir/findings/$name.log" | tail -1)"
+		if [ $rc -ne 0 ]; then
+			failed+=("$name")
+			grep -E '^==[0-9]+==|^SUMMARY|ERROR: libFuzzer' "$dir/findings/$name.log" | head -5
+			echo "$name: FAILED (exit $rc), reproducer:" \
+				"$(grep -o 'Test unit written to .*' "$dir/findings/$name.log" |
+				sed 's/Test unit written to //' | tail -1)," \
+				"log: $dir/findings/$name.log"
+		fi
+	done
+	if [ ${#failed[@]} -ne 0 ]; then
+		echo "fuzz: findings in ${failed[*]}" >&2
+		return 1
+	fi
+	echo "fuzz: ${#FUZZERS[@]} harnesses x ${secs} s, no findings"
+}
+
 case "${1:-}" in
 demo)
 	deps
@@ -119,8 +178,12 @@ clang)
 	CC=clang build build-clang
 	echo "clang build: ok"
 	;;
+fuzz)
+	deps
+	fuzz "${2:-60}"
+	;;
 *)
-	sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac
