@@ -191,6 +191,14 @@ void eg_tunables_defaults(const struct eg_tunable *t, void *tun)
 	}
 }
 
+void eg_tunables_init(const struct eg_tunable *t, void *tun, const void *given, size_t size)
+{
+	if (given)
+		memcpy(tun, given, size);
+	else
+		eg_tunables_defaults(t, tun);
+}
+
 void eg_tunables_format(const struct eg_tunable *t, const void *tun, char *buf, size_t len)
 {
 	const char *p = (const char *)tun + t->offset;
