@@ -297,7 +297,7 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 		p->min_khz = eg_pd_min_khz(p->pd);
 		p->max_khz = eg_pd_max_khz(p->pd);
 		p->cur_khz = p->max_khz;
-		p->next_timer = EG_NO_TIMER;
+		p->next_timer = EG_NEVER;
 		p->profile_cap_khz = profile_cap(p->pd, cfg->max_freq_pct);
 		if (!p->ops) {
 			r = -EINVAL;
@@ -647,7 +647,7 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 
 uint64_t eg_engine_next_timer(const struct eg_engine *e)
 {
-	uint64_t t = EG_NO_TIMER;
+	uint64_t t = EG_NEVER;
 
 	for (int i = 0; i < e->m->nr_pds; i++)
 		if (e->pd[i].ops && e->pd[i].next_timer < t)
@@ -660,7 +660,7 @@ uint64_t eg_engine_thermal_interval(const struct eg_engine *e, int zi)
 	const struct engine_zone *z;
 
 	if (zi < 0 || zi >= e->m->nr_zones)
-		return EG_NO_TIMER;
+		return EG_NEVER;
 	z = &e->zone[zi];
 	if (z->ops && z->ops->interval_ns && z->state)
 		return z->ops->interval_ns(z->state);

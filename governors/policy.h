@@ -9,8 +9,10 @@
 #include "event.h"
 #include "model.h"
 #include "tunables.h"
+#include "util.h"
 
-#define EG_NO_TIMER UINT64_MAX
+/* To be removed: sim/sim.c still uses the old name. */
+#define EG_NO_TIMER EG_NEVER
 
 /* --- frequency policies (one instance per performance domain) --- */
 
@@ -58,7 +60,7 @@ struct eg_freq_policy_ops {
 	 * equal the current one), 0 when it has nothing to say, -errno on error. */
 	int (*update)(void *state, const struct eg_freq_input *in, struct eg_freq_output *out);
 	/* The next time the policy wants update() called without an event, or
-	 * EG_NO_TIMER. */
+	 * EG_NEVER; a time already past (0 included) asks for a call at once. */
 	uint64_t (*next_timer)(const void *state);
 };
 

@@ -383,7 +383,7 @@ static void su_exit(void *state)
 static uint64_t su_next_timer(const void *state)
 {
 	(void)state;
-	return EG_NO_TIMER;
+	return EG_NEVER;
 }
 
 const struct eg_freq_policy_ops eg_freq_schedutil = {

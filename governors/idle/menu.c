@@ -23,7 +23,7 @@
 /* Idle periods this long count as a perfect prediction: past 50 ms there is
  * no more energy to gain from a better guess. */
 #define MENU_MAX_INTERESTING_NS (50000ULL * NSEC_PER_USEC)
-/* The next timer can be "never" (EG_NO_TIMER); bound it so that timer x
+/* The next timer can be "never" (EG_NEVER); bound it so that timer x
  * correction factor stays far from overflowing 64 bits. */
 #define MENU_MAX_SLEEP_NS (3600ULL * NSEC_PER_SEC)
 #define MENU_NO_TYPICAL UINT32_MAX

@@ -69,7 +69,7 @@ static int teo_init(void **state, const struct eg_pd *pd, int cpu, const void *t
 	if (!c)
 		return -ENOMEM;
 	c->pd = pd;
-	c->sleep_length_ns = EG_NO_TIMER;
+	c->sleep_length_ns = EG_NEVER;
 	*state = c;
 	return 0;
 }

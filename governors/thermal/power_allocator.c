@@ -387,7 +387,7 @@ static uint64_t ipa_interval_ns(const void *state)
 	uint32_t ms = s->mitigating && s->passive_ms ? s->passive_ms : s->polling_ms;
 
 	/* No polling interval means an interrupt-driven zone. */
-	return ms ? ms * NSEC_PER_MSEC : EG_NO_TIMER;
+	return ms ? ms * NSEC_PER_MSEC : EG_NEVER;
 }
 
 const struct eg_thermal_policy_ops eg_thermal_power_allocator = {

@@ -27,7 +27,7 @@ static int fake_init(void **state, const struct eg_pd *pd, const void *tun)
 
 	(void)pd;
 	*state = f;
-	f->next = f->period_ns ? f->period_ns : EG_NO_TIMER;
+	f->next = f->period_ns ? f->period_ns : EG_NEVER;
 	return 0;
 }
 
