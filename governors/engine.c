@@ -513,7 +513,8 @@ static int run_thermal(struct eg_engine *e, int zi, int temp_mc, uint64_t now,
 			eg_signals_sync_cpu(&e->sig, cpu, now);
 			busy = e->sig.cpu[cpu].busy_ns;
 			if (dt && e->sig.cpu[cpu].online && busy >= z->busy_prev[cpu])
-				load += (uint32_t)EG_MIN(100, (busy - z->busy_prev[cpu]) * 100 / dt);
+				load += (uint32_t)EG_MIN(100,
+							 (busy - z->busy_prev[cpu]) * 100 / dt);
 			z->busy_prev[cpu] = busy;
 		}
 		in.pd[i].cur_khz = e->pd[i].cur_khz;
@@ -623,7 +624,8 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		if (r < 0)
 			return r;
 		r = on_util(e, ev->migrate.orig_cpu, now, EG_REASON_UTIL, out);
-		if (r >= 0 && e->m->cpu_pd[ev->migrate.orig_cpu] != e->m->cpu_pd[ev->migrate.dest_cpu])
+		if (r >= 0 &&
+		    e->m->cpu_pd[ev->migrate.orig_cpu] != e->m->cpu_pd[ev->migrate.dest_cpu])
 			r = on_util(e, ev->migrate.dest_cpu, now, EG_REASON_UTIL, out);
 		break;
 	case EG_EV_IDLE_ENTER:

@@ -127,7 +127,8 @@ uint64_t eg_sampling_next_timer(const struct eg_sampling *sm)
 }
 
 int eg_sampling_answer(enum eg_sampling_call call, const struct eg_freq_input *in,
-		       struct eg_freq_output *out, uint32_t req_khz, enum eg_rel rel, bool efficient)
+		       struct eg_freq_output *out, uint32_t req_khz, enum eg_rel rel,
+		       bool efficient)
 {
 	if (call == EG_SAMPLING_NONE || (call == EG_SAMPLING_START && !in->limits_changed))
 		return 0;

@@ -66,4 +66,5 @@ uint64_t eg_sampling_next_timer(const struct eg_sampling *sm);
 /* Finish update(): the standing request req_khz re-clamped into the limits, or nothing (0) when
  * the call has nothing to say (the first one only answers changed limits). */
 int eg_sampling_answer(enum eg_sampling_call call, const struct eg_freq_input *in,
-		       struct eg_freq_output *out, uint32_t req_khz, enum eg_rel rel, bool efficient);
+		       struct eg_freq_output *out, uint32_t req_khz, enum eg_rel rel,
+		       bool efficient);
