@@ -46,6 +46,21 @@ struct eg_freq_output {
 	bool urgent;         /* this change bypassed a rate limit (fast ramp) */
 };
 
+/* cpufreq_policy_transition_delay_us() as of 6.11: the least time between two
+ * frequency changes a domain wants: the driver's delay, else 1.5 x the
+ * transition latency (room for the change to settle), else 1 ms. schedutil's
+ * rate limit and the sampling policies' period both start from it. */
+static inline uint32_t eg_freq_transition_delay_us(const struct eg_pd *pd)
+{
+	uint32_t lat_us = pd->transition_latency_ns / (uint32_t)NSEC_PER_USEC;
+
+	if (pd->transition_delay_us)
+		return pd->transition_delay_us;
+	if (lat_us)
+		return lat_us + lat_us / 2;
+	return 1000;
+}
+
 struct eg_freq_policy_ops {
 	const char *name;
 	const char *summary;
@@ -74,6 +89,18 @@ struct eg_idle_input {
 	uint32_t latency_req_us;   /* resume latency limit, UINT32_MAX = none */
 	uint32_t disabled_mask;    /* bit k set: CPU state k is disabled */
 };
+
+/* Whether CPU idle state i is disabled for this selection. */
+static inline bool eg_idle_state_disabled(const struct eg_idle_input *in, int i)
+{
+	return i < 32 && (in->disabled_mask >> i) & 1;
+}
+
+/* Target residency of CPU idle state i of pd, in ns. */
+static inline uint64_t eg_idle_residency_ns(const struct eg_pd *pd, int i)
+{
+	return (uint64_t)pd->cpu_idle[i].residency_us * NSEC_PER_USEC;
+}
 
 struct eg_idle_policy_ops {
 	const char *name;
@@ -110,6 +137,17 @@ struct eg_thermal_output {
 	/* Cap for each domain the zone cools (index = pd id); 0 = no cap. */
 	uint32_t cap_khz[EG_MAX_PDS];
 };
+
+/* The interval a zone wants sampling at: the passive one while its policy
+ * mitigates (when the zone has one), else the polling one; a zone without
+ * polling is interrupt-driven and needs no timer. */
+static inline uint64_t eg_thermal_interval_ns(uint32_t polling_ms, uint32_t passive_ms,
+					      bool mitigating)
+{
+	uint32_t ms = mitigating && passive_ms ? passive_ms : polling_ms;
+
+	return ms ? ms * NSEC_PER_MSEC : EG_NEVER;
+}
 
 struct eg_thermal_policy_ops {
 	const char *name;

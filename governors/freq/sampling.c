@@ -3,22 +3,11 @@
 #include "sampling.h"
 #include "util.h"
 
-uint32_t eg_sampling_transition_delay_us(const struct eg_pd *pd)
-{
-	uint32_t lat_us = pd->transition_latency_ns / 1000;
-
-	if (pd->transition_delay_us)
-		return pd->transition_delay_us;
-	if (lat_us)
-		return lat_us + lat_us / 2;
-	return 1000;
-}
-
 uint64_t eg_sampling_rate_ns(const struct eg_pd *pd, uint32_t rate_us)
 {
 	if (rate_us)
 		return (uint64_t)rate_us * NSEC_PER_USEC;
-	return (uint64_t)EG_MAX(EG_SAMPLING_MIN_US, eg_sampling_transition_delay_us(pd)) *
+	return (uint64_t)EG_MAX(EG_SAMPLING_MIN_US, eg_freq_transition_delay_us(pd)) *
 	       NSEC_PER_USEC;
 }
 

@@ -46,9 +46,6 @@ enum eg_sampling_call {
 	EG_SAMPLING_LIMITS,  /* between samples the limits changed: re-clamp the request */
 };
 
-/* cpufreq_policy_transition_delay_us() as of 6.11: the driver's delay, else 1.5 x the
- * transition latency (room for the change to settle), else 1 ms. */
-uint32_t eg_sampling_transition_delay_us(const struct eg_pd *pd);
 /* The period for a sampling_rate tunable in us; 0 takes the dbs governors' default, never
  * below two ticks nor the transition delay. */
 uint64_t eg_sampling_rate_ns(const struct eg_pd *pd, uint32_t rate_us);
