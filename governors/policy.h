@@ -61,6 +61,18 @@ static inline uint32_t eg_freq_transition_delay_us(const struct eg_pd *pd)
 	return 1000;
 }
 
+/* The hardware's frequency range (cpufreq's cpuinfo_min/max_freq), which a
+ * boost frequency can take past the top OPP; the OPP table's when unknown. */
+static inline uint32_t eg_freq_cpuinfo_min_khz(const struct eg_pd *pd)
+{
+	return pd->cpuinfo_min_khz ? pd->cpuinfo_min_khz : eg_pd_min_khz(pd);
+}
+
+static inline uint32_t eg_freq_cpuinfo_max_khz(const struct eg_pd *pd)
+{
+	return pd->cpuinfo_max_khz ? pd->cpuinfo_max_khz : eg_pd_max_khz(pd);
+}
+
 struct eg_freq_policy_ops {
 	const char *name;
 	const char *summary;

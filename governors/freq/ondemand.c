@@ -47,16 +47,6 @@ struct od_state {
 	uint64_t hi_delay_ns, lo_delay_ns;
 };
 
-static uint32_t cpuinfo_min(const struct eg_pd *pd)
-{
-	return pd->cpuinfo_min_khz ? pd->cpuinfo_min_khz : eg_pd_min_khz(pd);
-}
-
-static uint32_t cpuinfo_max(const struct eg_pd *pd)
-{
-	return pd->cpuinfo_max_khz ? pd->cpuinfo_max_khz : eg_pd_max_khz(pd);
-}
-
 static int od_init(void **state, const struct eg_pd *pd, const void *tunables)
 {
 	struct od_state *s;
@@ -120,7 +110,7 @@ static void od_sample(struct od_state *s, const struct eg_freq_input *in)
 		 * load does not bring it down (the multiplier is only set on the jump itself). */
 		if (in->cur_khz < in->max_khz)
 			s->rate_mult = s->tun.sampling_down_factor;
-		s->req_khz = cpuinfo_max(pd);
+		s->req_khz = eg_freq_cpuinfo_max_khz(pd);
 		s->rel = EG_REL_H;
 		if (s->tun.powersave_bias) {
 			s->req_khz = od_bias(s, in, s->req_khz, EG_REL_H);
@@ -129,7 +119,8 @@ static void od_sample(struct od_state *s, const struct eg_freq_input *in)
 	} else {
 		/* Proportional to load over the hardware range (cpuinfo, not the limits: the
 		 * result is clamped afterwards), to the closest OPP. */
-		uint32_t fmin = cpuinfo_min(pd), fmax = cpuinfo_max(pd);
+		uint32_t fmin = eg_freq_cpuinfo_min_khz(pd);
+		uint32_t fmax = eg_freq_cpuinfo_max_khz(pd);
 		uint32_t next = fmin + (uint32_t)((uint64_t)ls.load * (fmax - fmin) / 100);
 
 		s->rate_mult = 1;

@@ -227,7 +227,7 @@ static uint32_t su_domain_perf(struct su_state *s, const struct eg_freq_input *i
  * to its smaller capacity). */
 static uint32_t su_perf_to_freq(const struct eg_pd *pd, uint32_t perf)
 {
-	uint64_t fmax = pd->cpuinfo_max_khz ? pd->cpuinfo_max_khz : eg_pd_max_khz(pd);
+	uint64_t fmax = eg_freq_cpuinfo_max_khz(pd);
 	uint64_t f = fmax * perf / su_cpu_cap(pd);
 
 	return f > UINT32_MAX ? UINT32_MAX : (uint32_t)f;
