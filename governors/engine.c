@@ -297,7 +297,7 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 		p->min_khz = eg_pd_min_khz(p->pd);
 		p->max_khz = eg_pd_max_khz(p->pd);
 		p->cur_khz = p->max_khz;
-		p->next_timer = EG_NO_TIMER;
+		p->next_timer = EG_NEVER;
 		p->profile_cap_khz = profile_cap(p->pd, cfg->max_freq_pct);
 		if (!p->ops) {
 			r = -EINVAL;
@@ -513,7 +513,8 @@ static int run_thermal(struct eg_engine *e, int zi, int temp_mc, uint64_t now,
 			eg_signals_sync_cpu(&e->sig, cpu, now);
 			busy = e->sig.cpu[cpu].busy_ns;
 			if (dt && e->sig.cpu[cpu].online && busy >= z->busy_prev[cpu])
-				load += (uint32_t)EG_MIN(100, (busy - z->busy_prev[cpu]) * 100 / dt);
+				load += (uint32_t)EG_MIN(100,
+							 (busy - z->busy_prev[cpu]) * 100 / dt);
 			z->busy_prev[cpu] = busy;
 		}
 		in.pd[i].cur_khz = e->pd[i].cur_khz;
@@ -548,10 +549,48 @@ static int on_hotplug(struct eg_engine *e, int cpu, uint64_t now, struct eg_deci
 	return run_freq(e, pdi, now, EG_REASON_HOTPLUG, cpu, out);
 }
 
+static bool cpu_valid(const struct eg_model *m, int cpu)
+{
+	return cpu >= 0 && cpu < m->nr_cpus && cpu < EG_MAX_CPUS;
+}
+
+/* -1 is "no CPU" where an event may have none. */
+static bool cpu_valid_or_none(const struct eg_model *m, int cpu)
+{
+	return cpu == -1 || cpu_valid(m, cpu);
+}
+
+/* Every index an event carries must lie inside the model before anything is
+ * looked up with it: events come from recordings, the kernel and fuzzers. */
+static bool event_valid(const struct eg_model *m, const struct eg_event *ev)
+{
+	if (!cpu_valid_or_none(m, ev->cpu))
+		return false;
+	switch (ev->type) {
+	case EG_EV_WAKEUP:
+		return cpu_valid_or_none(m, ev->wakeup.target_cpu);
+	case EG_EV_MIGRATE:
+		return cpu_valid(m, ev->migrate.orig_cpu) && cpu_valid(m, ev->migrate.dest_cpu);
+	case EG_EV_FREQ:
+		return ev->freq.pd >= 0 && ev->freq.pd < m->nr_pds;
+	case EG_EV_LIMITS:
+		return ev->limits.pd >= 0 && ev->limits.pd < m->nr_pds;
+	case EG_EV_TEMP:
+		return ev->temp.zone >= 0 && ev->temp.zone < m->nr_zones;
+	case EG_EV_TRIP:
+		return ev->trip.zone >= 0 && ev->trip.zone < m->nr_zones;
+	default:
+		return true;
+	}
+}
+
 int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_decisions *out)
 {
 	uint64_t now = ev->ts;
 	int r = 0;
+
+	if (!event_valid(e->m, ev))
+		return -EINVAL;
 
 	switch (ev->type) {
 	case EG_EV_SWITCH:
@@ -585,7 +624,8 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		if (r < 0)
 			return r;
 		r = on_util(e, ev->migrate.orig_cpu, now, EG_REASON_UTIL, out);
-		if (r >= 0 && e->m->cpu_pd[ev->migrate.orig_cpu] != e->m->cpu_pd[ev->migrate.dest_cpu])
+		if (r >= 0 &&
+		    e->m->cpu_pd[ev->migrate.orig_cpu] != e->m->cpu_pd[ev->migrate.dest_cpu])
 			r = on_util(e, ev->migrate.dest_cpu, now, EG_REASON_UTIL, out);
 		break;
 	case EG_EV_IDLE_ENTER:
@@ -603,17 +643,12 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 			r = run_timers(e, now, out);
 		break;
 	case EG_EV_FREQ:
-		if (ev->freq.pd < 0 || ev->freq.pd >= e->m->nr_pds)
-			return -EINVAL;
 		e->pd[ev->freq.pd].cur_khz = ev->freq.khz;
 		eg_signals_set_freq(&e->sig, ev->freq.pd, ev->freq.khz, now);
 		break;
 	case EG_EV_LIMITS: {
-		struct engine_pd *p;
+		struct engine_pd *p = &e->pd[ev->limits.pd];
 
-		if (ev->limits.pd < 0 || ev->limits.pd >= e->m->nr_pds)
-			return -EINVAL;
-		p = &e->pd[ev->limits.pd];
 		p->min_khz = ev->limits.min_khz;
 		p->max_khz = ev->limits.max_khz;
 		p->limits_changed = true;
@@ -647,7 +682,7 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 
 uint64_t eg_engine_next_timer(const struct eg_engine *e)
 {
-	uint64_t t = EG_NO_TIMER;
+	uint64_t t = EG_NEVER;
 
 	for (int i = 0; i < e->m->nr_pds; i++)
 		if (e->pd[i].ops && e->pd[i].next_timer < t)
@@ -660,7 +695,7 @@ uint64_t eg_engine_thermal_interval(const struct eg_engine *e, int zi)
 	const struct engine_zone *z;
 
 	if (zi < 0 || zi >= e->m->nr_zones)
-		return EG_NO_TIMER;
+		return EG_NEVER;
 	z = &e->zone[zi];
 	if (z->ops && z->ops->interval_ns && z->state)
 		return z->ops->interval_ns(z->state);
@@ -697,10 +732,13 @@ void eg_engine_idle_reflect(struct eg_engine *e, int cpu, int idx, uint64_t meas
 
 void eg_engine_pd_status(const struct eg_engine *e, int pdi, struct eg_pd_status *st)
 {
-	const struct engine_pd *p = &e->pd[pdi];
+	const struct engine_pd *p;
 	int cpu;
 
 	memset(st, 0, sizeof(*st));
+	if (pdi < 0 || pdi >= e->m->nr_pds)
+		return;
+	p = &e->pd[pdi];
 	st->cur_khz = p->cur_khz;
 	st->req_khz = p->req_khz;
 	st->min_khz = p->min_khz;

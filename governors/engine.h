@@ -81,7 +81,7 @@ int eg_engine_start(struct eg_engine *e, uint64_t now, struct eg_decisions *out)
  * Returns 0 or -errno. */
 int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_decisions *out);
 
-/* The earliest time a policy wants to run without an event, or EG_NO_TIMER. */
+/* The earliest time a policy wants to run without an event, or EG_NEVER. */
 uint64_t eg_engine_next_timer(const struct eg_engine *e);
 
 /* Sampling interval wanted for a zone's temperature (passive interval while

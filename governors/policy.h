@@ -9,8 +9,10 @@
 #include "event.h"
 #include "model.h"
 #include "tunables.h"
+#include "util.h"
 
-#define EG_NO_TIMER UINT64_MAX
+/* To be removed: sim/sim.c still uses the old name. */
+#define EG_NO_TIMER EG_NEVER
 
 /* --- frequency policies (one instance per performance domain) --- */
 
@@ -44,6 +46,33 @@ struct eg_freq_output {
 	bool urgent;         /* this change bypassed a rate limit (fast ramp) */
 };
 
+/* cpufreq_policy_transition_delay_us() as of 6.11: the least time between two
+ * frequency changes a domain wants: the driver's delay, else 1.5 x the
+ * transition latency (room for the change to settle), else 1 ms. schedutil's
+ * rate limit and the sampling policies' period both start from it. */
+static inline uint32_t eg_freq_transition_delay_us(const struct eg_pd *pd)
+{
+	uint32_t lat_us = pd->transition_latency_ns / (uint32_t)NSEC_PER_USEC;
+
+	if (pd->transition_delay_us)
+		return pd->transition_delay_us;
+	if (lat_us)
+		return lat_us + lat_us / 2;
+	return 1000;
+}
+
+/* The hardware's frequency range (cpufreq's cpuinfo_min/max_freq), which a
+ * boost frequency can take past the top OPP; the OPP table's when unknown. */
+static inline uint32_t eg_freq_cpuinfo_min_khz(const struct eg_pd *pd)
+{
+	return pd->cpuinfo_min_khz ? pd->cpuinfo_min_khz : eg_pd_min_khz(pd);
+}
+
+static inline uint32_t eg_freq_cpuinfo_max_khz(const struct eg_pd *pd)
+{
+	return pd->cpuinfo_max_khz ? pd->cpuinfo_max_khz : eg_pd_max_khz(pd);
+}
+
 struct eg_freq_policy_ops {
 	const char *name;
 	const char *summary;
@@ -58,7 +87,7 @@ struct eg_freq_policy_ops {
 	 * equal the current one), 0 when it has nothing to say, -errno on error. */
 	int (*update)(void *state, const struct eg_freq_input *in, struct eg_freq_output *out);
 	/* The next time the policy wants update() called without an event, or
-	 * EG_NO_TIMER. */
+	 * EG_NEVER; a time already past (0 included) asks for a call at once. */
 	uint64_t (*next_timer)(const void *state);
 };
 
@@ -72,6 +101,18 @@ struct eg_idle_input {
 	uint32_t latency_req_us;   /* resume latency limit, UINT32_MAX = none */
 	uint32_t disabled_mask;    /* bit k set: CPU state k is disabled */
 };
+
+/* Whether CPU idle state i is disabled for this selection. */
+static inline bool eg_idle_state_disabled(const struct eg_idle_input *in, int i)
+{
+	return i < 32 && (in->disabled_mask >> i) & 1;
+}
+
+/* Target residency of CPU idle state i of pd, in ns. */
+static inline uint64_t eg_idle_residency_ns(const struct eg_pd *pd, int i)
+{
+	return (uint64_t)pd->cpu_idle[i].residency_us * NSEC_PER_USEC;
+}
 
 struct eg_idle_policy_ops {
 	const char *name;
@@ -108,6 +149,17 @@ struct eg_thermal_output {
 	/* Cap for each domain the zone cools (index = pd id); 0 = no cap. */
 	uint32_t cap_khz[EG_MAX_PDS];
 };
+
+/* The interval a zone wants sampling at: the passive one while its policy
+ * mitigates (when the zone has one), else the polling one; a zone without
+ * polling is interrupt-driven and needs no timer. */
+static inline uint64_t eg_thermal_interval_ns(uint32_t polling_ms, uint32_t passive_ms,
+					      bool mitigating)
+{
+	uint32_t ms = mitigating && passive_ms ? passive_ms : polling_ms;
+
+	return ms ? ms * NSEC_PER_MSEC : EG_NEVER;
+}
 
 struct eg_thermal_policy_ops {
 	const char *name;

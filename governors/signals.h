@@ -9,50 +9,10 @@
 
 #include "event.h"
 #include "model.h"
+#include "pelt.h"
+#include "task_table.h"
 
-#define EG_PELT_PERIOD_US 1024          /* units of 1024 ns per period */
-#define EG_LOAD_AVG_MAX 47742
 #define EG_UTIL_EST_MARGIN (EG_CAPACITY_SCALE / 100)
-
-/* One PELT average (the kernel's struct sched_avg, util and runnable parts). */
-struct eg_pelt {
-	uint64_t last_update_ns;
-	uint64_t util_sum;
-	uint64_t runnable_sum;
-	uint32_t period_contrib;   /* 1024-ns units into the current period */
-	uint32_t util_avg;
-	uint32_t runnable_avg;
-};
-
-/* Advance p to now. For the time since the last update the entity was
- * running (util accrues) and/or runnable (runnable accrues); the accrual is
- * scaled by cpu_scale (CPU capacity, 0..1024) and freq_scale (cur / max
- * frequency, 0..1024). Returns true when a period boundary was crossed
- * (the averages were recomputed). */
-bool eg_pelt_update(struct eg_pelt *p, uint64_t now_ns, bool running, bool runnable,
-		    uint32_t cpu_scale, uint32_t freq_scale);
-/* y^n * val, with y^32 = 0.5, as the kernel's decay_load(). */
-uint64_t eg_pelt_decay(uint64_t val, uint64_t n);
-
-enum eg_task_state {
-	EG_TASK_SLEEPING = 0,
-	EG_TASK_RUNNABLE,    /* enqueued, waiting */
-	EG_TASK_RUNNING,
-};
-
-struct eg_task {
-	int32_t pid;         /* 0 = free slot */
-	int16_t prio;
-	int16_t cpu;
-	uint8_t state;       /* enum eg_task_state */
-	struct eg_pelt avg;
-	uint32_t util_est_ewma;
-	uint32_t util_est_enqueued;  /* util_avg at the last dequeue */
-	uint32_t util_min, util_max; /* uclamp, 0 / 1024 when unset */
-	uint64_t boost_until;        /* latency boost (eagovctl boost) */
-	uint64_t runtime_ns;         /* total time running */
-	uint64_t enqueued_ns;        /* when it last became runnable on its CPU */
-};
 
 struct eg_cpu_signals {
 	bool online;
@@ -74,12 +34,6 @@ struct eg_cpu_signals {
 	 * only samples advance its averages. */
 	bool sampled;
 	uint32_t nr_uclamped;        /* enqueued tasks with a non-default clamp */
-};
-
-struct eg_task_table {
-	struct eg_task *slots;
-	uint32_t cap;     /* power of two */
-	uint32_t used;
 };
 
 struct eg_signals {

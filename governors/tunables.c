@@ -1,8 +1,10 @@
 /* Parsing and formatting of policy tunables from their descriptor tables. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse.h"
 #include "tunables.h"
 #include "util.h"
 
@@ -25,25 +27,24 @@ const struct eg_tunable *eg_tunables_find(const struct eg_tunable *t, const char
 	return NULL;
 }
 
+/* A decimal number, blanks around it allowed (policy files align their
+ * values). A value that does not fit the buffer is refused: too large when
+ * it is all digits (leading zeros that long are no one's way of writing). */
 static int parse_u32(const char *s, uint32_t *out)
 {
-	char *end;
-	unsigned long long v;
+	char buf[32];
+	size_t len;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno == ERANGE || v > UINT32_MAX)
-		return -ERANGE;
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (*end)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
+	len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len >= sizeof(buf))
+		return strspn(s, "0123456789") >= len ? -ERANGE : -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return eg_parse_u32(buf, 0, UINT32_MAX, out);
 }
 
 static int parse_bool(const char *s, bool *out)
@@ -189,6 +190,14 @@ void eg_tunables_defaults(const struct eg_tunable *t, void *tun)
 		if (r < 0)
 			abort();
 	}
+}
+
+void eg_tunables_init(const struct eg_tunable *t, void *tun, const void *given, size_t size)
+{
+	if (given)
+		memcpy(tun, given, size);
+	else
+		eg_tunables_defaults(t, tun);
 }
 
 void eg_tunables_format(const struct eg_tunable *t, const void *tun, char *buf, size_t len)

@@ -39,6 +39,9 @@ struct eg_tunable {
 
 /* Set every tunable to its default. */
 void eg_tunables_defaults(const struct eg_tunable *t, void *tun);
+/* A policy's init(): tun (size bytes) becomes a copy of given, the parsed tunables the engine
+ * passes, or the defaults when there are none. */
+void eg_tunables_init(const struct eg_tunable *t, void *tun, const void *given, size_t size);
 /* Parse value for the tunable called name. Returns 0, -ENOENT for an unknown
  * name, -EINVAL for a value that does not parse, -ERANGE when out of range;
  * err (if not NULL) gets a sentence that says what is wrong. */

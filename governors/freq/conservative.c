@@ -4,10 +4,10 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "load.h"
 #include "policy.h"
+#include "sampling.h"
 #include "tunables.h"
 #include "util.h"
 
@@ -40,16 +40,13 @@ static const struct eg_tunable cs_tunables_tab[] = {
 
 struct cs_state {
 	struct cs_tunables tun;
-	uint64_t rate_ns;
-	bool started;
-	uint64_t next_ns;
+	struct eg_sampling sampling;
 	/* The kernel's requested_freq: it accumulates steps on its own and is resolved to the
 	 * table each time (H going up, L going down), so several small steps add up to the next
 	 * OPP instead of each one being rounded away. */
 	uint32_t requested_khz;
 	enum eg_rel rel;
 	uint32_t down_skip;
-	struct eg_load load;
 };
 
 static int cs_init(void **state, const struct eg_pd *pd, const void *tunables)
@@ -61,18 +58,14 @@ static int cs_init(void **state, const struct eg_pd *pd, const void *tunables)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	if (tunables)
-		memcpy(&s->tun, tunables, sizeof(s->tun));
-	else
-		eg_tunables_defaults(cs_tunables_tab, &s->tun);
+	eg_tunables_init(cs_tunables_tab, &s->tun, tunables, sizeof(s->tun));
 	/* The kernel refuses to let the thresholds cross; with down >= up the two rules fight. */
 	if (s->tun.down_threshold >= s->tun.up_threshold || s->tun.freq_step == 0 ||
 	    s->tun.sampling_down_factor == 0) {
 		free(s);
 		return -EINVAL;
 	}
-	s->rate_ns = s->tun.sampling_rate ? (uint64_t)s->tun.sampling_rate * NSEC_PER_USEC
-					  : eg_load_default_rate_ns(pd);
+	s->sampling.rate_ns = eg_sampling_rate_ns(pd, s->tun.sampling_rate);
 	*state = s;
 	return 0;
 }
@@ -90,8 +83,7 @@ static void cs_sample(struct cs_state *s, const struct eg_freq_input *in)
 	uint32_t step;
 	struct eg_load_sample ls;
 
-	eg_load_update(&s->load, in, s->rate_ns, true, &ls);
-	s->next_ns = in->now + s->rate_ns;
+	eg_sampling_load(&s->sampling, in, s->sampling.rate_ns, true, &ls);
 	if (ls.nr_cpus == 0)
 		return;
 
@@ -140,31 +132,22 @@ static void cs_sample(struct cs_state *s, const struct eg_freq_input *in)
 static int cs_update(void *state, const struct eg_freq_input *in, struct eg_freq_output *out)
 {
 	struct cs_state *s = state;
+	enum eg_sampling_call call = eg_sampling_begin(&s->sampling, in);
 
-	if (!s->started) {
-		eg_load_start(&s->load, in);
-		s->started = true;
+	if (call == EG_SAMPLING_START) {
 		s->requested_khz = in->cur_khz ? in->cur_khz : in->min_khz;
 		s->rel = EG_REL_L;
-		s->next_ns = in->now + s->rate_ns;
-		if (!in->limits_changed)
-			return 0;
-	} else if (in->now >= s->next_ns) {
+	} else if (call == EG_SAMPLING_SAMPLE) {
 		cs_sample(s, in);
-	} else if (!in->limits_changed) {
-		return 0;
 	}
-	out->khz = eg_load_reclamp(in->pd, s->requested_khz, s->rel, in->min_khz, in->max_khz,
-				   true);
-	out->urgent = false;
-	return 1;
+	return eg_sampling_answer(call, in, out, s->requested_khz, s->rel, true);
 }
 
 static uint64_t cs_next_timer(const void *state)
 {
 	const struct cs_state *s = state;
 
-	return s->started ? s->next_ns : 0;
+	return eg_sampling_next_timer(&s->sampling);
 }
 
 const struct eg_freq_policy_ops eg_freq_conservative = {

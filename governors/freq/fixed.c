@@ -82,7 +82,7 @@ static int psave_update(void *state, const struct eg_freq_input *in, struct eg_f
 static uint64_t fixed_next_timer(const void *state)
 {
 	(void)state;
-	return EG_NO_TIMER;
+	return EG_NEVER;
 }
 
 /* Both are called on util updates so that they answer whenever the engine

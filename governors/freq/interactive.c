@@ -5,10 +5,10 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "load.h"
 #include "policy.h"
+#include "sampling.h"
 #include "tunables.h"
 #include "util.h"
 
@@ -41,10 +41,8 @@ static const struct eg_tunable it_tunables_tab[] = {
 
 struct it_state {
 	struct it_tunables tun;
-	uint64_t rate_ns;
+	struct eg_sampling sampling;
 	uint32_t hispeed_khz;
-	bool started;
-	uint64_t next_ns;
 	uint32_t target_khz;            /* the frequency chosen last */
 	/* min_sample_time: no going below floor_khz until min_sample_time after it was last
 	 * chosen (floor_validate_ns). */
@@ -52,7 +50,6 @@ struct it_state {
 	uint64_t floor_validate_ns;
 	/* above_hispeed_delay counts from the last sample that was not held back. */
 	uint64_t hispeed_validate_ns;
-	struct eg_load load;
 };
 
 static int it_init(void **state, const struct eg_pd *pd, const void *tunables)
@@ -64,10 +61,7 @@ static int it_init(void **state, const struct eg_pd *pd, const void *tunables)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	if (tunables)
-		memcpy(&s->tun, tunables, sizeof(s->tun));
-	else
-		eg_tunables_defaults(it_tunables_tab, &s->tun);
+	eg_tunables_init(it_tunables_tab, &s->tun, tunables, sizeof(s->tun));
 	/* An empty target_loads map would divide by zero in choose_freq(). */
 	if (s->tun.target_loads.n == 0 || s->tun.above_hispeed_delay.n == 0 ||
 	    s->tun.timer_rate == 0) {
@@ -80,7 +74,7 @@ static int it_init(void **state, const struct eg_pd *pd, const void *tunables)
 			return -EINVAL;
 		}
 	}
-	s->rate_ns = (uint64_t)s->tun.timer_rate * NSEC_PER_USEC;
+	s->sampling.rate_ns = (uint64_t)s->tun.timer_rate * NSEC_PER_USEC;
 	s->hispeed_khz = s->tun.hispeed_freq ? s->tun.hispeed_freq : eg_pd_max_khz(pd);
 	*state = s;
 	return 0;
@@ -168,8 +162,7 @@ static void it_sample(struct it_state *s, const struct eg_freq_input *in)
 	uint32_t new_khz, hispeed = s->hispeed_khz;
 
 	/* The original has no wake-from-idle load reuse; its idle handling is the slack timer. */
-	eg_load_update(&s->load, in, s->rate_ns, false, &ls);
-	s->next_ns = in->now + s->rate_ns;
+	eg_sampling_load(&s->sampling, in, s->sampling.rate_ns, false, &ls);
 	if (ls.nr_cpus == 0)
 		return;
 	/* Busy time weighted by the frequency it ran at, per window: with one frequency per
@@ -213,39 +206,28 @@ static void it_sample(struct it_state *s, const struct eg_freq_input *in)
 static int it_update(void *state, const struct eg_freq_input *in, struct eg_freq_output *out)
 {
 	struct it_state *s = state;
+	enum eg_sampling_call call = eg_sampling_begin(&s->sampling, in);
 
-	if (!s->started) {
-		eg_load_start(&s->load, in);
-		s->started = true;
+	if (call == EG_SAMPLING_START) {
 		s->target_khz = eg_load_resolve(in->pd, in->cur_khz ? in->cur_khz : in->min_khz,
 						in->min_khz, in->max_khz, EG_REL_L, false);
 		s->floor_khz = s->target_khz;
 		s->floor_validate_ns = in->now;
 		s->hispeed_validate_ns = in->now;
-		s->next_ns = in->now + s->rate_ns;
-		if (!in->limits_changed)
-			return 0;
-	} else {
-		bool due = in->now >= s->next_ns;
-
-		if (!due && !in->limits_changed)
-			return 0;
+	} else if (call != EG_SAMPLING_NONE) {
 		if (in->limits_changed)
 			it_limits(s, in);
-		if (due)
+		if (call == EG_SAMPLING_SAMPLE)
 			it_sample(s, in);
 	}
-	out->khz = eg_load_reclamp(in->pd, s->target_khz, EG_REL_L, in->min_khz, in->max_khz,
-				   false);
-	out->urgent = false;
-	return 1;
+	return eg_sampling_answer(call, in, out, s->target_khz, EG_REL_L, false);
 }
 
 static uint64_t it_next_timer(const void *state)
 {
 	const struct it_state *s = state;
 
-	return s->started ? s->next_ns : 0;
+	return eg_sampling_next_timer(&s->sampling);
 }
 
 const struct eg_freq_policy_ops eg_freq_interactive = {

@@ -4,10 +4,10 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "load.h"
 #include "policy.h"
+#include "sampling.h"
 #include "tunables.h"
 #include "util.h"
 
@@ -35,10 +35,9 @@ static const struct eg_tunable od_tunables_tab[] = {
 
 struct od_state {
 	struct od_tunables tun;
-	uint64_t rate_ns;
+	/* next_ns is the next sample or powersave_bias sub-sample. */
+	struct eg_sampling sampling;
 	uint32_t rate_mult;       /* sampling_down_factor while held at max, else 1 */
-	bool started;
-	uint64_t next_ns;         /* next sample (or powersave_bias sub-sample) */
 	/* The standing request: a frequency and how it resolves to the table. */
 	uint32_t req_khz;
 	enum eg_rel rel;
@@ -46,18 +45,7 @@ struct od_state {
 	bool sub_pending;
 	uint32_t freq_lo;
 	uint64_t hi_delay_ns, lo_delay_ns;
-	struct eg_load load;
 };
-
-static uint32_t cpuinfo_min(const struct eg_pd *pd)
-{
-	return pd->cpuinfo_min_khz ? pd->cpuinfo_min_khz : eg_pd_min_khz(pd);
-}
-
-static uint32_t cpuinfo_max(const struct eg_pd *pd)
-{
-	return pd->cpuinfo_max_khz ? pd->cpuinfo_max_khz : eg_pd_max_khz(pd);
-}
 
 static int od_init(void **state, const struct eg_pd *pd, const void *tunables)
 {
@@ -68,12 +56,8 @@ static int od_init(void **state, const struct eg_pd *pd, const void *tunables)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	if (tunables)
-		memcpy(&s->tun, tunables, sizeof(s->tun));
-	else
-		eg_tunables_defaults(od_tunables_tab, &s->tun);
-	s->rate_ns = s->tun.sampling_rate ? (uint64_t)s->tun.sampling_rate * NSEC_PER_USEC
-					  : eg_load_default_rate_ns(pd);
+	eg_tunables_init(od_tunables_tab, &s->tun, tunables, sizeof(s->tun));
+	s->sampling.rate_ns = eg_sampling_rate_ns(pd, s->tun.sampling_rate);
 	s->rate_mult = 1;
 	*state = s;
 	return 0;
@@ -96,13 +80,14 @@ static uint32_t od_bias(struct od_state *s, const struct eg_freq_input *in, uint
 	uint32_t avg = req - (uint32_t)((uint64_t)req * s->tun.powersave_bias / 1000);
 	uint32_t lo = eg_load_resolve(pd, avg, in->min_khz, in->max_khz, EG_REL_H, true);
 	uint32_t hi = eg_load_resolve(pd, avg, in->min_khz, in->max_khz, EG_REL_L, true);
+	uint64_t rate_ns = s->sampling.rate_ns;
 
 	s->freq_lo = 0;
 	if (lo >= hi)
 		return lo;
 	avg = EG_CLAMP(avg, lo, hi);
-	s->hi_delay_ns = ((uint64_t)(avg - lo) * s->rate_ns + (hi - lo) / 2) / (hi - lo);
-	s->lo_delay_ns = s->rate_ns - s->hi_delay_ns;
+	s->hi_delay_ns = ((uint64_t)(avg - lo) * rate_ns + (hi - lo) / 2) / (hi - lo);
+	s->lo_delay_ns = rate_ns - s->hi_delay_ns;
 	s->freq_lo = lo;
 	return hi;
 }
@@ -111,22 +96,21 @@ static uint32_t od_bias(struct od_state *s, const struct eg_freq_input *in, uint
 static void od_sample(struct od_state *s, const struct eg_freq_input *in)
 {
 	const struct eg_pd *pd = in->pd;
+	struct eg_sampling *sm = &s->sampling;
 	struct eg_load_sample ls;
 
-	eg_load_update(&s->load, in, s->rate_ns * s->rate_mult, true, &ls);
+	eg_sampling_load(sm, in, sm->rate_ns * s->rate_mult, true, &ls);
 	s->freq_lo = 0;
-	if (ls.nr_cpus == 0) {
-		/* Every CPU just came online (or none is): no window to judge, keep the request. */
-		s->next_ns = in->now + s->rate_ns;
+	/* Every CPU just came online (or none is): no window to judge, keep the request. */
+	if (ls.nr_cpus == 0)
 		return;
-	}
 	if (ls.load > s->tun.up_threshold) {
 		/* A busy domain goes to the top at once: ondemand's answer to latency. Having
 		 * jumped, it samples sampling_down_factor times less often, so a short dip in
 		 * load does not bring it down (the multiplier is only set on the jump itself). */
 		if (in->cur_khz < in->max_khz)
 			s->rate_mult = s->tun.sampling_down_factor;
-		s->req_khz = cpuinfo_max(pd);
+		s->req_khz = eg_freq_cpuinfo_max_khz(pd);
 		s->rel = EG_REL_H;
 		if (s->tun.powersave_bias) {
 			s->req_khz = od_bias(s, in, s->req_khz, EG_REL_H);
@@ -135,7 +119,8 @@ static void od_sample(struct od_state *s, const struct eg_freq_input *in)
 	} else {
 		/* Proportional to load over the hardware range (cpuinfo, not the limits: the
 		 * result is clamped afterwards), to the closest OPP. */
-		uint32_t fmin = cpuinfo_min(pd), fmax = cpuinfo_max(pd);
+		uint32_t fmin = eg_freq_cpuinfo_min_khz(pd);
+		uint32_t fmax = eg_freq_cpuinfo_max_khz(pd);
 		uint32_t next = fmin + (uint32_t)((uint64_t)ls.load * (fmax - fmin) / 100);
 
 		s->rate_mult = 1;
@@ -146,49 +131,37 @@ static void od_sample(struct od_state *s, const struct eg_freq_input *in)
 	}
 	if (s->freq_lo) {
 		s->sub_pending = true;
-		s->next_ns = in->now + s->hi_delay_ns;
+		sm->next_ns = in->now + s->hi_delay_ns;
 	} else {
-		s->next_ns = in->now + s->rate_ns * s->rate_mult;
+		sm->next_ns = in->now + sm->rate_ns * s->rate_mult;
 	}
 }
 
 static int od_update(void *state, const struct eg_freq_input *in, struct eg_freq_output *out)
 {
 	struct od_state *s = state;
+	enum eg_sampling_call call = eg_sampling_begin(&s->sampling, in);
 
-	if (!s->started) {
-		/* The first call only takes the load snapshot: a load needs two. */
-		eg_load_start(&s->load, in);
-		s->started = true;
+	if (call == EG_SAMPLING_START) {
 		s->req_khz = in->cur_khz ? in->cur_khz : in->min_khz;
 		s->rel = EG_REL_C;
-		s->next_ns = in->now + s->rate_ns;
-		if (!in->limits_changed)
-			return 0;
-	} else if (in->now >= s->next_ns) {
-		if (s->sub_pending) {
-			/* powersave_bias' second half: no sample, just the lower OPP. */
-			s->sub_pending = false;
-			s->req_khz = s->freq_lo;
-			s->rel = EG_REL_H;
-			s->next_ns = in->now + s->lo_delay_ns;
-		} else {
-			od_sample(s, in);
-		}
-	} else if (!in->limits_changed) {
-		return 0;
+	} else if (call == EG_SAMPLING_SAMPLE && s->sub_pending) {
+		/* powersave_bias' second half: no sample, just the lower OPP. */
+		s->sub_pending = false;
+		s->req_khz = s->freq_lo;
+		s->rel = EG_REL_H;
+		s->sampling.next_ns = in->now + s->lo_delay_ns;
+	} else if (call == EG_SAMPLING_SAMPLE) {
+		od_sample(s, in);
 	}
-	out->khz = eg_load_reclamp(in->pd, s->req_khz, s->rel, in->min_khz, in->max_khz, true);
-	out->urgent = false;
-	return 1;
+	return eg_sampling_answer(call, in, out, s->req_khz, s->rel, true);
 }
 
 static uint64_t od_next_timer(const void *state)
 {
 	const struct od_state *s = state;
 
-	/* Before the first call there is no snapshot: ask to be called at once. */
-	return s->started ? s->next_ns : 0;
+	return eg_sampling_next_timer(&s->sampling);
 }
 
 const struct eg_freq_policy_ops eg_freq_ondemand = {

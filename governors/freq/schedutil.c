@@ -22,7 +22,6 @@
 
 /* The kernel's last resort when a driver tells neither its transition delay
  * nor its transition latency. */
-#define SU_DEFAULT_RATE_LIMIT_US 1000U
 
 struct su_tunables {
 	uint32_t rate_limit_us;
@@ -83,18 +82,8 @@ struct su_state {
  * one millisecond. */
 static uint64_t su_rate_limit_ns(const struct eg_pd *pd, const struct su_tunables *tun)
 {
-	uint32_t us = tun->rate_limit_us;
+	uint32_t us = tun->rate_limit_us ? tun->rate_limit_us : eg_freq_transition_delay_us(pd);
 
-	if (!us) {
-		uint32_t lat_us = pd->transition_latency_ns / (uint32_t)NSEC_PER_USEC;
-
-		if (pd->transition_delay_us)
-			us = pd->transition_delay_us;
-		else if (lat_us)
-			us = lat_us + lat_us / 2;
-		else
-			us = SU_DEFAULT_RATE_LIMIT_US;
-	}
 	return (uint64_t)us * NSEC_PER_USEC;
 }
 
@@ -238,7 +227,7 @@ static uint32_t su_domain_perf(struct su_state *s, const struct eg_freq_input *i
  * to its smaller capacity). */
 static uint32_t su_perf_to_freq(const struct eg_pd *pd, uint32_t perf)
 {
-	uint64_t fmax = pd->cpuinfo_max_khz ? pd->cpuinfo_max_khz : eg_pd_max_khz(pd);
+	uint64_t fmax = eg_freq_cpuinfo_max_khz(pd);
 	uint64_t f = fmax * perf / su_cpu_cap(pd);
 
 	return f > UINT32_MAX ? UINT32_MAX : (uint32_t)f;
@@ -361,10 +350,7 @@ static int su_init(void **state, const struct eg_pd *pd, const void *tunables)
 	if (!s)
 		return -ENOMEM;
 	s->pd = pd;
-	if (tunables)
-		s->tun = *(const struct su_tunables *)tunables;
-	else
-		eg_tunables_defaults(su_tunables_table, &s->tun);
+	eg_tunables_init(su_tunables_table, &s->tun, tunables, sizeof(s->tun));
 	s->rate_limit_ns = su_rate_limit_ns(pd, &s->tun);
 	eg_for_each_cpu(cpu, &pd->cpus)
 		s->cpu[k++].cpu = cpu;
@@ -383,7 +369,7 @@ static void su_exit(void *state)
 static uint64_t su_next_timer(const void *state)
 {
 	(void)state;
-	return EG_NO_TIMER;
+	return EG_NEVER;
 }
 
 const struct eg_freq_policy_ops eg_freq_schedutil = {

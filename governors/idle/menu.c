@@ -23,7 +23,7 @@
 /* Idle periods this long count as a perfect prediction: past 50 ms there is
  * no more energy to gain from a better guess. */
 #define MENU_MAX_INTERESTING_NS (50000ULL * NSEC_PER_USEC)
-/* The next timer can be "never" (EG_NO_TIMER); bound it so that timer x
+/* The next timer can be "never" (EG_NEVER); bound it so that timer x
  * correction factor stays far from overflowing 64 bits. */
 #define MENU_MAX_SLEEP_NS (3600ULL * NSEC_PER_SEC)
 #define MENU_NO_TYPICAL UINT32_MAX
@@ -60,11 +60,6 @@ static int menu_bucket(uint64_t timer_ns)
 	return (timer_ns >= 10 * NSEC_PER_USEC) + (timer_ns >= 100 * NSEC_PER_USEC) +
 	       (timer_ns >= 1000 * NSEC_PER_USEC) + (timer_ns >= 10000 * NSEC_PER_USEC) +
 	       (timer_ns >= 100000 * NSEC_PER_USEC);
-}
-
-static bool menu_disabled(const struct eg_idle_input *in, int i)
-{
-	return i < 32 && (in->disabled_mask >> i) & 1;
 }
 
 /* Repeating-interval detector: some wakeups are periodic but not timers
@@ -125,10 +120,7 @@ static int menu_init(void **state, const struct eg_pd *pd, int cpu, const void *
 	if (!c)
 		return -ENOMEM;
 	c->pd = pd;
-	if (tunables)
-		c->tun = *(const struct menu_tunables *)tunables;
-	else
-		eg_tunables_defaults(menu_tunables, &c->tun);
+	eg_tunables_init(menu_tunables, &c->tun, tunables, sizeof(c->tun));
 	/* Start at unity: trust the timer until wakeups say otherwise. */
 	for (int i = 0; i < MENU_BUCKETS; i++)
 		c->correction[i] = (uint32_t)(MENU_RESOLUTION * MENU_DECAY);
@@ -167,15 +159,15 @@ static int menu_select(void *state, const struct eg_idle_input *in)
 		return 0;
 	/* When even state 1 cannot pay off or is too slow to leave, state 0
 	 * is the answer whatever the prediction. */
-	if ((timer_ns < (uint64_t)pd->cpu_idle[1].residency_us * NSEC_PER_USEC ||
+	if ((timer_ns < eg_idle_residency_ns(pd, 1) ||
 	     in->latency_req_us < pd->cpu_idle[1].exit_us) &&
-	    !menu_disabled(in, 0))
+	    !eg_idle_state_disabled(in, 0))
 		return 0;
 
 	for (int i = 0; i < n; i++) {
 		const struct eg_idle_state *s = &pd->cpu_idle[i];
 
-		if (menu_disabled(in, i))
+		if (eg_idle_state_disabled(in, i))
 			continue;
 		if (idx < 0)
 			idx = i;  /* the shallowest enabled state is the fallback */

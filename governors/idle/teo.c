@@ -38,16 +38,6 @@ static const struct eg_tunable teo_tunables[] = {
 	EG_TUNABLE_END,
 };
 
-static bool teo_disabled(const struct eg_idle_input *in, int i)
-{
-	return i < 32 && (in->disabled_mask >> i) & 1;
-}
-
-static uint64_t teo_residency_ns(const struct eg_pd *pd, int i)
-{
-	return (uint64_t)pd->cpu_idle[i].residency_us * NSEC_PER_USEC;
-}
-
 /* Decay by 1/8; a metric too small to lose 1/8 drops to 0 rather than
  * lingering forever at a few units. */
 static void teo_decay(uint32_t *m)
@@ -69,7 +59,7 @@ static int teo_init(void **state, const struct eg_pd *pd, int cpu, const void *t
 	if (!c)
 		return -ENOMEM;
 	c->pd = pd;
-	c->sleep_length_ns = EG_NO_TIMER;
+	c->sleep_length_ns = EG_NEVER;
 	*state = c;
 	return 0;
 }
@@ -85,10 +75,10 @@ static int teo_find_shallower(const struct teo_cpu *c, const struct eg_idle_inpu
 			      uint64_t duration_ns)
 {
 	for (int i = idx - 1; i >= 0; i--) {
-		if (teo_disabled(in, i))
+		if (eg_idle_state_disabled(in, i))
 			continue;
 		idx = i;
-		if (teo_residency_ns(c->pd, i) <= duration_ns)
+		if (eg_idle_residency_ns(c->pd, i) <= duration_ns)
 			break;
 	}
 	return idx;
@@ -104,7 +94,7 @@ static int teo_select(void *state, const struct eg_idle_input *in)
 	c->sleep_length_ns = in->next_timer_ns;
 	if (n < 2)
 		return 0;
-	if (!teo_disabled(in, 0))
+	if (!eg_idle_state_disabled(in, 0))
 		idx = 0;
 
 	/* Candidate: the deepest enabled state. Sum the metrics of the bins
@@ -112,7 +102,7 @@ static int teo_select(void *state, const struct eg_idle_input *in)
 	for (int i = 1; i < n; i++) {
 		intercept_sum += c->bins[i - 1].intercepts;
 		hit_sum += c->bins[i - 1].hits;
-		if (teo_disabled(in, i))
+		if (eg_idle_state_disabled(in, i))
 			continue;
 		if (idx < 0)
 			idx0 = i;
@@ -137,7 +127,7 @@ static int teo_select(void *state, const struct eg_idle_input *in)
 
 		for (int i = idx - 1; i >= idx0; i--) {
 			sum += c->bins[i].intercepts;
-			if (teo_disabled(in, i))
+			if (eg_idle_state_disabled(in, i))
 				continue;
 			idx = i;
 			if (2ULL * sum > idx_intercept_sum)
@@ -153,7 +143,7 @@ static int teo_select(void *state, const struct eg_idle_input *in)
 		return 0;
 	/* The next timer ends the idle period anyway: never pick a state
 	 * whose residency it would not cover. */
-	if (teo_residency_ns(pd, idx) > in->next_timer_ns)
+	if (eg_idle_residency_ns(pd, idx) > in->next_timer_ns)
 		idx = teo_find_shallower(c, in, idx, in->next_timer_ns);
 	return idx;
 }
@@ -182,9 +172,9 @@ static void teo_reflect(void *state, int idx, uint64_t measured_ns)
 		teo_decay(&b->hits);
 		teo_decay(&b->intercepts);
 		total += (uint64_t)b->hits + b->intercepts;
-		if (teo_residency_ns(pd, i) <= c->sleep_length_ns) {
+		if (eg_idle_residency_ns(pd, i) <= c->sleep_length_ns) {
 			idx_timer = i;
-			if (teo_residency_ns(pd, i) <= measured_ns)
+			if (eg_idle_residency_ns(pd, i) <= measured_ns)
 				idx_duration = i;
 		}
 	}

@@ -197,10 +197,7 @@ static int ipa_init(void **state, const struct eg_model *m, const struct eg_zone
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	if (tunables)
-		s->tun = *(const struct ipa_tunables *)tunables;
-	else
-		eg_tunables_defaults(ipa_tunables, &s->tun);
+	eg_tunables_init(ipa_tunables, &s->tun, tunables, sizeof(s->tun));
 	s->polling_ms = z->polling_ms;
 	s->passive_ms = z->passive_ms;
 	ipa_pick_trips(s, z);
@@ -384,10 +381,8 @@ static int ipa_update(void *state, const struct eg_thermal_input *in,
 static uint64_t ipa_interval_ns(const void *state)
 {
 	const struct ipa_zone *s = state;
-	uint32_t ms = s->mitigating && s->passive_ms ? s->passive_ms : s->polling_ms;
 
-	/* No polling interval means an interrupt-driven zone. */
-	return ms ? ms * NSEC_PER_MSEC : EG_NO_TIMER;
+	return eg_thermal_interval_ns(s->polling_ms, s->passive_ms, s->mitigating);
 }
 
 const struct eg_thermal_policy_ops eg_thermal_power_allocator = {

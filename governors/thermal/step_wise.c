@@ -165,10 +165,8 @@ static int sw_update(void *state, const struct eg_thermal_input *in,
 static uint64_t sw_interval_ns(const void *state)
 {
 	const struct sw_zone *s = state;
-	uint32_t ms = s->nr_crossed > 0 && s->passive_ms ? s->passive_ms : s->polling_ms;
 
-	/* No polling interval means an interrupt-driven zone. */
-	return ms ? ms * NSEC_PER_MSEC : EG_NO_TIMER;
+	return eg_thermal_interval_ns(s->polling_ms, s->passive_ms, s->nr_crossed > 0);
 }
 
 const struct eg_thermal_policy_ops eg_thermal_step_wise = {

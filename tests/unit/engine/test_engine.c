@@ -27,7 +27,7 @@ static int fake_init(void **state, const struct eg_pd *pd, const void *tun)
 
 	(void)pd;
 	*state = f;
-	f->next = f->period_ns ? f->period_ns : EG_NO_TIMER;
+	f->next = f->period_ns ? f->period_ns : EG_NEVER;
 	return 0;
 }
 
@@ -450,6 +450,171 @@ static void test_bad_events(void **unused)
 	teardown_fixture(f);
 }
 
+/* Every index an event carries is checked against the model before use: a
+ * migration between CPUs the model does not have, a wakeup towards one, or an
+ * event on one, is refused with no state touched. The HiKey960 model has CPUs
+ * 0-7, domains 0-1 and zone 0. */
+static void test_out_of_range_indices(void **unused)
+{
+	static const int bad_cpus[] = { INT16_MAX, INT16_MIN, 4000, 256, 255, 8, -2 };
+	struct fixture *f = setup_with(&fake_util_ops, 100, 0);
+	struct eg_pd_status st;
+	int calls;
+
+	(void)unused;
+	feed(f, ev_wakeup(1000, 4, 10, 120));
+	calls = f->ff[1].calls;
+	for (size_t i = 0; i < ARRAY_SIZE(bad_cpus); i++) {
+		int bad = bad_cpus[i];
+		struct eg_event ev = { .ts = 2000, .type = EG_EV_MIGRATE, .cpu = 4 };
+
+		ev.migrate.pid = 10;
+		ev.migrate.prio = 120;
+		ev.migrate.orig_cpu = (int16_t)bad;
+		ev.migrate.dest_cpu = 4;
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev.migrate.orig_cpu = 4;
+		ev.migrate.dest_cpu = (int16_t)bad;
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev.migrate.orig_cpu = (int16_t)bad;
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+
+		ev = ev_wakeup(2000, 4, 11, 120);
+		ev.wakeup.target_cpu = (int16_t)bad;
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev = ev_wakeup(2000, bad, 11, 120);
+		ev.wakeup.target_cpu = -1;
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+
+		ev = ev_switch(2000, bad, 0, 12, 120, false);
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_CPU_OFFLINE, .cpu = (int16_t)bad };
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_TICK, .cpu = (int16_t)bad };
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_BUSY_SAMPLE,
+					.cpu = (int16_t)bad };
+		ev.busy.busy_ns = 1000;
+		ev.busy.window_ns = 1000;
+		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+	}
+	for (int bad = -3; bad < 40; bad += 5) {
+		struct eg_event ev = { .ts = 2000, .cpu = -1 };
+		bool pd_ok = bad >= 0 && bad < 2, zone_ok = bad == 0;
+
+		ev.type = EG_EV_LIMITS;
+		ev.limits.pd = bad;
+		ev.limits.min_khz = 903000;
+		ev.limits.max_khz = 2362000;
+		if (!pd_ok)
+			assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_FREQ, .cpu = -1 };
+		ev.freq.pd = bad;
+		ev.freq.khz = 903000;
+		if (!pd_ok)
+			assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_TEMP, .cpu = -1 };
+		ev.temp.zone = bad;
+		ev.temp.temp_mc = 90000;
+		if (!zone_ok)
+			assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_TRIP, .cpu = -1 };
+		ev.trip.zone = bad;
+		ev.trip.temp_mc = 90000;
+		if (!zone_ok)
+			assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
+	}
+	/* Nothing refused reached a policy, and the task stayed where it was. */
+	assert_int_equal(f->ff[1].calls, calls);
+	assert_int_equal(f->ft.calls, 0);
+	assert_int_equal(eg_engine_signals(f->e)->cpu[4].nr_running, 1);
+	assert_int_equal(eg_signals_task(eg_engine_signals(f->e), 10)->cpu, 4);
+	assert_null(eg_signals_task(eg_engine_signals(f->e), 11));
+	/* The edges of the range are accepted. */
+	{
+		struct eg_event ev = { .ts = 3000, .type = EG_EV_MIGRATE, .cpu = 7 };
+
+		ev.migrate.pid = 10;
+		ev.migrate.prio = 120;
+		ev.migrate.orig_cpu = 4;
+		ev.migrate.dest_cpu = 7;
+		feed(f, ev);
+		assert_int_equal(eg_signals_task(eg_engine_signals(f->e), 10)->cpu, 7);
+		ev.migrate.orig_cpu = 7;
+		ev.migrate.dest_cpu = 0;
+		feed(f, ev);
+		assert_int_equal(eg_signals_task(eg_engine_signals(f->e), 10)->cpu, 0);
+	}
+	eg_engine_pd_status(f->e, 2, &st);
+	assert_int_equal(st.cur_khz, 0);
+	eg_engine_pd_status(f->e, -1, &st);
+	assert_int_equal(st.nr_online, 0);
+	teardown_fixture(f);
+}
+
+/* set_freq swaps exactly one domain's policy and gives it fresh default
+ * tunables; the other domains keep their ops and their very tunables. */
+static void test_config_set_freq(void **unused)
+{
+	const struct eg_freq_policy_ops *su = eg_freq_policy_find("schedutil");
+	const struct eg_freq_policy_ops *od = eg_freq_policy_find("ondemand");
+	const struct eg_freq_policy_ops *perf = eg_freq_policy_find("performance");
+	struct eg_engine_config cfg, before;
+	struct eg_model m;
+	char val[64];
+	void *defaults;
+	void *tun0, *tun1;
+
+	(void)unused;
+	assert_non_null(su);
+	assert_non_null(od);
+	assert_non_null(perf);
+	hikey960(&m);
+	assert_int_equal(eg_engine_config_simple(&cfg, &m, "schedutil", NULL, NULL), 0);
+	tun0 = cfg.freq_tun[0];
+	tun1 = cfg.freq_tun[1];
+	assert_non_null(tun0);
+	assert_non_null(tun1);
+
+	assert_int_equal(eg_engine_config_set_freq(&cfg, 1, od), 0);
+	assert_ptr_equal(cfg.freq[0], su);
+	assert_ptr_equal(cfg.freq_tun[0], tun0);
+	assert_ptr_equal(cfg.freq[1], od);
+	assert_non_null(cfg.freq_tun[1]);
+	/* The new tunables are ondemand's defaults, byte for byte. */
+	defaults = calloc(1, od->tunables_size);
+	assert_non_null(defaults);
+	eg_tunables_defaults(od->tunables, defaults);
+	assert_memory_equal(cfg.freq_tun[1], defaults, od->tunables_size);
+	eg_tunables_format(eg_tunables_find(od->tunables, "up_threshold"), cfg.freq_tun[1], val,
+			   sizeof(val));
+	assert_string_equal(val, "80");
+	free(defaults);
+	/* A policy without tunables still gets an allocation the engine can free. */
+	assert_int_equal(eg_engine_config_set_freq(&cfg, 0, perf), 0);
+	assert_ptr_equal(cfg.freq[0], perf);
+	assert_non_null(cfg.freq_tun[0]);
+	assert_ptr_equal(cfg.freq[1], od);
+
+	/* Bad requests change nothing. */
+	before = cfg;
+	assert_int_equal(eg_engine_config_set_freq(&cfg, -1, od), -EINVAL);
+	assert_int_equal(eg_engine_config_set_freq(&cfg, EG_MAX_PDS, od), -EINVAL);
+	assert_int_equal(eg_engine_config_set_freq(&cfg, 0, NULL), -EINVAL);
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+
+	/* The swapped configuration runs. */
+	{
+		struct eg_engine *e;
+
+		assert_int_equal(eg_engine_new(&e, &m, &cfg, 0), 0);
+		eg_engine_free(e);
+	}
+	eg_engine_config_free(&cfg);
+	assert_null(cfg.freq_tun[0]);
+	assert_null(cfg.freq_tun[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +629,8 @@ int main(void)
 		cmocka_unit_test(test_rt_idle_latency),
 		cmocka_unit_test(test_thermal_load),
 		cmocka_unit_test(test_bad_events),
+		cmocka_unit_test(test_out_of_range_indices),
+		cmocka_unit_test(test_config_set_freq),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

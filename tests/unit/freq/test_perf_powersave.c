@@ -59,7 +59,7 @@ static void test_performance(void **unused)
 	f.min_khz = MHZ(2150);
 	f.max_khz = MHZ(2200);
 	assert_int_equal(fx_step(&f, MS(6), -1, true, &out), -ERANGE);
-	assert_true(eg_freq_performance.next_timer(f.st) == EG_NO_TIMER);
+	assert_true(eg_freq_performance.next_timer(f.st) == EG_NEVER);
 	fx_stop(&f);
 }
 
@@ -84,7 +84,7 @@ static void test_powersave(void **unused)
 	f.min_khz = MHZ(903);
 	expect_freq(&f, MS(5), true, MHZ(903));
 	expect_freq(&f, MS(6), true, MHZ(903));
-	assert_true(eg_freq_powersave.next_timer(f.st) == EG_NO_TIMER);
+	assert_true(eg_freq_powersave.next_timer(f.st) == EG_NEVER);
 	fx_stop(&f);
 }
 

@@ -646,7 +646,7 @@ static void test_ops(void **unused)
 	start(&f, fx_hikey960(7), BIG, NULL);
 	f.cpu[4].iowait = true;
 	expect_freq(&f, MS(1), 4, false, MHZ(903), false);
-	assert_true(eg_freq_schedutil.next_timer(f.st) == EG_NO_TIMER);
+	assert_true(eg_freq_schedutil.next_timer(f.st) == EG_NEVER);
 	/* Limits with no OPP inside them: an error, not a guess. */
 	f.min_khz = MHZ(2000);
 	f.max_khz = MHZ(2100);

@@ -178,7 +178,7 @@ static inline uint32_t fx_tick(struct fx *f)
 {
 	uint64_t next = f->ops->next_timer(f->st);
 
-	assert_true(next != EG_NO_TIMER && next >= f->in.now);
+	assert_true(next != EG_NEVER && next >= f->in.now);
 	fx_advance(f, next - f->in.now);
 	assert_int_equal(fx_update(f, EG_REASON_TIMER, false), 1);
 	return f->out.khz;

@@ -84,7 +84,7 @@ static void test_long_timer_deepest(void **state)
 
 	assert_int_equal(sel(f, 1000 * MS, UINT32_MAX, 0), 2);
 	/* No timer at all behaves as a very long one. */
-	assert_int_equal(sel(f, EG_NO_TIMER, UINT32_MAX, 0), 2);
+	assert_int_equal(sel(f, EG_NEVER, UINT32_MAX, 0), 2);
 	/* Timer 2 ms: 1500 <= 2000 < 3500 -> state 1; 1 ms < state 1's
 	 * residency -> state 0 (the early exit). */
 	assert_int_equal(sel(f, 2 * MS, UINT32_MAX, 0), 1);

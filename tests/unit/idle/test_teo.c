@@ -62,7 +62,7 @@ static void test_timer(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(sel(f, 1000 * MS, UINT32_MAX, 0), 2);
-	assert_int_equal(sel(f, EG_NO_TIMER, UINT32_MAX, 0), 2);
+	assert_int_equal(sel(f, EG_NEVER, UINT32_MAX, 0), 2);
 	/* 2 ms: state 2 needs 3.5 ms; the deepest that fits is 1 (1.5 ms). */
 	assert_int_equal(sel(f, 2 * MS, UINT32_MAX, 0), 1);
 	assert_int_equal(sel(f, 1 * MS, UINT32_MAX, 0), 0);
