@@ -65,26 +65,26 @@ static int unsupported(const struct eg_rtapp_workload *rw, const struct eg_rtapp
 static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rtapp_event *e,
 			 uint64_t calib_cap, struct prog *p, struct eg_error *err)
 {
-	struct eg_sim_op op = { .res = (int16_t)e->res, .res2 = -1 };
+	struct eg_sim_op op = { .res = (int16_t)e->res, .mutex = -1 };
 	const struct eg_rtapp_resource *res = e->res >= 0 ? &rw->resources[e->res] : NULL;
 
 	switch (e->type) {
 	case EG_RTAPP_RUN:
 		op.code = EG_SIM_RUN;
-		op.a = e->duration_us * NSEC_PER_USEC * calib_cap;
-		op.b = e->duration_us * NSEC_PER_USEC;
+		op.work = e->duration_us * NSEC_PER_USEC * calib_cap;
+		op.nominal_ns = e->duration_us * NSEC_PER_USEC;
 		break;
 	case EG_RTAPP_RUNTIME:
 		op.code = EG_SIM_RUNTIME;
-		op.a = e->duration_us * NSEC_PER_USEC;
+		op.ns = e->duration_us * NSEC_PER_USEC;
 		break;
 	case EG_RTAPP_SLEEP:
 		op.code = EG_SIM_SLEEP;
-		op.a = e->duration_us * NSEC_PER_USEC;
+		op.ns = e->duration_us * NSEC_PER_USEC;
 		break;
 	case EG_RTAPP_TIMER:
 		op.code = EG_SIM_TIMER;
-		op.a = e->duration_us * NSEC_PER_USEC;
+		op.ns = e->duration_us * NSEC_PER_USEC;
 		if (res && res->absolute)
 			op.flags |= EG_SIM_F_ABSOLUTE;
 		if (res && res->owner_task >= 0)
@@ -108,16 +108,16 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 	case EG_RTAPP_WAIT:
 	case EG_RTAPP_SUSPEND:
 		op.code = EG_SIM_WAIT;
-		op.res2 = (int16_t)e->dep;
+		op.mutex = (int16_t)e->dep;
 		break;
 	case EG_RTAPP_SYNC: {
-		struct eg_sim_op sig = { .code = EG_SIM_SIGNAL, .res = (int16_t)e->res, .res2 = -1 };
+		struct eg_sim_op sig = { .code = EG_SIM_SIGNAL, .res = (int16_t)e->res, .mutex = -1 };
 		int r = emit(p, sig);
 
 		if (r < 0)
 			return r;
 		op.code = EG_SIM_WAIT;
-		op.res2 = (int16_t)e->dep;
+		op.mutex = (int16_t)e->dep;
 		break;
 	}
 	case EG_RTAPP_BARRIER:
@@ -128,48 +128,48 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 		break;
 	case EG_RTAPP_FORK:
 		op.code = EG_SIM_FORK;
-		op.res = (int16_t)e->target_task;  /* fixed up to a desc index later */
+		op.task = (int16_t)e->target_task;  /* fixed up to a desc index later */
 		break;
 	case EG_RTAPP_MEM:
 		op.code = EG_SIM_RUN;
-		op.b = e->count / EG_SIM_MEM_BYTES_PER_NS;
-		op.a = op.b * EG_CAPACITY_SCALE;
+		op.nominal_ns = e->count / EG_SIM_MEM_BYTES_PER_NS;
+		op.work = op.nominal_ns * EG_CAPACITY_SCALE;
 		break;
 	case EG_RTAPP_MEMRUN:
 		op.code = EG_SIM_RUN;
-		op.b = e->count * EG_SIM_MEMRUN_NS_PER_ACCESS;
-		op.a = op.b * EG_CAPACITY_SCALE;
+		op.nominal_ns = e->count * EG_SIM_MEMRUN_NS_PER_ACCESS;
+		op.work = op.nominal_ns * EG_CAPACITY_SCALE;
 		break;
 	case EG_RTAPP_IORUN:
 		op.code = EG_SIM_IOWAIT;
-		op.a = e->count * NSEC_PER_USEC / EG_SIM_IO_BYTES_PER_US;
+		op.ns = e->count * NSEC_PER_USEC / EG_SIM_IO_BYTES_PER_US;
 		break;
 	case EG_RTAPP_SEM_POST:
 	case EG_RTAPP_SEM_WAIT:
 	default:
 		return unsupported(rw, e, err);
 	}
-	if (op.code == EG_SIM_RUN && op.a == 0)
+	if (op.code == EG_SIM_RUN && op.work == 0)
 		return 0;  /* zero work: nothing to do */
 	return emit(p, op);
 }
 
 static int loop_begin(struct prog *p, int count, int *slot, int *begin)
 {
-	struct eg_sim_op op = { .code = EG_SIM_LOOP_BEGIN, .res2 = -1 };
+	struct eg_sim_op op = { .code = EG_SIM_LOOP_BEGIN, .mutex = -1 };
 
 	*slot = p->nr_loops++;
 	*begin = p->n;
-	op.res = (int16_t)*slot;
-	op.a = count < 0 ? 0 : (uint64_t)count;
+	op.loop = (int16_t)*slot;
+	op.count = count < 0 ? 0 : (uint64_t)count;
 	return emit(p, op);
 }
 
 static int loop_end(struct prog *p, int slot, int begin)
 {
-	struct eg_sim_op op = { .code = EG_SIM_LOOP_END, .res = (int16_t)slot, .res2 = -1 };
+	struct eg_sim_op op = { .code = EG_SIM_LOOP_END, .loop = (int16_t)slot, .mutex = -1 };
 
-	op.b = (uint64_t)begin;
+	op.begin = (uint64_t)begin;
 	return emit(p, op);
 }
 
@@ -197,29 +197,29 @@ static int compile_task(const struct eg_rtapp_workload *rw, const struct eg_rtap
 			}
 			if (phase->sched.policy != EG_RTAPP_POLICY_SAME ||
 			    phase->sched.has_priority) {
-				struct eg_sim_op op = { .code = EG_SIM_SETSCHED, .res2 = -1 };
+				struct eg_sim_op op = { .code = EG_SIM_SETSCHED, .mutex = -1 };
 				enum eg_rtapp_policy pol = phase->sched.policy != EG_RTAPP_POLICY_SAME
 								   ? phase->sched.policy
 								   : t->sched.policy;
 				int prio = phase->sched.has_priority ? phase->sched.priority
 								     : t->sched.priority;
 
-				op.a = sim_policy(pol);
-				op.b = (uint64_t)(prio + 1000);
+				op.policy = sim_policy(pol);
+				op.prio = prio;
 				r = emit(p, op);
 			}
 		}
 		/* A phase without cpus runs on the task's mask, not the
 		 * previous phase's (rt-app). */
 		if (r >= 0) {
-			struct eg_sim_op op = { .code = EG_SIM_SETCPUS, .res2 = -1 };
+			struct eg_sim_op op = { .code = EG_SIM_SETCPUS, .mutex = -1 };
 			eg_cpumask_t none = { { 0 } };
 			int mi = add_mask(p, phase->has_cpus ? &phase->cpus
 						 : (t->has_cpus ? &t->cpus : &none));
 
 			if (mi < 0)
 				return mi;
-			op.res = (int16_t)mi;
+			op.mask = (int16_t)mi;
 			if (t->nr_phases > 1 || phase->has_cpus)
 				r = emit(p, op);
 		}
@@ -343,7 +343,7 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 	for (int i = 0; i < nr_desc; i++)
 		for (int k = 0; k < w->tasks[i].nr_ops; k++)
 			if (w->tasks[i].ops[k].code == EG_SIM_FORK)
-				w->tasks[i].ops[k].res = (int16_t)first_desc[w->tasks[i].ops[k].res];
+				w->tasks[i].ops[k].task = (int16_t)first_desc[w->tasks[i].ops[k].task];
 	free(first_desc);
 	*out = w;
 	return 0;

@@ -98,12 +98,13 @@ static void periodic(struct hand_wl *h, int cpu, uint32_t calib_cap, uint64_t ru
 	h->t.nr_loops = 1;
 	h->t.nr_ops = 4;
 	h->t.ops = h->ops;
-	/* As workload.c compiles "run": a = ns x calibration capacity. */
-	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .res = 0, .a = 0 };
-	h->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .a = run_ns * calib_cap, .b = run_ns };
-	h->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = 0, .a = period_ns,
+	/* As workload.c compiles "run": work = ns x calibration capacity. */
+	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 0 };
+	h->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = run_ns * calib_cap,
+					.nominal_ns = run_ns };
+	h->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = 0, .ns = period_ns,
 					.flags = EG_SIM_F_UNIQUE };
-	h->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .res = 0, .b = 0 };
+	h->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
 }
 
 /* A task that is busy for wall time `ns`, then ends. */
@@ -120,7 +121,7 @@ static void busy_for(struct hand_wl *h, int cpu, uint64_t ns, uint64_t duration_
 	eg_cpumask_set(&h->t.cpus, cpu);
 	h->t.nr_ops = 1;
 	h->t.ops = h->ops;
-	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUNTIME, .a = ns };
+	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUNTIME, .ns = ns };
 }
 
 static int run_sim(const struct eg_model *m, const char *freq, const char *idle,
