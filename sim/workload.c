@@ -111,7 +111,8 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 		op.mutex = (int16_t)e->dep;
 		break;
 	case EG_RTAPP_SYNC: {
-		struct eg_sim_op sig = { .code = EG_SIM_SIGNAL, .res = (int16_t)e->res, .mutex = -1 };
+		struct eg_sim_op sig = { .code = EG_SIM_SIGNAL, .res = (int16_t)e->res,
+					 .mutex = -1 };
 		int r = emit(p, sig);
 
 		if (r < 0)
@@ -198,9 +199,10 @@ static int compile_task(const struct eg_rtapp_workload *rw, const struct eg_rtap
 			if (phase->sched.policy != EG_RTAPP_POLICY_SAME ||
 			    phase->sched.has_priority) {
 				struct eg_sim_op op = { .code = EG_SIM_SETSCHED, .mutex = -1 };
-				enum eg_rtapp_policy pol = phase->sched.policy != EG_RTAPP_POLICY_SAME
-								   ? phase->sched.policy
-								   : t->sched.policy;
+				enum eg_rtapp_policy pol =
+					phase->sched.policy != EG_RTAPP_POLICY_SAME
+						? phase->sched.policy
+						: t->sched.policy;
 				int prio = phase->sched.has_priority ? phase->sched.priority
 								     : t->sched.priority;
 
@@ -309,7 +311,8 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 			struct prog p = { 0 };
 
 			if (t->instance > 1)
-				snprintf(d->name, sizeof(d->name), "%.36s-%d", t->name, inst % 100000);
+				snprintf(d->name, sizeof(d->name), "%.36s-%d", t->name,
+					 inst % 100000);
 			else
 				eg_strlcpy(d->name, t->name, sizeof(d->name));
 			d->policy = sim_policy(t->sched.policy);
@@ -336,6 +339,15 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 					eg_error_set(err, rw->source, t->line, "out of memory");
 				goto fail;
 			}
+			if (eg_sim_task_timeless_loop(d) >= 0) {
+				eg_error_set(err, rw->source, t->line,
+					     "task '%s' loops forever and none of its events "
+					     "takes time (a run, runtime, sleep or iorun of "
+					     "more than 0, a timer) or waits for another task: "
+					     "simulated time would stop", t->name);
+				r = -EINVAL;
+				goto fail;
+			}
 		}
 	}
 	w->nr_tasks = nr_desc;
@@ -343,7 +355,8 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 	for (int i = 0; i < nr_desc; i++)
 		for (int k = 0; k < w->tasks[i].nr_ops; k++)
 			if (w->tasks[i].ops[k].code == EG_SIM_FORK)
-				w->tasks[i].ops[k].task = (int16_t)first_desc[w->tasks[i].ops[k].task];
+				w->tasks[i].ops[k].task =
+					(int16_t)first_desc[w->tasks[i].ops[k].task];
 	free(first_desc);
 	*out = w;
 	return 0;
