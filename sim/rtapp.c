@@ -169,6 +169,23 @@ static int default_priority(enum eg_rtapp_policy p)
 	return p == EG_RTAPP_POLICY_FIFO || p == EG_RTAPP_POLICY_RR ? 10 : 0;
 }
 
+/* A SCHED_DEADLINE period or deadline: key, or at the task level its legacy
+ * name, else (or when 0) def. */
+static int dl_param(struct ctx *c, struct eg_json_member *ms, int n, bool task_level,
+		    const char *key, const char *legacy, uint64_t def, uint64_t *out)
+{
+	struct eg_json_member *m;
+	int64_t v = (int64_t)def;
+	int r;
+
+	if ((m = rtapp_find_member(ms, n, key)) ||
+	    (task_level && (m = rtapp_find_member(ms, n, legacy))))
+		if ((r = rtapp_get_int(c, m, 0, INT32_MAX, &v)))
+			return r;
+	*out = (uint64_t)(v ? v : (int64_t)def);
+	return 0;
+}
+
 /* Scheduling parameters of a task (task_level: defaults filled in from
  * default_policy) or of a phase (only what is given), like rt-app's
  * parse_sched_data(). */
@@ -210,18 +227,12 @@ static int parse_sched(struct ctx *c, struct eg_json_member *ms, int n, bool tas
 	    json_object_is_type(m->value, json_type_int))
 		v = json_object_get_int64(m->value);
 	s->dl_runtime_us = (uint64_t)(v > 0 ? v : 0);
-	v = (int64_t)s->dl_runtime_us;
-	if ((m = rtapp_find_member(ms, n, "dl-period")) ||
-	    (task_level && (m = rtapp_find_member(ms, n, "period"))))
-		if ((r = rtapp_get_int(c, m, 0, INT32_MAX, &v)))
-			return r;
-	s->dl_period_us = (uint64_t)(v ? v : (int64_t)s->dl_runtime_us);
-	v = (int64_t)s->dl_period_us;
-	if ((m = rtapp_find_member(ms, n, "dl-deadline")) ||
-	    (task_level && (m = rtapp_find_member(ms, n, "deadline"))))
-		if ((r = rtapp_get_int(c, m, 0, INT32_MAX, &v)))
-			return r;
-	s->dl_deadline_us = (uint64_t)(v ? v : (int64_t)s->dl_period_us);
+	if ((r = dl_param(c, ms, n, task_level, "dl-period", "period", s->dl_runtime_us,
+			  &s->dl_period_us)))
+		return r;
+	if ((r = dl_param(c, ms, n, task_level, "dl-deadline", "deadline", s->dl_period_us,
+			  &s->dl_deadline_us)))
+		return r;
 	if ((m = rtapp_find_member(ms, n, "util_min"))) {
 		if ((r = rtapp_get_int(c, m, -1, EG_CAPACITY_SCALE, &v)))
 			return r;
