@@ -119,20 +119,6 @@ void sim_account(struct sim *s, uint64_t t)
 	s->last_account = t;
 }
 
-/* The task starts running on its CPU: its wakeup latency ends when the CPU
- * has left its idle state. */
-void sim_record_latency(struct sim *s, struct sim_task *t)
-{
-	const struct sim_cpu *c = &s->cpu[t->cpu];
-	double lat;
-
-	if (!t->latency_pending)
-		return;
-	lat = (double)(EG_MAX(s->now, c->waking_until) - t->woke_at) / 1e3;
-	t->latency_pending = false;
-	sim_values_add(s, task_class(t) == CLASS_FAIR ? &s->lat_cfs : &s->lat_rt, lat);
-}
-
 /* End of an activation at a TIMER op: record perf index and the job. */
 void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_period,
 			  uint64_t period)

@@ -6,13 +6,11 @@
 #include "sim_internal.h"
 #include "util.h"
 
-int sim_grow(struct sim *s, void **p, size_t *cap, size_t need, size_t elem, size_t first)
+int sim_grow_slow(struct sim *s, void **p, size_t *cap, size_t need, size_t elem, size_t first)
 {
 	size_t n;
 	void *grown;
 
-	if (need <= *cap)
-		return 0;
 	n = *cap ? *cap * 2 : first;
 	while (n < need)
 		n *= 2;
@@ -51,12 +49,12 @@ int sim_push(struct sim *s, uint64_t t, enum sim_event_type type, int target, ui
 	return 0;
 }
 
-struct sim_event sim_pop(struct sim *s)
+void sim_pop(struct sim *s, struct sim_event *top)
 {
-	struct sim_event top = s->heap[0];
 	struct sim_event last = s->heap[--s->nr_heap];
 	size_t i = 0;
 
+	*top = s->heap[0];
 	for (;;) {
 		size_t left = 2 * i + 1, right = left + 1, min = i;
 		const struct sim_event *min_ev = &last;
@@ -74,5 +72,4 @@ struct sim_event sim_pop(struct sim *s)
 	}
 	if (s->nr_heap)
 		s->heap[i] = last;
-	return top;
 }

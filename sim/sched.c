@@ -291,7 +291,7 @@ void sim_cpu_reschedule(struct sim *s, int cpu)
 }
 
 /* May the task run on CPU k at once: online, allowed, idle, nothing queued? */
-static bool cpu_free_for(const struct sim *s, const struct sim_task *t, int k)
+static inline bool cpu_free_for(const struct sim *s, const struct sim_task *t, int k)
 {
 	return s->cpu[k].online && task_allowed(t, k) && !cpu_active(s, k) &&
 	       s->cpu[k].nr_rq == 0;

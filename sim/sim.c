@@ -346,7 +346,9 @@ static void sim_loop(struct sim *s)
 	uint64_t instant_events = 0;
 
 	while (s->nr_heap && !s->err) {
-		struct sim_event ev = sim_pop(s);
+		struct sim_event ev;
+
+		sim_pop(s, &ev);
 
 		if (s->end && ev.t > s->end)
 			break;

@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "model.h"
 #include "sim.h"
+#include "util.h"
 
 #define SIM_TICK_NS (4 * NSEC_PER_MSEC)
 #define SIM_RR_SLICE_NS (100 * NSEC_PER_MSEC)
@@ -221,14 +222,22 @@ static inline bool task_before(const struct sim_task *a, const struct sim_task *
 }
 
 /* Make room for need elements of elem bytes in *p (capacity *cap, first
- * allocation first): 0, or -ENOMEM, also recorded in s->err. */
-int sim_grow(struct sim *s, void **p, size_t *cap, size_t need, size_t elem, size_t first);
+ * allocation first): 0, or -ENOMEM, also recorded in s->err. The check is
+ * inline: it runs for every event pushed. */
+int sim_grow_slow(struct sim *s, void **p, size_t *cap, size_t need, size_t elem, size_t first);
+
+static inline int sim_grow(struct sim *s, void **p, size_t *cap, size_t need, size_t elem,
+			   size_t first)
+{
+	return need <= *cap ? 0 : sim_grow_slow(s, p, cap, need, elem, first);
+}
 
 /* queue.c: the event queue, ordered by time then push order, so that a run
  * is deterministic. */
 int sim_push(struct sim *s, uint64_t t, enum sim_event_type type, int target, uint32_t khz,
 	     uint64_t gen);
-struct sim_event sim_pop(struct sim *s);
+/* Take the first event into *top; the queue must not be empty. */
+void sim_pop(struct sim *s, struct sim_event *top);
 
 /* sim.c: the engine glue. */
 void sim_engine_event(struct sim *s, struct eg_event *ev);
@@ -254,6 +263,19 @@ void sim_account(struct sim *s, uint64_t t);
 int sim_values_add(struct sim *s, struct sim_values *v, double x);
 void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_period,
 			  uint64_t period);
-void sim_record_latency(struct sim *s, struct sim_task *t);
 void sim_sample(struct sim *s);
 void sim_finish(struct sim *s);
+
+/* The task starts running on its CPU: its wakeup latency ends when the CPU
+ * has left its idle state. Inline: it runs at every switch. */
+static inline void sim_record_latency(struct sim *s, struct sim_task *t)
+{
+	const struct sim_cpu *c = &s->cpu[t->cpu];
+	double lat;
+
+	if (!t->latency_pending)
+		return;
+	lat = (double)(EG_MAX(s->now, c->waking_until) - t->woke_at) / 1e3;
+	t->latency_pending = false;
+	sim_values_add(s, task_class(t) == CLASS_FAIR ? &s->lat_cfs : &s->lat_rt, lat);
+}
