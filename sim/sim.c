@@ -1,4 +1,7 @@
-/* The simulated SoC: discrete events in virtual time.
+/* The simulated SoC: discrete events in virtual time. This file sets a run
+ * up, runs its event loop, dispatches the events, checks workloads and glues
+ * the engine in; the event queue is queue.c, the scheduler sched.c, the task
+ * programs task.c, the energy and thermal meters meter.c.
  *
  * Scheduler model (documented in the README, "The simulated SoC"):
  * - Each CPU has a run queue. Deadline tasks run before RT tasks (earliest

@@ -1,4 +1,7 @@
-/* rt-app workload -> simulator task programs. */
+/* rt-app workload -> simulator task programs: each event an op, phases and
+ * task loops as loop ops; what the simulator cannot model (semaphores,
+ * per-phase util clamps, a forever loop in which no time passes) is refused
+ * with the file, line and key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -221,10 +221,10 @@ static void test_hand_energy(void **state)
  *   100 at performance and 0 at powersave. schedutil must be strictly
  *   inside: the new task starts with the kernel's initial util (half the
  *   spare capacity, 512), so the first request is 1.25 x 512 -> 1805 MHz
- *   where 10 ms of work takes 13.1 ms. Without that (the simulator once sent
- *   no EG_WAKE_NEW) the task overran at 903 MHz, its invariant util settled
- *   at 391 x 26.2 / 46.2 ~ 222, 1.25 x 222 maps back to 903 MHz, and
- *   schedutil was exactly powersave. */
+ *   where 10 ms of work takes 13.1 ms. Without EG_WAKE_NEW on the first
+ *   wakeup the task would overrun at 903 MHz, its invariant util settle at
+ *   391 x 26.2 / 46.2 ~ 222, 1.25 x 222 map back to 903 MHz, and schedutil
+ *   be exactly powersave. */
 static double span_per_act(const struct eg_sim_result *r)
 {
 	return (double)r->busy_span_ns / (double)r->activations;
@@ -568,11 +568,12 @@ static int compile_text(const struct eg_model *m, const char *text, struct eg_si
 }
 
 /* 8. Time must pass. A task looping forever over "sleep": 0 never lets
- * simulated time advance: 11 such threads ran for ever with memory growing
- * (10 finished). It is a workload error, named by the compiler and refused
- * by the simulator, at once. Tasks that hand the CPU to each other at one
- * instant (signal and wait on one CPU) stop time too: the run ends with
- * -ELOOP, quickly. CPU time, so a loaded machine does not fail it. */
+ * simulated time advance (with more threads than CPUs none ever idles, and
+ * the run would go on for ever, its memory growing). It is a workload
+ * error, named by the compiler and refused by the simulator, at once.
+ * Tasks that hand the CPU to each other at one instant (signal and wait on
+ * one CPU) stop time too: the run ends with -ELOOP, quickly. CPU time, so a
+ * loaded machine does not fail it. */
 static void test_time_must_pass(void **state)
 {
 	struct eg_model *m = calloc(1, sizeof(*m));
