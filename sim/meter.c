@@ -11,9 +11,9 @@
 
 int sim_values_add(struct sim *s, struct sim_values *v, double x)
 {
-	if (sim_grow(s, (void **)&v->v, &v->cap, v->n + 1, sizeof(*v->v), 1024))
+	if (sim_grow(s, (void **)&v->items, &v->cap, v->nr + 1, sizeof(*v->items), 1024))
 		return -ENOMEM;
-	v->v[v->n++] = x;
+	v->items[v->nr++] = x;
 	return 0;
 }
 
@@ -32,7 +32,7 @@ static void account_work(struct sim *s, int cpu, int pd, uint64_t t)
 	task->remaining = task->remaining > work ? task->remaining - work : 0;
 	if (!task->runtime) {
 		task->act.work += work;
-		s->r->pd[pd].work += work;
+		s->result->pd[pd].work += work;
 	}
 	if (task->policy == EG_SIM_CFS)
 		task->vruntime += d * 1024 / task->weight;
@@ -42,8 +42,8 @@ static void account_work(struct sim *s, int cpu, int pd, uint64_t t)
  * covers: T(t) = Ta + P R + (T0 - Ta - P R) exp(-t / RC). */
 static void account_thermal(struct sim *s, const double *pd_power, uint64_t dt, double dt_s)
 {
-	for (int z = 0; z < s->m->nr_zones; z++) {
-		const struct eg_zone *zone = &s->m->zones[z];
+	for (int z = 0; z < s->model->nr_zones; z++) {
+		const struct eg_zone *zone = &s->model->zones[z];
 		double power = 0, ambient = zone->ambient_mc / 1000.0, tau, steady;
 		double t0 = s->zone[z].temp_c;
 		double t1;
@@ -56,10 +56,10 @@ static void account_thermal(struct sim *s, const double *pd_power, uint64_t dt, 
 		steady = ambient + power * zone->rc_resistance;
 		t1 = steady + (t0 - steady) * exp(-dt_s / tau);
 		s->zone[z].temp_c = t1;
-		if ((int32_t)(t1 * 1000) > s->r->peak_temp_mc[z])
-			s->r->peak_temp_mc[z] = (int32_t)(t1 * 1000);
+		if ((int32_t)(t1 * 1000) > s->result->peak_temp_mc[z])
+			s->result->peak_temp_mc[z] = (int32_t)(t1 * 1000);
 		if (zone->nr_trips && t1 * 1000 >= zone->trips[0].temp_mc)
-			s->r->above_trip_ns[z] += dt;
+			s->result->above_trip_ns[z] += dt;
 	}
 }
 
@@ -77,8 +77,8 @@ void sim_account(struct sim *s, uint64_t t)
 	if (t <= s->last_account)
 		return;
 	dt_s = (double)dt / 1e9;
-	for (int i = 0; i < s->m->nr_pds; i++) {
-		const struct eg_pd *pd = &s->m->pds[i];
+	for (int i = 0; i < s->model->nr_pds; i++) {
+		const struct eg_pd *pd = &s->model->pds[i];
 		struct sim_pd *p = &s->pd[i];
 		const struct eg_opp *opp = &pd->opps[p->opp];
 		bool any_active = false;
@@ -107,14 +107,14 @@ void sim_account(struct sim *s, uint64_t t)
 		else if (p->cluster_idx >= 0)
 			dom = (double)pd->cluster_idle[p->cluster_idx].power_uw;
 		pd_power[i] = (busy + idle + dom) / 1e6;
-		s->r->busy_j += busy / 1e6 * dt_s;
-		s->r->idle_j += idle / 1e6 * dt_s;
-		s->r->domain_j += dom / 1e6 * dt_s;
-		s->r->pd[i].energy_j += pd_power[i] * dt_s;
-		s->r->pd[i].time_in_opp_ns[p->opp] += dt;
+		s->result->busy_j += busy / 1e6 * dt_s;
+		s->result->idle_j += idle / 1e6 * dt_s;
+		s->result->domain_j += dom / 1e6 * dt_s;
+		s->result->pd[i].energy_j += pd_power[i] * dt_s;
+		s->result->pd[i].time_in_opp_ns[p->opp] += dt;
 		total += pd_power[i];
 	}
-	s->r->energy_j += total * dt_s;
+	s->result->energy_j += total * dt_s;
 	account_thermal(s, pd_power, dt, dt_s);
 	s->last_account = t;
 }
@@ -129,19 +129,19 @@ void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_perio
 	if (!t->act.open)
 		return;
 	t->act.open = false;
-	s->r->activations++;
-	s->r->busy_span_ns += s->now - t->act.start;
+	s->result->activations++;
+	s->result->busy_span_ns += s->now - t->act.start;
 	slack = (double)next_period - (double)s->now;
 	if (slack < 0)
-		s->r->missed++;
+		s->result->missed++;
 	if (period > t->act.nominal_ns)
 		sim_values_add(s, &s->perf_index, slack / (double)(period - t->act.nominal_ns));
-	if (!s->cfg->record_jobs || !t->act.work)
+	if (!s->config->record_jobs || !t->act.work)
 		return;
-	if (sim_grow(s, (void **)&s->r->jobs, &s->cap_jobs, (size_t)s->r->nr_jobs + 1,
-		     sizeof(*s->r->jobs), 1024))
+	if (sim_grow(s, (void **)&s->result->jobs, &s->cap_jobs, (size_t)s->result->nr_jobs + 1,
+		     sizeof(*s->result->jobs), 1024))
 		return;
-	job = &s->r->jobs[s->r->nr_jobs++];
+	job = &s->result->jobs[s->result->nr_jobs++];
 	job->release = t->act.start;
 	job->deadline = EG_MAX(next_period, t->act.start + 1);
 	job->work = t->act.work;
@@ -153,21 +153,21 @@ void sim_sample(struct sim *s)
 {
 	struct eg_sim_sample *sm;
 
-	if (sim_grow(s, (void **)&s->r->samples, &s->cap_samples, (size_t)s->r->nr_samples + 1,
-		     sizeof(*s->r->samples), 1024))
+	if (sim_grow(s, (void **)&s->result->samples, &s->cap_samples,
+		     (size_t)s->result->nr_samples + 1, sizeof(*s->result->samples), 1024))
 		return;
-	sm = &s->r->samples[s->r->nr_samples++];
+	sm = &s->result->samples[s->result->nr_samples++];
 	memset(sm, 0, sizeof(*sm));
 	sm->t = s->now;
-	for (int i = 0; i < s->m->nr_pds; i++) {
+	for (int i = 0; i < s->model->nr_pds; i++) {
 		struct eg_pd_status st;
 
-		eg_engine_pd_status(s->eng, i, &st);
-		sm->khz[i] = s->m->pds[i].opps[s->pd[i].opp].khz;
+		eg_engine_pd_status(s->engine, i, &st);
+		sm->khz[i] = s->model->pds[i].opps[s->pd[i].opp].khz;
 		sm->util[i] = st.util_max;
 		sm->cap_khz[i] = s->pd[i].cap_khz;
 	}
-	for (int z = 0; z < s->m->nr_zones; z++)
+	for (int z = 0; z < s->model->nr_zones; z++)
 		sm->temp_mc[z] = (int32_t)(s->zone[z].temp_c * 1000);
 	sm->power_w = 0;
 }
@@ -182,8 +182,8 @@ static int cmp_double(const void *a, const void *b)
 static void sort_values(struct sim_values *v)
 {
 	/* qsort wants a non-null base even for zero elements. */
-	if (v->n)
-		qsort(v->v, v->n, sizeof(double), cmp_double);
+	if (v->nr)
+		qsort(v->items, v->nr, sizeof(double), cmp_double);
 }
 
 /* Nearest-rank percentile of sorted values. */
@@ -191,32 +191,32 @@ static double percentile(const struct sim_values *v, double pct)
 {
 	size_t k;
 
-	if (!v->n)
+	if (!v->nr)
 		return 0;
-	k = (size_t)ceil(pct / 100.0 * (double)v->n);
+	k = (size_t)ceil(pct / 100.0 * (double)v->nr);
 	if (k == 0)
 		k = 1;
-	return v->v[k - 1];
+	return v->items[k - 1];
 }
 
 void sim_finish(struct sim *s)
 {
-	struct eg_sim_result *r = s->r;
+	struct eg_sim_result *r = s->result;
 	double sum = 0;
 
 	sort_values(&s->perf_index);
 	sort_values(&s->lat_rt);
 	sort_values(&s->lat_cfs);
-	for (size_t i = 0; i < s->perf_index.n; i++)
-		sum += s->perf_index.v[i];
-	r->perf_index_mean = s->perf_index.n ? sum / (double)s->perf_index.n : 0;
+	for (size_t i = 0; i < s->perf_index.nr; i++)
+		sum += s->perf_index.items[i];
+	r->perf_index_mean = s->perf_index.nr ? sum / (double)s->perf_index.nr : 0;
 	r->perf_index_p5 = percentile(&s->perf_index, 5);
 	r->lat_rt_p50_us = percentile(&s->lat_rt, 50);
 	r->lat_rt_p99_us = percentile(&s->lat_rt, 99);
 	r->lat_cfs_p50_us = percentile(&s->lat_cfs, 50);
 	r->lat_cfs_p99_us = percentile(&s->lat_cfs, 99);
-	r->lat_rt_n = s->lat_rt.n;
-	r->lat_cfs_n = s->lat_cfs.n;
+	r->lat_rt_n = s->lat_rt.nr;
+	r->lat_cfs_n = s->lat_cfs.nr;
 	if (s->nr_alive > 0)
 		r->completion_ns = 0;
 }

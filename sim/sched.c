@@ -174,7 +174,7 @@ void sim_cpu_go_idle(struct sim *s, int cpu)
 	int k;
 
 	c->idle_since = s->now;
-	c->idle_idx = eg_engine_idle_select(s->eng, cpu, s->now, until, c->latency_req_us);
+	c->idle_idx = eg_engine_idle_select(s->engine, cpu, s->now, until, c->latency_req_us);
 	if (c->idle_idx >= pd->nr_cpu_idle)
 		c->idle_idx = pd->nr_cpu_idle - 1;
 	/* A shallow choice keeps the tick, as the kernel does when the idle
@@ -205,7 +205,7 @@ static void cpu_wake(struct sim *s, int cpu)
 		p->cluster_idx = -1;
 	}
 	if (c->idle_idx >= 0)
-		eg_engine_idle_reflect(s->eng, cpu, c->idle_idx, s->now - c->idle_since);
+		eg_engine_idle_reflect(s->engine, cpu, c->idle_idx, s->now - c->idle_since);
 	c->idle_idx = -1;
 	c->waking_until = s->now + (uint64_t)exit_us * NSEC_PER_USEC;
 }
@@ -235,7 +235,7 @@ static int pull_task(struct sim *s, int cpu)
 {
 	int src = -1;
 
-	for (int k = 0; k < s->m->nr_cpus; k++) {
+	for (int k = 0; k < s->model->nr_cpus; k++) {
 		if (k == cpu || !s->cpu[k].online || s->cpu[k].nr_rq == 0)
 			continue;
 		if (src < 0 || s->cpu[k].nr_rq > s->cpu[src].nr_rq)
@@ -315,15 +315,15 @@ static int select_cpu(const struct sim *s, const struct sim_task *t)
 			if (cpu_free_for(s, t, k))
 				return k;
 	}
-	for (int k = 0; k < s->m->nr_cpus; k++) {
+	for (int k = 0; k < s->model->nr_cpus; k++) {
 		if (!cpu_free_for(s, t, k))
 			continue;
-		if (best < 0 || s->m->cpu_cap[k] > s->m->cpu_cap[best])
+		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
 			best = k;
 	}
 	if (best >= 0)
 		return best;
-	for (int k = 0; k < s->m->nr_cpus; k++) {
+	for (int k = 0; k < s->model->nr_cpus; k++) {
 		if (!s->cpu[k].online || !task_allowed(t, k))
 			continue;
 		if (best < 0 || s->cpu[k].nr_rq < s->cpu[best].nr_rq)
@@ -424,7 +424,7 @@ void sim_task_sleep_until(struct sim *s, int task, uint64_t when)
  * engine their tick (idle ones are tickless). */
 void sim_sched_tick(struct sim *s)
 {
-	for (int cpu = 0; cpu < s->m->nr_cpus; cpu++) {
+	for (int cpu = 0; cpu < s->model->nr_cpus; cpu++) {
 		struct sim_cpu *c = &s->cpu[cpu];
 		const struct sim_task *curr, *cand;
 		bool rr, fair;
@@ -440,7 +440,7 @@ void sim_sched_tick(struct sim *s)
 		if (rr || fair || task_before(cand, curr))
 			preempt(s, cpu);
 	}
-	for (int cpu = 0; cpu < s->m->nr_cpus; cpu++) {
+	for (int cpu = 0; cpu < s->model->nr_cpus; cpu++) {
 		struct sim_cpu *c = &s->cpu[cpu];
 
 		if (c->curr >= 0) {

@@ -45,9 +45,9 @@ void sim_engine_event(struct sim *s, struct eg_event *ev)
 	int r;
 
 	ev->ts = s->now;
-	s->dec.n = 0;
-	r = eg_engine_event(s->eng, ev, &s->dec);
-	s->r->engine_events++;
+	s->decisions.n = 0;
+	r = eg_engine_event(s->engine, ev, &s->decisions);
+	s->result->engine_events++;
 	if (r < 0 && !s->err)
 		s->err = r;
 	sim_apply_decisions(s);
@@ -55,7 +55,7 @@ void sim_engine_event(struct sim *s, struct eg_event *ev)
 
 static void schedule_gov(struct sim *s)
 {
-	uint64_t t = eg_engine_next_timer(s->eng);
+	uint64_t t = eg_engine_next_timer(s->engine);
 
 	if (t == EG_NO_TIMER || t == s->gov_next)
 		return;
@@ -67,17 +67,17 @@ static void schedule_gov(struct sim *s)
 
 void sim_apply_decisions(struct sim *s)
 {
-	for (int i = 0; i < s->dec.n; i++) {
-		const struct eg_decision *d = &s->dec.d[i];
+	for (int i = 0; i < s->decisions.n; i++) {
+		const struct eg_decision *d = &s->decisions.d[i];
 
 		switch (d->type) {
 		case EG_DEC_SET_FREQ: {
 			const struct eg_pd *pd;
 			struct sim_pd *p;
 
-			if (d->target < 0 || d->target >= s->m->nr_pds)
+			if (d->target < 0 || d->target >= s->model->nr_pds)
 				break;
-			pd = &s->m->pds[d->target];
+			pd = &s->model->pds[d->target];
 			p = &s->pd[d->target];
 			p->freq_gen++;
 			sim_push(s, s->now + pd->transition_latency_ns, SIM_EV_FREQ, d->target,
@@ -85,7 +85,7 @@ void sim_apply_decisions(struct sim *s)
 			break;
 		}
 		case EG_DEC_SET_CAP:
-			if (d->target >= 0 && d->target < s->m->nr_pds)
+			if (d->target >= 0 && d->target < s->model->nr_pds)
 				s->pd[d->target].cap_khz = d->value;
 			break;
 		case EG_DEC_IDLE_LATENCY:
@@ -96,7 +96,7 @@ void sim_apply_decisions(struct sim *s)
 			break;
 		}
 	}
-	s->dec.n = 0;
+	s->decisions.n = 0;
 	schedule_gov(s);
 }
 
@@ -106,7 +106,7 @@ void sim_apply_decisions(struct sim *s)
 static void freq_changed(struct sim *s, const struct sim_event *ev)
 {
 	struct sim_pd *p = &s->pd[ev->pd];
-	const struct eg_pd *pd = &s->m->pds[ev->pd];
+	const struct eg_pd *pd = &s->model->pds[ev->pd];
 	int idx = eg_pd_opp_index(pd, ev->khz);
 	struct eg_event e = { .type = EG_EV_FREQ, .cpu = -1 };
 	int cpu;
@@ -114,7 +114,7 @@ static void freq_changed(struct sim *s, const struct sim_event *ev)
 	if (ev->gen != p->freq_gen || idx < 0 || idx == p->opp)
 		return;
 	p->opp = idx;
-	s->r->pd[ev->pd].transitions++;
+	s->result->pd[ev->pd].transitions++;
 	e.freq.pd = ev->pd;
 	e.freq.khz = ev->khz;
 	sim_engine_event(s, &e);
@@ -164,7 +164,7 @@ static void handle(struct sim *s, const struct sim_event *ev)
 		break;
 	case SIM_EV_THERMAL: {
 		struct eg_event e = { .type = EG_EV_TEMP, .cpu = -1 };
-		uint64_t iv = eg_engine_thermal_interval(s->eng, ev->zone);
+		uint64_t iv = eg_engine_thermal_interval(s->engine, ev->zone);
 
 		e.temp.zone = ev->zone;
 		e.temp.temp_mc = (int32_t)(s->zone[ev->zone].temp_c * 1000);
@@ -178,13 +178,13 @@ static void handle(struct sim *s, const struct sim_event *ev)
 
 		if (ev->gen != c->idle_gen || c->curr >= 0 || c->idle_idx < 0)
 			break;
-		eg_engine_idle_reflect(s->eng, ev->cpu, c->idle_idx, s->now - c->idle_since);
+		eg_engine_idle_reflect(s->engine, ev->cpu, c->idle_idx, s->now - c->idle_since);
 		sim_cpu_go_idle(s, ev->cpu);
 		break;
 	}
 	case SIM_EV_SAMPLE:
 		sim_sample(s);
-		sim_push(s, s->now + s->cfg->sample_ns, SIM_EV_SAMPLE, 0, 0, 0);
+		sim_push(s, s->now + s->config->sample_ns, SIM_EV_SAMPLE, 0, 0, 0);
 		break;
 	default:
 		break;
@@ -293,49 +293,49 @@ static int check_workload(const struct eg_sim_workload *w, const struct eg_model
 
 static int sim_setup(struct sim *s)
 {
-	const struct eg_sim_config *cfg = s->cfg;
+	const struct eg_sim_config *cfg = s->config;
 	int cpu, r;
 
-	s->end = cfg->duration_ns ? cfg->duration_ns : s->w->duration_ns;
-	s->res = calloc((size_t)EG_MAX(s->w->nr_res, 1), sizeof(*s->res));
-	if (!s->res)
+	s->end = cfg->duration_ns ? cfg->duration_ns : s->workload->duration_ns;
+	s->resources = calloc((size_t)EG_MAX(s->workload->nr_res, 1), sizeof(*s->resources));
+	if (!s->resources)
 		return -ENOMEM;
-	for (int i = 0; i < s->w->nr_res; i++)
-		s->res[i].holder = -1;
-	r = eg_engine_new(&s->eng, s->m, cfg->engine, 0);
+	for (int i = 0; i < s->workload->nr_res; i++)
+		s->resources[i].holder = -1;
+	r = eg_engine_new(&s->engine, s->model, cfg->engine, 0);
 	if (r < 0)
 		return r;
-	for (int i = 0; i < s->m->nr_pds; i++) {
-		const struct eg_pd *pd = &s->m->pds[i];
+	for (int i = 0; i < s->model->nr_pds; i++) {
+		const struct eg_pd *pd = &s->model->pds[i];
 
 		/* Start at the top OPP, as a kernel hands over after boot. */
 		s->pd[i].opp = pd->nr_opps - 1;
 		s->pd[i].cluster_idx = -1;
-		eg_engine_set_domain_state(s->eng, i, eg_pd_max_khz(pd), eg_pd_min_khz(pd),
+		eg_engine_set_domain_state(s->engine, i, eg_pd_max_khz(pd), eg_pd_min_khz(pd),
 					   eg_pd_max_khz(pd));
 	}
-	eg_for_each_cpu(cpu, &s->m->possible) {
+	eg_for_each_cpu(cpu, &s->model->possible) {
 		s->cpu[cpu].curr = -1;
 		s->cpu[cpu].idle_idx = -1;
 		s->cpu[cpu].online = true;
 		s->cpu[cpu].latency_req_us = UINT32_MAX;
 	}
-	for (int z = 0; z < s->m->nr_zones; z++) {
-		s->zone[z].temp_c = s->m->zones[z].ambient_mc / 1000.0;
-		s->r->peak_temp_mc[z] = s->m->zones[z].ambient_mc;
+	for (int z = 0; z < s->model->nr_zones; z++) {
+		s->zone[z].temp_c = s->model->zones[z].ambient_mc / 1000.0;
+		s->result->peak_temp_mc[z] = s->model->zones[z].ambient_mc;
 	}
-	s->dec.n = 0;
-	r = eg_engine_start(s->eng, 0, &s->dec);
+	s->decisions.n = 0;
+	r = eg_engine_start(s->engine, 0, &s->decisions);
 	if (r < 0)
 		return r;
 	sim_apply_decisions(s);
-	eg_for_each_cpu(cpu, &s->m->possible)
+	eg_for_each_cpu(cpu, &s->model->possible)
 		sim_cpu_go_idle(s, cpu);
-	for (int i = 0; i < s->w->nr_tasks; i++)
-		if (!s->w->tasks[i].start_on_fork)
+	for (int i = 0; i < s->workload->nr_tasks; i++)
+		if (!s->workload->tasks[i].start_on_fork)
 			sim_spawn(s, i);
 	sim_push(s, SIM_TICK_NS, SIM_EV_TICK, 0, 0, 0);
-	for (int z = 0; z < s->m->nr_zones; z++)
+	for (int z = 0; z < s->model->nr_zones; z++)
 		sim_push(s, 0, SIM_EV_THERMAL, z, 0, 0);
 	if (cfg->sample_ns)
 		sim_push(s, 0, SIM_EV_SAMPLE, 0, 0, 0);
@@ -358,7 +358,7 @@ static void sim_loop(struct sim *s)
 		sim_account(s, ev.t);
 		instant_events = ev.t == s->now ? instant_events + 1 : 0;
 		s->now = ev.t;
-		s->r->events++;
+		s->result->events++;
 		if (ev.type == SIM_EV_END)
 			break;
 		/* Simulated time stopped: tasks pass the CPU to each other
@@ -376,22 +376,22 @@ static void sim_loop(struct sim *s)
 
 static void sim_free(struct sim *s)
 {
-	eg_engine_free(s->eng);
+	eg_engine_free(s->engine);
 	for (int i = 0; i < s->nr_tasks; i++) {
 		free(s->tasks[i].loop_left);
 		free(s->tasks[i].timer_next);
 	}
-	if (s->res)
-		for (int i = 0; i < s->w->nr_res; i++)
-			free(s->res[i].waiters);
+	if (s->resources)
+		for (int i = 0; i < s->workload->nr_res; i++)
+			free(s->resources[i].waiters);
 	for (int c = 0; c < EG_MAX_CPUS; c++)
 		free(s->cpu[c].rq);
-	free(s->res);
+	free(s->resources);
 	free(s->tasks);
 	free(s->heap);
-	free(s->perf_index.v);
-	free(s->lat_rt.v);
-	free(s->lat_cfs.v);
+	free(s->perf_index.items);
+	free(s->lat_rt.items);
+	free(s->lat_cfs.items);
 	free(s);
 }
 
@@ -409,10 +409,10 @@ int eg_sim_run(const struct eg_sim_config *cfg, struct eg_sim_result *res)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->cfg = cfg;
-	s->m = cfg->model;
-	s->w = cfg->workload;
-	s->r = res;
+	s->config = cfg;
+	s->model = cfg->model;
+	s->workload = cfg->workload;
+	s->result = res;
 	r = sim_setup(s);
 	if (r == 0) {
 		sim_loop(s);

@@ -141,16 +141,16 @@ struct sim_resource {
 
 /* A growing list of samples, sorted at the end for percentiles. */
 struct sim_values {
-	double *v;
-	size_t n, cap;
+	double *items;
+	size_t nr, cap;
 };
 
 struct sim {
-	const struct eg_sim_config *cfg;
-	const struct eg_model *m;
-	const struct eg_sim_workload *w;
-	struct eg_engine *eng;
-	struct eg_decisions dec;
+	const struct eg_sim_config *config;
+	const struct eg_model *model;
+	const struct eg_sim_workload *workload;
+	struct eg_engine *engine;
+	struct eg_decisions decisions;
 	uint64_t now, end;
 	uint64_t gov_next;
 	struct sim_task *tasks;
@@ -159,12 +159,12 @@ struct sim {
 	struct sim_cpu cpu[EG_MAX_CPUS];
 	struct sim_pd pd[EG_MAX_PDS];
 	struct sim_zone zone[EG_MAX_ZONES];
-	struct sim_resource *res;
+	struct sim_resource *resources;   /* state of workload->res[] */
 	struct sim_event *heap;
 	size_t nr_heap, cap_heap;
 	uint64_t seq;
 	uint64_t last_account;
-	struct eg_sim_result *r;
+	struct eg_sim_result *result;
 	struct sim_values perf_index, lat_rt, lat_cfs;
 	int nr_alive;
 	size_t cap_jobs, cap_samples;
@@ -176,7 +176,7 @@ struct sim {
 
 static inline const struct eg_pd *cpu_pd(const struct sim *s, int cpu)
 {
-	return eg_model_cpu_pd(s->m, cpu);
+	return eg_model_cpu_pd(s->model, cpu);
 }
 
 /* Capacity of the CPU at its domain's current OPP (work per ns), >= 1. */

@@ -13,7 +13,7 @@
 
 static void res_wait(struct sim *s, int r, int task)
 {
-	struct sim_resource *rs = &s->res[r];
+	struct sim_resource *rs = &s->resources[r];
 
 	if (sim_grow(s, (void **)&rs->waiters, &rs->cap_waiters, (size_t)rs->nr_waiters + 1,
 		     sizeof(*rs->waiters), 4))
@@ -36,7 +36,7 @@ static int res_take_waiter(struct sim_resource *rs)
 /* Start a task of description desc_idx: it wakes after its delay. */
 int sim_spawn(struct sim *s, int desc_idx)
 {
-	const struct eg_sim_task_desc *d = &s->w->tasks[desc_idx];
+	const struct eg_sim_task_desc *d = &s->workload->tasks[desc_idx];
 	struct sim_task *t;
 	uint64_t start = s->now + d->delay_ns;
 
@@ -50,7 +50,7 @@ int sim_spawn(struct sim *s, int desc_idx)
 	t->pid = s->nr_tasks + 1;
 	t->cpu = -1;
 	t->loop_left = calloc((size_t)EG_MAX(d->nr_loops, 1), sizeof(uint32_t));
-	t->timer_next = calloc((size_t)EG_MAX(s->w->nr_res, 1), sizeof(uint64_t));
+	t->timer_next = calloc((size_t)EG_MAX(s->workload->nr_res, 1), sizeof(uint64_t));
 	if (!t->loop_left || !t->timer_next) {
 		free(t->loop_left);
 		free(t->timer_next);
@@ -62,8 +62,8 @@ int sim_spawn(struct sim *s, int desc_idx)
 	s->nr_alive++;
 	/* A seed shifts each task's start by up to 1 ms, so several runs see
 	 * different phase alignments; seed 0 = none. */
-	if (s->cfg->seed) {
-		uint64_t h = (s->cfg->seed + (uint64_t)desc_idx * 0x9e3779b97f4a7c15ULL) *
+	if (s->config->seed) {
+		uint64_t h = (s->config->seed + (uint64_t)desc_idx * 0x9e3779b97f4a7c15ULL) *
 			     0xbf58476d1ce4e5b9ULL;
 
 		start += (h >> 33) % NSEC_PER_MSEC;
@@ -83,7 +83,7 @@ static void task_exit(struct sim *s, int task)
 	t->state = TASK_DEAD;
 	s->nr_alive--;
 	if (s->nr_alive == 0)
-		s->r->completion_ns = s->now;
+		s->result->completion_ns = s->now;
 	ev.exit.pid = t->pid;
 	sim_task_stop(s, task, TASK_DEAD);
 	sim_engine_event(s, &ev);
@@ -118,7 +118,7 @@ static bool op_run(struct sim *s, struct sim_task *t, const struct eg_sim_op *op
 static bool op_timer(struct sim *s, int task, const struct eg_sim_op *op)
 {
 	struct sim_task *t = &s->tasks[task];
-	struct sim_resource *rs = &s->res[op->res];
+	struct sim_resource *rs = &s->resources[op->res];
 	bool unique = op->flags & EG_SIM_F_UNIQUE;
 	uint64_t *next = unique ? &t->timer_next[op->res] : &rs->timer_next;
 	bool started = unique ? *next != 0 : rs->timer_started;
@@ -170,7 +170,10 @@ static void block_on(struct sim *s, int task, int r)
 static bool task_op(struct sim *s, int task, const struct eg_sim_op *op)
 {
 	struct sim_task *t = &s->tasks[task];
-	struct sim_resource *rs = op->res >= 0 && op->res < s->w->nr_res ? &s->res[op->res] : NULL;
+	struct sim_resource *rs = NULL;
+
+	if (op->res >= 0 && op->res < s->workload->nr_res)
+		rs = &s->resources[op->res];
 
 	switch (op->code) {
 	case EG_SIM_RUN:
@@ -211,18 +214,18 @@ static bool task_op(struct sim *s, int task, const struct eg_sim_op *op)
 		return true;
 	case EG_SIM_WAIT:
 		t->pc++;
-		if (op->mutex >= 0 && s->res[op->mutex].holder == task) {
+		if (op->mutex >= 0 && s->resources[op->mutex].holder == task) {
 			/* pthread_cond_wait: release the mutex while waiting;
 			 * it is taken back without contention modelling
 			 * (documented simplification). */
-			s->res[op->mutex].holder = -1;
+			s->resources[op->mutex].holder = -1;
 		}
 		block_on(s, task, op->res);
 		return false;
 	case EG_SIM_BARRIER:
 		t->pc++;
 		rs->arrived++;
-		if (rs->arrived < s->w->res[op->res].users) {
+		if (rs->arrived < s->workload->res[op->res].users) {
 			block_on(s, task, op->res);
 			return false;
 		}
