@@ -25,7 +25,7 @@ EG_PRINTF(3, 4) int rtapp_fail(struct ctx *c, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	eg_error_set(c->err, c->src, line, "%s", msg);
+	eg_error_set(c->err, c->source, line, "%s", msg);
 	return -EINVAL;
 }
 
@@ -198,7 +198,7 @@ static int parse_sched(struct ctx *c, struct eg_json_member *ms, int n, bool tas
 
 	memset(s, 0, sizeof(*s));
 	s->util_min = s->util_max = -1;
-	s->policy = task_level ? c->w->default_policy : EG_RTAPP_POLICY_SAME;
+	s->policy = task_level ? c->workload->default_policy : EG_RTAPP_POLICY_SAME;
 	for (int i = 0; i < n; i++)
 		if (is_sched_key(ms[i].key))
 			s->set = true;
@@ -276,8 +276,9 @@ static int parse_events(struct ctx *c, int task, struct eg_json_member *ms, int 
 		if (rtapp_event_type(ms[i].key) >= 0)
 			nr++;
 	if (!nr)
-		return rtapp_fail(c, line, "task '%s'%s%s has no event", c->w->tasks[task].name,
-				  ph->name[0] ? " phase " : "", ph->name);
+		return rtapp_fail(c, line, "task '%s'%s%s has no event",
+				  c->workload->tasks[task].name, ph->name[0] ? " phase " : "",
+				  ph->name);
 	ph->events = calloc((size_t)nr, sizeof(*ph->events));
 	if (!ph->events)
 		return -ENOMEM;
@@ -363,7 +364,8 @@ static int parse_phase(struct ctx *c, int task, const struct eg_json_member *pm,
 	struct eg_json_member *m;
 	int n, r;
 
-	snprintf(where, sizeof(where), "task '%s' phase '%s'", c->w->tasks[task].name, pm->key);
+	snprintf(where, sizeof(where), "task '%s' phase '%s'", c->workload->tasks[task].name,
+		 pm->key);
 	eg_strlcpy(ph->name, pm->key, sizeof(ph->name));
 	ph->line = pm->line;
 	r = rtapp_members(c, pm->value, pm->object, pm->line, where, &ms, &n);
@@ -384,7 +386,7 @@ static int parse_phase(struct ctx *c, int task, const struct eg_json_member *pm,
 
 static int parse_task(struct ctx *c, int idx, const struct eg_json_member *tm)
 {
-	struct eg_rtapp_task *t = &c->w->tasks[idx];
+	struct eg_rtapp_task *t = &c->workload->tasks[idx];
 	_cleanup_free_ struct eg_json_member *ms = NULL;
 	_cleanup_free_ struct eg_json_member *phs = NULL;
 	char where[EG_RTAPP_NAME_MAX + 16];
@@ -457,7 +459,7 @@ static int parse_task(struct ctx *c, int idx, const struct eg_json_member *tm)
 
 static int parse_tasks(struct ctx *c, const struct eg_json_member *tasks)
 {
-	struct eg_rtapp_workload *w = c->w;
+	struct eg_rtapp_workload *w = c->workload;
 	_cleanup_free_ struct eg_json_member *ms = NULL;
 	int n, r, k = 0;
 
@@ -504,7 +506,7 @@ static const char *const ignored_global[] = {
 
 static int parse_global(struct ctx *c, const struct eg_json_member *g)
 {
-	struct eg_rtapp_workload *w = c->w;
+	struct eg_rtapp_workload *w = c->workload;
 	_cleanup_free_ struct eg_json_member *ms = NULL;
 	int n, r;
 	int64_t v;
@@ -632,19 +634,19 @@ static int parse_root(struct ctx *c, struct json_object *root)
 int eg_rtapp_load_string(const char *text, const char *name, struct eg_rtapp_workload **out,
 			 struct eg_error *err)
 {
-	struct ctx c = { .src = name ? name : "", .err = err };
+	struct ctx c = { .source = name ? name : "", .err = err };
 	int r;
 
 	*out = NULL;
-	c.w = calloc(1, sizeof(*c.w));
-	if (!c.w)
+	c.workload = calloc(1, sizeof(*c.workload));
+	if (!c.workload)
 		return -ENOMEM;
-	eg_strlcpy(c.w->source, c.src, sizeof(c.w->source));
-	c.w->duration_s = -1;
-	c.w->calibration_cpu = 0; /* rt-app's default: calibrate on CPU0 */
-	c.w->default_policy = EG_RTAPP_POLICY_OTHER;
+	eg_strlcpy(c.workload->source, c.source, sizeof(c.workload->source));
+	c.workload->duration_s = -1;
+	c.workload->calibration_cpu = 0; /* rt-app's default: calibrate on CPU0 */
+	c.workload->default_policy = EG_RTAPP_POLICY_OTHER;
 
-	r = eg_json_parse_lenient(&c.doc, text, c.src, err);
+	r = eg_json_parse_lenient(&c.doc, text, c.source, err);
 	if (!r && !json_object_is_type(c.doc.root, json_type_object))
 		r = rtapp_fail(&c, 1, "the top level must be an object");
 	if (!r)
@@ -652,11 +654,11 @@ int eg_rtapp_load_string(const char *text, const char *name, struct eg_rtapp_wor
 	eg_json_doc_free(&c.doc);
 	if (r) {
 		if (r == -ENOMEM)
-			eg_error_set(err, c.src, 0, "out of memory");
-		eg_rtapp_free(c.w);
+			eg_error_set(err, c.source, 0, "out of memory");
+		eg_rtapp_free(c.workload);
 		return r;
 	}
-	*out = c.w;
+	*out = c.workload;
 	return 0;
 }
 

@@ -11,7 +11,7 @@
 int rtapp_resource(struct ctx *c, const char *name, enum eg_rtapp_res_type type, int owner,
 		   int line)
 {
-	struct eg_rtapp_workload *w = c->w;
+	struct eg_rtapp_workload *w = c->workload;
 	struct eg_rtapp_resource *rs;
 
 	for (int i = 0; i < w->nr_resources; i++)
@@ -176,7 +176,7 @@ static int parse_timer(struct ctx *c, int task, const struct eg_json_member *m,
 		return r;
 	e->res = r;
 	if (absolute)
-		c->w->resources[r].absolute = true;
+		c->workload->resources[r].absolute = true;
 	return 0;
 }
 
@@ -260,7 +260,7 @@ static int parse_memrun(struct ctx *c, const struct eg_json_member *m, struct eg
 int rtapp_parse_event(struct ctx *c, int task, const struct eg_json_member *m,
 		      struct eg_rtapp_event *e)
 {
-	struct eg_rtapp_workload *w = c->w;
+	struct eg_rtapp_workload *w = c->workload;
 	enum eg_rtapp_res_type rt;
 	int64_t v;
 	int r;

@@ -11,10 +11,10 @@
 #include "util.h"
 
 struct ctx {
-	const char *src;             /* file name for errors */
+	const char *source;          /* file name for errors */
 	struct eg_error *err;
 	struct eg_json_doc doc;
-	struct eg_rtapp_workload *w;
+	struct eg_rtapp_workload *workload;   /* what is read */
 };
 
 /* Set *err at line of the file; returns -EINVAL. */

@@ -9,9 +9,10 @@
 #include "util.h"
 #include "workload.h"
 
+/* A task program being compiled. */
 struct prog {
 	struct eg_sim_op *ops;
-	int n, cap;
+	int nr_ops, cap;
 	int nr_loops;
 	eg_cpumask_t *masks;
 	int nr_masks;
@@ -19,7 +20,7 @@ struct prog {
 
 static int emit(struct prog *p, struct eg_sim_op op)
 {
-	if (p->n == p->cap) {
+	if (p->nr_ops == p->cap) {
 		int cap = p->cap ? p->cap * 2 : 32;
 		struct eg_sim_op *o = realloc(p->ops, (size_t)cap * sizeof(*o));
 
@@ -28,7 +29,7 @@ static int emit(struct prog *p, struct eg_sim_op op)
 		p->ops = o;
 		p->cap = cap;
 	}
-	p->ops[p->n++] = op;
+	p->ops[p->nr_ops++] = op;
 	return 0;
 }
 
@@ -163,7 +164,7 @@ static int loop_begin(struct prog *p, int count, int *slot, int *begin)
 	struct eg_sim_op op = { .code = EG_SIM_LOOP_BEGIN, .mutex = -1 };
 
 	*slot = p->nr_loops++;
-	*begin = p->n;
+	*begin = p->nr_ops;
 	op.loop = (int16_t)*slot;
 	op.count = count < 0 ? 0 : (uint64_t)count;
 	return emit(p, op);
@@ -332,7 +333,7 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 			d->start_on_fork = t->instance == 0;
 			r = compile_task(rw, t, cpd->max_cap, &p, err);
 			d->ops = p.ops;
-			d->nr_ops = p.n;
+			d->nr_ops = p.nr_ops;
 			d->nr_loops = p.nr_loops;
 			d->masks = p.masks;
 			d->nr_masks = p.nr_masks;
