@@ -14,38 +14,53 @@
  * RUN work in capacity x ns: a CPU running at capacity c (its perf at the
  * current OPP, 0..1024) does c units per ns, so work w takes w / c ns. */
 enum eg_sim_opcode {
-	EG_SIM_RUN = 1,     /* calibrated work: a = work (capacity x ns), b = nominal ns at calibration */
-	EG_SIM_RUNTIME,     /* busy for a ns of wall time whatever the speed */
-	EG_SIM_SLEEP,       /* a = ns */
-	EG_SIM_TIMER,       /* res = timer; a = period ns; flags & EG_SIM_F_ABSOLUTE */
+	EG_SIM_RUN = 1,     /* calibrated work: work, nominal_ns at calibration */
+	EG_SIM_RUNTIME,     /* busy for ns of wall time whatever the speed */
+	EG_SIM_SLEEP,       /* sleep ns */
+	EG_SIM_TIMER,       /* res = timer; ns = period; flags & EG_SIM_F_ABSOLUTE */
 	EG_SIM_LOCK,        /* res = mutex */
 	EG_SIM_UNLOCK,
 	EG_SIM_SIGNAL,      /* res = condition: wake one waiter */
 	EG_SIM_BROAD,       /* wake all waiters */
-	EG_SIM_WAIT,        /* res = condition, res2 = mutex (-1 none) */
+	EG_SIM_WAIT,        /* res = condition, mutex (-1 none) */
 	EG_SIM_BARRIER,     /* res = barrier */
 	EG_SIM_SUSPEND,     /* wait for a resume naming this task */
-	EG_SIM_RESUME,      /* res = task index to resume */
+	EG_SIM_RESUME,      /* task = task description to resume */
 	EG_SIM_YIELD,
-	EG_SIM_FORK,        /* res = task index (template) to start */
-	EG_SIM_LOOP_BEGIN,  /* res = loop slot, a = count (0 = forever) */
-	EG_SIM_LOOP_END,    /* res = loop slot, b = index of its LOOP_BEGIN */
+	EG_SIM_FORK,        /* task = task description to start */
+	EG_SIM_LOOP_BEGIN,  /* loop = loop slot, count (0 = forever) */
+	EG_SIM_LOOP_END,    /* loop = loop slot, begin = index of its LOOP_BEGIN */
 	EG_SIM_EXIT,
-	EG_SIM_IOWAIT,      /* blocked on I/O for a ns; wakes with EG_WAKE_IOWAIT */
-	EG_SIM_SETCPUS,     /* affinity becomes desc->masks[res] (empty = any CPU) */
-	EG_SIM_SETSCHED,    /* a = enum eg_sim_policy, b = prio + 1000 */
+	EG_SIM_IOWAIT,      /* blocked on I/O for ns; wakes with EG_WAKE_IOWAIT */
+	EG_SIM_SETCPUS,     /* affinity becomes desc->masks[mask] (empty = any CPU) */
+	EG_SIM_SETSCHED,    /* policy, prio */
 };
 
 #define EG_SIM_F_ABSOLUTE (1U << 0)
 #define EG_SIM_F_UNIQUE (1U << 1)   /* timer: one per task instance */
 
+/* One instruction; which fields it uses depends on the opcode (above). */
 struct eg_sim_op {
 	uint8_t code;
 	uint8_t flags;
-	int16_t res;
-	int16_t res2;
-	uint64_t a;
-	uint64_t b;
+	union {
+		int16_t res;          /* index in eg_sim_workload.res */
+		int16_t task;         /* index in eg_sim_workload.tasks */
+		int16_t loop;         /* loop slot of the task */
+		int16_t mask;         /* index in the task's masks */
+	};
+	int16_t mutex;            /* WAIT: the mutex released while waiting, -1 none */
+	union {
+		uint64_t work;        /* RUN: capacity x ns */
+		uint64_t ns;          /* RUNTIME, SLEEP, IOWAIT: duration; TIMER: period */
+		uint64_t count;       /* LOOP_BEGIN: iterations, 0 = forever */
+		uint64_t policy;      /* SETSCHED: enum eg_sim_policy */
+	};
+	union {
+		uint64_t nominal_ns;  /* RUN: its duration on the calibration CPU at max */
+		uint64_t begin;       /* LOOP_END: index of its LOOP_BEGIN */
+		int64_t prio;         /* SETSCHED: RT priority or nice */
+	};
 };
 
 enum eg_sim_policy {
@@ -165,6 +180,13 @@ struct eg_sim_config {
 	bool record_jobs;
 };
 
+/* Index of the LOOP_BEGIN of a forever loop in which no op takes time nor
+ * waits for another task (a loop of "sleep 0"), or -1. Such a task would
+ * stop simulated time: eg_sim_run refuses it. */
+int eg_sim_task_timeless_loop(const struct eg_sim_task_desc *d);
+
 /* Run one simulation. Returns 0, -EINVAL for an inconsistent workload or
- * model, -ENOMEM. */
+ * model, -ELOOP when the tasks stop simulated time (ops that take no time,
+ * run again and again: a task's own, or tasks passing the CPU to each other
+ * at one instant), -ENOMEM. */
 int eg_sim_run(const struct eg_sim_config *cfg, struct eg_sim_result *res);

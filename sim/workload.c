@@ -1,4 +1,7 @@
-/* rt-app workload -> simulator task programs. */
+/* rt-app workload -> simulator task programs: each event an op, phases and
+ * task loops as loop ops; what the simulator cannot model (semaphores,
+ * per-phase util clamps, a forever loop in which no time passes) is refused
+ * with the file, line and key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,9 +9,10 @@
 #include "util.h"
 #include "workload.h"
 
+/* A task program being compiled. */
 struct prog {
 	struct eg_sim_op *ops;
-	int n, cap;
+	int nr_ops, cap;
 	int nr_loops;
 	eg_cpumask_t *masks;
 	int nr_masks;
@@ -16,7 +20,7 @@ struct prog {
 
 static int emit(struct prog *p, struct eg_sim_op op)
 {
-	if (p->n == p->cap) {
+	if (p->nr_ops == p->cap) {
 		int cap = p->cap ? p->cap * 2 : 32;
 		struct eg_sim_op *o = realloc(p->ops, (size_t)cap * sizeof(*o));
 
@@ -25,7 +29,7 @@ static int emit(struct prog *p, struct eg_sim_op op)
 		p->ops = o;
 		p->cap = cap;
 	}
-	p->ops[p->n++] = op;
+	p->ops[p->nr_ops++] = op;
 	return 0;
 }
 
@@ -65,26 +69,26 @@ static int unsupported(const struct eg_rtapp_workload *rw, const struct eg_rtapp
 static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rtapp_event *e,
 			 uint64_t calib_cap, struct prog *p, struct eg_error *err)
 {
-	struct eg_sim_op op = { .res = (int16_t)e->res, .res2 = -1 };
+	struct eg_sim_op op = { .res = (int16_t)e->res, .mutex = -1 };
 	const struct eg_rtapp_resource *res = e->res >= 0 ? &rw->resources[e->res] : NULL;
 
 	switch (e->type) {
 	case EG_RTAPP_RUN:
 		op.code = EG_SIM_RUN;
-		op.a = e->duration_us * NSEC_PER_USEC * calib_cap;
-		op.b = e->duration_us * NSEC_PER_USEC;
+		op.work = e->duration_us * NSEC_PER_USEC * calib_cap;
+		op.nominal_ns = e->duration_us * NSEC_PER_USEC;
 		break;
 	case EG_RTAPP_RUNTIME:
 		op.code = EG_SIM_RUNTIME;
-		op.a = e->duration_us * NSEC_PER_USEC;
+		op.ns = e->duration_us * NSEC_PER_USEC;
 		break;
 	case EG_RTAPP_SLEEP:
 		op.code = EG_SIM_SLEEP;
-		op.a = e->duration_us * NSEC_PER_USEC;
+		op.ns = e->duration_us * NSEC_PER_USEC;
 		break;
 	case EG_RTAPP_TIMER:
 		op.code = EG_SIM_TIMER;
-		op.a = e->duration_us * NSEC_PER_USEC;
+		op.ns = e->duration_us * NSEC_PER_USEC;
 		if (res && res->absolute)
 			op.flags |= EG_SIM_F_ABSOLUTE;
 		if (res && res->owner_task >= 0)
@@ -108,16 +112,17 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 	case EG_RTAPP_WAIT:
 	case EG_RTAPP_SUSPEND:
 		op.code = EG_SIM_WAIT;
-		op.res2 = (int16_t)e->dep;
+		op.mutex = (int16_t)e->dep;
 		break;
 	case EG_RTAPP_SYNC: {
-		struct eg_sim_op sig = { .code = EG_SIM_SIGNAL, .res = (int16_t)e->res, .res2 = -1 };
+		struct eg_sim_op sig = { .code = EG_SIM_SIGNAL, .res = (int16_t)e->res,
+					 .mutex = -1 };
 		int r = emit(p, sig);
 
 		if (r < 0)
 			return r;
 		op.code = EG_SIM_WAIT;
-		op.res2 = (int16_t)e->dep;
+		op.mutex = (int16_t)e->dep;
 		break;
 	}
 	case EG_RTAPP_BARRIER:
@@ -128,48 +133,48 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 		break;
 	case EG_RTAPP_FORK:
 		op.code = EG_SIM_FORK;
-		op.res = (int16_t)e->target_task;  /* fixed up to a desc index later */
+		op.task = (int16_t)e->target_task;  /* fixed up to a desc index later */
 		break;
 	case EG_RTAPP_MEM:
 		op.code = EG_SIM_RUN;
-		op.b = e->count / EG_SIM_MEM_BYTES_PER_NS;
-		op.a = op.b * EG_CAPACITY_SCALE;
+		op.nominal_ns = e->count / EG_SIM_MEM_BYTES_PER_NS;
+		op.work = op.nominal_ns * EG_CAPACITY_SCALE;
 		break;
 	case EG_RTAPP_MEMRUN:
 		op.code = EG_SIM_RUN;
-		op.b = e->count * EG_SIM_MEMRUN_NS_PER_ACCESS;
-		op.a = op.b * EG_CAPACITY_SCALE;
+		op.nominal_ns = e->count * EG_SIM_MEMRUN_NS_PER_ACCESS;
+		op.work = op.nominal_ns * EG_CAPACITY_SCALE;
 		break;
 	case EG_RTAPP_IORUN:
 		op.code = EG_SIM_IOWAIT;
-		op.a = e->count * NSEC_PER_USEC / EG_SIM_IO_BYTES_PER_US;
+		op.ns = e->count * NSEC_PER_USEC / EG_SIM_IO_BYTES_PER_US;
 		break;
 	case EG_RTAPP_SEM_POST:
 	case EG_RTAPP_SEM_WAIT:
 	default:
 		return unsupported(rw, e, err);
 	}
-	if (op.code == EG_SIM_RUN && op.a == 0)
+	if (op.code == EG_SIM_RUN && op.work == 0)
 		return 0;  /* zero work: nothing to do */
 	return emit(p, op);
 }
 
 static int loop_begin(struct prog *p, int count, int *slot, int *begin)
 {
-	struct eg_sim_op op = { .code = EG_SIM_LOOP_BEGIN, .res2 = -1 };
+	struct eg_sim_op op = { .code = EG_SIM_LOOP_BEGIN, .mutex = -1 };
 
 	*slot = p->nr_loops++;
-	*begin = p->n;
-	op.res = (int16_t)*slot;
-	op.a = count < 0 ? 0 : (uint64_t)count;
+	*begin = p->nr_ops;
+	op.loop = (int16_t)*slot;
+	op.count = count < 0 ? 0 : (uint64_t)count;
 	return emit(p, op);
 }
 
 static int loop_end(struct prog *p, int slot, int begin)
 {
-	struct eg_sim_op op = { .code = EG_SIM_LOOP_END, .res = (int16_t)slot, .res2 = -1 };
+	struct eg_sim_op op = { .code = EG_SIM_LOOP_END, .loop = (int16_t)slot, .mutex = -1 };
 
-	op.b = (uint64_t)begin;
+	op.begin = (uint64_t)begin;
 	return emit(p, op);
 }
 
@@ -197,29 +202,30 @@ static int compile_task(const struct eg_rtapp_workload *rw, const struct eg_rtap
 			}
 			if (phase->sched.policy != EG_RTAPP_POLICY_SAME ||
 			    phase->sched.has_priority) {
-				struct eg_sim_op op = { .code = EG_SIM_SETSCHED, .res2 = -1 };
-				enum eg_rtapp_policy pol = phase->sched.policy != EG_RTAPP_POLICY_SAME
-								   ? phase->sched.policy
-								   : t->sched.policy;
+				struct eg_sim_op op = { .code = EG_SIM_SETSCHED, .mutex = -1 };
+				enum eg_rtapp_policy pol =
+					phase->sched.policy != EG_RTAPP_POLICY_SAME
+						? phase->sched.policy
+						: t->sched.policy;
 				int prio = phase->sched.has_priority ? phase->sched.priority
 								     : t->sched.priority;
 
-				op.a = sim_policy(pol);
-				op.b = (uint64_t)(prio + 1000);
+				op.policy = sim_policy(pol);
+				op.prio = prio;
 				r = emit(p, op);
 			}
 		}
 		/* A phase without cpus runs on the task's mask, not the
 		 * previous phase's (rt-app). */
 		if (r >= 0) {
-			struct eg_sim_op op = { .code = EG_SIM_SETCPUS, .res2 = -1 };
+			struct eg_sim_op op = { .code = EG_SIM_SETCPUS, .mutex = -1 };
 			eg_cpumask_t none = { { 0 } };
 			int mi = add_mask(p, phase->has_cpus ? &phase->cpus
 						 : (t->has_cpus ? &t->cpus : &none));
 
 			if (mi < 0)
 				return mi;
-			op.res = (int16_t)mi;
+			op.mask = (int16_t)mi;
 			if (t->nr_phases > 1 || phase->has_cpus)
 				r = emit(p, op);
 		}
@@ -309,7 +315,8 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 			struct prog p = { 0 };
 
 			if (t->instance > 1)
-				snprintf(d->name, sizeof(d->name), "%.36s-%d", t->name, inst % 100000);
+				snprintf(d->name, sizeof(d->name), "%.36s-%d", t->name,
+					 inst % 100000);
 			else
 				eg_strlcpy(d->name, t->name, sizeof(d->name));
 			d->policy = sim_policy(t->sched.policy);
@@ -326,7 +333,7 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 			d->start_on_fork = t->instance == 0;
 			r = compile_task(rw, t, cpd->max_cap, &p, err);
 			d->ops = p.ops;
-			d->nr_ops = p.n;
+			d->nr_ops = p.nr_ops;
 			d->nr_loops = p.nr_loops;
 			d->masks = p.masks;
 			d->nr_masks = p.nr_masks;
@@ -336,6 +343,15 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 					eg_error_set(err, rw->source, t->line, "out of memory");
 				goto fail;
 			}
+			if (eg_sim_task_timeless_loop(d) >= 0) {
+				eg_error_set(err, rw->source, t->line,
+					     "task '%s' loops forever and none of its events "
+					     "takes time (a run, runtime, sleep or iorun of "
+					     "more than 0, a timer) or waits for another task: "
+					     "simulated time would stop", t->name);
+				r = -EINVAL;
+				goto fail;
+			}
 		}
 	}
 	w->nr_tasks = nr_desc;
@@ -343,7 +359,8 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 	for (int i = 0; i < nr_desc; i++)
 		for (int k = 0; k < w->tasks[i].nr_ops; k++)
 			if (w->tasks[i].ops[k].code == EG_SIM_FORK)
-				w->tasks[i].ops[k].res = (int16_t)first_desc[w->tasks[i].ops[k].res];
+				w->tasks[i].ops[k].task =
+					(int16_t)first_desc[w->tasks[i].ops[k].task];
 	free(first_desc);
 	*out = w;
 	return 0;

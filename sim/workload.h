@@ -1,6 +1,6 @@
-/* Compiles an rt-app workload (platform/sim/rtapp.h) into the simulator's
- * task programs (platform/sim/sim.h): one simulated task per rt-app thread,
- * loops and phases as loop instructions, events as ops. */
+/* Compiles an rt-app workload (rtapp.h) into the simulator's task programs
+ * (sim.h): one simulated task per rt-app thread, loops and phases as loop
+ * instructions, events as ops. */
 #pragma once
 
 #include "model.h"

@@ -1,6 +1,7 @@
 /* Validation of the simulated SoC against arithmetic done by hand: run times
  * and energy on a one-CPU model, governor efficiency, schedutil's settling
- * OPP, energy bookkeeping, determinism, shipped workloads and refusals. */
+ * OPP, energy bookkeeping, determinism, shipped workloads (the rt-app
+ * corpus of $EAGOV_SHARED when present), refusals, and time that must pass. */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -98,12 +101,13 @@ static void periodic(struct hand_wl *h, int cpu, uint32_t calib_cap, uint64_t ru
 	h->t.nr_loops = 1;
 	h->t.nr_ops = 4;
 	h->t.ops = h->ops;
-	/* As workload.c compiles "run": a = ns x calibration capacity. */
-	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .res = 0, .a = 0 };
-	h->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .a = run_ns * calib_cap, .b = run_ns };
-	h->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = 0, .a = period_ns,
+	/* As workload.c compiles "run": work = ns x calibration capacity. */
+	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 0 };
+	h->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = run_ns * calib_cap,
+					.nominal_ns = run_ns };
+	h->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = 0, .ns = period_ns,
 					.flags = EG_SIM_F_UNIQUE };
-	h->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .res = 0, .b = 0 };
+	h->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
 }
 
 /* A task that is busy for wall time `ns`, then ends. */
@@ -120,7 +124,7 @@ static void busy_for(struct hand_wl *h, int cpu, uint64_t ns, uint64_t duration_
 	eg_cpumask_set(&h->t.cpus, cpu);
 	h->t.nr_ops = 1;
 	h->t.ops = h->ops;
-	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUNTIME, .a = ns };
+	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUNTIME, .ns = ns };
 }
 
 static int run_sim(const struct eg_model *m, const char *freq, const char *idle,
@@ -217,10 +221,10 @@ static void test_hand_energy(void **state)
  *   100 at performance and 0 at powersave. schedutil must be strictly
  *   inside: the new task starts with the kernel's initial util (half the
  *   spare capacity, 512), so the first request is 1.25 x 512 -> 1805 MHz
- *   where 10 ms of work takes 13.1 ms. Without that (the simulator once sent
- *   no EG_WAKE_NEW) the task overran at 903 MHz, its invariant util settled
- *   at 391 x 26.2 / 46.2 ~ 222, 1.25 x 222 maps back to 903 MHz, and
- *   schedutil was exactly powersave. */
+ *   where 10 ms of work takes 13.1 ms. Without EG_WAKE_NEW on the first
+ *   wakeup the task would overrun at 903 MHz, its invariant util settle at
+ *   391 x 26.2 / 46.2 ~ 222, 1.25 x 222 map back to 903 MHz, and schedutil
+ *   be exactly powersave. */
 static double span_per_act(const struct eg_sim_result *r)
 {
 	return (double)r->busy_span_ns / (double)r->activations;
@@ -474,7 +478,7 @@ static int sim_dir(const struct eg_model *m, const char *dir)
 	return n;
 }
 
-static void test_shipped_workloads(void **state)
+static void test_project_workloads(void **state)
 {
 	struct eg_model *m = calloc(1, sizeof(*m));
 	char dir[EG_PATH_MAX * 2];
@@ -482,10 +486,29 @@ static void test_shipped_workloads(void **state)
 	(void)state;
 	assert_non_null(m);
 	load_hikey960(m);
-	assert_non_null(getenv("EAGOV_SHARED"));
-	snprintf(dir, sizeof(dir), "%s/workloads/rt-app", getenv("EAGOV_SHARED"));
-	assert_true(sim_dir(m, dir) > 0);
 	snprintf(dir, sizeof(dir), "%s/bench/workloads", getenv("EAGOV_SOURCE_ROOT"));
+	assert_true(sim_dir(m, dir) > 0);
+	free(m);
+}
+
+/* The rt-app corpus of the shared reference tree ($EAGOV_SHARED), when it
+ * sits beside the checkout: a fresh clone has none, and skips it. */
+static void test_shared_workloads(void **state)
+{
+	const char *shared = getenv("EAGOV_SHARED");
+	struct eg_model *m;
+	char dir[EG_PATH_MAX * 2];
+	struct stat st;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/workloads/rt-app", shared ? shared : "");
+	if (!shared || stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		print_message("rt-app corpus not found (%s): skipped\n", dir);
+		skip();
+	}
+	m = calloc(1, sizeof(*m));
+	assert_non_null(m);
+	load_hikey960(m);
 	assert_true(sim_dir(m, dir) > 0);
 	free(m);
 }
@@ -520,6 +543,105 @@ static void test_sem_refused(void **state)
 	free(m);
 }
 
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Compile rt-app text for HiKey960: the result of the compiler, *w set on
+ * success, err filled on failure. */
+static int compile_text(const struct eg_model *m, const char *text, struct eg_sim_workload **w,
+			struct eg_error *err)
+{
+	struct eg_rtapp_workload *rw = NULL;
+	int r = eg_rtapp_load_string(text, "zero.json", &rw, err);
+
+	if (r)
+		print_error("parse: %d %s\n", r, err->msg);
+	assert_int_equal(r, 0);
+	r = eg_sim_workload_from_rtapp(rw, m, w, err);
+	eg_rtapp_free(rw);
+	return r;
+}
+
+/* 8. Time must pass. A task looping forever over "sleep": 0 never lets
+ * simulated time advance (with more threads than CPUs none ever idles, and
+ * the run would go on for ever, its memory growing). It is a workload
+ * error, named by the compiler and refused by the simulator, at once.
+ * Tasks that hand the CPU to each other at one instant (signal and wait on
+ * one CPU) stop time too: the run ends with -ELOOP, quickly. CPU time, so a
+ * loaded machine does not fail it. */
+static void test_time_must_pass(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct eg_sim_workload *w = NULL;
+	struct eg_sim_result res;
+	struct eg_error err = { 0 };
+	struct hand_wl h;
+	double t0;
+	int r;
+
+	(void)state;
+	assert_non_null(m);
+	load_hikey960(m);
+
+	t0 = cpu_seconds();
+	r = compile_text(m, "{\"tasks\":{\"t\":{\"instance\":11,\"sleep\":0}}}", &w, &err);
+	assert_int_equal(r, -EINVAL);
+	assert_null(w);
+	if (!strstr(err.msg, "'t'") || !strstr(err.msg, "takes time"))
+		print_error("message: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, "'t'"));
+	assert_non_null(strstr(err.msg, "takes time"));
+
+	/* The same program built by hand reaches the simulator: refused. */
+	memset(&h, 0, sizeof(h));
+	h.w.calib_cpu = 0;
+	h.w.nr_tasks = 1;
+	h.w.tasks = &h.t;
+	h.t.policy = EG_SIM_CFS;
+	h.t.nr_loops = 1;
+	h.t.nr_ops = 3;
+	h.t.ops = h.ops;
+	h.ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 0 };
+	h.ops[1] = (struct eg_sim_op){ .code = EG_SIM_SLEEP, .ns = 0 };
+	h.ops[2] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
+	assert_int_equal(eg_sim_task_timeless_loop(&h.t), 0);
+	assert_int_equal(run_sim(m, "schedutil", NULL, NULL, &h.w, MS, 0, 0, &res), -EINVAL);
+	/* One ns of sleep is time: accepted, and 1 ms is simulated. */
+	h.ops[1].ns = 1;
+	assert_int_equal(eg_sim_task_timeless_loop(&h.t), -1);
+	assert_int_equal(run_sim(m, "schedutil", NULL, NULL, &h.w, MS, 0, 0, &res), 0);
+	assert_int_equal(res.sim_ns, MS);
+	eg_sim_result_free(&res);
+
+	/* Finite zero-time loops end: the threads run out. */
+	assert_int_equal(compile_text(m, "{\"tasks\":{\"t\":{\"instance\":11,\"loop\":3,"
+				      "\"sleep\":0}}}", &w, &err), 0);
+	assert_int_equal(run_sim(m, "schedutil", NULL, NULL, w, MS, 0, 0, &res), 0);
+	assert_true(res.events > 0);
+	eg_sim_result_free(&res);
+	eg_sim_workload_free(w);
+	w = NULL;
+
+	/* Ping-pong on one CPU at one instant: a wait in the loop, so the
+	 * compiler accepts it, but time stops; the run says so. */
+	assert_int_equal(compile_text(m, "{\"tasks\":{"
+				      "\"a\":{\"cpus\":[0],\"signal\":\"c\","
+				      "\"wait\":{\"ref\":\"c\",\"mutex\":\"m\"}},"
+				      "\"b\":{\"cpus\":[0],\"signal\":\"c\","
+				      "\"wait\":{\"ref\":\"c\",\"mutex\":\"m\"}}}}", &w, &err), 0);
+	assert_int_equal(run_sim(m, "schedutil", NULL, NULL, w, 10 * MS, 0, 0, &res), -ELOOP);
+	eg_sim_workload_free(w);
+
+	/* Each refusal came at once, not after a long storm. */
+	assert_true(cpu_seconds() - t0 < 2.0);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,8 +650,10 @@ int main(void)
 		cmocka_unit_test(test_schedutil_settles),
 		cmocka_unit_test(test_energy_conservation),
 		cmocka_unit_test(test_determinism),
-		cmocka_unit_test(test_shipped_workloads),
+		cmocka_unit_test(test_project_workloads),
+		cmocka_unit_test(test_shared_workloads),
 		cmocka_unit_test(test_sem_refused),
+		cmocka_unit_test(test_time_must_pass),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

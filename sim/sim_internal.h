@@ -1,0 +1,281 @@
+/* The simulator's shared state and the calls between its parts, private to
+ * sim/: the run loop and engine glue (sim.c), the event queue (queue.c), the
+ * scheduler (sched.c), the task programs (task.c) and the meters (meter.c). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "model.h"
+#include "sim.h"
+#include "util.h"
+
+#define SIM_TICK_NS (4 * NSEC_PER_MSEC)
+#define SIM_RR_SLICE_NS (100 * NSEC_PER_MSEC)
+#define SIM_WAKEUP_GRAN_NS NSEC_PER_MSEC
+
+/* Simulator events at one instant beyond which simulated time is taken to
+ * have stopped: tasks handing the CPU to each other in a loop that takes no
+ * time. A real workload's busiest instant (every thread starting, a barrier
+ * releasing them all) is a few events per task. */
+#define SIM_INSTANT_EVENTS_BASE 100000
+#define SIM_INSTANT_EVENTS_PER_TASK 64
+
+enum sim_task_state {
+	TASK_NEW = 0,
+	TASK_SLEEPING,  /* waits for a time */
+	TASK_BLOCKED,   /* waits for another task */
+	TASK_RUNNABLE,
+	TASK_RUNNING,
+	TASK_DEAD,
+};
+
+/* The class order of the scheduler: deadline, then RT, then CFS. */
+enum sim_class {
+	CLASS_DEADLINE = 0,
+	CLASS_RT,
+	CLASS_FAIR,
+};
+
+/* One activation of a periodic task: from its first work after a TIMER op
+ * to the next TIMER op. */
+struct sim_activation {
+	bool open;
+	uint64_t start;
+	uint64_t nominal_ns;    /* its work's duration on the calibration CPU */
+	uint64_t work;          /* RUN work done (capacity x ns) */
+};
+
+/* A running instance of a task description. */
+struct sim_task {
+	const struct eg_sim_task_desc *desc;
+	int desc_idx;
+	const eg_cpumask_t *mask;   /* affinity now */
+	enum eg_sim_policy policy;  /* policy now */
+	int32_t pid;
+	int16_t kernel_prio;    /* 0..99 RT, 100..139 CFS, -1 deadline */
+	uint32_t weight;        /* CFS load weight of its nice level */
+	enum sim_task_state state;
+	int cpu;                /* current or last CPU, -1 before the first run */
+	int pc;                 /* index of the op it executes in desc->ops */
+	uint32_t *loop_left;    /* iterations left, per loop slot */
+	bool in_run;            /* executing RUN or RUNTIME */
+	bool runtime;           /* RUNTIME: remaining is wall ns */
+	uint64_t remaining;     /* capacity x ns (RUN) or ns (RUNTIME) */
+	uint64_t vruntime;
+	uint64_t wake_at;       /* when sleeping */
+	uint64_t wake_gen;      /* invalidates a pending wakeup event */
+	uint64_t woke_at;       /* became runnable, for the wakeup latency */
+	bool latency_pending;
+	uint64_t slice_start;
+	uint64_t dl_deadline;
+	bool resume_pending;
+	bool iowait;            /* sleeping on I/O: wakes with EG_WAKE_IOWAIT */
+	struct sim_activation act;
+	uint64_t *timer_next;   /* per timer resource, for unique timers */
+};
+
+struct sim_cpu {
+	int curr;               /* task index, -1 = idle */
+	int *rq;                /* queued task indexes, not running */
+	int nr_rq;
+	size_t cap_rq;
+	int idle_idx;           /* chosen CPU idle state while idle */
+	uint64_t idle_since;
+	uint64_t waking_until;  /* exit latency in progress until */
+	uint64_t done_gen;      /* invalidates a pending CPU_DONE event */
+	uint64_t idle_gen;      /* invalidates a pending IDLE_TICK event */
+	uint64_t min_vruntime;
+	uint32_t latency_req_us;
+	bool online;
+};
+
+struct sim_pd {
+	int opp;                /* current OPP index */
+	uint32_t cap_khz;
+	uint64_t freq_gen;      /* invalidates a pending FREQ event */
+	int cluster_idx;        /* cluster idle state while all CPUs idle, -1 none */
+};
+
+struct sim_zone {
+	double temp_c;
+};
+
+enum sim_event_type {
+	SIM_EV_WAKE = 1,   /* task: a sleeping task's time has come */
+	SIM_EV_CPU_DONE,   /* cpu: the running task's op or the exit latency ends */
+	SIM_EV_TICK,       /* the scheduler tick of every CPU */
+	SIM_EV_GOV,        /* the engine's timer */
+	SIM_EV_FREQ,       /* pd, khz: a frequency change takes effect */
+	SIM_EV_THERMAL,    /* zone: the engine reads its temperature */
+	SIM_EV_SAMPLE,     /* a timeline sample */
+	SIM_EV_IDLE_TICK,  /* cpu: an idle CPU's kept tick */
+	SIM_EV_END,
+};
+
+struct sim_event {
+	uint64_t t;
+	uint64_t seq;           /* push order: events of one instant pop in it */
+	uint64_t gen;           /* the target's generation counter when pushed */
+	uint32_t khz;           /* FREQ */
+	int16_t type;
+	union {                 /* what the event is about, by type */
+		int16_t task;
+		int16_t cpu;
+		int16_t pd;
+		int16_t zone;
+	};
+};
+
+struct sim_resource {
+	int holder;             /* mutex: task index, -1 free */
+	int *waiters;           /* task indexes, first come first served */
+	int nr_waiters;
+	size_t cap_waiters;
+	int arrived;            /* barrier */
+	uint64_t timer_next;    /* shared timer */
+	bool timer_started;
+};
+
+/* A growing list of samples, sorted at the end for percentiles. */
+struct sim_values {
+	double *items;
+	size_t nr, cap;
+};
+
+struct sim {
+	const struct eg_sim_config *config;
+	const struct eg_model *model;
+	const struct eg_sim_workload *workload;
+	struct eg_engine *engine;
+	struct eg_decisions decisions;
+	uint64_t now, end;
+	uint64_t gov_next;
+	struct sim_task *tasks;
+	int nr_tasks;
+	size_t cap_tasks;
+	struct sim_cpu cpu[EG_MAX_CPUS];
+	struct sim_pd pd[EG_MAX_PDS];
+	struct sim_zone zone[EG_MAX_ZONES];
+	struct sim_resource *resources;   /* state of workload->res[] */
+	struct sim_event *heap;
+	size_t nr_heap, cap_heap;
+	uint64_t seq;
+	uint64_t last_account;
+	struct eg_sim_result *result;
+	struct sim_values perf_index, lat_rt, lat_cfs;
+	int nr_alive;
+	size_t cap_jobs, cap_samples;
+	int err;
+};
+
+/* --- small queries, inline: the scheduler and the meters call them for
+ * every event --- */
+
+static inline const struct eg_pd *cpu_pd(const struct sim *s, int cpu)
+{
+	return eg_model_cpu_pd(s->model, cpu);
+}
+
+/* Capacity of the CPU at its domain's current OPP (work per ns), >= 1. */
+static inline uint32_t cpu_speed(const struct sim *s, int cpu)
+{
+	const struct eg_pd *pd = cpu_pd(s, cpu);
+	uint32_t perf = pd->opps[s->pd[pd->id].opp].perf;
+
+	return perf ? perf : 1;
+}
+
+static inline bool cpu_active(const struct sim *s, int cpu)
+{
+	return s->cpu[cpu].curr >= 0 || s->cpu[cpu].waking_until > s->now;
+}
+
+static inline bool task_allowed(const struct sim_task *t, int cpu)
+{
+	return eg_cpumask_weight(t->mask) == 0 || eg_cpumask_test(t->mask, cpu);
+}
+
+static inline enum sim_class task_class(const struct sim_task *t)
+{
+	if (t->policy == EG_SIM_DEADLINE)
+		return CLASS_DEADLINE;
+	if (t->policy == EG_SIM_FIFO || t->policy == EG_SIM_RR)
+		return CLASS_RT;
+	return CLASS_FAIR;
+}
+
+/* Does a run before b? */
+static inline bool task_before(const struct sim_task *a, const struct sim_task *b)
+{
+	enum sim_class ca = task_class(a), cb = task_class(b);
+
+	if (ca != cb)
+		return ca < cb;
+	if (ca == CLASS_DEADLINE)
+		return a->dl_deadline < b->dl_deadline;
+	if (ca == CLASS_RT)
+		return a->kernel_prio < b->kernel_prio;
+	return a->vruntime < b->vruntime;
+}
+
+/* Make room for need elements of elem bytes in *p (capacity *cap, first
+ * allocation first): 0, or -ENOMEM, also recorded in s->err. The check is
+ * inline: it runs for every event pushed. */
+int sim_grow_slow(struct sim *s, void **p, size_t *cap, size_t need, size_t elem, size_t first);
+
+static inline int sim_grow(struct sim *s, void **p, size_t *cap, size_t need, size_t elem,
+			   size_t first)
+{
+	return need <= *cap ? 0 : sim_grow_slow(s, p, cap, need, elem, first);
+}
+
+/* queue.c: the event queue, ordered by time then push order, so that a run
+ * is deterministic. */
+int sim_push(struct sim *s, uint64_t t, enum sim_event_type type, int target, uint32_t khz,
+	     uint64_t gen);
+/* Take the first event into *top; the queue must not be empty. */
+void sim_pop(struct sim *s, struct sim_event *top);
+
+/* sim.c: the engine glue. */
+void sim_engine_event(struct sim *s, struct eg_event *ev);
+void sim_apply_decisions(struct sim *s);
+
+/* sched.c: the scheduler. */
+void sim_set_sched(struct sim_task *t, enum eg_sim_policy policy, int prio);
+int sim_rq_add(struct sim *s, int cpu, int task);
+void sim_arm_cpu(struct sim *s, int cpu);
+void sim_cpu_go_idle(struct sim *s, int cpu);
+void sim_cpu_reschedule(struct sim *s, int cpu);
+void sim_task_wake(struct sim *s, int task, uint32_t flags);
+void sim_task_stop(struct sim *s, int task, enum sim_task_state state);
+void sim_task_sleep_until(struct sim *s, int task, uint64_t when);
+void sim_sched_tick(struct sim *s);
+
+/* task.c: the task programs. */
+int sim_spawn(struct sim *s, int desc_idx);
+void sim_task_step(struct sim *s, int task);
+
+/* meter.c: energy, temperature, work, activations, latencies, samples. */
+void sim_account(struct sim *s, uint64_t t);
+int sim_values_add(struct sim *s, struct sim_values *v, double x);
+void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_period,
+			  uint64_t period);
+void sim_sample(struct sim *s);
+void sim_finish(struct sim *s);
+
+/* The task starts running on its CPU: its wakeup latency ends when the CPU
+ * has left its idle state. Inline: it runs at every switch. */
+static inline void sim_record_latency(struct sim *s, struct sim_task *t)
+{
+	const struct sim_cpu *c = &s->cpu[t->cpu];
+	double lat;
+
+	if (!t->latency_pending)
+		return;
+	lat = (double)(EG_MAX(s->now, c->waking_until) - t->woke_at) / 1e3;
+	t->latency_pending = false;
+	sim_values_add(s, task_class(t) == CLASS_FAIR ? &s->lat_cfs : &s->lat_rt, lat);
+}
