@@ -11,8 +11,6 @@
 #include "tunables.h"
 #include "util.h"
 
-/* To be removed: sim/sim.c still uses the old name. */
-#define EG_NO_TIMER EG_NEVER
 
 /* --- frequency policies (one instance per performance domain) --- */
 

@@ -57,7 +57,7 @@ static void schedule_gov(struct sim *s)
 {
 	uint64_t t = eg_engine_next_timer(s->engine);
 
-	if (t == EG_NO_TIMER || t == s->gov_next)
+	if (t == EG_NEVER || t == s->gov_next)
 		return;
 	if (t < s->now)
 		t = s->now;
@@ -169,7 +169,7 @@ static void handle(struct sim *s, const struct sim_event *ev)
 		e.temp.zone = ev->zone;
 		e.temp.temp_mc = (int32_t)(s->zone[ev->zone].temp_c * 1000);
 		sim_engine_event(s, &e);
-		sim_push(s, s->now + (iv == EG_NO_TIMER ? NSEC_PER_SEC : iv), SIM_EV_THERMAL,
+		sim_push(s, s->now + (iv == EG_NEVER ? NSEC_PER_SEC : iv), SIM_EV_THERMAL,
 			 ev->zone, 0, 0);
 		break;
 	}
