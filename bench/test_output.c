@@ -235,7 +235,7 @@ static void test_json_names(void **state)
 		assert_true(json_object_object_get_ex(o, "x_bound", &v));
 		assert_true(json_object_get_double(v) >= 1);
 		assert_true(json_object_object_get_ex(o, "x_oracle", &v));
-		assert_true(json_object_is_type(v, json_type_double));
+		assert_true(json_object_get_double(v) > 0);
 	}
 	/* One reference entry per device x workload, naming its OPPs. */
 	assert_true(json_object_object_get_ex(doc, "references", &results));
