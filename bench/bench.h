@@ -56,6 +56,7 @@ struct bench {
 	uint64_t seed;
 	int jobs;                          /* worker threads */
 	bool progress;                     /* progress bar on stderr */
+	bool no_oracle;                    /* skip the oracle's search */
 	uint64_t sample_ns;                /* timeline sampling for --html, 0 = none */
 	uint64_t max_sample_ns;            /* the coarsest actually used */
 	struct bench_job *job;

@@ -47,7 +47,9 @@
  * share of the domain's, shared by all n CPUs at best. */
 static double running_power(const struct eg_pd *pd, const struct eg_opp *opp)
 {
-	return (double)opp->power_uw + (double)opp->pd_power_uw / (pd->nr_cpus > 0 ? pd->nr_cpus : 1);
+	int n = pd->nr_cpus > 0 ? pd->nr_cpus : 1;
+
+	return (double)opp->power_uw + (double)opp->pd_power_uw / n;
 }
 
 /* Least power a CPU of pd draws at any instant, as above. */

@@ -288,7 +288,7 @@ static void run_item(struct bench *b, int i)
 	}
 	o = &b->oracle[i - b->nr_job];
 	pf = performance_run(b, o->job.dev, o->job.wl);
-	if (!pf)
+	if (!pf || b->no_oracle)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	bench_oracle_search(b, pf, o);

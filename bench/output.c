@@ -358,11 +358,12 @@ int bench_print_lava(FILE *out, const struct bench *b)
 		for (int w = 0; w < b->nr_wl; w++) {
 			const char *dev = b->dev[d].model.name, *wl = bench_wl_name(b->wl_path[w]);
 			double bound = case_bound(b, d, w);
+			bool no_oracle = !bench_find_oracle(b, d, w);
 
 			/* No reference because its run or search failed is a
-			 * failure. */
+			 * failure; a search not asked for (--no-oracle), a skip. */
 			lava_case(out, dev, wl, "bound", "energy", isnan(bound), bound, "J");
-			lava_case(out, dev, wl, "oracle", "energy", !bench_find_oracle(b, d, w),
+			lava_case(out, dev, wl, "oracle", "energy", !b->no_oracle && no_oracle,
 				  oracle_energy(b, d, w), "J");
 		}
 	}
@@ -480,10 +481,13 @@ int bench_print_json(FILE *out, const struct bench *b)
 		json_result(o, b, j, &oom);
 	}
 	refs = bench_json_add(doc, "references", json_object_new_array(), &oom);
-	for (int d = 0; d < b->nr_dev && !oom; d++)
-		for (int w = 0; w < b->nr_wl && !oom; w++)
-			json_reference(bench_json_add(refs, NULL, json_object_new_object(), &oom), b,
-				       d, w, &oom);
+	for (int d = 0; d < b->nr_dev && !oom; d++) {
+		for (int w = 0; w < b->nr_wl && !oom; w++) {
+			struct json_object *ref = json_object_new_object();
+
+			json_reference(bench_json_add(refs, NULL, ref, &oom), b, d, w, &oom);
+		}
+	}
 	return bench_json_write(out, doc, oom);
 }
 

@@ -258,7 +258,8 @@ static void test_shipped_matrix(void **unused)
 			 * above the bound of its own work. */
 			assert_true(o->job.res.energy_j <= pf->res.energy_j);
 			assert_true(o->job.res.missed <= pf->res.missed);
-			oracle_bound = eg_bound_energy(m, work_of(m, &o->job.res), o->job.res.sim_ns);
+			oracle_bound = eg_bound_energy(m, work_of(m, &o->job.res),
+						       o->job.res.sim_ns);
 			assert_true(oracle_bound <= o->job.res.energy_j);
 			assert_true(o->runs >= 0);
 			check_reproduces(b, o, pf);
