@@ -331,10 +331,11 @@ static void svg_open(FILE *f, int w, int h, const char *title)
 	fputs("\">\n", f);
 }
 
-/* A reference's dashed line across the energy chart, labelled at the top on
- * the anchor side. */
+/* A reference's dashed line across the energy chart, in its colour, and its
+ * legend at legend_x in the title's row: labels at the lines would overlap
+ * each other and the title when the references are close or small. */
 static void ref_line(FILE *f, const char *name, double energy, double hi, int n,
-		     const char *colour, const char *anchor)
+		     const char *colour, int legend_x)
 {
 	double x;
 
@@ -343,10 +344,9 @@ static void ref_line(FILE *f, const char *name, double energy, double hi, int n,
 	x = BC_LABEL + energy / hi * BC_BAR;
 	fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
 		"stroke-width=\"2\" stroke-dasharray=\"5,3\"/>"
-		"<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" fill=\"%s\" "
-		"style=\"fill:%s\">%s %.3f J</text>\n",
-		x, BC_TOP - 6, x, BC_TOP + n * BC_ROW + 4, colour, x + (anchor[0] == 'e' ? -3 : 3),
-		BC_TOP - 8, anchor, colour, colour, name, energy);
+		"<text x=\"%d\" y=\"16\" fill=\"%s\" style=\"fill:%s\">- - %s %.3f J</text>\n",
+		x, BC_TOP - 6, x, BC_TOP + n * BC_ROW + 4, colour, legend_x, colour, colour, name,
+		energy);
 }
 
 static void write_energy_chart(FILE *f, const struct eg_html_case *c)
@@ -380,9 +380,8 @@ static void write_energy_chart(FILE *f, const struct eg_html_case *c)
 		num(f, r->row.energy, 3);
 		fputs("</text>\n", f);
 	}
-	/* The bound is left of the oracle: its label goes left of its line. */
-	ref_line(f, "bound", c->bound_j, hi, n, "#b00020", "end");
-	ref_line(f, "oracle", c->oracle_j, hi, n, "#1b7a3a", "start");
+	ref_line(f, "bound", c->bound_j, hi, n, "#b00020", 190);
+	ref_line(f, "oracle", c->oracle_j, hi, n, "#1b7a3a", 330);
 	fputs("</svg>\n", f);
 }
 
