@@ -1,6 +1,7 @@
 /* eagov-bench's job matrix: the devices, workloads and governors asked for,
  * one simulation per device x workload x governor run on worker threads, the
- * clairvoyant reference, and the figures each output format prints. */
+ * two references (the energy lower bound and the oracle's search), and the
+ * figures each output format prints. */
 #pragma once
 
 #include <pthread.h>
@@ -34,6 +35,15 @@ struct bench_job {
 	char errmsg[400];
 };
 
+/* The oracle of a device x workload (oracle.h): its best run, as a job. */
+struct bench_oracle {
+	struct bench_job job;              /* gov = -1; err set when the search failed */
+	int opp[EG_MAX_PDS];               /* the OPP index each domain is held at */
+	int runs;                          /* simulations the search made */
+	double sim_s, events;              /* their simulated time and events */
+	bool valid;                        /* searched (a performance run exists) */
+};
+
 struct bench {
 	struct bench_device dev[BENCH_MAX_ITEMS];
 	int nr_dev;
@@ -42,21 +52,23 @@ struct bench {
 	const char *gov[BENCH_MAX_ITEMS];
 	bool gov_hidden[BENCH_MAX_ITEMS];  /* run for the reference only, not shown */
 	int nr_gov;
-	/* clairvoyant, per device x workload; NAN = none */
-	double ref_j[BENCH_MAX_ITEMS][BENCH_MAX_ITEMS];
 	uint64_t duration_ns;              /* 0: each workload's own */
 	uint64_t seed;
 	int jobs;                          /* worker threads */
 	bool progress;                     /* progress bar on stderr */
+	bool no_oracle;                    /* skip the oracle's search */
 	uint64_t sample_ns;                /* timeline sampling for --html, 0 = none */
 	uint64_t max_sample_ns;            /* the coarsest actually used */
 	struct bench_job *job;
 	int nr_job;
+	/* The oracle of each device x workload, [dev * nr_wl + wl]. */
+	struct bench_oracle *oracle;
+	int oracle_runs;                   /* simulations all searches made */
 	/* Totals of the last bench_run, for the summary line and the report. */
 	int nr_threads;
 	double wall_s, sim_s, events;
 	/* Work queue of bench_run's workers. */
-	int next, done;
+	int next, end, done, total;
 	pthread_mutex_t lock;
 };
 
@@ -82,12 +94,24 @@ int bench_gov_config(const struct bench_device *d, const char *gov,
 		     struct eg_engine_config *ecfg, struct eg_error *err);
 
 /* Run the matrix: every device x workload x governor (plus a hidden
- * performance run for the reference when none was asked for) on b->jobs
- * threads, then the clairvoyant references. Failed runs are logged and
- * counted in *failed. 0 or -ENOMEM. */
+ * performance run for the references when none was asked for) on b->jobs
+ * threads, then each device x workload's oracle search on as many. Failed
+ * runs and searches are logged and counted in *failed. 0 or -ENOMEM. */
 int bench_run(struct bench *b, int *failed);
 /* The results and the device configurations. */
 void bench_free(struct bench *b);
+
+/* One simulation of device dev on the loaded workload w with engine
+ * configuration ecfg, for b's duration and seed (no samples). 0 or -errno;
+ * res is the caller's to free in either case. */
+int bench_simulate(const struct bench *b, int dev, const struct eg_sim_workload *w,
+		   const struct eg_engine_config *ecfg, struct eg_sim_result *res);
+
+/* The oracle of device dev x workload wl, NULL when there is none (no
+ * performance run, or the search failed). */
+const struct bench_oracle *bench_find_oracle(const struct bench *b, int dev, int wl);
+/* The lower bound (bound.h) for the work run j did in its time. */
+double bench_bound(const struct bench *b, const struct bench_job *j);
 
 /* The run of governor gov on device dev x workload wl; NULL if none. */
 const struct bench_job *bench_find_job(const struct bench *b, int dev, int wl, const char *gov);

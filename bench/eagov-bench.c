@@ -46,6 +46,8 @@ static void usage(FILE *out)
 		"                           table each). --device gives the device model\n"
 		"                           (default: the file named like the recording's\n"
 		"                           model); its CPU count must match the recording's\n"
+		"      --no-oracle          skip the oracle's search (about 2 x (OPPs - 1)\n"
+		"                           more runs per device x workload)\n"
 		"  -q, --quiet              no progress bar\n"
 		"  -h, --help               this text\n"
 		"      --version            version\n\n"
@@ -58,9 +60,12 @@ static void usage(FILE *out)
 		"Kernel governors run without eagov's fast ramp and RT idle-latency limit,\n"
 		"as in the kernel; \"" BENCH_GOV_SCHEDUTIL_RAMP
 		"\" is schedutil with the fast ramp.\n"
-		"\"clairvoyant\" is the energy a scheduler knowing the future could meet\n"
-		"the performance run's periodic deadlines with (see bench/clairvoyant.c);\n"
-		"\"x ref\" is each governor's energy over it. \"-\": no samples.\n\n"
+		"Two references per device x workload: \"bound\", an energy no schedule\n"
+		"doing the same work beats (bench/bound.c), and \"oracle\", the least energy\n"
+		"the simulator reaches with one fixed OPP per domain, missing no more\n"
+		"activations and doing no less work than performance (a search of\n"
+		"simulations, bench/oracle.c). \"x bound\" and \"x oracle\": each governor's\n"
+		"energy over them. \"-\": no samples.\n\n"
 		"--replay: the recorded events drive each governor, its decisions a model of\n"
 		"the device (transition latency included). Figures: average frequency per\n"
 		"domain, transitions/s, time in state, fast-ramp decisions and an energy\n"
@@ -69,7 +74,7 @@ static void usage(FILE *out)
 }
 
 
-enum { OPT_CSV = 256, OPT_JSON, OPT_LAVA, OPT_HTML, OPT_VERSION, OPT_REPLAY };
+enum { OPT_CSV = 256, OPT_JSON, OPT_LAVA, OPT_HTML, OPT_VERSION, OPT_REPLAY, OPT_NO_ORACLE };
 
 /* What the command line asked for, beyond the matrix in struct bench. */
 struct options {
@@ -135,6 +140,10 @@ static int parse_option(struct bench *b, struct options *o, int c, const char *a
 		o->sim_only = true;
 		o->lava = true;
 		return 0;
+	case OPT_NO_ORACLE:
+		o->sim_only = true;
+		b->no_oracle = true;
+		return 0;
 	case OPT_REPLAY:
 		if (o->nr_replay >= BENCH_MAX_ITEMS) {
 			eg_err("--replay: at most %d recordings", BENCH_MAX_ITEMS);
@@ -177,6 +186,7 @@ static int parse_args(struct bench *b, struct options *o, int argc, char **argv)
 		{ "html", required_argument, NULL, OPT_HTML },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "no-oracle", no_argument, NULL, OPT_NO_ORACLE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -250,7 +260,7 @@ int main(int argc, char **argv)
 	if (bench_print(stdout, b, format(&o)) < 0)
 		failed++;
 	fprintf(stderr, "%d runs, %.1f simulated s, %.0f events in %.2f s wall (%d jobs)\n",
-		b->nr_job, b->sim_s, b->events, b->wall_s, b->nr_threads);
+		b->nr_job + b->oracle_runs, b->sim_s, b->events, b->wall_s, b->nr_threads);
 	if (o.html && bench_write_html(b, o.html) < 0)
 		failed++;
 	bench_free(b);

@@ -1,5 +1,6 @@
 /* eagov-bench's job matrix: what to run, running it on worker threads, the
- * clairvoyant reference and the figures of each run (see bench.h). */
+ * references (lower bound, oracle search) and the figures of each run (see
+ * bench.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -11,9 +12,10 @@
 
 #include "bench.h"
 #include "config.h"
-#include "clairvoyant.h"
+#include "bound.h"
 #include "conf.h"
 #include "log.h"
+#include "oracle.h"
 #include "util.h"
 #include "workload.h"
 
@@ -194,12 +196,31 @@ static double elapsed_s(const struct timespec *t0, const struct timespec *t1)
 	return (double)(t1->tv_sec - t0->tv_sec) + (double)(t1->tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The simulation's configuration for b's duration and seed. */
+static void sim_config(const struct bench *b, int dev, const struct eg_sim_workload *w,
+		       const struct eg_engine_config *ecfg, struct eg_sim_config *sc)
+{
+	*sc = (struct eg_sim_config){ .model = &b->dev[dev].model, .engine = ecfg, .workload = w,
+				      .seed = b->seed, .duration_ns = b->duration_ns };
+	if (!sc->duration_ns && !w->duration_ns)
+		sc->duration_ns = 10 * NSEC_PER_SEC;
+}
+
+int bench_simulate(const struct bench *b, int dev, const struct eg_sim_workload *w,
+		   const struct eg_engine_config *ecfg, struct eg_sim_result *res)
+{
+	struct eg_sim_config sc;
+
+	sim_config(b, dev, w, ecfg, &sc);
+	return eg_sim_run(&sc, res);
+}
+
 static void run_job(struct bench *b, struct bench_job *j)
 {
 	struct bench_device *d = &b->dev[j->dev];
 	struct eg_engine_config ecfg;
 	struct eg_sim_workload *w = NULL;
-	struct eg_sim_config sc = { 0 };
+	struct eg_sim_config sc;
 	struct eg_error err = { 0 };
 	struct timespec t0, t1;
 	int r;
@@ -215,16 +236,10 @@ static void run_job(struct bench *b, struct bench_job *j)
 		eg_engine_config_free(&ecfg);
 		goto fail;
 	}
-	sc.model = &d->model;
-	sc.engine = &ecfg;
-	sc.workload = w;
-	sc.seed = b->seed;
-	/* The clairvoyant reference is computed from the performance run's
-	 * jobs: performance meets every deadline that can be met. */
+	sim_config(b, j->dev, w, &ecfg, &sc);
+	/* The oracle's search allows one activation per task in flight at the
+	 * end of the run: the performance run's activations say how big. */
 	sc.record_jobs = eg_streq(b->gov[j->gov], "performance");
-	sc.duration_ns = b->duration_ns;
-	if (!sc.duration_ns && !w->duration_ns)
-		sc.duration_ns = 10 * NSEC_PER_SEC;
 	if (b->sample_ns) {
 		uint64_t dur = sc.duration_ns ? sc.duration_ns : w->duration_ns;
 
@@ -249,17 +264,51 @@ fail:
 	j->err = r;
 }
 
+/* The performance run of a device x workload, NULL when it is missing or
+ * failed: the yardstick of several figures. */
+static const struct bench_job *performance_run(const struct bench *b, int dev, int wl)
+{
+	const struct bench_job *pf = bench_find_job(b, dev, wl, "performance");
+
+	return pf && !pf->err ? pf : NULL;
+}
+
+/* Work item i of the queue: the governor runs first, then one oracle search
+ * per device x workload (after every governor run has ended: bench_run
+ * runs the two phases one after the other). */
+static void run_item(struct bench *b, int i)
+{
+	struct bench_oracle *o;
+	const struct bench_job *pf;
+	struct timespec t0, t1;
+
+	if (i < b->nr_job) {
+		run_job(b, &b->job[i]);
+		return;
+	}
+	o = &b->oracle[i - b->nr_job];
+	pf = performance_run(b, o->job.dev, o->job.wl);
+	if (!pf || b->no_oracle)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bench_oracle_search(b, pf, o);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	o->job.wall_s = elapsed_s(&t0, &t1);
+	o->valid = true;
+}
+
 static void progress(const struct bench *b)
 {
-	int width = 40, filled = b->nr_job ? b->done * width / b->nr_job : width;
+	int width = 40, filled = b->total ? b->done * width / b->total : width;
 
 	fprintf(stderr, "\r[%.*s%*s] %d/%d", filled, "########################################",
-		width - filled, "", b->done, b->nr_job);
-	if (b->done == b->nr_job)
+		width - filled, "", b->done, b->total);
+	if (b->done == b->total)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
 
+/* Items up to b->end are taken from the queue. */
 static void *worker(void *arg)
 {
 	struct bench *b = arg;
@@ -268,11 +317,11 @@ static void *worker(void *arg)
 		int i;
 
 		pthread_mutex_lock(&b->lock);
-		i = b->next < b->nr_job ? b->next++ : -1;
+		i = b->next < b->end ? b->next++ : -1;
 		pthread_mutex_unlock(&b->lock);
 		if (i < 0)
 			return NULL;
-		run_job(b, &b->job[i]);
+		run_item(b, i);
 		pthread_mutex_lock(&b->lock);
 		b->done++;
 		if (b->progress)
@@ -290,52 +339,49 @@ const struct bench_job *bench_find_job(const struct bench *b, int dev, int wl, c
 	return NULL;
 }
 
-/* The performance run of a device x workload, NULL when it is missing or
- * failed: the yardstick of several figures. */
-static const struct bench_job *performance_run(const struct bench *b, int dev, int wl)
+const struct bench_oracle *bench_find_oracle(const struct bench *b, int dev, int wl)
 {
-	const struct bench_job *pf = bench_find_job(b, dev, wl, "performance");
+	const struct bench_oracle *o;
 
-	return pf && !pf->err ? pf : NULL;
+	if (!b->oracle || dev < 0 || dev >= b->nr_dev || wl < 0 || wl >= b->nr_wl)
+		return NULL;
+	o = &b->oracle[dev * b->nr_wl + wl];
+	return o->valid && !o->job.err ? o : NULL;
 }
 
-/* The clairvoyant reference of device d x workload w, NAN when there is
- * none. */
-static double reference(const struct bench *b, int d, int w)
+double bench_bound(const struct bench *b, const struct bench_job *j)
 {
-	const struct bench_job *pf = performance_run(b, d, w);
-	const struct eg_model *m = &b->dev[d].model;
-	uint64_t work[EG_MAX_PDS] = { 0 };
-	uint64_t all = 0;
-	double ref;
+	const struct eg_model *m = &b->dev[j->dev].model;
+	uint64_t work = 0;
 
-	if (!pf)
+	if (j->err)
 		return NAN;
-	for (int i = 0; i < m->nr_pds; i++) {
-		work[i] = pf->res.pd[i].work;
-		all += work[i];
-	}
-	/* No work at all, no reference: idle power alone would be no
-	 * yardstick. */
-	if (!all && !pf->res.nr_jobs)
-		return NAN;
-	if (eg_clairvoyant_energy_all(m, pf->res.jobs, pf->res.nr_jobs, work, pf->res.sim_ns, NULL,
-				      &ref) < 0) {
-		eg_err("%s / %s: the performance run's jobs name an unknown domain", m->name,
-		       bench_wl_name(b->wl_path[w]));
-		return NAN;
-	}
-	return ref;
+	for (int p = 0; p < m->nr_pds; p++)
+		work += j->res.pd[p].work;
+	return eg_bound_energy(m, work, j->res.sim_ns);
+}
+
+/* Run queue items [b->next, end) on the worker threads. */
+static void run_queue(struct bench *b, int end)
+{
+	pthread_t th[BENCH_MAX_JOBS];
+
+	b->end = end;
+	b->nr_threads = EG_MIN(EG_CLAMP(b->jobs, 1, BENCH_MAX_JOBS), EG_MAX(end - b->next, 1));
+	for (int i = 0; i < b->nr_threads; i++)
+		pthread_create(&th[i], NULL, worker, b);
+	for (int i = 0; i < b->nr_threads; i++)
+		pthread_join(th[i], NULL);
 }
 
 int bench_run(struct bench *b, int *failed)
 {
-	pthread_t th[BENCH_MAX_JOBS];
 	struct timespec t0, t1;
+	int nr_cases = b->nr_dev * b->nr_wl;
 	bool have_performance = false;
 
-	/* The reference needs the performance run's jobs: run it unseen when
-	 * it was not asked for. */
+	/* The references need the performance run: run it unseen when it was
+	 * not asked for. */
 	for (int g = 0; g < b->nr_gov; g++)
 		have_performance = have_performance || eg_streq(b->gov[g], "performance");
 	if (!have_performance && b->nr_gov < BENCH_MAX_ITEMS) {
@@ -344,19 +390,28 @@ int bench_run(struct bench *b, int *failed)
 	}
 	b->nr_job = b->nr_dev * b->nr_wl * b->nr_gov;
 	b->job = calloc((size_t)b->nr_job, sizeof(*b->job));
-	if (!b->job)
+	b->oracle = calloc((size_t)EG_MAX(nr_cases, 1), sizeof(*b->oracle));
+	if (!b->job || !b->oracle) {
+		free(b->job);
+		free(b->oracle);
+		b->job = NULL;
+		b->oracle = NULL;
 		return -ENOMEM;
+	}
+	for (int d = 0, i = 0; d < b->nr_dev; d++)
+		for (int w = 0; w < b->nr_wl; w++, i++)
+			b->oracle[i].job = (struct bench_job){ .dev = d, .wl = w, .gov = -1 };
 	for (int d = 0, i = 0; d < b->nr_dev; d++)
 		for (int w = 0; w < b->nr_wl; w++)
 			for (int g = 0; g < b->nr_gov; g++, i++)
 				b->job[i] = (struct bench_job){ .dev = d, .wl = w, .gov = g };
 	pthread_mutex_init(&b->lock, NULL);
-	b->nr_threads = EG_MIN(EG_CLAMP(b->jobs, 1, BENCH_MAX_JOBS), b->nr_job);
+	b->total = b->nr_job + nr_cases;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = 0; i < b->nr_threads; i++)
-		pthread_create(&th[i], NULL, worker, b);
-	for (int i = 0; i < b->nr_threads; i++)
-		pthread_join(th[i], NULL);
+	/* The searches start from the performance runs: governors first. */
+	run_queue(b, b->nr_job);
+	run_queue(b, b->nr_job + nr_cases);
+	b->nr_threads = EG_MIN(EG_CLAMP(b->jobs, 1, BENCH_MAX_JOBS), b->total);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pthread_mutex_destroy(&b->lock);
 	b->wall_s = elapsed_s(&t0, &t1);
@@ -371,9 +426,18 @@ int bench_run(struct bench *b, int *failed)
 			(*failed)++;
 		}
 	}
-	for (int d = 0; d < b->nr_dev; d++)
-		for (int w = 0; w < b->nr_wl; w++)
-			b->ref_j[d][w] = reference(b, d, w);
+	for (int i = 0; i < nr_cases; i++) {
+		const struct bench_oracle *o = &b->oracle[i];
+
+		b->oracle_runs += o->runs;
+		b->sim_s += o->sim_s;
+		b->events += o->events;
+		if (o->job.err) {
+			eg_err("%s / %s / oracle: %s", b->dev[o->job.dev].model.name,
+			       bench_wl_name(b->wl_path[o->job.wl]), o->job.errmsg);
+			(*failed)++;
+		}
+	}
 	return 0;
 }
 
@@ -381,8 +445,12 @@ void bench_free(struct bench *b)
 {
 	for (int i = 0; i < b->nr_job; i++)
 		eg_sim_result_free(&b->job[i].res);
+	for (int i = 0; b->oracle && i < b->nr_dev * b->nr_wl; i++)
+		eg_sim_result_free(&b->oracle[i].job.res);
 	free(b->job);
+	free(b->oracle);
 	b->job = NULL;
+	b->oracle = NULL;
 	b->nr_job = 0;
 	for (int d = 0; d < b->nr_dev; d++) {
 		free(b->dev[d].pc);
@@ -434,7 +502,7 @@ void bench_fill_row(const struct bench *b, const struct bench_job *j, struct eg_
 	const struct eg_sim_result *s = &j->res;
 	const struct eg_model *m = &b->dev[j->dev].model;
 	double secs = (double)s->sim_ns / 1e9;
-	double ref = b->ref_j[j->dev][j->wl];
+	const struct bench_oracle *o = bench_find_oracle(b, j->dev, j->wl);
 	uint64_t tr = 0, above = 0;
 	int32_t peak = INT32_MIN;
 
@@ -445,7 +513,10 @@ void bench_fill_row(const struct bench *b, const struct bench_job *j, struct eg_
 		above = EG_MAX(above, s->above_trip_ns[z]);
 	}
 	r->energy = s->energy_j;
-	r->xref = ref > 0 ? s->energy_j / ref : NAN;
+	r->bound_j = bench_bound(b, j);
+	r->oracle_j = o ? o->job.res.energy_j : NAN;
+	r->x_bound = r->bound_j > 0 ? s->energy_j / r->bound_j : NAN;
+	r->x_oracle = r->oracle_j > 0 ? s->energy_j / r->oracle_j : NAN;
 	r->work_pct = work_pct(b, j);
 	r->power = secs > 0 ? s->energy_j / secs : 0;
 	/* No sample is not a zero: NAN prints as "-" (table), empty (CSV) or

@@ -122,24 +122,41 @@ static double completion_s(const struct bench_job *j)
 	return !j->err && j->res.completion_ns ? (double)j->res.completion_ns / 1e9 : NAN;
 }
 
-/* Average power of the clairvoyant reference, over the performance run's
- * time. */
-static double ref_power(const struct bench *b, int d, int w)
+/* The lower bound for the performance run's work, NAN without that run:
+ * the bound row of a device x workload. */
+static double case_bound(const struct bench *b, int d, int w)
+{
+	const struct bench_job *pf = bench_find_job(b, d, w, "performance");
+
+	return pf && !pf->err ? bench_bound(b, pf) : NAN;
+}
+
+/* Average power of energy_j over the performance run's time. */
+static double case_power(const struct bench *b, int d, int w, double energy_j)
 {
 	const struct bench_job *pf = bench_find_job(b, d, w, "performance");
 	double secs = pf && !pf->err ? (double)pf->res.sim_ns / 1e9 : 0;
 
-	return secs > 0 ? b->ref_j[d][w] / secs : NAN;
+	return secs > 0 ? energy_j / secs : NAN;
 }
 
-static void table_row(FILE *out, const struct bench *b, const struct bench_job *j)
+static double oracle_energy(const struct bench *b, int d, int w)
+{
+	const struct bench_oracle *o = bench_find_oracle(b, d, w);
+
+	return o ? o->job.res.energy_j : NAN;
+}
+
+static void table_row(FILE *out, const struct bench *b, const struct bench_job *j,
+		      const char *name)
 {
 	struct eg_bench_row r;
 
 	bench_fill_row(b, j, &r);
-	fprintf(out, "  %-14s", b->gov[j->gov]);
+	fprintf(out, "  %-14s", name);
 	bench_table_cell(out, r.energy, 9, 3);
-	bench_table_cell(out, r.xref, 6, 2);
+	bench_table_cell(out, r.x_bound, 7, 2);
+	bench_table_cell(out, r.x_oracle, 8, 2);
 	bench_table_cell(out, r.work_pct, 6, 1);
 	bench_table_cell(out, r.power, 7, 3);
 	bench_table_cell(out, r.pi_mean, 7, 3);
@@ -157,17 +174,28 @@ static void table_row(FILE *out, const struct bench *b, const struct bench_job *
 	fputc('\n', out);
 }
 
+/* The OPPs the oracle holds each domain at, as "little 533 MHz, big 903 MHz". */
+static void oracle_opps(FILE *out, const struct bench *b, const struct bench_oracle *o)
+{
+	const struct eg_model *m = &b->dev[o->job.dev].model;
+
+	for (int p = 0; p < m->nr_pds; p++)
+		fprintf(out, "%s%s %u MHz", p ? ", " : "", m->pds[p].name,
+			m->pds[p].opps[o->opp[p]].khz / 1000);
+}
+
 static void table_case(FILE *out, const struct bench *b, int d, int w)
 {
-	/* The reference has energy only: the other columns' widths. */
+	/* The bound has energy only: the other columns' widths. */
 	static const int rest_width[] = { 7, 7, 6, 8, 8, 8, 8, 6, 7, 6, 6, 6 };
-	double ref = b->ref_j[d][w];
+	const struct bench_oracle *o = bench_find_oracle(b, d, w);
+	double bound = case_bound(b, d, w), oracle = oracle_energy(b, d, w);
 
 	fprintf(out, "\n%s / %s\n", b->dev[d].model.name, bench_wl_name(b->wl_path[w]));
-	fprintf(out, "  %-14s %9s %6s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s %6s\n",
-		"governor", "energy J", "x ref", "work%", "avg W", "perf", "perf p5", "miss%",
-		"rt p50", "rt p99", "cfs p50", "cfs p99", "eff%", "trans/s", "peakC", "hot s",
-		"done s");
+	fprintf(out, "  %-14s %9s %7s %8s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s "
+		"%6s\n", "governor", "energy J", "x bound", "x oracle", "work%", "avg W", "perf",
+		"perf p5", "miss%", "rt p50", "rt p99", "cfs p50", "cfs p99", "eff%", "trans/s",
+		"peakC", "hot s", "done s");
 	for (int g = 0; g < b->nr_gov; g++) {
 		const struct bench_job *j = bench_find_job(b, d, w, b->gov[g]);
 
@@ -176,16 +204,26 @@ static void table_case(FILE *out, const struct bench *b, int d, int w)
 		if (j->err)
 			fprintf(out, "  %-14s error: %s\n", b->gov[g], j->errmsg);
 		else
-			table_row(out, b, j);
+			table_row(out, b, j, b->gov[g]);
 	}
-	fprintf(out, "  %-14s", "clairvoyant");
-	bench_table_cell(out, ref, 9, 3);
-	bench_table_cell(out, isnan(ref) ? NAN : 1.0, 6, 2);
-	bench_table_cell(out, isnan(ref) ? NAN : 100.0, 6, 1);
-	bench_table_cell(out, ref_power(b, d, w), 7, 3);
+	if (o)
+		table_row(out, b, &o->job, "oracle");
+	else
+		fprintf(out, "  %-14s -\n", "oracle");
+	fprintf(out, "  %-14s", "bound");
+	bench_table_cell(out, bound, 9, 3);
+	bench_table_cell(out, isnan(bound) ? NAN : 1.0, 7, 2);
+	bench_table_cell(out, oracle > 0 ? bound / oracle : NAN, 8, 2);
+	bench_table_cell(out, isnan(bound) ? NAN : 100.0, 6, 1);
+	bench_table_cell(out, case_power(b, d, w, bound), 7, 3);
 	for (size_t k = 0; k < ARRAY_SIZE(rest_width); k++)
 		bench_table_cell(out, NAN, rest_width[k], 0);
 	fputc('\n', out);
+	if (o) {
+		fputs("  oracle at: ", out);
+		oracle_opps(out, b, o);
+		fprintf(out, " (%d runs)\n", o->runs);
+	}
 }
 
 int bench_print_table(FILE *out, const struct bench *b)
@@ -196,10 +234,13 @@ int bench_print_table(FILE *out, const struct bench *b)
 	fprintf(out,
 		"\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late);\n"
 		"done s: when the last task ended (finite work only).\n"
-		"x ref: energy over the clairvoyant reference's (each activation at its\n"
-		"cheapest sufficient OPP, other work at the most efficient one; a lower\n"
-		"bound, see bench/clairvoyant.c). work%%: work done, percent of the\n"
-		"performance run's (the reference's); below 100 a governor did less (missed\n"
+		"oracle: the least energy the simulator reached with one fixed OPP per domain,\n"
+		"missing no more activations and doing no less work than performance (see\n"
+		"bench/oracle.c). bound: no schedule does the performance run's work with less\n"
+		"energy (all CPUs at their least idle power, the work at the cheapest energy per\n"
+		"unit of any domain and OPP; see bench/bound.c). x bound: energy over the bound\n"
+		"for the work that run did; x oracle: energy over the oracle's. work%%: work\n"
+		"done, percent of the performance run's; below 100 a governor did less (missed\n"
 		"periods, unfinished loops) and its energy does not compare. \"-\": no sample.\n");
 	return out_status(out);
 }
@@ -211,13 +252,18 @@ static void job_row(const struct bench *b, const struct bench_job *j, struct eg_
 		bench_fill_row(b, j, r);
 		return;
 	}
-	*r = (struct eg_bench_row){ NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
-				    NAN, NAN, NAN, NAN };
+	*r = (struct eg_bench_row){
+		.energy = NAN, .power = NAN, .pi_mean = NAN, .pi_p5 = NAN, .missed_pct = NAN,
+		.rt50 = NAN, .rt99 = NAN, .cfs50 = NAN, .cfs99 = NAN, .eff = NAN, .trans = NAN,
+		.peak = NAN, .above = NAN, .bound_j = NAN, .oracle_j = NAN, .x_bound = NAN,
+		.x_oracle = NAN, .work_pct = NAN,
+	};
 }
 
 int bench_print_csv(FILE *out, const struct bench *b)
 {
-	fputs("device,workload,governor,energy_j,clairvoyant_j,energy_x_ref,work_pct,avg_power_w,"
+	fputs("device,workload,governor,energy_j,bound_j,oracle_j,x_bound,x_oracle,work_pct,"
+	      "avg_power_w,"
 	      "perf_index_mean,perf_index_p5,missed_pct,lat_rt_p50_us,lat_rt_p99_us,"
 	      "lat_cfs_p50_us,lat_cfs_p99_us,gov_efficiency_pct,transitions_per_s,peak_temp_c,"
 	      "above_trip_s,completion_s,error\n", out);
@@ -232,8 +278,10 @@ int bench_print_csv(FILE *out, const struct bench *b)
 		bench_csv_text(out, bench_wl_name(b->wl_path[j->wl]));
 		bench_csv_text(out, b->gov[j->gov]);
 		bench_csv_num(out, 6, r.energy);
-		bench_csv_num(out, 6, b->ref_j[j->dev][j->wl]);
-		bench_csv_num(out, 4, r.xref);
+		bench_csv_num(out, 6, r.bound_j);
+		bench_csv_num(out, 6, r.oracle_j);
+		bench_csv_num(out, 4, r.x_bound);
+		bench_csv_num(out, 4, r.x_oracle);
 		bench_csv_num(out, 1, r.work_pct);
 		bench_csv_num(out, 6, r.power);
 		bench_csv_num(out, 4, r.pi_mean);
@@ -308,12 +356,15 @@ int bench_print_lava(FILE *out, const struct bench *b)
 	}
 	for (int d = 0; d < b->nr_dev; d++) {
 		for (int w = 0; w < b->nr_wl; w++) {
-			const struct bench_job *pf = bench_find_job(b, d, w, "performance");
+			const char *dev = b->dev[d].model.name, *wl = bench_wl_name(b->wl_path[w]);
+			double bound = case_bound(b, d, w);
+			bool no_oracle = !bench_find_oracle(b, d, w);
 
-			/* No reference because its run failed is a failure;
-			 * because the workload has no periodic job, a skip. */
-			lava_case(out, b->dev[d].model.name, bench_wl_name(b->wl_path[w]),
-				  "clairvoyant", "energy", !pf || pf->err, b->ref_j[d][w], "J");
+			/* No reference because its run or search failed is a
+			 * failure; a search not asked for (--no-oracle), a skip. */
+			lava_case(out, dev, wl, "bound", "energy", isnan(bound), bound, "J");
+			lava_case(out, dev, wl, "oracle", "energy", !b->no_oracle && no_oracle,
+				  oracle_energy(b, d, w), "J");
 		}
 	}
 	return out_status(out);
@@ -360,8 +411,10 @@ static void json_result(struct json_object *o, const struct bench *b, const stru
 	}
 	bench_fill_row(b, j, &r);
 	bench_json_num(o, "energy_j", r.energy, 6, false, oom);
-	bench_json_num(o, "clairvoyant_j", b->ref_j[j->dev][j->wl], 6, false, oom);
-	bench_json_num(o, "energy_x_ref", r.xref, 6, false, oom);
+	bench_json_num(o, "bound_j", r.bound_j, 6, false, oom);
+	bench_json_num(o, "oracle_j", r.oracle_j, 6, false, oom);
+	bench_json_num(o, "x_bound", r.x_bound, 6, false, oom);
+	bench_json_num(o, "x_oracle", r.x_oracle, 6, false, oom);
 	bench_json_num(o, "work_pct", r.work_pct, 6, false, oom);
 	bench_json_num(o, "avg_power_w", r.power, 6, false, oom);
 	bench_json_num(o, "perf_index_mean", r.pi_mean, 6, false, oom);
@@ -385,11 +438,38 @@ static void json_result(struct json_object *o, const struct bench *b, const stru
 	bench_json_int(o, "events", (int64_t)j->res.events, oom);
 }
 
+/* The references of device d x workload w: the bound for the performance
+ * run's work, and the oracle with the OPPs it holds and its search's cost. */
+static void json_reference(struct json_object *o, const struct bench *b, int d, int w,
+			   bool *oom)
+{
+	const struct bench_oracle *orc = bench_find_oracle(b, d, w);
+	const struct eg_model *m = &b->dev[d].model;
+	struct json_object *opps;
+
+	if (!o)
+		return;
+	bench_json_text(o, "device", m->name, oom);
+	bench_json_text(o, "workload", bench_wl_name(b->wl_path[w]), oom);
+	bench_json_num(o, "bound_j", case_bound(b, d, w), 6, false, oom);
+	bench_json_num(o, "oracle_j", oracle_energy(b, d, w), 6, false, oom);
+	if (!orc)
+		return;
+	bench_json_num(o, "oracle_missed_pct", orc->job.res.activations ?
+		       100.0 * (double)orc->job.res.missed / (double)orc->job.res.activations :
+		       NAN, 6, false, oom);
+	opps = bench_json_add(o, "oracle_khz", json_object_new_object(), oom);
+	for (int p = 0; p < m->nr_pds && opps; p++)
+		bench_json_int(opps, m->pds[p].name, m->pds[p].opps[orc->opp[p]].khz, oom);
+	bench_json_int(o, "oracle_runs", orc->runs, oom);
+}
+
 int bench_print_json(FILE *out, const struct bench *b)
 {
 	struct json_object *doc = json_object_new_object();
 	bool oom = false;
 	struct json_object *results = bench_json_add(doc, "results", json_object_new_array(), &oom);
+	struct json_object *refs;
 
 	for (int i = 0; i < b->nr_job && !oom; i++) {
 		const struct bench_job *j = &b->job[i];
@@ -399,6 +479,14 @@ int bench_print_json(FILE *out, const struct bench *b)
 			continue;
 		o = bench_json_add(results, NULL, json_object_new_object(), &oom);
 		json_result(o, b, j, &oom);
+	}
+	refs = bench_json_add(doc, "references", json_object_new_array(), &oom);
+	for (int d = 0; d < b->nr_dev && !oom; d++) {
+		for (int w = 0; w < b->nr_wl && !oom; w++) {
+			struct json_object *ref = json_object_new_object();
+
+			json_reference(bench_json_add(refs, NULL, ref, &oom), b, d, w, &oom);
+		}
 	}
 	return bench_json_write(out, doc, oom);
 }
@@ -457,8 +545,10 @@ int bench_write_html(const struct bench *b, const char *path)
 
 			c->model = &b->dev[d].model;
 			c->workload = bench_wl_name(b->wl_path[w]);
-			c->ref_j = b->ref_j[d][w];
-			c->ref_w = ref_power(b, d, w);
+			c->bound_j = case_bound(b, d, w);
+			c->bound_w = case_power(b, d, w, c->bound_j);
+			c->oracle_j = oracle_energy(b, d, w);
+			c->oracle_w = case_power(b, d, w, c->oracle_j);
 			c->runs = &runs[nr];
 			for (int g = 0; g < b->nr_gov; g++) {
 				const struct bench_job *j = bench_find_job(b, d, w, b->gov[g]);

@@ -166,11 +166,15 @@ static void write_header(FILE *f, const struct eg_html_params *p)
 	      "gives its mean and 5th percentile (the bad tail); <b>miss %</b> is the share of "
 	      "activations that overran their period. <b>Efficiency</b> (rt-app's governor "
 	      "efficiency): 100 % = the activations took as long as under performance, 0 % = as "
-	      "long as under powersave. The <b>clairvoyant reference</b> is the energy a scheduler "
-	      "knowing the future could have met the performance run's deadlines with, at the "
-	      "cheapest sufficient OPP per activation and with work that has no deadline at the "
-	      "most energy-efficient OPP (a lower bound, see bench/clairvoyant.c); "
-	      "<b>x ref</b> is a governor's energy over it. Latencies are wakeup-to-run in &micro;s; "
+	      "long as under powersave. Two references bracket the energy: the "
+	      "<b>bound</b> is a lower bound no schedule beats (the least idle power of every "
+	      "CPU for the whole run plus the run's work at the cheapest energy per unit of work "
+	      "of any domain and OPP, see bench/bound.c), computed for the work each run did; "
+	      "the <b>oracle</b> is the least energy the simulator reached with one fixed OPP "
+	      "per domain, missing no more activations and doing no less work than "
+	      "performance (a coordinate descent over the OPPs, see bench/oracle.c). "
+	      "<b>x bound</b> and <b>x oracle</b> are a governor's energy over each. "
+	      "Latencies are wakeup-to-run in &micro;s; "
 	      "<b>hot s</b> is the time above the zone's first trip. A green cell is the best "
 	      "value of its column; &ndash; means no sample.</p>"
 	      "<p>Timelines: frequency of each domain (step line; the thermal cap dashed in the "
@@ -193,7 +197,8 @@ struct col {
 
 static const struct col cols[] = {
 	COL("energy J", energy, 3, -1),
-	COL("x ref", xref, 2, -1),
+	COL("x bound", x_bound, 2, -1),
+	COL("x oracle", x_oracle, 2, -1),
 	COL("work %", work_pct, 1, 1),
 	COL("avg W", power, 3, -1),
 	COL("perf", pi_mean, 3, 1),
@@ -213,6 +218,29 @@ static const struct col cols[] = {
 static double col_val(const struct eg_bench_row *r, const struct col *c)
 {
 	return *(const double *)((const char *)r + c->off);
+}
+
+/* A reference's row: energy, its ratios to both references, power. */
+static void ref_row(FILE *f, const char *name, double energy, double power,
+		    const struct eg_html_case *c)
+{
+	fprintf(f, "<tr class=\"ref\"><td>%s</td>", name);
+	for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
+		double v = NAN;
+
+		if (cols[k].off == offsetof(struct eg_bench_row, energy))
+			v = energy;
+		else if (cols[k].off == offsetof(struct eg_bench_row, x_bound))
+			v = c->bound_j > 0 ? energy / c->bound_j : NAN;
+		else if (cols[k].off == offsetof(struct eg_bench_row, x_oracle))
+			v = c->oracle_j > 0 ? energy / c->oracle_j : NAN;
+		else if (cols[k].off == offsetof(struct eg_bench_row, power))
+			v = power;
+		fputs("<td>", f);
+		num(f, v, cols[k].prec);
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n", f);
 }
 
 static void write_table(FILE *f, const struct eg_html_case *c)
@@ -264,16 +292,9 @@ static void write_table(FILE *f, const struct eg_html_case *c)
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("<tr class=\"ref\"><td>clairvoyant</td><td>", f);
-	num(f, c->ref_j, 3);
-	fputs("</td><td>", f);
-	num(f, isnan(c->ref_j) ? NAN : 1.0, 2);
-	fputs("</td><td>", f);
-	num(f, c->ref_w, 3);
-	fputs("</td>", f);
-	for (size_t k = 3; k < ARRAY_SIZE(cols); k++)
-		fputs("<td>&ndash;</td>", f);
-	fputs("</tr>\n</table>\n", f);
+	ref_row(f, "bound", c->bound_j, c->bound_w, c);
+	ref_row(f, "oracle", c->oracle_j, c->oracle_w, c);
+	fputs("</table>\n", f);
 }
 
 /* Horizontal axis of a bar chart from lo to hi, with its label. */
@@ -310,10 +331,28 @@ static void svg_open(FILE *f, int w, int h, const char *title)
 	fputs("\">\n", f);
 }
 
+/* A reference's dashed line across the energy chart, in its colour, and its
+ * legend at legend_x in the title's row: labels at the lines would overlap
+ * each other and the title when the references are close or small. */
+static void ref_line(FILE *f, const char *name, double energy, double hi, int n,
+		     const char *colour, int legend_x)
+{
+	double x;
+
+	if (isnan(energy))
+		return;
+	x = BC_LABEL + energy / hi * BC_BAR;
+	fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+		"stroke-width=\"2\" stroke-dasharray=\"5,3\"/>"
+		"<text x=\"%d\" y=\"16\" fill=\"%s\" style=\"fill:%s\">- - %s %.3f J</text>\n",
+		x, BC_TOP - 6, x, BC_TOP + n * BC_ROW + 4, colour, legend_x, colour, colour, name,
+		energy);
+}
+
 static void write_energy_chart(FILE *f, const struct eg_html_case *c)
 {
 	int n = nr_ok(c), h = BC_TOP + EG_MAX(n, 1) * BC_ROW + BC_BOTTOM, row = 0;
-	double hi = isnan(c->ref_j) ? 0 : c->ref_j;
+	double hi = fmax(isnan(c->bound_j) ? 0 : c->bound_j, isnan(c->oracle_j) ? 0 : c->oracle_j);
 
 	for (int i = 0; i < c->nr_runs; i++)
 		if (!c->runs[i].error && !isnan(c->runs[i].row.energy))
@@ -341,15 +380,8 @@ static void write_energy_chart(FILE *f, const struct eg_html_case *c)
 		num(f, r->row.energy, 3);
 		fputs("</text>\n", f);
 	}
-	if (!isnan(c->ref_j)) {
-		double x = BC_LABEL + c->ref_j / hi * BC_BAR;
-
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#b00020\" "
-			"stroke-width=\"2\" stroke-dasharray=\"5,3\"/>"
-			"<text x=\"%.1f\" y=\"%d\" fill=\"#b00020\" style=\"fill:#b00020\">"
-			"clairvoyant %.3f J</text>\n",
-			x, BC_TOP - 6, x, BC_TOP + n * BC_ROW + 4, x + 3, BC_TOP - 8, c->ref_j);
-	}
+	ref_line(f, "bound", c->bound_j, hi, n, "#b00020", 190);
+	ref_line(f, "oracle", c->oracle_j, hi, n, "#1b7a3a", 330);
 	fputs("</svg>\n", f);
 }
 

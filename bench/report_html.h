@@ -11,11 +11,14 @@
 
 /* The figures of one run, as the terminal table shows them; NAN = none. */
 struct eg_bench_row {
-	double energy, xref, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff,
+	double energy, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff,
 		trans, peak, above;
+	/* The references: the lower bound for the work this run did in its
+	 * time, and the oracle of its device x workload; the energy over each. */
+	double bound_j, oracle_j, x_bound, x_oracle;
 	/* Work done, percent of the performance run's: under 100 the governor
 	 * did less of it (missed periods, unfinished loops), so its energy and
-	 * x ref do not compare with the others'. */
+	 * x oracle do not compare with the others'. */
 	double work_pct;
 };
 
@@ -30,7 +33,9 @@ struct eg_html_run {
 struct eg_html_case {
 	const struct eg_model *model;
 	const char *workload;
-	double ref_j, ref_w;              /* clairvoyant energy and power; NAN = none */
+	/* The references' energy and average power; NAN = none. The bound is
+	 * the one for the performance run's work. */
+	double bound_j, bound_w, oracle_j, oracle_w;
 	int nr_runs;
 	const struct eg_html_run *runs;
 };

@@ -227,7 +227,27 @@ static void test_json_names(void **state)
 		assert_true(json_object_get_double(v) > 0);
 		assert_true(json_object_object_get_ex(o, "events", &v));
 		assert_true(json_object_is_type(v, json_type_int));
+		/* Both references, and no run below the bound. */
+		assert_true(json_object_object_get_ex(o, "bound_j", &v));
+		assert_true(json_object_get_double(v) > 0);
+		assert_true(json_object_object_get_ex(o, "oracle_j", &v));
+		assert_true(json_object_get_double(v) > 0);
+		assert_true(json_object_object_get_ex(o, "x_bound", &v));
+		assert_true(json_object_get_double(v) >= 1);
+		assert_true(json_object_object_get_ex(o, "x_oracle", &v));
+		assert_true(json_object_get_double(v) > 0);
 	}
+	/* One reference entry per device x workload, naming its OPPs. */
+	assert_true(json_object_object_get_ex(doc, "references", &results));
+	assert_int_equal(json_object_array_length(results), 1);
+	o = json_object_array_get_idx(results, 0);
+	assert_true(json_object_object_get_ex(o, "workload", &v));
+	assert_string_equal(json_object_get_string(v), WORKLOAD);
+	assert_true(json_object_object_get_ex(o, "oracle_khz", &v));
+	assert_true(json_object_object_get_ex(v, "little", &v));
+	assert_true(json_object_get_int(v) > 0);
+	assert_true(json_object_object_get_ex(o, "oracle_runs", &v));
+	assert_true(json_object_is_type(v, json_type_int));
 	json_object_put(doc);
 	free(text);
 }
@@ -244,13 +264,17 @@ static void test_csv_names(void **state)
 	assert_non_null(fields);
 	nr = csv_parse(text, fields, field, nr_fields);
 	assert_int_equal(nr, 1 + NR_GOVS);
-	assert_int_equal(nr_fields[0], 21);
+	assert_int_equal(nr_fields[0], 23);
 	assert_string_equal(field[0][1], "workload");
+	assert_string_equal(field[0][4], "bound_j");
+	assert_string_equal(field[0][5], "oracle_j");
+	assert_string_equal(field[0][6], "x_bound");
+	assert_string_equal(field[0][7], "x_oracle");
 	for (int r = 1; r < nr; r++) {
 		assert_int_equal(nr_fields[r], nr_fields[0]);
 		assert_string_equal(field[r][0], "HiKey960");
 		assert_string_equal(field[r][1], WORKLOAD);
-		assert_string_equal(field[r][20], "");   /* error: none */
+		assert_string_equal(field[r][22], "");   /* error: none */
 	}
 	free(fields);
 	free(text);
@@ -274,8 +298,9 @@ static void test_lava_names(void **state)
 		assert_true(strncmp(id, "HiKey960.my__fast__video.", 25) == 0);
 		assert_non_null(strstr(id + n, " RESULT="));
 	}
-	/* energy, perf index and missed per governor, plus the reference. */
-	assert_int_equal(lines, 3 * NR_GOVS + 1);
+	/* energy, perf index and missed per governor, plus the bound and the
+	 * oracle. */
+	assert_int_equal(lines, 3 * NR_GOVS + 2);
 	free(text);
 }
 

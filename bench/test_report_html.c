@@ -90,12 +90,14 @@ static int count(const char *hay, const char *needle)
 }
 
 /* Writes the report for one case to a temp file and returns its text. */
-static char *render(const struct eg_html_run *runs, int nr_runs, double ref_j)
+static char *render(const struct eg_html_run *runs, int nr_runs, double bound_j,
+		    double oracle_j)
 {
 	static const char *const devs[] = { "TestSoC" }, *const wls[] = { "a<b&c.json" };
 	static const char *const govs[] = { "performance", "powersave" };
 	struct eg_html_case c = {
-		.model = &model, .workload = "a<b&c.json", .ref_j = ref_j, .ref_w = ref_j,
+		.model = &model, .workload = "a<b&c.json", .bound_j = bound_j, .bound_w = bound_j,
+		.oracle_j = oracle_j, .oracle_w = oracle_j,
 		.nr_runs = nr_runs, .runs = runs,
 	};
 	struct eg_html_params p = {
@@ -116,9 +118,11 @@ static char *render(const struct eg_html_run *runs, int nr_runs, double ref_j)
 	return text;
 }
 
-static struct eg_bench_row row(double energy, double xref, double pi_mean, double pi_p5)
+static struct eg_bench_row row(double energy, double x_bound, double x_oracle, double pi_mean,
+			       double pi_p5)
 {
-	return (struct eg_bench_row){ .energy = energy, .xref = xref, .power = energy,
+	return (struct eg_bench_row){ .energy = energy, .x_bound = x_bound, .x_oracle = x_oracle,
+				      .power = energy,
 				      .pi_mean = pi_mean, .pi_p5 = pi_p5, .missed_pct = 0,
 				      .rt50 = NAN, .rt99 = NAN, .cfs50 = NAN, .cfs99 = NAN,
 				      .eff = NAN, .trans = 1, .peak = 40, .above = 0 };
@@ -134,12 +138,13 @@ static void test_two_governors(void **state)
 	make_model();
 	make_result(&res[0], 100, false);
 	make_result(&res[1], 100, false);
-	/* ref 0.25 J: x ref = 2.5 / 0.25 = 10 and 0.125 / 0.25 = 0.5. */
+	/* bound 0.25 J, oracle 0.5 J: x bound = 2.5 / 0.25 = 10 and 0.125 /
+	 * 0.25 = 0.5, x oracle 5 and 0.25. */
 	runs[0] = (struct eg_html_run){ .governor = "performance", .res = &res[0],
-					.row = row(2.5, 10, 0.75, 0.5) };
+					.row = row(2.5, 10, 5, 0.75, 0.5) };
 	runs[1] = (struct eg_html_run){ .governor = "powersave", .res = &res[1],
-					.row = row(0.125, 0.5, -0.5, -1.25) };
-	t = render(runs, 2, 0.25);
+					.row = row(0.125, 0.5, 0.25, -0.5, -1.25) };
+	t = render(runs, 2, 0.25, 0.5);
 
 	assert_true(strncmp(t, "<!DOCTYPE html>", 15) == 0);
 	assert_non_null(strstr(t, "</html>\n"));
@@ -156,19 +161,25 @@ static void test_two_governors(void **state)
 	assert_int_equal(count(t, "a&lt;b&amp;c.json"), 3);
 	assert_non_null(strstr(t, "<td>performance</td>"));
 	assert_non_null(strstr(t, "<td>powersave</td>"));
-	/* Energy: powersave's 0.125 is the lower, best; its x ref 0.50 too. */
-	assert_non_null(strstr(t, "<td class=\"best\">0.125</td><td class=\"best\">0.50</td>"));
-	assert_non_null(strstr(t, "<td>2.500</td><td>10.00</td>"));
+	/* Energy: powersave's 0.125 is the lower, best; its x bound 0.50 and
+	 * x oracle 0.25 too. */
+	assert_non_null(strstr(t, "<td class=\"best\">0.125</td><td class=\"best\">0.50</td>"
+				  "<td class=\"best\">0.25</td>"));
+	assert_non_null(strstr(t, "<td>2.500</td><td>10.00</td><td>5.00</td>"));
 	/* Perf index: performance's 0.750 and p5 0.500 are the higher. */
 	assert_non_null(strstr(t, "<td class=\"best\">0.750</td><td class=\"best\">0.500</td>"));
 	assert_non_null(strstr(t, "<td>-0.500</td><td>-1.250</td>"));
 	/* Columns equal for both (peak 40.0) are not highlighted. */
 	assert_null(strstr(t, "<td class=\"best\">40.0</td>"));
 	assert_non_null(strstr(t, "<td>40.0</td>"));
-	/* The reference: its line in the energy chart and its table row. */
-	assert_non_null(strstr(t, "clairvoyant 0.250 J"));
-	assert_non_null(strstr(t, "<tr class=\"ref\"><td>clairvoyant</td><td>0.250</td>"
-				  "<td>1.00</td>"));
+	/* The references: their lines in the energy chart and their table
+	 * rows, each with its ratio to both. */
+	assert_non_null(strstr(t, "bound 0.250 J"));
+	assert_non_null(strstr(t, "oracle 0.500 J"));
+	assert_non_null(strstr(t, "<tr class=\"ref\"><td>bound</td><td>0.250</td>"
+				  "<td>1.00</td><td>0.50</td>"));
+	assert_non_null(strstr(t, "<tr class=\"ref\"><td>oracle</td><td>0.500</td>"
+				  "<td>2.00</td><td>1.00</td>"));
 	/* The zone's passive trip at 45 C is in the temperature range (30 to
 	 * 31 C sampled, range stretched to the first trip); the critical one
 	 * at 100 C is not drawn. One per panel. */
@@ -189,17 +200,19 @@ static void test_failed_run(void **state)
 	make_model();
 	make_result(&res, 10, false);
 	runs[0] = (struct eg_html_run){ .governor = "performance", .res = &res,
-					.row = row(1, NAN, NAN, NAN) };
+					.row = row(1, NAN, NAN, NAN, NAN) };
 	runs[1] = (struct eg_html_run){ .governor = "powersave", .error = "x<y & z" };
-	t = render(runs, 2, NAN);
+	t = render(runs, 2, NAN, NAN);
 	/* Two bar charts and one panel: the failed run has none. */
 	assert_int_equal(count(t, "<svg"), 3);
 	assert_non_null(strstr(t, "error: x&lt;y &amp; z"));
 	/* No activation: the perf chart says so rather than drawing zeros. */
 	assert_non_null(strstr(t, "no periodic task: no perf index"));
-	/* No reference: no line, and a dash in its row. */
-	assert_null(strstr(t, "clairvoyant 0"));
-	assert_non_null(strstr(t, "<td>clairvoyant</td><td>&ndash;</td>"));
+	/* No reference: no line, and a dash in their rows. */
+	assert_null(strstr(t, "bound 0"));
+	assert_null(strstr(t, "oracle 0"));
+	assert_non_null(strstr(t, "<td>bound</td><td>&ndash;</td>"));
+	assert_non_null(strstr(t, "<td>oracle</td><td>&ndash;</td>"));
 	free(t);
 	eg_sim_result_free(&res);
 }
@@ -219,8 +232,8 @@ static void test_downsampled(void **state)
 	make_model();
 	make_result(&res, 20000, true);
 	run = (struct eg_html_run){ .governor = "performance", .res = &res,
-				    .row = row(1, NAN, NAN, NAN) };
-	t = render(&run, 1, NAN);
+				    .row = row(1, NAN, NAN, NAN, NAN) };
+	t = render(&run, 1, NAN, NAN);
 	assert_int_equal(count(t, "<svg"), 3);
 	assert_true(strlen(t) < 40000);
 	free(t);
