@@ -103,7 +103,7 @@ static int oracle_update(void *state, const struct eg_freq_input *in, struct eg_
 static uint64_t oracle_next_timer(const void *state)
 {
 	(void)state;
-	return EG_NO_TIMER;
+	return EG_NEVER;
 }
 
 /* Called on util updates, as performance is, so that both answer alike. */
