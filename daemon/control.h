@@ -13,6 +13,10 @@ struct json_object;
 /* At most this many clients at once; one more is told so and closed. Bounds
  * the memory a local user can make the daemon hold. */
 #define EG_CONTROL_MAX_CLIENTS 16
+/* A client that sends no complete request for this long (nothing at all, or
+ * only part of a line) is dropped, so silent connections cannot hold every
+ * slot. A monitor subscriber waits for pushes and is never idle. */
+#define EG_CONTROL_IDLE_TIMEOUT_MS 30000
 /* The group that may read status and change settings (besides root). */
 #define EG_CONTROL_GROUP "eagov"
 
@@ -46,9 +50,14 @@ int eg_control_fd(const struct eg_control *c);
 /* Accept new clients and serve every request that is ready, without
  * blocking. now is CLOCK_MONOTONIC ns (monitor schedules start from it). */
 int eg_control_dispatch(struct eg_control *c, uint64_t now);
-/* Push a status update to each monitor subscriber whose interval is due. */
+/* Replace EG_CONTROL_IDLE_TIMEOUT_MS (ns > 0) for clients accepted from now
+ * on and the deadlines restarted by their next request. */
+void eg_control_set_idle_timeout(struct eg_control *c, uint64_t ns);
+/* Push a status update to each monitor subscriber whose interval is due, and
+ * drop each other client idle past the timeout (logged). */
 void eg_control_tick(struct eg_control *c, uint64_t now);
-/* The earliest time eg_control_tick has something to push, or UINT64_MAX. */
+/* The earliest time eg_control_tick has something to do (a push or an idle
+ * client to drop), or EG_NEVER. */
 uint64_t eg_control_next_tick(const struct eg_control *c);
 /* Number of connected clients (for tests and the daemon's STATUS line). */
 int eg_control_nr_clients(const struct eg_control *c);

@@ -75,6 +75,9 @@ int eg_record_decode(const uint8_t in[EG_RECORD_SIZE], struct eg_event *ev, char
  * in file order; info (may be NULL) the header. On failure -errno with a
  * sentence naming the file and the problem in err (errlen may be 0):
  * -EBADMSG for a wrong magic, an unknown version or record size, a
- * truncated file or a corrupt record; -EIO / -ENOENT ... from the system. */
+ * truncated file or a corrupt record (one whose cpu, wakeup target_cpu or
+ * migrate orig_cpu / dest_cpu names no CPU of the recording's CPU count);
+ * -EIO / -ENOENT ... from the system. The replay source also refuses a
+ * recording with a CPU number its model does not have. */
 int eg_record_load(const char *path, struct eg_event **evs, size_t *n,
 		   struct eg_record_info *info, char *err, size_t errlen);
