@@ -166,28 +166,33 @@ static void client_queue(struct eg_control *c, struct client *cl, char *line, si
 	client_flush(c, cl);
 }
 
-static void reply_error(struct eg_control *c, struct client *cl, const char *msg)
+/* Queue a reply line that was built (r == 0); a client whose reply could
+ * not be built (no memory) is closed rather than left waiting. */
+static void reply_line(struct eg_control *c, struct client *cl, int r, char *line, size_t len)
 {
-	char *line;
-	size_t len;
-
-	if (eg_ctl_error_line(msg, &line, &len) < 0) {
+	if (r < 0) {
 		client_close(c, cl);
 		return;
 	}
 	client_queue(c, cl, line, len);
 }
 
+static void reply_error(struct eg_control *c, struct client *cl, const char *msg)
+{
+	char *line = NULL;
+	size_t len = 0;
+	int r = eg_ctl_error_line(msg, &line, &len);
+
+	reply_line(c, cl, r, line, len);
+}
+
 static void reply_obj(struct eg_control *c, struct client *cl, struct json_object *o)
 {
-	char *line;
-	size_t len;
+	char *line = NULL;
+	size_t len = 0;
+	int r = eg_ctl_line(o, &line, &len);
 
-	if (eg_ctl_line(o, &line, &len) < 0) {
-		client_close(c, cl);
-		return;
-	}
-	client_queue(c, cl, line, len);
+	reply_line(c, cl, r, line, len);
 }
 
 static void reply_ok(struct eg_control *c, struct client *cl)

@@ -66,8 +66,8 @@ void eg_control_close(struct eg_control *c);
 
 /* The permission rule, pure so it can be tested for any peer: root always;
  * otherwise a peer whose primary gid or one of its n supplementary groups is
- * eagov_gid ((gid_t)-1: no such group, so nobody but root). The issue lets
- * that group change settings too, so is_change uses the same rule today; it
- * is a parameter so a stricter policy for changes is a one-line edit. */
+ * eagov_gid ((gid_t)-1: no such group, so nobody but root). That group may
+ * change settings too, so is_change follows the same rule; it is a
+ * parameter so that a stricter rule for changes is a one-line edit. */
 bool eg_control_allowed(uid_t uid, gid_t gid, const gid_t *groups, int n, gid_t eagov_gid,
 			bool is_change);

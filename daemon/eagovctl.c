@@ -364,6 +364,17 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* Each command and the short options it takes. */
+	static const struct {
+		const char *name;
+		enum eg_ctl_cmd cmd;
+		const char *options;
+	} commands[] = {
+		{ "status", EG_CTL_STATUS, "js" },
+		{ "monitor", EG_CTL_MONITOR, "is" },
+		{ "set", EG_CTL_SET_GOVERNOR, "ds" },
+		{ "boost", EG_CTL_BOOST, "pms" },
+	};
 	struct eg_ctl_request req = { .interval_ms = EG_CTL_MONITOR_DEFAULT_MS };
 	const char *path = EG_CTL_DEFAULT_SOCKET, *cmd, *domain = NULL;
 	bool json = false, have_pid = false, have_ms = false;
@@ -391,24 +402,19 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("%s", "a command is needed");
 	cmd = argv[optind];
-	if (strcmp(cmd, "status") == 0) {
-		req.cmd = EG_CTL_STATUS;
-		allowed = "js";
-	} else if (strcmp(cmd, "monitor") == 0) {
-		req.cmd = EG_CTL_MONITOR;
-		allowed = "is";
-	} else if (strcmp(cmd, "set") == 0) {
-		req.cmd = EG_CTL_SET_GOVERNOR;
-		allowed = "ds";
-	} else if (strcmp(cmd, "boost") == 0) {
-		req.cmd = EG_CTL_BOOST;
-		allowed = "pms";
-	} else if (strcmp(cmd, "help") == 0) {
+	if (strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return 0;
-	} else {
-		return usage_error("unknown command '%s'", cmd);
 	}
+	allowed = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(cmd, commands[i].name) == 0) {
+			req.cmd = commands[i].cmd;
+			allowed = commands[i].options;
+		}
+	}
+	if (!allowed)
+		return usage_error("unknown command '%s'", cmd);
 
 	/* Options of the command, in any order among its operands. */
 	argc -= optind;

@@ -97,9 +97,10 @@ struct daemon {
 	int epoll_fd, timer_fd, signal_fd;
 	uint64_t start_ns;               /* decision lines' time 0 */
 	uint64_t last_event_ns;          /* the latest time the engine was fed */
-	uint64_t duration_end_ns;        /* --duration: stop then; 0 = never */
+	uint64_t duration_end_ns;        /* --duration: stop then; EG_NEVER */
 	uint64_t next_status_ns;
-	uint64_t watchdog_period_ns, next_watchdog_ns;   /* 0: no watchdog */
+	/* systemd's watchdog: period 0 and next EG_NEVER when it is off. */
+	uint64_t watchdog_period_ns, next_watchdog_ns;
 	unsigned int nr_engine_errors;
 	struct eg_recorder *recorder;
 	struct eg_control *control;
@@ -143,6 +144,3 @@ int daemon_loop(struct daemon *d);
 
 /* control_ops.c */
 int daemon_open_control(struct daemon *d);
-
-/* sink.c: a dry run's decision line. */
-void daemon_print_decision(const struct daemon *d, const struct eg_decision *x);

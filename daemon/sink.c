@@ -15,7 +15,7 @@ static const char *pd_name(const struct daemon *d, int pd)
 	return pd >= 0 && pd < d->model->nr_pds ? d->model->pds[pd].name : "?";
 }
 
-void daemon_print_decision(const struct daemon *d, const struct eg_decision *x)
+static void print_decision(const struct daemon *d, const struct eg_decision *x)
 {
 	uint64_t t = x->ts >= d->start_ns ? x->ts - d->start_ns : x->ts;
 	char head[64], what[96];
@@ -54,7 +54,7 @@ static int dry_run_open(struct daemon *d, uint64_t now)
 static int dry_run_apply(struct daemon *d, const struct eg_decision *x, uint64_t now)
 {
 	(void)now;
-	daemon_print_decision(d, x);
+	print_decision(d, x);
 	return 0;
 }
 

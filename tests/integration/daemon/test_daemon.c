@@ -1,7 +1,7 @@
 /* eagovd end to end, running on a fake HiKey960 tree (daemon_harness.h):
  * dry runs, writes and their restore on SIGTERM, --restore after SIGKILL, a
  * knob that cannot be written, SIGHUP reloads (bad and good), a CPU
- * vanishing mid-run, and the sd_notify messages. */
+ * vanishing mid-run, the sd_notify messages, and idle control clients. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -48,19 +48,29 @@ static void test_dry_run(void **state)
 	free(after);
 }
 
+/* Start eagovd writing to the tree, policy4 under userspace first (see
+ * userspace_policy4); the tree's snapshot before, without the excluded
+ * paths. */
+static char *spawn_writing(struct ctx *c, const char *exclude, const char *exclude2)
+{
+	const char *args[] = { "--device", "hikey960", NULL };
+	char *before;
+
+	userspace_policy4(c);
+	before = snapshot(c, exclude, exclude2);
+	spawn(c, args);
+	assert_true(wait_writes(c, 5000));
+	return before;
+}
+
 /* A run writes the governor and setspeed; SIGTERM puts every file back
  * (governor, min, max, setspeed, QoS, idle disables) and removes the state
  * file. */
 static void test_sigterm_restores(void **state)
 {
 	struct ctx *c = *state;
-	const char *args[] = { "--device", "hikey960", NULL };
-	char *before, *after, buf[64];
+	char *before = spawn_writing(c, SKIP_SETSPEED0, NULL), *after, buf[64];
 
-	userspace_policy4(c);
-	before = snapshot(c, SKIP_SETSPEED0, NULL);
-	spawn(c, args);
-	assert_true(wait_writes(c, 5000));
 	assert_true(exists(c, "/run/eagov/state"));
 	assert_true(alive(c));
 	/* The poll source reads the tree's frozen idle times (and no
@@ -86,13 +96,8 @@ static void test_sigterm_restores(void **state)
 static void test_sigkill_then_restore(void **state)
 {
 	struct ctx *c = *state;
-	const char *args[] = { "--device", "hikey960", NULL };
-	char *before, *after, buf[64];
+	char *before = spawn_writing(c, SKIP_SETSPEED0, NULL), *after, buf[64];
 
-	userspace_policy4(c);
-	before = snapshot(c, SKIP_SETSPEED0, NULL);
-	spawn(c, args);
-	assert_true(wait_writes(c, 5000));
 	kill(c->pid, SIGKILL);
 	assert_int_equal(wait_exit(c, 5000), -1);
 	assert_true(exists(c, "/run/eagov/state"));
@@ -198,13 +203,8 @@ static void test_sighup(void **state)
 static void test_cpu_offline(void **state)
 {
 	struct ctx *c = *state;
-	const char *args[] = { "--device", "hikey960", NULL };
-	char *before, *after;
+	char *before = spawn_writing(c, "/cpu7/", SKIP_SETSPEED0), *after;
 
-	userspace_policy4(c);
-	before = snapshot(c, "/cpu7/", SKIP_SETSPEED0);
-	spawn(c, args);
-	assert_true(wait_writes(c, 5000));
 	rm_rf(c, CPU_DIR "/cpu7");
 	sleep_ms(500);
 	assert_true(alive(c));
@@ -282,6 +282,89 @@ static void test_sd_notify(void **state)
 	expect_exit(c, 0);
 }
 
+/* A connection to the daemon's control socket; -1 when it is not there. */
+static int control_connect(const struct ctx *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char path[512];
+
+	assert_true(fd >= 0);
+	snprintf(path, sizeof(path), "%s/run/eagov/control", c->root);
+	assert_true(strlen(path) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The first line the daemon sends on fd within 2 s ("" on EOF or none). */
+static void control_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while (n + 1 < len) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 2000) != 1 || recv(fd, buf + n, 1, 0) != 1)
+			break;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+}
+
+/* Sixteen clients that connect and say nothing fill every slot; with
+ * EAGOVD_CONTROL_IDLE_TIMEOUT_MS=300 they are dropped (logged) and a new
+ * client is served. */
+static void test_control_idle_clients(void **state)
+{
+	struct ctx *c = *state;
+	char env_timeout[] = "EAGOVD_CONTROL_IDLE_TIMEOUT_MS=300";
+	char *env[] = { env_timeout, NULL };
+	const char *args[] = { "--dry-run", "--device", "hikey960", NULL };
+	int fds[16], fd = -1;
+	char line[4096];
+
+	spawn_env = env;
+	spawn(c, args);
+	spawn_env = NULL;
+	for (int t = 0; t < 5000 && fd < 0; t += 10) {
+		fd = control_connect(c);
+		if (fd < 0)
+			sleep_ms(10);
+	}
+	assert_true(fd >= 0);
+	fds[0] = fd;
+	for (int i = 1; i < 16; i++) {
+		fds[i] = control_connect(c);
+		assert_true(fds[i] >= 0);
+	}
+	/* Every slot is taken: one more is told so. */
+	fd = control_connect(c);
+	assert_true(fd >= 0);
+	control_line(fd, line, sizeof(line));
+	assert_non_null(strstr(line, "too many clients"));
+	close(fd);
+	sleep_ms(800);
+	assert_true(alive(c));
+	fd = control_connect(c);
+	assert_true(fd >= 0);
+	assert_int_equal(send(fd, "{\"cmd\":\"status\"}\n", 18, MSG_NOSIGNAL), 18);
+	control_line(fd, line, sizeof(line));
+	assert_non_null(strstr(line, "\"ok\":true"));
+	close(fd);
+	for (int i = 0; i < 16; i++)
+		close(fds[i]);
+	kill(c->pid, SIGTERM);
+	expect_exit(c, 0);
+	assert_int_equal(count_lines(c->err, "sent no request for 300 ms; dropped", NULL), 16);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +375,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_sighup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sd_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_control_idle_clients, setup, teardown),
 	};
 
 	return harness_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
