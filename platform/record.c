@@ -309,7 +309,7 @@ int eg_record_close(struct eg_recorder *r)
 /* Every CPU number a record carries must name a CPU of a machine with
  * nr_cpus CPUs: the engine indexes its per-CPU arrays with them. The
  * event's own cpu and a wakeup's target may be -1 (none); a migration
- * always names both ends. */
+ * always names both ends. Writes "FIELD N" to why when one does not. */
 static int record_cpus_check(const struct eg_event *ev, int nr_cpus, char *why, size_t len)
 {
 	const char *field = NULL;
@@ -333,7 +333,7 @@ static int record_cpus_check(const struct eg_event *ev, int nr_cpus, char *why, 
 	}
 	if (!field)
 		return 0;
-	snprintf(why, len, "%s %d out of range", field, cpu);
+	snprintf(why, len, "%s %d", field, cpu);
 	return -ERANGE;
 }
 
@@ -484,7 +484,7 @@ static int replay_open(struct eg_source **out, const struct eg_source_opts *o)
 	for (size_t i = 0; o->model && info.nr_cpus > o->model->nr_cpus && i < s->n; i++) {
 		r = record_cpus_check(&s->evs[i], o->model->nr_cpus, err, sizeof(err));
 		if (r < 0) {
-			eg_err("replay: %s: record %zu: %s for this model's %d CPUs",
+			eg_err("replay: %s: record %zu: %s of this model's %d CPUs",
 			       o->replay_path, i, err, o->model->nr_cpus);
 			free(s->evs);
 			free(s);

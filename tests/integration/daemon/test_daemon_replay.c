@@ -274,11 +274,11 @@ static void test_replay_cpu_out_of_range(void **state)
 		uint16_t type;
 		const char *what;       /* in the loader's message; NULL: only the model's */
 	} cases[] = {
-		{ 8, 4, 0, 8, 5, EG_EV_MIGRATE, "migrate orig_cpu 8 out of range" },
-		{ 8, 4, 0, 5, 300, EG_EV_MIGRATE, "migrate dest_cpu 300 out of range" },
-		{ 8, 4, 0, -1, 5, EG_EV_MIGRATE, "migrate orig_cpu -1 out of range" },
-		{ 8, 4, 9, 0, 0, EG_EV_WAKEUP, "wakeup target_cpu 9 out of range" },
-		{ 8, 8, 0, 0, 0, EG_EV_SWITCH, "cpu 8 out of range" },
+		{ 8, 4, 0, 8, 5, EG_EV_MIGRATE, "migrate orig_cpu 8 of 8 CPUs" },
+		{ 8, 4, 0, 5, 300, EG_EV_MIGRATE, "migrate dest_cpu 300 of 8 CPUs" },
+		{ 8, 4, 0, -1, 5, EG_EV_MIGRATE, "migrate orig_cpu -1 of 8 CPUs" },
+		{ 8, 4, 9, 0, 0, EG_EV_WAKEUP, "wakeup target_cpu 9 of 8 CPUs" },
+		{ 8, 8, 0, 0, 0, EG_EV_SWITCH, "cpu 8 of 8 CPUs" },
 		/* Fine for a 16-CPU recording, not for the 8 CPUs of the model. */
 		{ 16, 4, 0, 4, 12, EG_EV_MIGRATE, NULL },
 	};
@@ -324,7 +324,7 @@ static void test_replay_cpu_out_of_range(void **state)
 		spawn(c, args);
 		expect_exit(c, 1);
 		snprintf(line, sizeof(line), "%s", cases[i].what ? cases[i].what :
-			 "record 1: migrate dest_cpu 12 out of range for this model's 8 CPUs");
+			 "record 1: migrate dest_cpu 12 of this model's 8 CPUs");
 		if (count_lines(c->err, "replay: ", line) != 1)
 			fail_msg("case %zu: no '%s' in eagovd's errors", i, line);
 	}
