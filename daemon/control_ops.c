@@ -66,8 +66,13 @@ static struct json_object *cpus_json(struct daemon *d, uint64_t now)
 static int ctl_status(void *user, struct json_object *out)
 {
 	struct daemon *d = user;
-	struct json_object *doms = json_object_new_array(), *zones = json_object_new_array();
+	struct json_object *doms, *zones;
 
+	/* A replay whose first event has not come: no engine yet. */
+	if (!d->engine)
+		return -EAGAIN;
+	doms = json_object_new_array();
+	zones = json_object_new_array();
 	if (!doms || !zones) {
 		json_object_put(doms);
 		json_object_put(zones);

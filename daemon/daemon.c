@@ -127,6 +127,7 @@ int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 	struct eg_engine_config cfg;
 	struct eg_engine *e;
 	struct eg_error err = { 0 };
+	bool first = !d->engine;
 	int r;
 
 	r = eg_policy_conf_resolve(d->policy_conf, d->model, p, &cfg, &err);
@@ -158,6 +159,15 @@ int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 	}
 	d->engine = e;
 	d->profile = p;
+	/* The recording starts where the engine does: a replay starts its
+	 * engine at this TICK, so that every event comes as long after the
+	 * start as here (the signals begin at the start, and the first
+	 * samples' windows reach back past it). */
+	if (first && d->recorder) {
+		struct eg_event start = { .ts = now, .type = EG_EV_TICK, .cpu = -1 };
+
+		daemon_record(d, &start);
+	}
 	for (int i = 0; i < d->model->nr_pds; i++) {
 		uint32_t cur, min, max;
 
@@ -196,7 +206,7 @@ void daemon_update_status(struct daemon *d)
 			       d->source_name, eg_profile_name(d->profile),
 			       d->opts->dry_run ? ", dry run" : "", d->model->nr_pds,
 			       d->model->nr_pds == 1 ? "" : "s");
-	for (int i = 0; i < d->model->nr_pds && off < sizeof(buf); i++) {
+	for (int i = 0; d->engine && i < d->model->nr_pds && off < sizeof(buf); i++) {
 		struct eg_pd_status st;
 
 		eg_engine_pd_status(d->engine, i, &st);
@@ -428,18 +438,20 @@ static int start(struct daemon *d)
 	r = daemon_open_sources(d);
 	if (r < 0)
 		return r;
-	r = open_sinks(d, now);
-	if (r < 0)
-		return r;
-	now = daemon_now_ns();
-	r = daemon_engine_build(d, d->profile, now);
-	if (r < 0)
-		return r;
 	if (d->opts->record) {
 		r = eg_record_open(&d->recorder, d->opts->record, d->model);
 		if (r < 0)
 			return eg_log_errno(r, "--record %s", d->opts->record);
 		eg_notice("recording events to %s", d->opts->record);
+	}
+	r = open_sinks(d, now);
+	if (r < 0)
+		return r;
+	/* A replay's engine starts with the recording's first event (feed). */
+	if (!d->replay_path[0]) {
+		r = daemon_engine_build(d, d->profile, daemon_now_ns());
+		if (r < 0)
+			return r;
 	}
 	/* --duration counts from here, running: opening a source can take
 	 * seconds (perf parses every tracepoint format), which a short run

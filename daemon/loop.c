@@ -172,9 +172,12 @@ void daemon_close_sources(struct daemon *d)
 static int sort_batch(struct daemon *d)
 {
 	struct eg_event *a = d->event_batch, *tmp;
-	size_t n = (size_t)d->nr_event_batch;
+	size_t n = (size_t)d->nr_event_batch, in_order = 1;
 
-	if (n < 2)
+	/* Mostly one source, already in order: nothing to do. */
+	while (in_order < n && a[in_order - 1].ts <= a[in_order].ts)
+		in_order++;
+	if (in_order >= n)
 		return 0;
 	tmp = malloc(n * sizeof(*tmp));
 	if (!tmp)
@@ -210,6 +213,15 @@ static void power_source(struct daemon *d, bool on_ac, uint64_t now)
 	daemon_update_status(d);
 }
 
+void daemon_record(struct daemon *d, const struct eg_event *ev)
+{
+	if (d->recorder && eg_record_write(d->recorder, ev) < 0) {
+		eg_err("--record: write failed; recording stopped");
+		eg_record_close(d->recorder);
+		d->recorder = NULL;
+	}
+}
+
 int daemon_feed(struct daemon *d, struct eg_event *ev, uint64_t now)
 {
 	int r;
@@ -219,11 +231,19 @@ int daemon_feed(struct daemon *d, struct eg_event *ev, uint64_t now)
 	if (ev->ts < d->last_event_ns)
 		ev->ts = d->last_event_ns;
 	d->last_event_ns = ev->ts;
-	if (d->recorder && eg_record_write(d->recorder, ev) < 0) {
-		eg_err("--record: write failed; recording stopped");
-		eg_record_close(d->recorder);
-		d->recorder = NULL;
+	/* A replay: the engine starts at the recording's first event, the
+	 * TICK eagovd --record writes where its engine started, which is
+	 * then spent (the build records its own). Decisions depend on how
+	 * long after the start each event comes, so a replay must start
+	 * where the recorded run did, not whenever it got going itself. */
+	if (!d->engine) {
+		r = daemon_engine_build(d, d->profile, ev->ts);
+		if (r < 0)
+			return r;
+		if (ev->type == EG_EV_TICK)
+			return 0;
 	}
+	daemon_record(d, ev);
 	if (ev->type == EG_EV_TEMP && ev->temp.zone >= 0 && ev->temp.zone < EG_MAX_ZONES) {
 		d->zone_temp_known[ev->temp.zone] = true;
 		d->zone_temp_mc[ev->temp.zone] = ev->temp.temp_mc;
@@ -247,7 +267,7 @@ int daemon_feed(struct daemon *d, struct eg_event *ev, uint64_t now)
 
 static uint64_t next_deadline(const struct daemon *d)
 {
-	uint64_t t = eg_engine_next_timer(d->engine);
+	uint64_t t = d->engine ? eg_engine_next_timer(d->engine) : EG_NEVER;
 
 	for (int i = 0; i < d->nr_sources; i++)
 		if (d->sources[i].open && d->sources[i].ops->next_timeout)
@@ -355,10 +375,14 @@ int daemon_loop(struct daemon *d)
 		if (sort_batch(d) < 0)
 			return eg_log_errno(-ENOMEM, "event batch");
 		d->stats.events += (uint64_t)d->nr_event_batch;
-		for (int i = 0; i < d->nr_event_batch; i++)
-			daemon_feed(d, &d->event_batch[i], now);
+		for (int i = 0; i < d->nr_event_batch; i++) {
+			r = daemon_feed(d, &d->event_batch[i], now);
+			if (r < 0)
+				return r;
+		}
 		now = EG_MAX(daemon_now_ns(), d->last_event_ns);
-		for (int k = 0; k < MAX_TICKS_PER_TURN && eg_engine_next_timer(d->engine) <= now; k++) {
+		for (int k = 0; d->engine && k < MAX_TICKS_PER_TURN &&
+				eg_engine_next_timer(d->engine) <= now; k++) {
 			struct eg_event tick = { .ts = now, .type = EG_EV_TICK, .cpu = -1 };
 
 			daemon_feed(d, &tick, now);

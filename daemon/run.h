@@ -139,7 +139,12 @@ int daemon_reload(struct daemon *d, uint64_t now);
 /* loop.c */
 int daemon_open_sources(struct daemon *d);
 void daemon_close_sources(struct daemon *d);
+/* Feed one event to the engine (building it first in a replay) and the
+ * recorder, and apply the decisions. 0, or -errno when no engine could be
+ * built. */
 int daemon_feed(struct daemon *d, struct eg_event *ev, uint64_t now);
+/* Append one event to --record's file, if any; a failed write stops it. */
+void daemon_record(struct daemon *d, const struct eg_event *ev);
 int daemon_loop(struct daemon *d);
 
 /* control_ops.c */
