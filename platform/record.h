@@ -29,6 +29,8 @@
  *     LIMITS       w0 pd, w1 min_khz, w2 max_khz
  *     BOOST        w0 pid, w1 ms
  *     TICK, CPU_ONLINE, CPU_OFFLINE: no payload
+ *   eagovd --record writes a TICK where its engine started as the first
+ *   record, so that a replay can start its engine at the same point.
  *   Unused words are written as 0. A file whose length after the header is
  *   not a multiple of the record size is truncated and rejected whole (a
  *   daemon killed mid-write leaves this: the error names the byte count). */
