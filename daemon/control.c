@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 #include "control_proto.h"
 #include "log.h"
+#include "parse.h"
 #include "util.h"
 
 /* Pending output per client. A status line is a few KiB; a client that lets
@@ -45,6 +47,9 @@ struct client {
 	bool monitor;
 	uint32_t interval_ms;
 	uint64_t next;          /* next monitor push, ns */
+	/* Dropped when no complete request arrived by then, ns; EG_NEVER for
+	 * a monitor subscriber. */
+	uint64_t idle_deadline;
 };
 
 struct eg_control {
@@ -54,6 +59,7 @@ struct eg_control {
 	gid_t eagov_gid;        /* (gid_t)-1: no such group */
 	const struct eg_control_ops *ops;
 	void *user;
+	uint64_t idle_timeout_ns;
 	struct client cl[EG_CONTROL_MAX_CLIENTS];
 };
 
@@ -160,28 +166,33 @@ static void client_queue(struct eg_control *c, struct client *cl, char *line, si
 	client_flush(c, cl);
 }
 
-static void reply_error(struct eg_control *c, struct client *cl, const char *msg)
+/* Queue a reply line that was built (r == 0); a client whose reply could
+ * not be built (no memory) is closed rather than left waiting. */
+static void reply_line(struct eg_control *c, struct client *cl, int r, char *line, size_t len)
 {
-	char *line;
-	size_t len;
-
-	if (eg_ctl_error_line(msg, &line, &len) < 0) {
+	if (r < 0) {
 		client_close(c, cl);
 		return;
 	}
 	client_queue(c, cl, line, len);
 }
 
+static void reply_error(struct eg_control *c, struct client *cl, const char *msg)
+{
+	char *line = NULL;
+	size_t len = 0;
+	int r = eg_ctl_error_line(msg, &line, &len);
+
+	reply_line(c, cl, r, line, len);
+}
+
 static void reply_obj(struct eg_control *c, struct client *cl, struct json_object *o)
 {
-	char *line;
-	size_t len;
+	char *line = NULL;
+	size_t len = 0;
+	int r = eg_ctl_line(o, &line, &len);
 
-	if (eg_ctl_line(o, &line, &len) < 0) {
-		client_close(c, cl);
-		return;
-	}
-	client_queue(c, cl, line, len);
+	reply_line(c, cl, r, line, len);
 }
 
 static void reply_ok(struct eg_control *c, struct client *cl)
@@ -246,6 +257,7 @@ static int resolve_domain(struct eg_control *c, const char *name)
 {
 	struct json_object *st = json_object_new_object(), *doms, *d, *n;
 	int found = -ENOENT;
+	uint32_t idx;
 	size_t nr;
 
 	if (!st)
@@ -263,9 +275,8 @@ static int resolve_domain(struct eg_control *c, const char *name)
 		    eg_streq(json_object_get_string(n), name))
 			found = (int)i;
 	}
-	if (found < 0 && name[0] && strspn(name, "0123456789") == strlen(name) &&
-	    strlen(name) < 6 && (size_t)atoi(name) < nr)
-		found = atoi(name);
+	if (found < 0 && nr > 0 && eg_parse_u32(name, 0, (uint32_t)nr - 1, &idx) == 0)
+		found = (int)idx;
 	json_object_put(st);
 	return found;
 }
@@ -292,6 +303,7 @@ static void handle_request(struct eg_control *c, struct client *cl, const char *
 		return;
 	case EG_CTL_MONITOR:
 		cl->monitor = true;
+		cl->idle_deadline = EG_NEVER;
 		cl->interval_ms = req.interval_ms;
 		cl->next = now + req.interval_ms * NSEC_PER_MSEC;
 		send_status(c, cl, now);
@@ -353,6 +365,8 @@ static void client_input(struct eg_control *c, struct client *cl, uint64_t now)
 				reply_error(c, cl, "request longer than 4096 bytes");
 				return;
 			}
+			if (len > 0 && !cl->monitor)
+				cl->idle_deadline = now + c->idle_timeout_ns;
 			if (len > 0)
 				handle_request(c, cl, line, len, now);
 		}
@@ -408,7 +422,7 @@ static void refuse(int fd, const char *msg)
 	close(fd);
 }
 
-static void accept_clients(struct eg_control *c)
+static void accept_clients(struct eg_control *c, uint64_t now)
 {
 	for (int k = 0; k < ACCEPTS_PER_DISPATCH; k++) {
 		struct epoll_event ev = { .events = EPOLLIN };
@@ -433,6 +447,7 @@ static void accept_clients(struct eg_control *c)
 			continue;
 		}
 		cl->fd = fd;
+		cl->idle_deadline = now + c->idle_timeout_ns;
 		ev.data.u32 = (uint32_t)(cl - c->cl);
 		if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			eg_warn_errno(-errno, "control: epoll_ctl");
@@ -456,7 +471,7 @@ int eg_control_dispatch(struct eg_control *c, uint64_t now)
 		struct client *cl;
 
 		if (tag == LISTENER_TAG) {
-			accept_clients(c);
+			accept_clients(c, now);
 			continue;
 		}
 		cl = &c->cl[tag];
@@ -472,12 +487,24 @@ int eg_control_dispatch(struct eg_control *c, uint64_t now)
 	return 0;
 }
 
+void eg_control_set_idle_timeout(struct eg_control *c, uint64_t ns)
+{
+	c->idle_timeout_ns = ns;
+}
+
 void eg_control_tick(struct eg_control *c, uint64_t now)
 {
 	for (int i = 0; i < EG_CONTROL_MAX_CLIENTS; i++) {
 		struct client *cl = &c->cl[i];
 		uint64_t iv;
 
+		if (cl->fd >= 0 && now >= cl->idle_deadline) {
+			eg_notice("control: client pid %d sent %s for %" PRIu64 " ms; dropped",
+				  (int)cl->pid, cl->in.len ? "part of a request and nothing more" :
+				  "no request", (uint64_t)(c->idle_timeout_ns / NSEC_PER_MSEC));
+			client_close(c, cl);
+			continue;
+		}
 		if (cl->fd < 0 || !cl->monitor || cl->closing || now < cl->next)
 			continue;
 		iv = cl->interval_ms * NSEC_PER_MSEC;
@@ -494,11 +521,15 @@ void eg_control_tick(struct eg_control *c, uint64_t now)
 
 uint64_t eg_control_next_tick(const struct eg_control *c)
 {
-	uint64_t t = UINT64_MAX;
+	uint64_t t = EG_NEVER;
 
-	for (int i = 0; i < EG_CONTROL_MAX_CLIENTS; i++)
-		if (c->cl[i].fd >= 0 && c->cl[i].monitor && !c->cl[i].closing)
+	for (int i = 0; i < EG_CONTROL_MAX_CLIENTS; i++) {
+		if (c->cl[i].fd < 0)
+			continue;
+		t = EG_MIN(t, c->cl[i].idle_deadline);
+		if (c->cl[i].monitor && !c->cl[i].closing)
 			t = EG_MIN(t, c->cl[i].next);
+	}
 	return t;
 }
 
@@ -570,6 +601,7 @@ int eg_control_open(struct eg_control **out, const char *path, const char *group
 	c->lfd = c->epfd = -1;
 	c->ops = ops;
 	c->user = user;
+	c->idle_timeout_ns = EG_CONTROL_IDLE_TIMEOUT_MS * NSEC_PER_MSEC;
 	for (int i = 0; i < EG_CONTROL_MAX_CLIENTS; i++)
 		c->cl[i].fd = -1;
 	memcpy(c->path, sa.sun_path, sizeof(c->path));

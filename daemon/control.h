@@ -13,6 +13,10 @@ struct json_object;
 /* At most this many clients at once; one more is told so and closed. Bounds
  * the memory a local user can make the daemon hold. */
 #define EG_CONTROL_MAX_CLIENTS 16
+/* A client that sends no complete request for this long (nothing at all, or
+ * only part of a line) is dropped, so silent connections cannot hold every
+ * slot. A monitor subscriber waits for pushes and is never idle. */
+#define EG_CONTROL_IDLE_TIMEOUT_MS 30000
 /* The group that may read status and change settings (besides root). */
 #define EG_CONTROL_GROUP "eagov"
 
@@ -46,9 +50,14 @@ int eg_control_fd(const struct eg_control *c);
 /* Accept new clients and serve every request that is ready, without
  * blocking. now is CLOCK_MONOTONIC ns (monitor schedules start from it). */
 int eg_control_dispatch(struct eg_control *c, uint64_t now);
-/* Push a status update to each monitor subscriber whose interval is due. */
+/* Replace EG_CONTROL_IDLE_TIMEOUT_MS (ns > 0) for clients accepted from now
+ * on and the deadlines restarted by their next request. */
+void eg_control_set_idle_timeout(struct eg_control *c, uint64_t ns);
+/* Push a status update to each monitor subscriber whose interval is due, and
+ * drop each other client idle past the timeout (logged). */
 void eg_control_tick(struct eg_control *c, uint64_t now);
-/* The earliest time eg_control_tick has something to push, or UINT64_MAX. */
+/* The earliest time eg_control_tick has something to do (a push or an idle
+ * client to drop), or EG_NEVER. */
 uint64_t eg_control_next_tick(const struct eg_control *c);
 /* Number of connected clients (for tests and the daemon's STATUS line). */
 int eg_control_nr_clients(const struct eg_control *c);
@@ -57,8 +66,8 @@ void eg_control_close(struct eg_control *c);
 
 /* The permission rule, pure so it can be tested for any peer: root always;
  * otherwise a peer whose primary gid or one of its n supplementary groups is
- * eagov_gid ((gid_t)-1: no such group, so nobody but root). The issue lets
- * that group change settings too, so is_change uses the same rule today; it
- * is a parameter so a stricter policy for changes is a one-line edit. */
+ * eagov_gid ((gid_t)-1: no such group, so nobody but root). That group may
+ * change settings too, so is_change follows the same rule; it is a
+ * parameter so that a stricter rule for changes is a one-line edit. */
 bool eg_control_allowed(uid_t uid, gid_t gid, const gid_t *groups, int n, gid_t eagov_gid,
 			bool is_change);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "control_proto.h"
 #include "log.h"
+#include "parse.h"
 #include "util.h"
 
 #define EXIT_REFUSED 1
@@ -77,18 +78,6 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'eagovctl --help'.\n");
 	return EXIT_USAGE;
-}
-
-/* A decimal number in [lo, hi], the whole string. */
-static int parse_num(const char *s, long long lo, long long hi, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (errno || end == s || *end || *out < lo || *out > hi)
-		return -EINVAL;
-	return 0;
 }
 
 static int connect_socket(const char *path)
@@ -375,11 +364,22 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* Each command and the short options it takes. */
+	static const struct {
+		const char *name;
+		enum eg_ctl_cmd cmd;
+		const char *options;
+	} commands[] = {
+		{ "status", EG_CTL_STATUS, "js" },
+		{ "monitor", EG_CTL_MONITOR, "is" },
+		{ "set", EG_CTL_SET_GOVERNOR, "ds" },
+		{ "boost", EG_CTL_BOOST, "pms" },
+	};
 	struct eg_ctl_request req = { .interval_ms = EG_CTL_MONITOR_DEFAULT_MS };
 	const char *path = EG_CTL_DEFAULT_SOCKET, *cmd, *domain = NULL;
 	bool json = false, have_pid = false, have_ms = false;
 	const char *allowed;
-	long long v;
+	uint32_t v;
 	int c, nargs;
 	char **args;
 
@@ -402,24 +402,19 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("%s", "a command is needed");
 	cmd = argv[optind];
-	if (strcmp(cmd, "status") == 0) {
-		req.cmd = EG_CTL_STATUS;
-		allowed = "js";
-	} else if (strcmp(cmd, "monitor") == 0) {
-		req.cmd = EG_CTL_MONITOR;
-		allowed = "is";
-	} else if (strcmp(cmd, "set") == 0) {
-		req.cmd = EG_CTL_SET_GOVERNOR;
-		allowed = "ds";
-	} else if (strcmp(cmd, "boost") == 0) {
-		req.cmd = EG_CTL_BOOST;
-		allowed = "pms";
-	} else if (strcmp(cmd, "help") == 0) {
+	if (strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return 0;
-	} else {
-		return usage_error("unknown command '%s'", cmd);
 	}
+	allowed = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(cmd, commands[i].name) == 0) {
+			req.cmd = commands[i].cmd;
+			allowed = commands[i].options;
+		}
+	}
+	if (!allowed)
+		return usage_error("unknown command '%s'", cmd);
 
 	/* Options of the command, in any order among its operands. */
 	argc -= optind;
@@ -440,25 +435,24 @@ int main(int argc, char **argv)
 			json = true;
 			break;
 		case 'i':
-			if (parse_num(optarg, EG_CTL_MONITOR_MIN_MS, EG_CTL_MONITOR_MAX_MS, &v) < 0)
+			if (eg_parse_u32(optarg, EG_CTL_MONITOR_MIN_MS, EG_CTL_MONITOR_MAX_MS,
+					 &req.interval_ms) < 0)
 				return usage_error("--interval: '%s' is not a number of "
 						   "milliseconds in [50, 60000]", optarg);
-			req.interval_ms = (uint32_t)v;
 			break;
 		case 'd':
 			domain = optarg;
 			break;
 		case 'p':
-			if (parse_num(optarg, 1, INT32_MAX, &v) < 0)
+			if (eg_parse_u32(optarg, 1, INT32_MAX, &v) < 0)
 				return usage_error("--pid: '%s' is not a process id", optarg);
 			req.pid = (int32_t)v;
 			have_pid = true;
 			break;
 		case 'm':
-			if (parse_num(optarg, 1, EG_CTL_BOOST_MAX_MS, &v) < 0)
+			if (eg_parse_u32(optarg, 1, EG_CTL_BOOST_MAX_MS, &req.ms) < 0)
 				return usage_error("--ms: '%s' is not a number of milliseconds "
 						   "in [1, 10000]", optarg);
-			req.ms = (uint32_t)v;
 			have_ms = true;
 			break;
 		}

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "model.h"
+#include "parse.h"
 #include "policy_conf.h"
 #include "util.h"
 
@@ -281,7 +282,6 @@ int main(int argc, char **argv)
 	enum eg_log_level level;
 	const char *check = NULL;
 	bool show = false, restore = false;
-	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "mc:d:p:nvhV", opts, NULL)) >= 0) {
@@ -326,10 +326,8 @@ int main(int argc, char **argv)
 			o.sysfs_root = optarg;
 			break;
 		case OPT_DURATION:
-			errno = 0;
-			o.duration_s = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(o.duration_s > 0) ||
-			    o.duration_s > 1e7) {
+			if (eg_parse_double(optarg, 0, 1e7, &o.duration_s) < 0 ||
+			    !(o.duration_s > 0)) {
 				fprintf(stderr, "eagovd: --duration wants seconds > 0, not '%s'\n",
 					optarg);
 				return EXIT_FAILURE;

@@ -306,6 +306,37 @@ int eg_record_close(struct eg_recorder *r)
 	return err;
 }
 
+/* Every CPU number a record carries must name a CPU of a machine with
+ * nr_cpus CPUs: the engine indexes its per-CPU arrays with them. The
+ * event's own cpu and a wakeup's target may be -1 (none); a migration
+ * always names both ends. Writes "FIELD N" to why when one does not. */
+static int record_cpus_check(const struct eg_event *ev, int nr_cpus, char *why, size_t len)
+{
+	const char *field = NULL;
+	int cpu = 0;
+
+	if (ev->cpu < -1 || ev->cpu >= nr_cpus) {
+		field = "cpu";
+		cpu = ev->cpu;
+	} else if (ev->type == EG_EV_WAKEUP &&
+		   (ev->wakeup.target_cpu < -1 || ev->wakeup.target_cpu >= nr_cpus)) {
+		field = "wakeup target_cpu";
+		cpu = ev->wakeup.target_cpu;
+	} else if (ev->type == EG_EV_MIGRATE &&
+		   (ev->migrate.orig_cpu < 0 || ev->migrate.orig_cpu >= nr_cpus)) {
+		field = "migrate orig_cpu";
+		cpu = ev->migrate.orig_cpu;
+	} else if (ev->type == EG_EV_MIGRATE &&
+		   (ev->migrate.dest_cpu < 0 || ev->migrate.dest_cpu >= nr_cpus)) {
+		field = "migrate dest_cpu";
+		cpu = ev->migrate.dest_cpu;
+	}
+	if (!field)
+		return 0;
+	snprintf(why, len, "%s %d", field, cpu);
+	return -ERANGE;
+}
+
 int eg_record_load(const char *path, struct eg_event **evs, size_t *n,
 		   struct eg_record_info *info, char *err, size_t errlen)
 {
@@ -381,9 +412,9 @@ int eg_record_load(const char *path, struct eg_event **evs, size_t *n,
 				 sizeof(h) + i * EG_RECORD_SIZE, why);
 			goto out;
 		}
-		if (v[i].cpu >= (int)nr_cpus) {
-			snprintf(err, errlen, "%s: record %zu (offset %zu) corrupt: cpu %d of %u",
-				 path, i, sizeof(h) + i * EG_RECORD_SIZE, v[i].cpu, nr_cpus);
+		if (record_cpus_check(&v[i], (int)nr_cpus, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s: record %zu (offset %zu) corrupt: %s of %u CPUs",
+				 path, i, sizeof(h) + i * EG_RECORD_SIZE, why, nr_cpus);
 			r = -EBADMSG;
 			goto out;
 		}
@@ -448,6 +479,18 @@ static int replay_open(struct eg_source **out, const struct eg_source_opts *o)
 	if (o->model && info.nr_cpus != o->model->nr_cpus)
 		eg_warn("replay: %s was recorded on %s with %d CPUs, this model has %d",
 			o->replay_path, info.model, info.nr_cpus, o->model->nr_cpus);
+	/* The loader checked the recording's own CPU count; a model with fewer
+	 * CPUs must not be handed events naming CPUs it does not have. */
+	for (size_t i = 0; o->model && info.nr_cpus > o->model->nr_cpus && i < s->n; i++) {
+		r = record_cpus_check(&s->evs[i], o->model->nr_cpus, err, sizeof(err));
+		if (r < 0) {
+			eg_err("replay: %s: record %zu: %s of this model's %d CPUs",
+			       o->replay_path, i, err, o->model->nr_cpus);
+			free(s->evs);
+			free(s);
+			return -EBADMSG;
+		}
+	}
 	s->realtime = o->replay_realtime;
 	eg_info("replay: %zu events from %s (%s, %d CPUs)%s", s->n, o->replay_path, info.model,
 		info.nr_cpus, s->realtime ? ", paced by their timestamps" : "");

@@ -29,6 +29,8 @@
  *     LIMITS       w0 pd, w1 min_khz, w2 max_khz
  *     BOOST        w0 pid, w1 ms
  *     TICK, CPU_ONLINE, CPU_OFFLINE: no payload
+ *   eagovd --record writes a TICK where its engine started as the first
+ *   record, so that a replay can start its engine at the same point.
  *   Unused words are written as 0. A file whose length after the header is
  *   not a multiple of the record size is truncated and rejected whole (a
  *   daemon killed mid-write leaves this: the error names the byte count). */
@@ -75,6 +77,9 @@ int eg_record_decode(const uint8_t in[EG_RECORD_SIZE], struct eg_event *ev, char
  * in file order; info (may be NULL) the header. On failure -errno with a
  * sentence naming the file and the problem in err (errlen may be 0):
  * -EBADMSG for a wrong magic, an unknown version or record size, a
- * truncated file or a corrupt record; -EIO / -ENOENT ... from the system. */
+ * truncated file or a corrupt record (one whose cpu, wakeup target_cpu or
+ * migrate orig_cpu / dest_cpu names no CPU of the recording's CPU count);
+ * -EIO / -ENOENT ... from the system. The replay source also refuses a
+ * recording with a CPU number its model does not have. */
 int eg_record_load(const char *path, struct eg_event **evs, size_t *n,
 		   struct eg_record_info *info, char *err, size_t errlen);

@@ -415,8 +415,10 @@ static void test_bad_requests(void **state)
 		json_object_put(o);
 	}
 	assert_int_equal(fx->f.nr_gov + fx->f.nr_prof + fx->f.nr_boost, 0);
-	/* The monitor rejections did not subscribe. */
-	assert_int_equal(eg_control_next_tick(fx->c), UINT64_MAX);
+	/* The monitor rejections did not subscribe: the one thing left to do
+	 * is the idle deadline, counted from the last request. */
+	assert_int_equal(eg_control_next_tick(fx->c),
+			 fx->now + EG_CONTROL_IDLE_TIMEOUT_MS * MS);
 	/* The connection survives bad requests. */
 	o = ask(fx, fd, "{\"cmd\":\"status\"}");
 	if (!ok_of(o))
@@ -589,6 +591,82 @@ static void test_max_clients(void **state)
 	assert_true(ok_of(o));
 	json_object_put(o);
 	for (int i = 0; i < EG_CONTROL_MAX_CLIENTS; i++)
+		close(fds[i]);
+}
+
+/* The server closed its end: EOF, or a reset when it closed with bytes of
+ * ours unread. */
+static bool closed_by_server(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char b;
+
+	if (poll(&p, 1, 2000) != 1)
+		return false;
+	return recv(fd, &b, 1, MSG_DONTWAIT) == 0 || errno == ECONNRESET;
+}
+
+/* Silent clients in every slot are dropped once idle past the timeout (the
+ * one that sent half a line too), so the next client is served; a monitor
+ * subscriber waiting for pushes is kept; a request restarts the clock. */
+static void test_idle_timeout(void **state)
+{
+	struct fx *fx = *state;
+	int fds[EG_CONTROL_MAX_CLIENTS], mon, late;
+	struct json_object *o;
+	bool eof;
+
+	eg_control_set_idle_timeout(fx->c, 2 * SEC);
+	fx->now = 10 * SEC;
+	mon = client(fx);
+	o = ask(fx, mon, "{\"cmd\":\"monitor\",\"interval_ms\":60000}");
+	assert_true(ok_of(o));
+	json_object_put(o);
+	for (int i = 0; i < EG_CONTROL_MAX_CLIENTS - 1; i++)
+		fds[i] = client(fx);
+	assert_int_equal(eg_control_dispatch(fx->c, fx->now), 0);
+	assert_int_equal(eg_control_nr_clients(fx->c), EG_CONTROL_MAX_CLIENTS);
+	/* One sends part of a request, one a whole request a second later. */
+	send_str(fds[0], "{\"cmd\":", 8);
+	fx->now = 11 * SEC;
+	o = ask(fx, fds[1], "{\"cmd\":\"status\"}");
+	assert_true(ok_of(o));
+	json_object_put(o);
+	/* Full: a newcomer is refused. */
+	late = client(fx);
+	o = reply(fx, late, &eof);
+	assert_non_null(o);
+	assert_string_equal(err_of(o), "too many clients");
+	json_object_put(o);
+	close(late);
+	/* The next thing to do is the silent clients' deadline, 10 s + 2 s. */
+	assert_int_equal(eg_control_next_tick(fx->c), 12 * SEC);
+	eg_control_tick(fx->c, 12 * SEC - 1);
+	assert_int_equal(eg_control_nr_clients(fx->c), EG_CONTROL_MAX_CLIENTS);
+	fx->now = 12 * SEC;
+	eg_control_tick(fx->c, fx->now);
+	/* Left: the monitor and the client whose request came at 11 s. */
+	assert_int_equal(eg_control_nr_clients(fx->c), 2);
+	assert_true(closed_by_server(fds[0]));
+	assert_true(closed_by_server(fds[2]));
+	assert_int_equal(eg_control_next_tick(fx->c), 13 * SEC);
+	/* A new client is served. */
+	late = client(fx);
+	o = ask(fx, late, "{\"cmd\":\"status\"}");
+	assert_true(ok_of(o));
+	json_object_put(o);
+	/* Long past every deadline, at the monitor's next push (10 s + 60 s):
+	 * only the monitor stays, and gets its update. */
+	fx->now = 70 * SEC;
+	eg_control_tick(fx->c, fx->now);
+	assert_int_equal(eg_control_nr_clients(fx->c), 1);
+	o = reply(fx, mon, &eof);
+	assert_non_null(o);
+	assert_true(ok_of(o));
+	json_object_put(o);
+	close(mon);
+	close(late);
+	for (int i = 0; i < EG_CONTROL_MAX_CLIENTS - 1; i++)
 		close(fds[i]);
 }
 
@@ -851,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_allowed),
 		cmocka_unit_test_setup_teardown(test_peer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_clients, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eagovctl, setup, teardown),

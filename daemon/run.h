@@ -1,0 +1,151 @@
+/* The running eagovd's state, shared by the parts of its run mode: start-up
+ * and teardown (daemon.c), device choice (device.c), the decision sinks
+ * (sink.c), the event loop (loop.c) and the control socket's answers
+ * (control_ops.c). Private to eagovd. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "control.h"
+#include "cpufreq_sysfs.h"
+#include "cpuidle_sysfs.h"
+#include "daemon.h"
+#include "engine.h"
+#include "model.h"
+#include "policy_conf.h"
+#include "record.h"
+#include "source.h"
+#include "state.h"
+#include "stats.h"
+#include "sysfs_io.h"
+
+#define MAX_SOURCES 12
+/* STATUS= is refreshed this often: often enough for `systemctl status` to
+ * look alive, rarely enough to cost nothing. */
+#define STATUS_PERIOD_NS (5 * NSEC_PER_SEC)
+
+/* epoll tags besides the sources' (their index in sources[]). */
+enum { TAG_TIMER = 1000, TAG_SIGNAL, TAG_CONTROL };
+
+/* A CPU's busy time at the previous status object: busy_pct's window. */
+struct busy_snap {
+	uint64_t busy_ns;
+	uint64_t t_ns;
+};
+
+struct source_slot {
+	const struct eg_source_ops *ops;
+	struct eg_source *handle;
+	int fd;
+	bool open;
+};
+
+struct daemon;
+
+/* Where decisions go: printed (a dry run) or written to sysfs. */
+struct sink_ops {
+	/* Open what decisions are written to; the state file is set up. */
+	int (*open)(struct daemon *d, uint64_t now);
+	/* Apply one decision: 0 when it took effect (written, or printed),
+	 * -EAGAIN queued behind a back-off, -ENODEV no knob for it, -errno. */
+	int (*apply)(struct daemon *d, const struct eg_decision *x, uint64_t now);
+	/* After a batch of decisions. */
+	void (*flush)(struct daemon *d);
+	/* The earliest queued write to retry, or EG_NEVER; then retry them. */
+	uint64_t (*next_retry)(const struct daemon *d);
+	void (*retry)(struct daemon *d, uint64_t now);
+	/* The limits a domain had before eagovd (0: unknown), the engine's
+	 * starting point after a rebuild once eagovd has written its own. */
+	void (*original_limits)(const struct daemon *d, int pd, uint32_t *min_khz,
+				uint32_t *max_khz);
+	void (*close)(struct daemon *d);
+};
+
+extern const struct sink_ops eg_sink_dry_run, eg_sink_sysfs;
+
+struct daemon {
+	const struct eg_daemon_opts *opts;
+	struct eg_daemon_conf conf;
+	char config_path[EG_PATH_MAX];
+	bool config_explicit;
+	struct eg_sysfs sysfs;
+	char device_path[EG_PATH_MAX];   /* "" = discovery alone */
+	struct eg_model *model;
+	struct eg_policy_conf *policy_conf;
+	enum eg_profile profile;
+	bool profile_from_cli;
+	struct eg_engine_config engine_config;
+	struct eg_engine *engine;
+
+	const struct sink_ops *sink;
+	struct eg_state state;           /* originals saved for the restore */
+	bool state_in_use;
+	struct eg_cpufreq cpufreq;
+	struct eg_cpuidle cpuidle;
+	bool cpufreq_open, cpuidle_open;
+
+	char source_name[EG_NAME_MAX];
+	char replay_path[EG_PATH_MAX];
+	struct eg_source_opts source_opts;
+	int nr_sources;
+	struct source_slot sources[MAX_SOURCES];
+	/* The scheduler source ended (a replay at its end): stop. */
+	bool sched_ended;
+
+	int epoll_fd, timer_fd, signal_fd;
+	uint64_t start_ns;               /* decision lines' time 0 */
+	uint64_t last_event_ns;          /* the latest time the engine was fed */
+	uint64_t duration_end_ns;        /* --duration: stop then; EG_NEVER */
+	uint64_t next_status_ns;
+	/* systemd's watchdog: period 0 and next EG_NEVER when it is off. */
+	uint64_t watchdog_period_ns, next_watchdog_ns;
+	unsigned int nr_engine_errors;
+	struct eg_recorder *recorder;
+	struct eg_control *control;
+	/* Governor chosen over the control socket per domain ("" = the
+	 * device file's); kept across engine rebuilds. */
+	char governor_override[EG_MAX_PDS][EG_NAME_MAX];
+	bool zone_temp_known[EG_MAX_ZONES];
+	int zone_temp_mc[EG_MAX_ZONES];
+	/* CPUs a source reported offline (hot-plug): a new engine starts with
+	 * every CPU online, so engine_build tells it again. */
+	bool cpu_offline[EG_MAX_CPUS];
+	/* Events read in one loop turn, sorted before they are fed. */
+	struct eg_event *event_batch;
+	int nr_event_batch, event_batch_cap;
+	struct eg_decisions decisions;
+	struct run_stats stats;
+	struct busy_snap busy_snap[EG_MAX_CPUS];
+};
+
+uint64_t daemon_now_ns(void);
+void daemon_log_error(const char *what, const struct eg_error *err);
+
+/* device.c: eagov.conf, the device file and the model. */
+int daemon_load_conf(struct daemon *d, struct eg_daemon_conf *c);
+int daemon_choose_device(struct daemon *d, const struct eg_daemon_conf *c, char *path,
+			 size_t len);
+int daemon_load_model(struct daemon *d, const char *device, struct eg_model *m,
+		      struct eg_policy_conf *pc);
+
+/* daemon.c */
+int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now);
+void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_event *cause);
+void daemon_update_status(struct daemon *d);
+int daemon_reload(struct daemon *d, uint64_t now);
+
+/* loop.c */
+int daemon_open_sources(struct daemon *d);
+void daemon_close_sources(struct daemon *d);
+/* Feed one event to the engine (building it first in a replay) and the
+ * recorder, and apply the decisions. 0, or -errno when no engine could be
+ * built. */
+int daemon_feed(struct daemon *d, struct eg_event *ev, uint64_t now);
+/* Append one event to --record's file, if any; a failed write stops it. */
+void daemon_record(struct daemon *d, const struct eg_event *ev);
+int daemon_loop(struct daemon *d);
+
+/* control_ops.c */
+int daemon_open_control(struct daemon *d);
