@@ -11,6 +11,9 @@
  * (callers trim what their format allows). */
 int eg_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int eg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* Hexadecimal as the kernel prints flags ("%#lx"): "0x" and hex digits, or
+ * "0". */
+int eg_parse_hex_u64(const char *s, uint64_t *out);
 /* Optionally signed decimal: "-40", "+3", "12". */
 int eg_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 int eg_parse_int(const char *s, int min, int max, int *out);

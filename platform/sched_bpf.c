@@ -315,7 +315,7 @@ static int bpf_fd(const struct eg_source *s)
 static uint64_t bpf_next_timeout(const struct eg_source *s)
 {
 	if (!s)
-		return EG_NO_TIMEOUT;
+		return EG_NEVER;
 	return s->pend_len ? 0 : s->next_synth;
 }
 

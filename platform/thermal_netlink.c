@@ -270,7 +270,7 @@ static int tnl_fd(const struct eg_source *s)
 static uint64_t tnl_next_timeout(const struct eg_source *s)
 {
 	(void)s;
-	return EG_NO_TIMEOUT;
+	return EG_NEVER;
 }
 
 static int tnl_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)

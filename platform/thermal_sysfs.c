@@ -175,7 +175,7 @@ static int ts_fd(const struct eg_source *s)
 
 static uint64_t ts_next_timeout(const struct eg_source *s)
 {
-	uint64_t t = EG_NO_TIMEOUT;
+	uint64_t t = EG_NEVER;
 
 	for (int i = 0; i < s->nr; i++)
 		t = EG_MIN(t, s->z[i].next_ns);

@@ -145,7 +145,7 @@ static int ud_fd(const struct eg_source *s)
 static uint64_t ud_next_timeout(const struct eg_source *s)
 {
 	/* The initial AC state is due at once. */
-	return s->ac_pending ? 0 : EG_NO_TIMEOUT;
+	return s->ac_pending ? 0 : EG_NEVER;
 }
 
 /* "cpuN" -> N, or -1. */
