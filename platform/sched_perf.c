@@ -1,10 +1,13 @@
 /* The `perf` scheduler source (design in sched_perf.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "fileio.h"
+#include "parse.h"
 #include "log.h"
 #include "sched_perf.h"
 #include "source.h"
@@ -434,17 +437,16 @@ static uint64_t reconcile_period(const struct eg_source *s, uint64_t now)
 
 static int perf_probe(const struct eg_source_opts *o EG_UNUSED, char *why, size_t len)
 {
-	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
+	char buf[32];
 	int paranoid = 2;
 	bool root = geteuid() == 0;
 
-	if (!f) {
+	if (eg_read_small("/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf), 1) < 0) {
 		snprintf(why, len, "kernel without perf events (no perf_event_paranoid)");
 		return -ENODEV;
 	}
-	if (fscanf(f, "%d", &paranoid) != 1)
+	if (eg_parse_int(buf, INT_MIN, INT_MAX, &paranoid) < 0)
 		paranoid = 2;
-	fclose(f);
 	/* Raw tracepoint data of every task needs CAP_PERFMON or paranoid -1. */
 	if (!root && paranoid > -1) {
 		snprintf(why, len, "not root and perf_event_paranoid is %d (needs -1)", paranoid);

@@ -60,7 +60,7 @@
  *    the next one the average sees the CPU idle and decays by y^(gap/1.024
  *    ms). With 100 ms between corrections that is 0.5^(97.7/32) = 0.12: a
  *    30 % load read just before a correction showed util ~40 instead of
- *    ~300 (eagovd's live test, issue 4). With 10 ms the decay between
+ *    ~300 (eagovd's live test). With 10 ms the decay between
  *    corrections is 0.5^(9.77/32) = 0.81, what the poll source's 10 ms
  *    samples cost too; a CPU that loses nothing stays at 100 ms.
  *  - A surplus (the stream busier than residency: a lost switch *into* idle)
@@ -77,7 +77,7 @@
  * losing events now is likely to go on losing them (every idle exit on
  * that CPU), and one second of 10 ms sampling costs ~100 sysfs reads a CPU. */
 #define EG_PERF_LOSSY_HOLD_MS 1000
-/* 1 ms: 1 % of a slow reconcile period, far inside the issue's 5-point bound
+/* 1 ms: 1 % of a slow reconcile period, far inside the live test's 5-point bound
  * (deficits are cumulative: one under the threshold waits for the next
  * period, it is not dropped),
  * yet above the residency's own noise on a CPU that loses nothing (the few

@@ -40,7 +40,7 @@
 #define PERIOD_US 10000
 #define LOAD_S 3
 #define WINDOW_MS 2000
-/* Agreement asked by issue 4: 5 percentage points. */
+/* The agreement asked of a source: 5 percentage points. */
 #define MAX_DIFF_PCT 5.0
 
 static const char *eagovd, *eagovctl;

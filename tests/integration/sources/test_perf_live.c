@@ -461,7 +461,7 @@ static void test_live(void **state)
 		printf("# skipped: one CPU, nowhere to keep the reader off the load\n");
 		skip();
 	}
-	/* CPU 0 as the issue asks; CPU 1 too, where this VM loses switches out
+	/* CPU 0, and CPU 1 too, where this VM loses switches out
 	 * of idle (platform-notes.md) and reconciliation does the work. */
 	run_on(m, 0, 1);
 	run_on(m, 1, 0);
