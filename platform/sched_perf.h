@@ -4,14 +4,14 @@
  *
  * Each CPU has one ring: the five tracepoint events of that CPU write into
  * the sched_switch event's buffer (PERF_EVENT_IOC_SET_OUTPUT), so a ring is
- * in time order; read() merges the rings by timestamp (k-way merge of what
- * is in them at the call). The source's fd is an epoll fd over the rings;
+ * in time order; read() merges the rings by timestamp (a k-way merge that
+ * holds back what another CPU may still precede, EG_PERF_ORDER_HOLD_NS). The source's fd is an epoll fd over the rings;
  * the kernel wakes it when a ring is a quarter full (batching), and
  * next_timeout asks for a read every poll_interval_ms (10 ms when 0) so a
  * quiet ring is not left waiting. A read that fills the caller's array
  * while a ring still holds records returns -EAGAIN (the array holds max
  * events; read again at once), and next_timeout is 0 until the rings are
- * drained. Lost-record counts
+ * drained, or the time a held record can go out. Lost-record counts
  * (PERF_RECORD_LOST) are summed and logged at most every 10 s.
  *
  * RT wakeups do not wait for the batch: each CPU has a second, small ring
@@ -90,6 +90,32 @@
  * 36 raw bytes), so ~500 of them between two reads, and the reader is woken
  * on each (cyclictest at 1 kHz leaves it 500 ms). */
 #define EG_PERF_RT_RING_PAGES 8
+
+/* The merge's hold (sched_perf_ring.c). Each CPU writes its records in time
+ * order, but a record is stamped before it is written, and the rings are
+ * read one after the other: a record of a quiet CPU stamped just before a
+ * read can become visible after records of a busy CPU stamped later (on a
+ * VM the writing vCPU can be stopped in between). So the oldest record
+ * waiting goes out only when every CPU is known complete up to its time:
+ * one with a record waiting (not older, being the oldest), one whose rings
+ * had a record at or after that time, or any CPU for records stamped more
+ * than the hold before the read began. The hold delays only what a quiet
+ * CPU leaves unconfirmed; a reader woken on a CPU has its own switch in
+ * that CPU's ring, newer than what woke it. */
+#define EG_PERF_ORDER_HOLD_NS (2 * 1000 * 1000ULL)
+
+/* The merge's rule above: may a record stamped ts go out, given per CPU
+ * the newest time its rings are known complete to (seen), whether a
+ * record waits in them (pending), and floor = the read's start less the
+ * hold? */
+static inline bool eg_perf_in_order(uint64_t ts, const uint64_t *seen, const bool *pending,
+				    int nr_cpus, uint64_t floor)
+{
+	for (int cpu = 0; cpu < nr_cpus; cpu++)
+		if (!pending[cpu] && seen[cpu] < ts && floor < ts)
+			return false;
+	return true;
+}
 
 /* The state bits of sched_switch's prev_state on 4.14+ kernels. */
 #define EG_PERF_TASK_STATE_MASK 0xffULL
