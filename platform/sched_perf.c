@@ -349,8 +349,6 @@ static uint64_t perf_next_timeout(const struct eg_source *s)
 	t = s->last_read + s->flush_ns;
 	if (s->have_poll)
 		t = EG_MIN(t, s->next_reconcile);
-	if (s->held)
-		t = EG_MIN(t, s->hold_until);
 	return t;
 }
 
@@ -371,11 +369,19 @@ static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 	s->last_read = now;
 	k = eg_perf_merge(s, ev, max, &end);
 	s->pending = end == EG_PERF_FULL;
-	s->held = end == EG_PERF_HELD;
-	/* Reconcile only on a drained stream, so the stream's busy time is
-	 * up to date and the samples come after every event read. */
-	if (end == EG_PERF_DRAINED && s->have_poll && now >= s->next_reconcile && k < max) {
-		k += eg_perf_reconcile(s, now, ev + k, max - k);
+	/* Reconcile only once the rings are read, so the samples come after
+	 * every event read. Records held for order (at most the hold's worth
+	 * per CPU) may be missing from the stream's busy time then: a deficit
+	 * that small is under EG_PERF_RECONCILE_MIN_NS, and what a correction
+	 * took too much is a surplus the cumulative comparison absorbs. */
+	if (end != EG_PERF_FULL && s->have_poll && now >= s->next_reconcile && k < max) {
+		/* After every event read; with records held, not after them:
+		 * at the stream's time, not the read's. */
+		uint64_t stamp = end == EG_PERF_HELD ? s->last_emitted :
+				 EG_MAX(now, s->last_emitted);
+
+		k += eg_perf_reconcile(s, now, stamp, ev + k, max - k);
+		s->last_emitted = stamp;
 		s->next_reconcile = now + eg_perf_reconcile_period(s, now);
 	}
 	if ((s->lost || s->restamped) && now - s->lost_logged_at >= LOST_LOG_NS) {

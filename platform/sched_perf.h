@@ -11,7 +11,7 @@
  * quiet ring is not left waiting. A read that fills the caller's array
  * while a ring still holds records returns -EAGAIN (the array holds max
  * events; read again at once), and next_timeout is 0 until the rings are
- * drained, or the time a held record can go out. Lost-record counts
+ * drained. Lost-record counts
  * (PERF_RECORD_LOST) are summed and logged at most every 10 s.
  *
  * RT wakeups do not wait for the batch: each CPU has a second, small ring
@@ -99,10 +99,13 @@
  * waiting goes out only when every CPU is known complete up to its time:
  * one with a record waiting (not older, being the oldest), one whose rings
  * had a record at or after that time, or any CPU for records stamped more
- * than the hold before the read began. The hold delays only what a quiet
- * CPU leaves unconfirmed; a reader woken on a CPU has its own switch in
- * that CPU's ring, newer than what woke it. */
-#define EG_PERF_ORDER_HOLD_NS (2 * 1000 * 1000ULL)
+ * than the hold before the read began. A held record waits for the next
+ * read (at most the flush period: the batching delay the main rings have
+ * anyway); RT wakeups are never held (sched_perf_ring.c). Records from a
+ * write later than the hold are stamped at the stream's time, so the
+ * stream is in order whatever the kernel does. 1 ms: a record's write
+ * takes microseconds; the hold covers a vCPU stopped in the middle. */
+#define EG_PERF_ORDER_HOLD_NS (1000 * 1000ULL)
 
 /* The merge's rule above: may a record stamped ts go out, given per CPU
  * the newest time its rings are known complete to (seen), whether a

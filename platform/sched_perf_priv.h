@@ -103,8 +103,6 @@ struct eg_source {
 	/* Ordered merge (sched_perf_ring.c). */
 	uint64_t *cpu_seen;     /* per CPU: its rings are complete up to this time */
 	bool *cpu_pending;      /* per CPU: a record waits in its rings */
-	bool held;              /* records wait for the other CPUs (hold_until) */
-	uint64_t hold_until;
 	/* Lost records, and records stamped later to keep the order. */
 	uint64_t lost, restamped, lost_logged_at;
 };
@@ -125,10 +123,11 @@ static inline long eg_perf_page_size(void)
 int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_perf_merge_end *end);
 
 /* sched_perf_track.c: follow one emitted event; reconcile the stream's busy
- * time with cpuidle residency (busy samples into ev, at most max) and the
- * period until the next reconciliation. */
+ * time at now with cpuidle residency (busy samples stamped stamp into ev,
+ * at most max) and the period until the next reconciliation. */
 void eg_perf_track_event(struct eg_source *s, const struct eg_event *ev);
-int eg_perf_reconcile(struct eg_source *s, uint64_t now, struct eg_event *ev, int max);
+int eg_perf_reconcile(struct eg_source *s, uint64_t now, uint64_t stamp, struct eg_event *ev,
+		      int max);
 uint64_t eg_perf_reconcile_period(const struct eg_source *s, uint64_t now);
 
 #endif

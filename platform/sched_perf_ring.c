@@ -159,8 +159,8 @@ static void ring_commit(struct ring *r)
 /* ---- Merge. */
 
 /* The oldest record waiting in any ring goes out when eg_perf_in_order says
- * no CPU can still add an older one; otherwise it waits (EG_PERF_HELD) until
- * the hold has passed it. A record that comes later than that anyway goes
+ * no CPU can still add an older one; otherwise it waits (EG_PERF_HELD) for
+ * a later read (the flush period or a ring's watermark brings one). A record that comes later than that anyway goes
  * out stamped at the stream's last time: the stream's order is a promise
  * to the signals module, a few microseconds of a late stamp are not. */
 int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_perf_merge_end *end)
@@ -199,10 +199,13 @@ int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_per
 			*end = EG_PERF_FULL;
 			break;
 		}
-		if (!eg_perf_in_order(best->peek.ts, s->cpu_seen, s->cpu_pending, s->nr_cpus,
-				      floor)) {
+		/* An RT wakeup does not wait: its ring is there so the reader
+		 * hears it at once, and the CPU that woke the reader (often
+		 * quiet, its switch out of idle lost on some VMs) would hold
+		 * it for the whole hold. What it overtakes is restamped. */
+		if (!best->rt && !eg_perf_in_order(best->peek.ts, s->cpu_seen, s->cpu_pending,
+						   s->nr_cpus, floor)) {
 			*end = EG_PERF_HELD;
-			s->hold_until = best->peek.ts + EG_PERF_ORDER_HOLD_NS;
 			break;
 		}
 		ev[k] = best->peek;

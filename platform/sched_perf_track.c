@@ -103,7 +103,8 @@ static uint64_t track_busy_at(const struct track *k, uint64_t now)
 
 /* ---- Reconciliation. */
 
-int eg_perf_reconcile(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)
+int eg_perf_reconcile(struct eg_source *s, uint64_t now, uint64_t stamp, struct eg_event *ev,
+		      int max)
 {
 	int n, k = 0;
 
@@ -139,7 +140,7 @@ int eg_perf_reconcile(struct eg_source *s, uint64_t now, struct eg_event *ev, in
 
 			memset(c, 0, sizeof(*c));
 			c->type = EG_EV_BUSY_SAMPLE;
-			c->ts = EG_MAX(now, s->last_emitted);
+			c->ts = stamp;
 			c->cpu = p->cpu;
 			c->busy.busy_ns = resid - stream;
 			c->busy.window_ns = EG_MAX(c->ts - t->last_corr, c->busy.busy_ns);
