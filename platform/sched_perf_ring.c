@@ -182,6 +182,7 @@ int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_per
 	*end = EG_PERF_DRAINED;
 	for (;;) {
 		struct ring *best = NULL;
+		uint64_t release = floor;
 
 		memset(s->cpu_pending, 0, (size_t)s->nr_cpus * sizeof(*s->cpu_pending));
 		for (int i = 0; i < s->nr_rings; i++) {
@@ -190,6 +191,9 @@ int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_per
 			if (!ring_peek(s, g))
 				continue;
 			s->cpu_pending[g->cpu] = true;
+			/* An RT wakeup waiting releases what precedes it. */
+			if (g->rt && g->peek.ts > release)
+				release = g->peek.ts;
 			if (!best || g->peek.ts < best->peek.ts)
 				best = g;
 		}
@@ -199,12 +203,13 @@ int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_per
 			*end = EG_PERF_FULL;
 			break;
 		}
-		/* An RT wakeup does not wait: its ring is there so the reader
-		 * hears it at once, and the CPU that woke the reader (often
-		 * quiet, its switch out of idle lost on some VMs) would hold
-		 * it for the whole hold. What it overtakes is restamped. */
-		if (!best->rt && !eg_perf_in_order(best->peek.ts, s->cpu_seen, s->cpu_pending,
-						   s->nr_cpus, floor)) {
+		/* An RT wakeup does not wait, nor what precedes it: its ring is
+		 * there so the reader hears it at once, and the CPU the reader
+		 * runs on (often quiet before, its switch out of idle lost on
+		 * some VMs) would hold it for the whole hold. What comes later
+		 * from a slower CPU is restamped. */
+		if (!eg_perf_in_order(best->peek.ts, s->cpu_seen, s->cpu_pending, s->nr_cpus,
+				      release)) {
 			*end = EG_PERF_HELD;
 			break;
 		}
