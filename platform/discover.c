@@ -445,8 +445,9 @@ int eg_discover_identity(char compatible[][EG_NAME_MAX], int max, int *n, char *
 	return 0;
 }
 
-/* Identity, zones: the parts shared by both discovery entry points. */
-static int discover_common(struct eg_model *m, struct eg_error *err)
+/* Identity, zones and the final checks: the end shared by both discovery
+ * entry points. */
+static int discover_finish(struct eg_model *m, struct eg_error *err)
 {
 	char dmi[EG_NAME_MAX];
 	int r;
@@ -465,7 +466,10 @@ static int discover_common(struct eg_model *m, struct eg_error *err)
 		eg_strlcpy(m->name, m->compatible[0], sizeof(m->name));
 	else
 		eg_strlcpy(m->name, "sysfs", sizeof(m->name));
-	return eg_discover_zones(m, err);
+	r = eg_discover_zones(m, err);
+	if (r)
+		return r;
+	return eg_discover_finalize(m, err);
 }
 
 int eg_discover_finalize(struct eg_model *m, struct eg_error *err)
@@ -500,10 +504,7 @@ int eg_discover_model(struct eg_model *m, struct eg_error *err)
 	r = eg_discover_em(m, err);
 	if (r)
 		return r;
-	r = discover_common(m, err);
-	if (r)
-		return r;
-	return eg_discover_finalize(m, err);
+	return discover_finish(m, err);
 }
 
 /* Highest "cpu MHz" of /proc/cpuinfo in kHz; -ENOENT when there is none. */
@@ -585,8 +586,5 @@ int eg_discover_cpus_only(struct eg_model *m, struct eg_error *err)
 	r = read_idle_states(pd, pd->first_cpu, err);
 	if (r)
 		return r;
-	r = discover_common(m, err);
-	if (r)
-		return r;
-	return eg_discover_finalize(m, err);
+	return discover_finish(m, err);
 }
