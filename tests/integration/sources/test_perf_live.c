@@ -446,7 +446,10 @@ static void test_rt_wakeup(void **state)
 	printf("# RT child: %d wakeups read of %d sleeps, %d lost by the kernel\n", nr,
 	       RT_SLEEPS, kernel_lost);
 	assert_true(kernel_lost <= 1);
-	assert_int_equal(nr + kernel_lost, RT_SLEEPS);
+	/* The loss can take the switch in alone, the wakeup read (seen: 20
+	 * of 20 read, 1 lost): a lost switch excuses a missing wakeup, it
+	 * does not require one. */
+	assert_true(nr <= RT_SLEEPS && nr + kernel_lost >= RT_SLEEPS);
 	qsort(lat, (size_t)nr, sizeof(lat[0]), cmp_u64);
 	/* p99 of 20 is the largest (index ceil(0.99 x 20) - 1 = 19). */
 	printf("# RT wakeup -> read() returned: p50 %.1f us, p99 %.1f us (n %d); the reader "
