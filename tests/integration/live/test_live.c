@@ -290,9 +290,12 @@ static void run_source(const char *name)
 	snprintf(text, sizeof(text), "[daemon]\ncontrol_socket = %s\nstate_dir = %s\n", sock, tmp);
 	put(conf, text);
 	/* calibration given in ns per loop skips rt-app's calibration run
-	 * ("runtime" does not use it); no mlockall in a test. */
+	 * ("runtime" does not use it); no mlockall in a test. SCHED_FIFO 10:
+	 * the task gets its 30 % whatever else CPU 1 runs (at SCHED_OTHER,
+	 * under the build load of a shared CI machine it got 3-25 %). */
 	snprintf(text, sizeof(text),
 		 "{\"tasks\":{\"live\":{\"loop\":-1,\"cpus\":[%d],"
+		 "\"policy\":\"SCHED_FIFO\",\"priority\":10,"
 		 "\"runtime\":%d,\"timer\":{\"ref\":\"live\",\"period\":%d}}},"
 		 "\"global\":{\"duration\":%d,\"calibration\":100,\"default_policy\":"
 		 "\"SCHED_OTHER\",\"lock_pages\":false,\"logdir\":\"%s\"}}\n",
@@ -350,9 +353,10 @@ static void run_source(const char *name)
 		show(errf);
 		fail_msg("eagovd --source %s did not exit 0", name);
 	}
-	/* The load must be there: rt-app ran most of its 30 % (less when
-	 * other load on CPU 1 takes a share). */
-	assert_true(task_pct > 10 && task_pct < 31);
+	/* The load must be there: rt-app ran its 30 % (at SCHED_FIFO only
+	 * other RT work takes a share), plus its own timer and loop per
+	 * period (measured 0.7-0.8 points). */
+	assert_true(task_pct > 20 && task_pct < 33);
 	/* The daemon's busy time of CPU 1 covers rt-app's run time there, at
 	 * any load, with the acceptance criterion's 5 points. */
 	assert_true(busy_pct >= task_pct - MAX_DIFF_PCT);
