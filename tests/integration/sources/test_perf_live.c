@@ -464,14 +464,15 @@ static void test_rt_wakeup(void **state)
 	 * the 100 ms epoll timeout (a quarter of the 512 KiB main ring is
 	 * thousands of records, not filled by a quiet machine in 10 ms), so
 	 * at least 9 of 10 of them would be late by more than 10 ms. */
-	assert_true(lat[nr / 2] < 2 * MS);
-	/* Measured under the other helpers' build load (tests/repeat.sh, 2
-	 * vCPUs): most runs p99 100-400 us; the failing ones had the reader,
-	 * at SCHED_FIFO 1 throughout (checked above), make no read for
-	 * 190-450 ms, longer than its own 100 ms epoll timeout: it was not
-	 * running at all, and the wakeups read at its next read each show
-	 * that stall. The run-delay printed above tells such a run apart. */
-	assert_true(lat[nr - 1] < 2 * MS);
+	/* Less the time the reader was runnable and not running: at
+	 * SCHED_FIFO 1 (checked above) it yields to any higher RT task on
+	 * its CPU, which no source can help. Measured with tests/repeat.sh
+	 * under other tests' load on 2 vCPUs: p99 100-400 us most runs; the
+	 * runs over 2 ms had the reader wait 2.5-84 ms on its runqueue (an
+	 * rt-app at SCHED_FIFO 10 on its CPU), up to 450 ms once. A wakeup's
+	 * latency is at most the source's plus that wait. */
+	assert_true(lat[nr / 2] < 2 * MS + delay);
+	assert_true(lat[nr - 1] < 2 * MS + delay);
 }
 
 static void test_live(void **state)
