@@ -222,3 +222,30 @@ int eg_parse_milli(const char *s, int min_m, int max_m, int *out)
 	*out = (int)v;
 	return 0;
 }
+
+int eg_parse_hex_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s)
+		return -EINVAL;
+	if (s[0] == '0' && !s[1]) {
+		*out = 0;
+		return 0;
+	}
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !isxdigit((unsigned char)s[2]))
+		return -EINVAL;
+	for (s += 2; *s; s++) {
+		unsigned int d;
+
+		if (!isxdigit((unsigned char)*s))
+			return -EINVAL;
+		d = isdigit((unsigned char)*s) ? (unsigned int)(*s - '0') :
+		    (unsigned int)(tolower((unsigned char)*s) - 'a' + 10);
+		if (v > (UINT64_MAX >> 4))
+			return -ERANGE;
+		v = (v << 4) | d;
+	}
+	*out = v;
+	return 0;
+}

@@ -15,6 +15,9 @@ int eg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
  * the caller reads itself: *s is moved past the digits. -EINVAL when *s does
  * not start with a digit (*s unmoved), -ERANGE past UINT64_MAX. */
 int eg_parse_u64_prefix(const char **s, uint64_t *out);
+/* Hexadecimal as the kernel prints flags ("%#lx"): "0x" and hex digits, or
+ * "0". */
+int eg_parse_hex_u64(const char *s, uint64_t *out);
 /* Optionally signed decimal: "-40", "+3", "12". */
 int eg_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 int eg_parse_int(const char *s, int min, int max, int *out);

@@ -218,7 +218,7 @@ static int hw_fd(const struct eg_source *s)
 
 static uint64_t hw_next_timeout(const struct eg_source *s)
 {
-	uint64_t t = EG_NO_TIMEOUT;
+	uint64_t t = EG_NEVER;
 
 	for (int i = 0; i < s->nr; i++)
 		t = EG_MIN(t, s->z[i].next_ns);

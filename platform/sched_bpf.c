@@ -19,6 +19,7 @@
  * per-CPU map and closes such CPUs' windows itself, counting the period in
  * progress. Windows are owned here (records carry totals), so the two
  * paths never count the same time twice. */
+#include "parse.h"
 #include "config.h"
 
 #include <inttypes.h>
@@ -220,9 +221,19 @@ static int bpf_probe(const struct eg_source_opts *o, char *why, size_t len)
 	 * CAP_SYS_ADMIN): read the effective set rather than trying. */
 	f = fopen("/proc/self/status", "re");
 	if (f) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "CapEff: %" SCNx64, &cap) == 1)
+		while (fgets(line, sizeof(line), f)) {
+			char hex[32];
+
+			/* CapEff is bare hex: parsed as the kernel's %#lx. */
+			if (strncmp(line, "CapEff:", 7) == 0 &&
+			    snprintf(hex, sizeof(hex), "0x%s", line + 7 + strspn(line + 7, " \t")) <
+			    (int)sizeof(hex)) {
+				hex[strcspn(hex, "\n")] = '\0';
+				if (eg_parse_hex_u64(hex, &cap) < 0)
+					cap = 0;
 				break;
+			}
+		}
 		fclose(f);
 	}
 	if (!(cap & (1ULL << 21)) && !((cap & (1ULL << 39)) && (cap & (1ULL << 38)))) {
@@ -315,7 +326,7 @@ static int bpf_fd(const struct eg_source *s)
 static uint64_t bpf_next_timeout(const struct eg_source *s)
 {
 	if (!s)
-		return EG_NO_TIMEOUT;
+		return EG_NEVER;
 	return s->pend_len ? 0 : s->next_synth;
 }
 

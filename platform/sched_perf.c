@@ -1,25 +1,16 @@
-/* The `perf` scheduler source (design in sched_perf.h). */
+/* The `perf` scheduler source: its ops and the events and rings they open
+ * (design in sched_perf.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "fileio.h"
 #include "log.h"
+#include "parse.h"
 #include "sched_perf.h"
-#include "source.h"
-
-/* The libraries' headers come with their meson dependencies (pkg-config
- * puts them under traceevent/ and tracefs/); a build that found the
- * libraries but does not pass them to this file gets the stub. */
-#if defined(__has_include)
-#if __has_include(<tracefs.h>) && __has_include(<event-parse.h>)
-#define EG_PERF_HEADERS 1
-#endif
-#endif
-#ifndef EG_PERF_HEADERS
-#define EG_PERF_HEADERS 0
-#endif
+#include "sched_perf_priv.h"
 
 #if HAVE_PERF && EG_PERF_HEADERS
 
@@ -30,23 +21,11 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include <event-parse.h>
 #include <tracefs.h>
-
-#include "sched_poll.h"
-
-enum tp_kind { TP_SWITCH, TP_WAKEUP, TP_WAKEUP_NEW, TP_MIGRATE, TP_EXIT, TP__MAX };
 
 static const char *const tp_names[TP__MAX] = {
 	"sched_switch", "sched_wakeup", "sched_wakeup_new", "sched_migrate_task",
 	"sched_process_exit",
-};
-
-enum fld {
-	F_PREV_PID, F_PREV_PRIO, F_PREV_STATE, F_NEXT_PID, F_NEXT_PRIO,   /* switch */
-	F_PID, F_PRIO, F_TARGET_CPU,                                      /* wakeup, exit */
-	F_ORIG_CPU, F_DEST_CPU,                                           /* migrate */
-	F__MAX,
 };
 
 static const char *const fld_names[F__MAX] = {
@@ -54,397 +33,23 @@ static const char *const fld_names[F__MAX] = {
 	"pid", "prio", "target_cpu", "orig_cpu", "dest_cpu",
 };
 
-struct tp {
-	int id;                 /* -1 when the kernel lacks it */
-	struct tep_format_field *f[F__MAX];
-};
-
-/* Pids woken to (or preempted on, or migrated while queued to) a CPU since
- * it last ran them, with the time they became runnable there: enough to
- * mirror the signals module's repair of a lost switch out of idle. */
-#define RUNNABLE_SLOTS 8
-
-struct waiting {
-	int32_t pid;
-	uint64_t since;         /* when it became runnable on the CPU */
-};
-
-struct track {
-	int32_t curr;           /* pid the stream has running, 0 = idle */
-	uint64_t since;         /* when curr started, or the CPU went idle */
-	uint64_t busy;          /* stream busy time since open, up to since */
-	struct waiting runnable[RUNNABLE_SLOTS];
-	int nr_runnable;
-	/* Reconciliation, cumulative since the poll baseline. */
-	bool base_set;
-	uint64_t base_busy;     /* stream busy at the baseline */
-	uint64_t poll_busy;     /* residency busy since the baseline */
-	uint64_t corr;          /* corrections sent */
-	uint64_t last_corr;     /* time of the last correction (or baseline) */
-	uint64_t lossy_until;   /* reconcile fast until then (a recent correction) */
-};
-
-struct ring {
-	int cpu;
-	bool rt;                /* the CPU's RT wakeup ring (sched_perf.h) */
-	int owner;              /* fd[owner] owns the buffer: TP_SWITCH, TP_WAKEUP (rt) */
-	int fd[TP__MAX];
-	void *base;
-	size_t mmap_len, data_len;
-	uint64_t head, tail;    /* head snapshot at the read, our cursor */
-	bool have;              /* peek holds the next event of this ring */
-	struct eg_event peek;
-	uint32_t peek_size;
-};
-
-struct eg_source {
-	int nr_cpus;
-	int epfd;
-	struct tep_handle *tep;
-	struct tp tp[TP__MAX];
-	struct ring *rings;     /* per CPU its main ring, then its RT ring if any */
-	int nr_rings;
-	bool rt_on;             /* RT wakeups have their own rings (filters work) */
-	struct track *trk;
-	uint8_t *scratch;       /* one wrapped record, contiguous */
-	uint64_t flush_ns;
-	uint64_t last_read;
-	bool started, pending;
-	/* Reconciliation. */
-	bool have_poll;
-	struct eg_sched_poll poll;
-	struct eg_event *poll_ev;
-	uint64_t next_reconcile;
-	uint64_t last_emitted;
-	/* Lost records. */
-	uint64_t lost, lost_logged_at;
-};
-
 #define SCRATCH_LEN 65536   /* a perf record's size is a u16 */
 #define LOST_LOG_NS (10 * NSEC_PER_SEC)
-
-static long page_size(void)
-{
-	long p = sysconf(_SC_PAGESIZE);
-
-	return p > 0 ? p : 4096;
-}
-
-static uint64_t read_field(const struct tp *t, enum fld f, void *data, bool *ok)
-{
-	unsigned long long v = 0;
-
-	if (!t->f[f] || tep_read_number_field(t->f[f], data, &v) < 0) {
-		*ok = false;
-		return 0;
-	}
-	return v;
-}
-
-/* ---- Stream bookkeeping (mirrors what signals.c will count). */
-
-/* A pid already listed keeps its time: signals.c does not re-enqueue a
- * task it has as runnable. */
-static void runnable_add(struct track *k, int32_t pid, uint64_t ts)
-{
-	for (int i = 0; i < k->nr_runnable; i++)
-		if (k->runnable[i].pid == pid)
-			return;
-	if (k->nr_runnable == RUNNABLE_SLOTS) {
-		/* Oldest out: a wakeup that old has long been run. */
-		memmove(k->runnable, k->runnable + 1, sizeof(k->runnable[0]) * (RUNNABLE_SLOTS - 1));
-		k->nr_runnable--;
-	}
-	k->runnable[k->nr_runnable].pid = pid;
-	k->runnable[k->nr_runnable].since = ts;
-	k->nr_runnable++;
-}
-
-/* Drop pid from the list; *since (when not NULL) gets when it became
- * runnable. False when it was not listed. */
-static bool runnable_take(struct track *k, int32_t pid, uint64_t *since)
-{
-	for (int i = 0; i < k->nr_runnable; i++)
-		if (k->runnable[i].pid == pid) {
-			if (since)
-				*since = k->runnable[i].since;
-			k->runnable[i] = k->runnable[--k->nr_runnable];
-			return true;
-		}
-	return false;
-}
-
-static void track_event(struct eg_source *s, const struct eg_event *ev)
-{
-	struct track *k;
-	uint64_t woke, from;
-	bool queued;
-
-	switch (ev->type) {
-	case EG_EV_SWITCH:
-		k = &s->trk[ev->cpu];
-		if (k->curr != ev->sw.prev_pid && k->curr == 0 && ev->sw.prev_pid > 0 &&
-		    runnable_take(k, ev->sw.prev_pid, &woke)) {
-			/* Lost switch out of idle: signals.c runs prev from
-			 * when it could first run, max(its wakeup, the CPU
-			 * going idle); the same span here, so that the
-			 * corrections carry only what neither side saw. */
-			from = EG_MAX(woke, k->since);
-			if (ev->ts > from)
-				k->busy += ev->ts - from;
-		}
-		if (k->curr != 0 && ev->ts > k->since)
-			k->busy += ev->ts - k->since;
-		if (ev->sw.prev_pid > 0 && ev->sw.prev_runnable)
-			runnable_add(k, ev->sw.prev_pid, ev->ts);
-		if (ev->sw.next_pid > 0)
-			runnable_take(k, ev->sw.next_pid, NULL);
-		else
-			/* As signals.c: a CPU does not go idle with a task
-			 * runnable on it, so what is still queued is stale. */
-			k->nr_runnable = 0;
-		k->curr = ev->sw.next_pid > 0 ? ev->sw.next_pid : 0;
-		k->since = ev->ts;
-		break;
-	case EG_EV_WAKEUP:
-		if (ev->wakeup.target_cpu >= 0 && ev->wakeup.target_cpu < s->nr_cpus) {
-			k = &s->trk[ev->wakeup.target_cpu];
-			if (ev->wakeup.pid != k->curr)
-				runnable_add(k, ev->wakeup.pid, ev->ts);
-		}
-		break;
-	case EG_EV_MIGRATE:
-		/* A queued task moves its wait along: signals.c has it
-		 * runnable on dest from the migration on. */
-		queued = ev->migrate.orig_cpu >= 0 && ev->migrate.orig_cpu < s->nr_cpus &&
-			 runnable_take(&s->trk[ev->migrate.orig_cpu], ev->migrate.pid, NULL);
-		if (queued && ev->migrate.dest_cpu >= 0 && ev->migrate.dest_cpu < s->nr_cpus) {
-			k = &s->trk[ev->migrate.dest_cpu];
-			if (ev->migrate.pid != k->curr)
-				runnable_add(k, ev->migrate.pid, ev->ts);
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-static uint64_t track_busy_at(const struct track *k, uint64_t now)
-{
-	return k->busy + (k->curr != 0 && now > k->since ? now - k->since : 0);
-}
-
-/* ---- Decoding. */
-
-static bool decode(struct eg_source *s, int cpu, uint64_t ts, void *raw, uint32_t raw_len,
-		   struct eg_event *ev)
-{
-	unsigned short type;
-	const struct tp *t = NULL;
-	int kind;
-	bool ok = true;
-
-	if (raw_len < 2 || cpu < 0 || cpu >= s->nr_cpus)
-		return false;
-	memcpy(&type, raw, sizeof(type));   /* common_type leads every record */
-	for (kind = 0; kind < TP__MAX; kind++)
-		if (s->tp[kind].id == type) {
-			t = &s->tp[kind];
-			break;
-		}
-	if (!t)
-		return false;
-	memset(ev, 0, sizeof(*ev));
-	ev->ts = ts;
-	ev->cpu = (int16_t)cpu;
-	switch (kind) {
-	case TP_SWITCH:
-		ev->type = EG_EV_SWITCH;
-		ev->sw.prev_pid = (int32_t)read_field(t, F_PREV_PID, raw, &ok);
-		ev->sw.prev_prio = (int16_t)read_field(t, F_PREV_PRIO, raw, &ok);
-		ev->sw.prev_runnable = eg_perf_prev_runnable(read_field(t, F_PREV_STATE, raw, &ok));
-		ev->sw.next_pid = (int32_t)read_field(t, F_NEXT_PID, raw, &ok);
-		ev->sw.next_prio = (int16_t)read_field(t, F_NEXT_PRIO, raw, &ok);
-		/* Tracepoints carry no uclamp: the defaults. */
-		ev->sw.util_min = 0;
-		ev->sw.util_max = 1024;
-		break;
-	case TP_WAKEUP:
-	case TP_WAKEUP_NEW:
-		ev->type = EG_EV_WAKEUP;
-		ev->wakeup.pid = (int32_t)read_field(t, F_PID, raw, &ok);
-		ev->wakeup.prio = (int16_t)read_field(t, F_PRIO, raw, &ok);
-		ev->wakeup.target_cpu = (int16_t)read_field(t, F_TARGET_CPU, raw, &ok);
-		ev->wakeup.flags = kind == TP_WAKEUP_NEW ? EG_WAKE_NEW : 0;
-		break;
-	case TP_MIGRATE:
-		ev->type = EG_EV_MIGRATE;
-		ev->migrate.pid = (int32_t)read_field(t, F_PID, raw, &ok);
-		ev->migrate.prio = (int16_t)read_field(t, F_PRIO, raw, &ok);
-		ev->migrate.orig_cpu = (int16_t)read_field(t, F_ORIG_CPU, raw, &ok);
-		ev->migrate.dest_cpu = (int16_t)read_field(t, F_DEST_CPU, raw, &ok);
-		break;
-	case TP_EXIT:
-		ev->type = EG_EV_EXIT;
-		ev->exit.pid = (int32_t)read_field(t, F_PID, raw, &ok);
-		break;
-	}
-	return ok;
-}
-
-/* Make the next event of r available in r->peek (false: the ring is empty
- * up to the head snapshot). Records that are not events are consumed. */
-static bool ring_peek(struct eg_source *s, struct ring *r)
-{
-	const uint8_t *data = (const uint8_t *)r->base + page_size();
-
-	while (!r->have && r->tail < r->head) {
-		struct perf_event_header hdr;
-		uint64_t off = r->tail % r->data_len;
-		const uint8_t *rec;
-
-		if (off + sizeof(hdr) <= r->data_len) {
-			memcpy(&hdr, data + off, sizeof(hdr));
-		} else {
-			size_t first = r->data_len - off;
-
-			memcpy(&hdr, data + off, first);
-			memcpy((uint8_t *)&hdr + first, data, sizeof(hdr) - first);
-		}
-		if (hdr.size < sizeof(hdr) || r->tail + hdr.size > r->head) {
-			/* Cannot happen with a sane kernel; drop the rest. */
-			r->tail = r->head;
-			break;
-		}
-		if (off + hdr.size <= r->data_len) {
-			rec = data + off;
-		} else {
-			size_t first = r->data_len - off;
-
-			memcpy(s->scratch, data + off, first);
-			memcpy(s->scratch + first, data, hdr.size - first);
-			rec = s->scratch;
-		}
-		if (hdr.type == PERF_RECORD_SAMPLE) {
-			/* TIME, CPU, RAW in that order after the header. */
-			uint64_t ts;
-			uint32_t cpu, raw_len;
-
-			if (hdr.size >= sizeof(hdr) + 8 + 8 + 4) {
-				memcpy(&ts, rec + sizeof(hdr), 8);
-				memcpy(&cpu, rec + sizeof(hdr) + 8, 4);
-				memcpy(&raw_len, rec + sizeof(hdr) + 16, 4);
-				if (sizeof(hdr) + 20 + (size_t)raw_len <= hdr.size) {
-					/* Aligned copy for libtraceevent's reads. */
-					uint8_t raw[512];
-
-					if (raw_len <= sizeof(raw)) {
-						memcpy(raw, rec + sizeof(hdr) + 20, raw_len);
-						r->have = decode(s, (int)cpu, ts, raw, raw_len,
-								 &r->peek);
-					}
-				}
-			}
-		} else if (hdr.type == PERF_RECORD_LOST && hdr.size >= sizeof(hdr) + 16) {
-			uint64_t lost;
-
-			memcpy(&lost, rec + sizeof(hdr) + 8, 8);
-			s->lost += lost;
-		}
-		if (r->have)
-			r->peek_size = hdr.size;
-		else
-			r->tail += hdr.size;
-	}
-	return r->have;
-}
-
-static void ring_commit(struct ring *r)
-{
-	struct perf_event_mmap_page *meta = r->base;
-
-	__atomic_store_n(&meta->data_tail, r->tail, __ATOMIC_RELEASE);
-}
-
-/* ---- Reconciliation. */
-
-static int reconcile(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)
-{
-	int n, k = 0;
-
-	n = eg_sched_poll_sample(&s->poll, now, s->poll_ev, s->nr_cpus);
-	for (int cpu = 0; cpu < s->nr_cpus; cpu++) {
-		struct track *t = &s->trk[cpu];
-
-		if (!t->base_set) {
-			/* The first sample is the poll's baseline for every CPU;
-			 * a CPU that came online later starts with its first
-			 * window (handled below). */
-			t->base_set = true;
-			t->base_busy = track_busy_at(t, now);
-			t->last_corr = now;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		const struct eg_event *p = &s->poll_ev[i];
-		struct track *t;
-		uint64_t stream, resid, inprog = 0;
-
-		if (p->cpu < 0 || p->cpu >= s->nr_cpus)
-			continue;
-		t = &s->trk[p->cpu];
-		t->poll_busy += p->busy.busy_ns;
-		stream = track_busy_at(t, now) - t->base_busy + t->corr;
-		/* An idle period in progress is not in the residency yet. */
-		if (t->curr == 0 && now > t->since)
-			inprog = now - t->since;
-		resid = t->poll_busy > inprog ? t->poll_busy - inprog : 0;
-		if (resid > stream + EG_PERF_RECONCILE_MIN_NS && k < max) {
-			struct eg_event *c = &ev[k++];
-
-			memset(c, 0, sizeof(*c));
-			c->type = EG_EV_BUSY_SAMPLE;
-			c->ts = EG_MAX(now, s->last_emitted);
-			c->cpu = p->cpu;
-			c->busy.busy_ns = resid - stream;
-			c->busy.window_ns = EG_MAX(c->ts - t->last_corr, c->busy.busy_ns);
-			c->busy.correction = true;
-			t->corr += c->busy.busy_ns;
-			t->last_corr = c->ts;
-			t->lossy_until = now + EG_PERF_LOSSY_HOLD_MS * NSEC_PER_MSEC;
-			eg_debug("perf: cpu%d busy %.1f ms short of cpuidle residency, corrected",
-				 p->cpu, (double)c->busy.busy_ns / 1e6);
-		}
-	}
-	return k;
-}
-
-/* When to reconcile next: soon while some CPU is losing events (each
- * correction lands in PELT at once and the average decays until the next
- * one, see sched_perf.h), at the slow pace when the stream is complete. */
-static uint64_t reconcile_period(const struct eg_source *s, uint64_t now)
-{
-	for (int cpu = 0; cpu < s->nr_cpus; cpu++)
-		if (s->trk[cpu].lossy_until > now)
-			return EG_PERF_RECONCILE_FAST_MS * NSEC_PER_MSEC;
-	return EG_PERF_RECONCILE_MS * NSEC_PER_MSEC;
-}
 
 /* ---- Ops. */
 
 static int perf_probe(const struct eg_source_opts *o EG_UNUSED, char *why, size_t len)
 {
-	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
+	char buf[32];
 	int paranoid = 2;
 	bool root = geteuid() == 0;
 
-	if (!f) {
+	if (eg_read_small("/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf), 1) < 0) {
 		snprintf(why, len, "kernel without perf events (no perf_event_paranoid)");
 		return -ENODEV;
 	}
-	if (fscanf(f, "%d", &paranoid) != 1)
+	if (eg_parse_int(buf, INT_MIN, INT_MAX, &paranoid) < 0)
 		paranoid = 2;
-	fclose(f);
 	/* Raw tracepoint data of every task needs CAP_PERFMON or paranoid -1. */
 	if (!root && paranoid > -1) {
 		snprintf(why, len, "not root and perf_event_paranoid is %d (needs -1)", paranoid);
@@ -526,7 +131,7 @@ static int ring_open(struct eg_source *s, struct ring *g, int cpu, int owner, si
 	if (g->rt && ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
 		return -errno;
 	g->data_len = data_len;
-	g->mmap_len = data_len + (size_t)page_size();
+	g->mmap_len = data_len + (size_t)eg_perf_page_size();
 	g->base = mmap(NULL, g->mmap_len, PROT_READ | PROT_WRITE, MAP_SHARED, r, 0);
 	if (g->base == MAP_FAILED) {
 		g->base = NULL;
@@ -620,8 +225,8 @@ static int perf_setup_tep(struct eg_source *s)
 static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 {
 	struct eg_sysfs real = { .root = "" };
-	size_t data_len = (size_t)EG_PERF_RING_PAGES * (size_t)page_size();
-	size_t rt_len = (size_t)EG_PERF_RT_RING_PAGES * (size_t)page_size();
+	size_t data_len = (size_t)EG_PERF_RING_PAGES * (size_t)eg_perf_page_size();
+	size_t rt_len = (size_t)EG_PERF_RT_RING_PAGES * (size_t)eg_perf_page_size();
 	struct eg_source *s;
 	int r;
 
@@ -639,7 +244,10 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 	s->trk = calloc((size_t)s->nr_cpus, sizeof(*s->trk));
 	s->poll_ev = calloc((size_t)s->nr_cpus, sizeof(*s->poll_ev));
 	s->scratch = malloc(SCRATCH_LEN);
-	if (!s->rings || !s->trk || !s->poll_ev || !s->scratch) {
+	s->cpu_seen = calloc((size_t)s->nr_cpus, sizeof(*s->cpu_seen));
+	s->cpu_pending = calloc((size_t)s->nr_cpus, sizeof(*s->cpu_pending));
+	if (!s->rings || !s->trk || !s->poll_ev || !s->scratch || !s->cpu_seen ||
+	    !s->cpu_pending) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -658,8 +266,10 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 
 		r = ring_open(s, g, cpu, TP_SWITCH, data_len, (uint32_t)(data_len / 4));
 		if ((r == -ENODEV || r == -EINVAL) && g->fd[TP_SWITCH] < 0) {
-			/* An offline (or absent) CPU: nothing runs there. */
+			/* An offline (or absent) CPU: nothing runs there, and
+			 * the merge never waits for it. */
 			eg_info("perf: cpu%d skipped (offline?)", cpu);
+			s->cpu_seen[cpu] = UINT64_MAX;
 			continue;
 		}
 		s->nr_rings++;   /* perf_close frees what it holds */
@@ -745,8 +355,8 @@ static uint64_t perf_next_timeout(const struct eg_source *s)
 static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)
 {
 	struct epoll_event ee[16];
-	int k = 0;
-	bool drained = true;
+	enum eg_perf_merge_end end;
+	int k;
 
 	/* Clear the readiness the kernel reported; every ring is read anyway. */
 	while (epoll_wait(s->epfd, ee, (int)ARRAY_SIZE(ee), 0) == (int)ARRAY_SIZE(ee))
@@ -757,51 +367,40 @@ static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 		s->lost_logged_at = now;
 	}
 	s->last_read = now;
-	for (int i = 0; i < s->nr_rings; i++) {
-		struct perf_event_mmap_page *meta = s->rings[i].base;
+	k = eg_perf_merge(s, ev, max, &end);
+	s->pending = end == EG_PERF_FULL;
+	/* Reconcile only once the rings are read, so the samples come after
+	 * every event read. Records held for order (at most the hold's worth
+	 * per CPU) may be missing from the stream's busy time then: a deficit
+	 * that small is under EG_PERF_RECONCILE_MIN_NS, and what a correction
+	 * took too much is a surplus the cumulative comparison absorbs. */
+	if (end != EG_PERF_FULL && s->have_poll && now >= s->next_reconcile && k < max) {
+		/* After every event read; with records held, not after them:
+		 * at the stream's time, not the read's. */
+		uint64_t stamp = end == EG_PERF_HELD ? s->last_emitted :
+				 EG_MAX(now, s->last_emitted);
 
-		s->rings[i].head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+		k += eg_perf_reconcile(s, now, stamp, ev + k, max - k);
+		s->last_emitted = stamp;
+		s->next_reconcile = now + eg_perf_reconcile_period(s, now);
 	}
-	while (k < max) {
-		struct ring *best = NULL;
-
-		for (int i = 0; i < s->nr_rings; i++) {
-			struct ring *g = &s->rings[i];
-
-			if (ring_peek(s, g) && (!best || g->peek.ts < best->peek.ts))
-				best = g;
-		}
-		if (!best)
-			break;
-		ev[k] = best->peek;
-		track_event(s, &ev[k]);
-		s->last_emitted = EG_MAX(s->last_emitted, ev[k].ts);
-		k++;
-		best->have = false;
-		best->tail += best->peek_size;
-	}
-	for (int i = 0; i < s->nr_rings; i++) {
-		if (ring_peek(s, &s->rings[i]))
-			drained = false;
-		ring_commit(&s->rings[i]);
-	}
-	s->pending = !drained;
-	/* Reconcile only on a drained stream, so the stream's busy time is
-	 * up to date and the samples come after every event read. */
-	if (drained && s->have_poll && now >= s->next_reconcile && k < max) {
-		k += reconcile(s, now, ev + k, max - k);
-		s->next_reconcile = now + reconcile_period(s, now);
-	}
-	if (s->lost && now - s->lost_logged_at >= LOST_LOG_NS) {
-		eg_warn("perf: %llu records lost in the last %llu s (rings full); busy time is "
-			"reconciled with cpuidle residency", (unsigned long long)s->lost,
-			(unsigned long long)((now - s->lost_logged_at) / NSEC_PER_SEC));
-		s->lost = 0;
+	if ((s->lost || s->restamped) && now - s->lost_logged_at >= LOST_LOG_NS) {
+		if (s->lost)
+			eg_warn("perf: %llu records lost in the last %llu s (rings full); busy "
+				"time is reconciled with cpuidle residency",
+				(unsigned long long)s->lost,
+				(unsigned long long)((now - s->lost_logged_at) / NSEC_PER_SEC));
+		if (s->restamped)
+			eg_info("perf: %llu records arrived after later ones of another CPU "
+				"(more than %llu us late); stamped in order",
+				(unsigned long long)s->restamped,
+				(unsigned long long)(EG_PERF_ORDER_HOLD_NS / NSEC_PER_USEC));
+		s->lost = s->restamped = 0;
 		s->lost_logged_at = now;
 	}
 	/* The array is full and the rings are not: the contract's -EAGAIN
 	 * (the max events are in ev), so the caller reads again at once. */
-	return drained ? k : -EAGAIN;
+	return end == EG_PERF_FULL ? -EAGAIN : k;
 }
 
 static void perf_close(struct eg_source *s)
@@ -820,6 +419,8 @@ static void perf_close(struct eg_source *s)
 	free(s->trk);
 	free(s->poll_ev);
 	free(s->scratch);
+	free(s->cpu_seen);
+	free(s->cpu_pending);
 	free(s);
 }
 

@@ -4,8 +4,8 @@
  *
  * Each CPU has one ring: the five tracepoint events of that CPU write into
  * the sched_switch event's buffer (PERF_EVENT_IOC_SET_OUTPUT), so a ring is
- * in time order; read() merges the rings by timestamp (k-way merge of what
- * is in them at the call). The source's fd is an epoll fd over the rings;
+ * in time order; read() merges the rings by timestamp (a k-way merge that
+ * holds back what another CPU may still precede, EG_PERF_ORDER_HOLD_NS). The source's fd is an epoll fd over the rings;
  * the kernel wakes it when a ring is a quarter full (batching), and
  * next_timeout asks for a read every poll_interval_ms (10 ms when 0) so a
  * quiet ring is not left waiting. A read that fills the caller's array
@@ -60,7 +60,7 @@
  *    the next one the average sees the CPU idle and decays by y^(gap/1.024
  *    ms). With 100 ms between corrections that is 0.5^(97.7/32) = 0.12: a
  *    30 % load read just before a correction showed util ~40 instead of
- *    ~300 (eagovd's live test, issue 4). With 10 ms the decay between
+ *    ~300 (eagovd's live test). With 10 ms the decay between
  *    corrections is 0.5^(9.77/32) = 0.81, what the poll source's 10 ms
  *    samples cost too; a CPU that loses nothing stays at 100 ms.
  *  - A surplus (the stream busier than residency: a lost switch *into* idle)
@@ -77,7 +77,7 @@
  * losing events now is likely to go on losing them (every idle exit on
  * that CPU), and one second of 10 ms sampling costs ~100 sysfs reads a CPU. */
 #define EG_PERF_LOSSY_HOLD_MS 1000
-/* 1 ms: 1 % of a slow reconcile period, far inside the issue's 5-point bound
+/* 1 ms: 1 % of a slow reconcile period, far inside the live test's 5-point bound
  * (deficits are cumulative: one under the threshold waits for the next
  * period, it is not dropped),
  * yet above the residency's own noise on a CPU that loses nothing (the few
@@ -90,6 +90,35 @@
  * 36 raw bytes), so ~500 of them between two reads, and the reader is woken
  * on each (cyclictest at 1 kHz leaves it 500 ms). */
 #define EG_PERF_RT_RING_PAGES 8
+
+/* The merge's hold (sched_perf_ring.c). Each CPU writes its records in time
+ * order, but a record is stamped before it is written, and the rings are
+ * read one after the other: a record of a quiet CPU stamped just before a
+ * read can become visible after records of a busy CPU stamped later (on a
+ * VM the writing vCPU can be stopped in between). So the oldest record
+ * waiting goes out only when every CPU is known complete up to its time:
+ * one with a record waiting (not older, being the oldest), one whose rings
+ * had a record at or after that time, or any CPU for records stamped more
+ * than the hold before the read began. A held record waits for the next
+ * read (at most the flush period: the batching delay the main rings have
+ * anyway); RT wakeups are never held (sched_perf_ring.c). Records from a
+ * write later than the hold are stamped at the stream's time, so the
+ * stream is in order whatever the kernel does. 1 ms: a record's write
+ * takes microseconds; the hold covers a vCPU stopped in the middle. */
+#define EG_PERF_ORDER_HOLD_NS (1000 * 1000ULL)
+
+/* The merge's rule above: may a record stamped ts go out, given per CPU
+ * the newest time its rings are known complete to (seen), whether a
+ * record waits in them (pending), and floor = the read's start less the
+ * hold? */
+static inline bool eg_perf_in_order(uint64_t ts, const uint64_t *seen, const bool *pending,
+				    int nr_cpus, uint64_t floor)
+{
+	for (int cpu = 0; cpu < nr_cpus; cpu++)
+		if (!pending[cpu] && seen[cpu] < ts && floor < ts)
+			return false;
+	return true;
+}
 
 /* The state bits of sched_switch's prev_state on 4.14+ kernels. */
 #define EG_PERF_TASK_STATE_MASK 0xffULL

@@ -6,6 +6,7 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
+#include "parse.h"
 #include "log.h"
 #include "sched_poll.h"
 
@@ -55,8 +56,7 @@ static int read_idle_us(struct eg_poll_cpu *c, uint64_t *sum)
 	*sum = 0;
 	for (int k = 0; k < c->nr_states; k++) {
 		ssize_t n = pread(c->fd[k], buf, sizeof(buf) - 1, 0);
-		char *end;
-		unsigned long long v;
+		uint64_t v;
 
 		if (n < 0)
 			return -errno;
@@ -71,8 +71,8 @@ static int read_idle_us(struct eg_poll_cpu *c, uint64_t *sum)
 				return -ENODEV;
 		}
 		buf[n] = '\0';
-		v = strtoull(buf, &end, 10);
-		if (end == buf)
+		buf[strcspn(buf, "\n")] = '\0';
+		if (eg_parse_u64(buf, 0, UINT64_MAX, &v) < 0)
 			return -EINVAL;
 		*sum += v;
 	}
@@ -91,15 +91,20 @@ static int read_proc_stat(struct eg_sched_poll *p)
 	if (!f)
 		return -errno;
 	while (getline(&line, &cap, f) > 0) {
-		unsigned long long v[8] = { 0 };
-		int cpu;
+		uint64_t v[8] = { 0 };
+		char *field, *save = NULL;
+		int cpu, nr = 0;
 
 		if (strncmp(line, "cpu", 3) != 0)
 			break;  /* the cpu lines come first; skip the long intr line */
-		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0],
-			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 5)
-			continue;  /* also the aggregate "cpu " line */
-		if (cpu < 0 || cpu >= p->nr_cpus)
+		field = strtok_r(line + 3, " \n", &save);
+		/* Also skips the aggregate "cpu " line (no number after cpu). */
+		if (line[3] == ' ' || !field || eg_parse_int(field, 0, p->nr_cpus - 1, &cpu) < 0)
+			continue;
+		while (nr < 8 && (field = strtok_r(NULL, " \n", &save)) &&
+		       eg_parse_u64(field, 0, UINT64_MAX, &v[nr]) == 0)
+			nr++;
+		if (nr < 4)
 			continue;
 		/* user nice system idle iowait irq softirq steal; guest time is
 		 * already inside user and nice. Idle = idle + iowait. */

@@ -12,6 +12,7 @@
 #include "event.h"
 #include "model.h"
 #include "sysfs_io.h"
+#include "util.h"
 
 enum eg_source_kind {
 	EG_SOURCE_SCHED = 0,   /* exactly one of these runs */
@@ -40,7 +41,7 @@ struct eg_source_ops {
 	/* An fd that becomes readable when events are there, or -1. */
 	int (*fd)(const struct eg_source *s);
 	/* When read() wants to be called even without fd readiness
-	 * (interval sources, batching), or EG_NO_TIMEOUT. */
+	 * (interval sources, batching), or EG_NEVER. */
 	uint64_t (*next_timeout)(const struct eg_source *s);
 	/* Read what is available at now: up to max events, in time order.
 	 * Returns the count (0 = nothing), -EAGAIN when there is more to read
@@ -49,8 +50,6 @@ struct eg_source_ops {
 	int (*read)(struct eg_source *s, uint64_t now, struct eg_event *ev, int max);
 	void (*close)(struct eg_source *s);
 };
-
-#define EG_NO_TIMEOUT UINT64_MAX
 
 /* The sources that ship; NULL-terminated, in auto-selection order for the
  * scheduler kind (bpf, perf, poll). A source whose build option is off is

@@ -1,10 +1,12 @@
 /* Saved original state: record, atomic save, ordered restore. */
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include "log.h"
+#include "parse.h"
 #include "state.h"
 #include "sysfs_io.h"
 
@@ -239,7 +241,7 @@ static void restore_limits(const struct eg_state *st, int i, bool *done, struct 
 		eg_strlcpy(path, st->e[mx].path, sizeof(path));
 		/* If the saved min is above the max currently in force, a min
 		 * written first would exceed max: raise max first. */
-		if (sscanf(st->e[mn].value, "%u", &tmin) == 1 &&
+		if (eg_parse_u32(st->e[mn].value, 0, UINT32_MAX, &tmin) == 0 &&
 		    eg_sysfs_read_u32(path, &cur_max) == 0 && tmin > cur_max)
 			max_first = true;
 	}

@@ -9,6 +9,8 @@
 #include <linux/magic.h>
 
 #include "log.h"
+#include "fileio.h"
+#include "parse.h"
 #include "sysfs_io.h"
 
 int eg_sysfs_init(struct eg_sysfs *fs, const char *root)
@@ -44,76 +46,23 @@ int eg_sysfs_path(const struct eg_sysfs *fs, char *buf, size_t len, const char *
 
 int eg_sysfs_read(const char *path, char *buf, size_t len)
 {
-	_cleanup_close_ int fd = -1;
-	size_t got = 0;
-	ssize_t n;
-
-	if (len < 2)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	/* sysfs returns a value in one read; loop anyway for fixtures. Read one
-	 * byte more than fits so an oversized value is reported, not cut. */
-	for (;;) {
-		n = read(fd, buf + got, len - got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got == len)
-			return -EFBIG;
-	}
-	buf[got] = '\0';
-	while (got > 0 && isspace((unsigned char)buf[got - 1]))
-		buf[--got] = '\0';
-	return (int)got;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -errno;
-	if (*end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return eg_read_small(path, buf, len, 1);
 }
 
 int eg_sysfs_read_u64(const char *path, uint64_t *out)
 {
 	char buf[32];
-	int r;
+	int r = eg_read_small(path, buf, sizeof(buf), 1);
 
-	r = eg_sysfs_read(path, buf, sizeof(buf));
-	if (r < 0)
-		return r;
-	return parse_u64(buf, out);
+	return r < 0 ? r : eg_parse_u64(buf, 0, UINT64_MAX, out);
 }
 
 int eg_sysfs_read_u32(const char *path, uint32_t *out)
 {
-	uint64_t v;
-	int r;
+	char buf[32];
+	int r = eg_read_small(path, buf, sizeof(buf), 1);
 
-	r = eg_sysfs_read_u64(path, &v);
-	if (r < 0)
-		return r;
-	if (v > UINT32_MAX)
-		return -ERANGE;
-	*out = (uint32_t)v;
-	return 0;
+	return r < 0 ? r : eg_parse_u32(buf, 0, UINT32_MAX, out);
 }
 
 int eg_sysfs_write(const char *path, const char *val)

@@ -22,7 +22,7 @@ int eg_sysfs_init(struct eg_sysfs *fs, const char *root);
 int eg_sysfs_path(const struct eg_sysfs *fs, char *buf, size_t len, const char *fmt, ...)
 	EG_PRINTF(4, 5);
 
-/* Read a small file into buf (always terminated); trailing whitespace and the
+/* A sysfs attribute by eg_read_small (core/fileio.h): trailing whitespace and the
  * newline are stripped. Returns the length kept, or -errno (-EFBIG when the
  * value does not fit in buf). */
 int eg_sysfs_read(const char *path, char *buf, size_t len);

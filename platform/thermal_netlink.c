@@ -12,6 +12,7 @@
  * check the family version for that reason. TZ_TEMP is sent with
  * nla_put_u32 but holds a signed int (millidegrees C). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "parse.h"
 #include "log.h"
 #include "thermal_netlink.h"
 #include "thermal_sysfs.h"
@@ -61,8 +63,7 @@ void eg_thermal_nl_map_init(struct eg_thermal_nl_map *m, const struct eg_model *
 		m->z[m->nr].zone = i;
 		for (int k = 0; k < EG_TNL_MAX_KTRIPS; k++) {
 			char path[EG_PATH_MAX], val[32];
-			char *end;
-			long mc;
+			int mc;
 
 			m->z[m->nr].trip[k] = k < z->nr_trips ? k : -1;
 			if (k < z->nr_trips)
@@ -72,8 +73,7 @@ void eg_thermal_nl_map_init(struct eg_thermal_nl_map *m, const struct eg_model *
 					  id, k) < 0 ||
 			    eg_sysfs_read(path, val, sizeof(val)) < 0)
 				continue;
-			mc = strtol(val, &end, 10);
-			if (*end)
+			if (eg_parse_int(val, INT_MIN, INT_MAX, &mc) < 0)
 				continue;
 			/* The file exists: the trip is the model's trip of this
 			 * temperature, or none (the model dropped it). */
@@ -270,7 +270,7 @@ static int tnl_fd(const struct eg_source *s)
 static uint64_t tnl_next_timeout(const struct eg_source *s)
 {
 	(void)s;
-	return EG_NO_TIMEOUT;
+	return EG_NEVER;
 }
 
 static int tnl_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)

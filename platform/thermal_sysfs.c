@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "log.h"
 #include "thermal_sysfs.h"
 #include "util.h"
@@ -30,19 +31,14 @@ struct eg_source {
 int eg_thermal_zone_id(const char *sensor)
 {
 	const char *p;
-	long id;
-	char *end;
+	int id;
 
 	if (!sensor || strncmp(sensor, "thermal_zone", 12) != 0)
 		return -1;
 	p = sensor + 12;
-	if (!isdigit((unsigned char)*p))
+	if (eg_parse_int(p, 0, INT_MAX, &id) < 0)
 		return -1;
-	errno = 0;
-	id = strtol(p, &end, 10);
-	if (errno || *end || id > INT_MAX)
-		return -1;
-	return (int)id;
+	return id;
 }
 
 static int first_passive_mc(const struct eg_zone *z)
@@ -77,19 +73,15 @@ static int zone_path(const struct eg_source_opts *o, int id, char *buf, size_t l
  * below 0 C). */
 static int parse_mc(const char *buf, int *out)
 {
-	long v;
-	char *end;
+	char num[32];
+	size_t n = strcspn(buf, "\n ");
 
-	errno = 0;
-	v = strtol(buf, &end, 10);
-	if (end == buf || errno || v < INT_MIN || v > INT_MAX)
+	/* Trailing newline or blanks only. */
+	if (n >= sizeof(num) || buf[n + strspn(buf + n, "\n ")])
 		return -EINVAL;
-	while (*end == '\n' || *end == ' ')
-		end++;
-	if (*end)
-		return -EINVAL;
-	*out = (int)v;
-	return 0;
+	memcpy(num, buf, n);
+	num[n] = '\0';
+	return eg_parse_int(num, INT_MIN, INT_MAX, out) < 0 ? -EINVAL : 0;
 }
 
 static int read_fd_mc(int fd, int *mc)
@@ -175,7 +167,7 @@ static int ts_fd(const struct eg_source *s)
 
 static uint64_t ts_next_timeout(const struct eg_source *s)
 {
-	uint64_t t = EG_NO_TIMEOUT;
+	uint64_t t = EG_NEVER;
 
 	for (int i = 0; i < s->nr; i++)
 		t = EG_MIN(t, s->z[i].next_ns);

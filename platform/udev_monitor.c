@@ -9,6 +9,7 @@
 #include <libudev.h>
 
 #include "log.h"
+#include "parse.h"
 #include "udev_monitor.h"
 #include "util.h"
 
@@ -18,6 +19,17 @@ struct eg_source {
 	bool on_ac;
 	bool ac_pending;    /* the initial state, or a change, not yet emitted */
 };
+
+/* A sysfs flag as udev gives it ("0", "1", stripped): 1 set, 0 clear, -1
+ * absent or not a number. */
+static int flag_set(const char *v)
+{
+	uint32_t n;
+
+	if (!v || eg_parse_u32(v, 0, UINT32_MAX, &n) < 0)
+		return -1;
+	return n > 0;
+}
 
 static bool is_mains(const char *type)
 {
@@ -53,7 +65,7 @@ int eg_udev_read_on_ac(struct udev *udev, bool *on_ac)
 		if (is_mains(type)) {
 			any_mains = true;
 			online = udev_device_get_sysattr_value(d, "online");
-			if (online && strtol(online, NULL, 10) > 0)
+			if (flag_set(online) > 0)
 				any_online = true;
 		} else if (eg_streq(type, "Battery")) {
 			any_battery = true;
@@ -145,19 +157,18 @@ static int ud_fd(const struct eg_source *s)
 static uint64_t ud_next_timeout(const struct eg_source *s)
 {
 	/* The initial AC state is due at once. */
-	return s->ac_pending ? 0 : EG_NO_TIMEOUT;
+	return s->ac_pending ? 0 : EG_NEVER;
 }
 
 /* "cpuN" -> N, or -1. */
 static int cpu_number(const char *sysname)
 {
-	char *end;
-	long n;
+	uint32_t n;
 
-	if (!sysname || strncmp(sysname, "cpu", 3) || sysname[3] < '0' || sysname[3] > '9')
+	if (!sysname || strncmp(sysname, "cpu", 3) ||
+	    eg_parse_u32(sysname + 3, 0, EG_MAX_CPUS - 1, &n) < 0)
 		return -1;
-	n = strtol(sysname + 3, &end, 10);
-	return *end || n >= EG_MAX_CPUS ? -1 : (int)n;
+	return (int)n;
 }
 
 /* One uevent: 1 when *ev was filled, else 0. */
@@ -180,8 +191,7 @@ static int handle(struct eg_source *s, struct udev_device *d, uint64_t now, stru
 			 * online attribute says which way it went. */
 			const char *v = udev_device_get_sysattr_value(d, "online");
 
-			if (v)
-				online = strtol(v, NULL, 10) > 0;
+			online = flag_set(v);
 		}
 		if (online < 0)
 			return 0;

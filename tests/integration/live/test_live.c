@@ -1,11 +1,13 @@
 /* eagovd live acceptance: for each scheduler source (bpf, perf, poll) that
- * can run here, `eagovd --dry-run --source S --duration 5` while rt-app runs
+ * can run here, `eagovd --dry-run --source S --duration 8` while rt-app runs
  * a 30 % periodic task (3 ms of wall time every 10 ms) pinned to CPU 1 for
- * 3 s. Over a 2 s window inside the load, the daemon's busy_pct of CPU 1
+ * 5 s. Over a 2 s window inside the load, the daemon's busy_pct of CPU 1
  * (status over the control socket, through eagovctl) must be within 5
  * percentage points of the busy fraction cpuidle residency gives, and its
- * util plausible for a 30 % load. Skipped (exit 77) without root or rt-app;
- * a source whose probe fails is skipped with its reason. */
+ * util plausible for a 30 % load. Where CPU 1 has no cpuidle (VMs), the
+ * reference is rt-app's own run time (/proc/PID/task/TID/schedstat): the
+ * daemon's busy_pct must cover it, less 5 points. Skipped (exit 77) without
+ * root or rt-app; a source whose probe fails is skipped with its reason. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -24,11 +26,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cmocka.h>
 #include <json-c/json.h>
 
 #include "discover.h"
+#include "fileio.h"
 #include "model.h"
+#include "parse.h"
 #include "source.h"
 #include "sysfs_io.h"
 #include "util.h"
@@ -38,9 +44,11 @@
  * fraction is 3 / 10 whatever the frequency. */
 #define RUN_US 3000
 #define PERIOD_US 10000
-#define LOAD_S 3
+/* Long enough that the window (0.5 s in, 2 s, and four status queries of
+ * up to a second each under ASan) ends inside the load. */
+#define LOAD_S 5
 #define WINDOW_MS 2000
-/* Agreement asked by issue 4: 5 percentage points. */
+/* The agreement asked of a source: 5 percentage points. */
 #define MAX_DIFF_PCT 5.0
 
 static const char *eagovd, *eagovctl;
@@ -89,6 +97,36 @@ static uint64_t idle_us(int cpu)
 			sum += v;
 		fclose(f);
 	}
+	return sum;
+}
+
+/* Whether CPU 1 has cpuidle residency to compare with. */
+static bool have_cpuidle;
+
+/* The kernel's count of the time every thread of pid ran (the first field
+ * of /proc/PID/task/TID/schedstat), ns; 0 once it is gone. */
+static uint64_t run_ns(pid_t pid)
+{
+	char path[320], buf[128];
+	struct dirent *de;
+	uint64_t sum = 0, ns;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat", (int)pid, de->d_name);
+		if (eg_read_small(path, buf, sizeof(buf), 1) < 0)
+			continue;
+		buf[strcspn(buf, " ")] = '\0';
+		if (eg_parse_u64(buf, 0, UINT64_MAX, &ns) == 0)
+			sum += ns;
+	}
+	closedir(dir);
 	return sum;
 }
 
@@ -191,16 +229,18 @@ static double num(struct json_object *o, const char *key)
 struct point {
 	double t;
 	uint64_t idle;
+	uint64_t run;           /* rt-app's run time (ns) */
 	struct json_object *st;
 };
 
-static void take(struct point *p, const char *sock)
+static void take(struct point *p, const char *sock, pid_t rtapp)
 {
 	double t1 = mono_s();
-	uint64_t i1 = idle_us(CPU);
+	uint64_t i1 = idle_us(CPU), r1 = run_ns(rtapp);
 
 	p->st = status(sock);
 	p->idle = (i1 + idle_us(CPU)) / 2;
+	p->run = (r1 + run_ns(rtapp)) / 2;
 	p->t = (t1 + mono_s()) / 2;
 }
 
@@ -215,12 +255,12 @@ static void run_source(const char *name)
 	struct eg_error err;
 	char why[512], conf[128], sock[128], json[128], out[128], errf[128], rout[128],
 	     rerr[128], text[1024];
-	const char *dargv[] = { eagovd, "--dry-run", "--source", name, "--duration", "5",
+	const char *dargv[] = { eagovd, "--dry-run", "--source", name, "--duration", "8",
 				"--config", conf, NULL };
 	const char *rargv[] = { "rt-app", json, NULL };
 	struct point a, b;
 	pid_t d, r;
-	double busy_ref, busy_pct, util, cap;
+	double busy_ref, busy_pct, util, cap, task_pct, t_load;
 
 	assert_non_null(ops);
 	assert_non_null(m);
@@ -250,9 +290,12 @@ static void run_source(const char *name)
 	snprintf(text, sizeof(text), "[daemon]\ncontrol_socket = %s\nstate_dir = %s\n", sock, tmp);
 	put(conf, text);
 	/* calibration given in ns per loop skips rt-app's calibration run
-	 * ("runtime" does not use it); no mlockall in a test. */
+	 * ("runtime" does not use it); no mlockall in a test. SCHED_FIFO 10:
+	 * the task gets its 30 % whatever else CPU 1 runs (at SCHED_OTHER,
+	 * under the build load of a shared CI machine it got 3-25 %). */
 	snprintf(text, sizeof(text),
 		 "{\"tasks\":{\"live\":{\"loop\":-1,\"cpus\":[%d],"
+		 "\"policy\":\"SCHED_FIFO\",\"priority\":10,"
 		 "\"runtime\":%d,\"timer\":{\"ref\":\"live\",\"period\":%d}}},"
 		 "\"global\":{\"duration\":%d,\"calibration\":100,\"default_policy\":"
 		 "\"SCHED_OTHER\",\"lock_pages\":false,\"logdir\":\"%s\"}}\n",
@@ -277,19 +320,29 @@ static void run_source(const char *name)
 		}
 	}
 	r = spawn(rargv, rout, rerr);
+	t_load = mono_s();
 	/* rt-app's set-up (threads, affinity) before the window opens. */
 	sleep_ms(500);
-	take(&a, sock);
+	take(&a, sock, r);
 	sleep_ms(WINDOW_MS);
-	take(&b, sock);
+	take(&b, sock, r);
+	if (b.t > t_load + LOAD_S || b.run < a.run)
+		fail_msg("the window (to %.1f s) did not end inside rt-app's %d s: status queries "
+			 "too slow", b.t - t_load, LOAD_S);
 
 	/* Residency: busy is what the CPU did not spend idle. */
 	busy_ref = 100.0 * (1.0 - (double)(b.idle - a.idle) / 1e6 / (b.t - a.t));
+	task_pct = 100.0 * (double)(b.run - a.run) / 1e9 / (b.t - a.t);
 	busy_pct = num(cpu_entry(b.st, CPU), "busy_pct");
 	util = num(cpu_entry(b.st, CPU), "util");
-	print_message("live %s: cpu %d busy_pct %.1f, cpuidle residency %.1f %% (diff %.1f), "
-		      "util %.0f of capacity %.0f\n", name, CPU, busy_pct, busy_ref,
-		      busy_pct - busy_ref, util, cap);
+	if (have_cpuidle)
+		print_message("live %s: cpu %d busy_pct %.1f, cpuidle residency %.1f %% (diff "
+			      "%.1f), rt-app ran %.1f %%, util %.0f of capacity %.0f\n", name, CPU,
+			      busy_pct, busy_ref, busy_pct - busy_ref, task_pct, util, cap);
+	else
+		print_message("live %s: cpu %d busy_pct %.1f, no cpuidle; rt-app ran %.1f %% "
+			      "(diff %.1f), util %.0f of capacity %.0f\n", name, CPU, busy_pct,
+			      task_pct, busy_pct - task_pct, util, cap);
 	json_object_put(a.st);
 	json_object_put(b.st);
 	if (wait_pid(r, 10000) != 0) {
@@ -299,6 +352,23 @@ static void run_source(const char *name)
 	if (wait_pid(d, 15000) != 0) {
 		show(errf);
 		fail_msg("eagovd --source %s did not exit 0", name);
+	}
+	/* The load must be there: rt-app ran its 30 % (at SCHED_FIFO only
+	 * other RT work takes a share), plus its own timer and loop per
+	 * period (measured 0.7-0.8 points). */
+	assert_true(task_pct > 20 && task_pct < 33);
+	/* The daemon's busy time of CPU 1 covers rt-app's run time there, at
+	 * any load, with the acceptance criterion's 5 points. */
+	assert_true(busy_pct >= task_pct - MAX_DIFF_PCT);
+	if (!have_cpuidle) {
+		/* Without residency only a CPU busier than the task tells
+		 * nothing more: the util bound below needs a quiet CPU. */
+		if (busy_pct > 45) {
+			print_message("live %s: util bound not checked: CPU %d was %.0f %% busy "
+				      "by the daemon\n", name, CPU, busy_pct);
+			return;
+		}
+		busy_ref = busy_pct;
 	}
 	/* The load must be there: residency saw at least most of the 30 %
 	 * task (rt-app did run). */
@@ -375,10 +445,7 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state0/time", CPU);
-	if (access(path, R_OK) < 0) {
-		printf("skipped: CPU %d has no cpuidle residency to compare with\n", CPU);
-		return 77;
-	}
+	have_cpuidle = access(path, R_OK) == 0;
 	snprintf(tmp, sizeof(tmp), "/tmp/eagov-live-XXXXXX");
 	if (!mkdtemp(tmp))
 		return 1;

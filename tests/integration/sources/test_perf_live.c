@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <time.h>
@@ -25,6 +26,8 @@
 #include <cmocka.h>
 
 #include "discover.h"
+#include "fileio.h"
+#include "parse.h"
 #include "signals.h"
 #include "source.h"
 
@@ -40,26 +43,42 @@ static uint64_t mono(void)
 	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
-/* Sum of cpuN's idle-state residencies, ns. */
-static uint64_t residency_ns(int cpu)
+/* Sum of cpuN's idle-state residencies, ns; false when the CPU has no
+ * cpuidle (a VM without an idle driver). */
+static bool residency_ns(int cpu, uint64_t *sum)
 {
-	uint64_t sum = 0;
+	int k;
 
-	for (int k = 0; k < EG_MAX_IDLE_STATES; k++) {
-		char path[128];
-		unsigned long long us;
-		FILE *f;
+	*sum = 0;
+	for (k = 0; k < EG_MAX_IDLE_STATES; k++) {
+		char path[128], buf[32];
+		uint64_t us;
 
 		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state%d/time",
 			 cpu, k);
-		f = fopen(path, "re");
-		if (!f)
+		if (eg_read_small(path, buf, sizeof(buf), 1) < 0)
 			break;
-		if (fscanf(f, "%llu", &us) == 1)
-			sum += us * NSEC_PER_USEC;
-		fclose(f);
+		if (eg_parse_u64(buf, 0, UINT64_MAX / NSEC_PER_USEC, &us) == 0)
+			*sum += us * NSEC_PER_USEC;
 	}
-	return sum;
+	return k > 0;
+}
+
+/* The kernel's own count of a task's time on a CPU (sum_exec_runtime, ns:
+ * the first field of /proc/PID/schedstat), which every kernel with
+ * CONFIG_SCHED_INFO has, cpuidle or not; 0 once the task is reaped. */
+static uint64_t task_runtime_ns(pid_t pid)
+{
+	char path[64], buf[128];
+	uint64_t ns = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	if (eg_read_small(path, buf, sizeof(buf), 1) < 0)
+		return 0;
+	buf[strcspn(buf, " ")] = '\0';
+	if (eg_parse_u64(buf, 0, UINT64_MAX, &ns) < 0)
+		return 0;
+	return ns;
 }
 
 static void pin(int cpu)
@@ -71,12 +90,15 @@ static void pin(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* 6 ms busy, 4 ms asleep, per 10 ms period, until end. */
+/* 6 ms busy, 4 ms asleep, per 10 ms period, until end. At nice -20, so
+ * that other work of this cgroup takes little of its share. */
 static void spin_child(int cpu, uint64_t end)
 {
 	uint64_t period = mono();
 
 	pin(cpu);
+	if (setpriority(PRIO_PROCESS, 0, -20) < 0)
+		_exit(1);
 	while (period < end) {
 		while (mono() < period + 6 * MS)
 			;
@@ -89,11 +111,29 @@ static void spin_child(int cpu, uint64_t end)
 }
 
 struct read_point {
-	uint64_t now, resid, busy;
-	uint32_t util;    /* eg_signals_cpu_util of the CPU after the read */
-	uint64_t corr;    /* BUSY_SAMPLE busy time for the CPU so far */
-	bool corrected;   /* a BUSY_SAMPLE for the CPU came with this read */
+	uint64_t now;
+	bool have_resid;
+	uint64_t resid;        /* the CPU's cpuidle residency */
+	uint64_t busy;         /* the CPU's busy time from the events */
+	uint32_t util;         /* eg_signals_cpu_util of the CPU after the read */
+	uint64_t corr;         /* BUSY_SAMPLE busy time for the CPU so far */
+	bool corrected;        /* a BUSY_SAMPLE for the CPU came with this read */
+	uint64_t task_run;     /* the child's running time from the events */
+	uint64_t task_ref;     /* the kernel's count of it (/proc/PID/schedstat) */
+	uint32_t task_util;    /* the child's PELT util_avg from the events */
 };
+
+/* Mean of a read point's value over [a, b], each read's value weighted by
+ * the time it held (a reader reads at uneven intervals). */
+static double held_mean(const struct read_point *rp, int a, int b, bool task)
+{
+	double sum = 0;
+
+	for (int i = a; i < b; i++)
+		sum += (double)(task ? rp[i].task_util : rp[i].util) *
+		       (double)(rp[i + 1].now - rp[i].now);
+	return sum / (double)(rp[b].now - rp[a].now);
+}
 
 static void run_on(const struct eg_model *m, int cpu, int other)
 {
@@ -101,14 +141,19 @@ static void run_on(const struct eg_model *m, int cpu, int other)
 	struct eg_source_opts o = { .model = m };
 	static struct eg_event ev[MAX_EV];
 	static struct read_point rp[MAX_READS];
+	struct sched_param fifo1 = { .sched_priority = 1 }, normal = { .sched_priority = 0 };
 	struct eg_signals sig;
 	struct eg_source *s;
-	uint64_t start, load_start, load_end, last_ts = 0, corr = 0;
+	uint64_t start, load_start, load_end, last_ts = 0, corr = 0, task_run = 0;
+	uint32_t util_of_task = 0;
 	int nr = 0, n_sw = 0, n_wake = 0, epfd;
 	struct epoll_event ee = { .events = EPOLLIN };
 	pid_t child;
 
 	pin(other);   /* the reader stays off the measured CPU */
+	/* SCHED_FIFO 1 as eagovd's unit runs it: other load on its CPU does
+	 * not starve the reads that delimit the window. */
+	assert_int_equal(sched_setscheduler(0, SCHED_FIFO, &fifo1), 0);
 	assert_int_equal(ops->open(&s, &o), 0);
 	epfd = epoll_create1(0);
 	assert_true(epfd >= 0);
@@ -128,12 +173,13 @@ static void run_on(const struct eg_model *m, int cpu, int other)
 	}
 	for (;;) {
 		uint64_t now = mono(), due = ops->next_timeout(s);
+		const struct eg_task *t;
 		int timeout_ms, n;
 		bool corrected = false;
 
 		if (now > load_end + 300 * MS || nr == MAX_READS)
 			break;
-		timeout_ms = due == EG_NO_TIMEOUT ? 50 :
+		timeout_ms = due == EG_NEVER ? 50 :
 			     due <= now ? 0 : (int)((due - now + MS - 1) / MS);
 		epoll_wait(epfd, &ee, 1, timeout_ms);
 		now = mono();
@@ -155,17 +201,27 @@ static void run_on(const struct eg_model *m, int cpu, int other)
 			assert_int_equal(eg_signals_event(&sig, &ev[i]), 0);
 		}
 		eg_signals_sync_cpu(&sig, cpu, EG_MAX(now, last_ts));
+		/* The child's slot goes at its exit: keep its last values. */
+		t = eg_signals_task(&sig, child);
+		if (t) {
+			task_run = t->runtime_ns;
+			util_of_task = t->avg.util_avg;
+		}
 		rp[nr].now = EG_MAX(now, last_ts);
-		rp[nr].resid = residency_ns(cpu);
+		rp[nr].have_resid = residency_ns(cpu, &rp[nr].resid);
 		rp[nr].busy = sig.cpu[cpu].busy_ns;
 		rp[nr].util = eg_signals_cpu_util(&sig, cpu);
 		rp[nr].corrected = corrected;
 		rp[nr].corr = corr;
+		rp[nr].task_run = task_run;
+		rp[nr].task_ref = task_runtime_ns(child);
+		rp[nr].task_util = util_of_task;
 		nr++;
 	}
 	waitpid(child, NULL, 0);
 	ops->close(s);
 	close(epfd);
+	assert_int_equal(sched_setscheduler(0, SCHED_OTHER, &normal), 0);
 
 	/* The window: from a read at least 100 ms into the load to one at least
 	 * 100 ms before its end. Corrections arrive every 100 ms, so the
@@ -193,40 +249,62 @@ static void run_on(const struct eg_model *m, int cpu, int other)
 	assert_true(a >= 0 && b > a);
 	double w = (double)(rp[b].now - rp[a].now);
 	double ev_frac = (double)(rp[b].busy - rp[a].busy) / w;
-	double ref_frac = 1.0 - (double)(rp[b].resid - rp[a].resid) / w;
-
-	/* util over the window, each read's value weighted by the time it
-	 * held (a reader reads at uneven intervals). */
-	double util_sum = 0;
-
-	for (int i = a; i < b; i++)
-		util_sum += (double)rp[i].util * (double)(rp[i + 1].now - rp[i].now);
-	double util_mean = util_sum / w;
+	double task_frac = (double)(rp[b].task_run - rp[a].task_run) / w;
+	double task_ref = (double)(rp[b].task_ref - rp[a].task_ref) / w;
+	double task_util = held_mean(rp, a, b, true);
 
 	printf("# cpu%d: window %.0f ms, %d switches, %d wakeups, busy from events %.3f "
-	       "(of which reconciliation %.3f), cpuidle %.3f, util mean %.0f\n", cpu, w / 1e6,
-	       n_sw, n_wake, ev_frac, (double)(rp[b].corr - rp[a].corr) / w, ref_frac,
-	       util_mean);
+	       "(of which reconciliation %.3f), util mean %.0f; the 60 %% child: ran %.3f "
+	       "from events, %.3f by its schedstat, util mean %.0f\n", cpu, w / 1e6, n_sw,
+	       n_wake, ev_frac, (double)(rp[b].corr - rp[a].corr) / w,
+	       held_mean(rp, a, b, false), task_frac, task_ref, task_util);
 	assert_true(w >= 500e6);
 	assert_true(n_sw > 100);    /* 150 periods, each a switch in and out */
 	assert_true(n_wake > 100);  /* each period ends with a timer wakeup */
+	/* The kernel's count of the child's time must see the load: up to
+	 * its 0.6, less when other work on the CPU (builds in other cgroups,
+	 * where nice does not reach) takes a share. */
+	assert_true(task_ref > 0.1 && task_ref < 0.65);
+	/* The child's running time from its switches in and out (with the
+	 * signals module's repair of a switch out of idle the kernel lost)
+	 * against the kernel's own count. */
+	assert_true(task_frac > task_ref - 0.05 && task_frac < task_ref + 0.05);
+	/* A task's util_avg accrues only while it runs: for one running
+	 * task_ref of every 10 ms it oscillates around task_ref x 1024
+	 * (rising 1 - e^(-6/46.2) over the 6 ms run, falling e^(-4/46.2)
+	 * over the 4 ms sleep, tau = 32 ms / ln 2 = 46.2 ms: 587-641 for
+	 * 0.6). The mean here is of the values at the reads, and the reads
+	 * are not independent of the child's phase (its switches fill the
+	 * rings); measured on a loaded 2-CPU VM, 20 runs: 0.83-1.29 of
+	 * task_ref x 1024. A task counted idle (no switch in) or twice reads
+	 * half or double. */
+	assert_true(task_util > 0.7 * task_ref * 1024 && task_util < 1.35 * task_ref * 1024);
+	if (!rp[a].have_resid || !rp[b].have_resid) {
+		printf("SKIP: cpu%d has no cpuidle residency: the CPU's busy fraction and "
+		       "util are not compared with it (the child's are, above)\n", cpu);
+		eg_signals_destroy(&sig);
+		return;
+	}
+	double ref_frac = 1.0 - (double)(rp[b].resid - rp[a].resid) / w;
+	double util_mean = held_mean(rp, a, b, false);
+
+	printf("# cpu%d: cpuidle busy %.3f\n", cpu, ref_frac);
 	/* The load is 0.6 of the CPU: the reference must see it. */
 	assert_true(ref_frac > 0.5);
 	assert_true(ev_frac > ref_frac - 0.05 && ev_frac < ref_frac + 0.05);
 	/* PELT of a CPU busy ref_frac (0.6) of every 10 ms: util oscillates
-	 * around ref_frac x 1024 = 614, between ~587 and ~641 (rising
-	 * 1 - e^(-6/46.2) over the 6 ms busy, falling e^(-4/46.2) over the
-	 * 4 ms idle, tau = 32 ms / ln 2 = 46.2 ms). Where switches out of
-	 * idle are lost (cpu1 here), the busy time arrives as corrections
-	 * every EG_PERF_RECONCILE_FAST_MS = 10 ms: util is 614 at each and
-	 * decays by d = 0.5^(9.77/32) = 0.81 until the next, a mean of
+	 * around ref_frac x 1024 = 614, between ~587 and ~641 (as the
+	 * child's above). Where switches out of idle are lost (cpu1 on this
+	 * project's VM), the busy time arrives as corrections every
+	 * EG_PERF_RECONCILE_FAST_MS = 10 ms: util is 614 at each and decays
+	 * by d = 0.5^(9.77/32) = 0.81 until the next, a mean of
 	 * 614 x (1 - d) / -ln(d) = 614 x 0.90 = 553, and a correction held
 	 * back one period (the idle in progress is taken off the residency)
 	 * lowers that further: 0.8 x 614 = 491 as the floor. The ceiling,
 	 * 1.15 x 614 = 706: the oscillation's top (641) plus util_est's and
 	 * runnable_avg's share of max(); busy time counted twice (stream
-	 * repair and correction) goes past it. Corrections every 100 ms (the
-	 * bug this catches) give 614 x (1 - 0.12) / 2.12 = 255. */
+	 * repair and correction) goes past it. Corrections every 100 ms
+	 * give 614 x (1 - 0.12) / 2.12 = 255. */
 	assert_true(util_mean > 0.8 * ref_frac * 1024 && util_mean < 1.15 * ref_frac * 1024);
 	eg_signals_destroy(&sig);
 }
@@ -239,6 +317,23 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 #define RT_SLEEPS 20
+
+/* This thread's time runnable but not running (/proc/thread-self/schedstat,
+ * second field), ns. */
+static uint64_t run_delay_ns(void)
+{
+	char buf[128], *a, *b;
+	uint64_t ns = 0;
+
+	assert_true(eg_read_small("/proc/thread-self/schedstat", buf, sizeof(buf), 1) > 0);
+	a = strchr(buf, ' ');
+	assert_non_null(a);
+	b = strchr(++a, ' ');
+	assert_non_null(b);
+	*b = '\0';
+	assert_int_equal(eg_parse_u64(a, 0, UINT64_MAX, &ns), 0);
+	return ns;
+}
 
 /* The reader waits on the source's fd only (a 100 ms epoll timeout, no
  * next_timeout): a wakeup that rides the batched main ring waits for its
@@ -256,8 +351,9 @@ static void test_rt_wakeup(void **state)
 	struct sched_param fifo1 = { .sched_priority = 1 }, other = { .sched_priority = 0 };
 	struct epoll_event ee = { .events = EPOLLIN };
 	static struct eg_event ev[MAX_EV];
-	uint64_t lat[RT_SLEEPS + 8], seen_ts[RT_SLEEPS + 8], end = 0;
-	int nr = 0, epfd, pfd[2];
+	uint64_t lat[RT_SLEEPS + 8], seen_ts[RT_SLEEPS + 8], end = 0, delay0, delay;
+	int nr = 0, kernel_lost = 0, epfd, pfd[2];
+	bool child_on_cpu = false;
 	struct eg_source *s;
 	char why[256] = "", c;
 	pid_t child;
@@ -289,6 +385,7 @@ static void test_rt_wakeup(void **state)
 		_exit(0);
 	}
 	assert_int_equal(read(pfd[0], &c, 1), 1);
+	delay0 = run_delay_ns();
 	for (;;) {
 		uint64_t now;
 		int n;
@@ -305,6 +402,16 @@ static void test_rt_wakeup(void **state)
 		if (n == -EAGAIN)
 			n = MAX_EV;
 		for (int i = 0; i < n; i++) {
+			/* The kernel's loss: a switch out of the child with no
+			 * switch in before it. The child only runs after a
+			 * wakeup, so its wakeup was in the same lost stretch. */
+			if (ev[i].type == EG_EV_SWITCH && ev[i].sw.next_pid == child)
+				child_on_cpu = true;
+			if (ev[i].type == EG_EV_SWITCH && ev[i].sw.prev_pid == child) {
+				if (!child_on_cpu && ev[i].sw.prev_prio == 89)
+					kernel_lost++;
+				child_on_cpu = false;
+			}
 			/* SCHED_FIFO rt_priority 10 is kernel prio 99 - 10 = 89;
 			 * before it set that, the child (FIFO 1 from the
 			 * reader, prio 98) may wait once for its migration. */
@@ -319,18 +426,35 @@ static void test_rt_wakeup(void **state)
 			lat[nr++] = now - ev[i].ts;
 		}
 	}
+	delay = run_delay_ns() - delay0;
+	assert_int_equal(sched_getscheduler(0), SCHED_FIFO);
 	assert_int_equal(sched_setscheduler(0, SCHED_OTHER, &other), 0);
 	ops->close(s);
 	close(epfd);
 	close(pfd[0]);
 	close(pfd[1]);
 	/* One wakeup per sleep and no other (the child blocks nowhere else
-	 * once FIFO 10); the ts check above caught any delivered twice. */
-	assert_int_equal(nr, RT_SLEEPS);
+	 * once FIFO 10); the ts check above caught any delivered twice.
+	 * Except what the kernel did not deliver: on this project's VM, about
+	 * one run in 12 misses one wakeup. Traced side by side with ftrace,
+	 * the missing wakeup is in ftrace's buffer but not in perf's, and
+	 * the switch into the child is in neither, while the switch out is
+	 * in both: the tracepoint did not reach perf, no reader or merge
+	 * fault. Such a wakeup is recognised by that switch out with no
+	 * switch in; one per run is tolerated, no more, and none that the
+	 * stream does not prove lost. */
+	printf("# RT child: %d wakeups read of %d sleeps, %d lost by the kernel\n", nr,
+	       RT_SLEEPS, kernel_lost);
+	assert_true(kernel_lost <= 1);
+	/* The loss can take the switch in alone, the wakeup read (seen: 20
+	 * of 20 read, 1 lost): a lost switch excuses a missing wakeup, it
+	 * does not require one. */
+	assert_true(nr <= RT_SLEEPS && nr + kernel_lost >= RT_SLEEPS);
 	qsort(lat, (size_t)nr, sizeof(lat[0]), cmp_u64);
 	/* p99 of 20 is the largest (index ceil(0.99 x 20) - 1 = 19). */
-	printf("# RT wakeup -> read() returned: p50 %.1f us, p99 %.1f us (n %d)\n",
-	       (double)lat[nr / 2] / 1e3, (double)lat[nr - 1] / 1e3, nr);
+	printf("# RT wakeup -> read() returned: p50 %.1f us, p99 %.1f us (n %d); the reader "
+	       "waited %.1f ms runnable, not running\n", (double)lat[nr / 2] / 1e3,
+	       (double)lat[nr - 1] / 1e3, nr, (double)delay / 1e6);
 	/* The bound, 2 ms: the path is an irq_work self-IPI and the wakeup of a
 	 * SCHED_FIFO reader on an otherwise quiet CPU (tens of us on this VM,
 	 * the bpf source's p99 is ~105 us over the same path), plus a read that
@@ -340,8 +464,15 @@ static void test_rt_wakeup(void **state)
 	 * the 100 ms epoll timeout (a quarter of the 512 KiB main ring is
 	 * thousands of records, not filled by a quiet machine in 10 ms), so
 	 * at least 9 of 10 of them would be late by more than 10 ms. */
-	assert_true(lat[nr / 2] < 2 * MS);
-	assert_true(lat[nr - 1] < 2 * MS);
+	/* Less the time the reader was runnable and not running: at
+	 * SCHED_FIFO 1 (checked above) it yields to any higher RT task on
+	 * its CPU, which no source can help. Measured with tests/repeat.sh
+	 * under other tests' load on 2 vCPUs: p99 100-400 us most runs; the
+	 * runs over 2 ms had the reader wait 2.5-84 ms on its runqueue (an
+	 * rt-app at SCHED_FIFO 10 on its CPU), up to 450 ms once. A wakeup's
+	 * latency is at most the source's plus that wait. */
+	assert_true(lat[nr / 2] < 2 * MS + delay);
+	assert_true(lat[nr - 1] < 2 * MS + delay);
 }
 
 static void test_live(void **state)
@@ -361,7 +492,7 @@ static void test_live(void **state)
 		printf("# skipped: one CPU, nowhere to keep the reader off the load\n");
 		skip();
 	}
-	/* CPU 0 as the issue asks; CPU 1 too, where this VM loses switches out
+	/* CPU 0, and CPU 1 too, where this VM loses switches out
 	 * of idle (platform-notes.md) and reconciliation does the work. */
 	run_on(m, 0, 1);
 	run_on(m, 1, 0);

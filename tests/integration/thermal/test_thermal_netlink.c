@@ -224,7 +224,7 @@ static void test_live(void **state)
 	/* open resolves the family and joins "event" and "sampling". */
 	assert_int_equal(ops->open(&s, &o), 0);
 	assert_true(ops->fd(s) >= 0);
-	assert_true(ops->next_timeout(s) == EG_NO_TIMEOUT);
+	assert_true(ops->next_timeout(s) == EG_NEVER);
 	/* Non-blocking: returns at once, with whatever the kernel sent for
 	 * the model's (fake) zones 4 and 0, which is usually nothing. */
 	r = ops->read(s, NOW, ev, 8);

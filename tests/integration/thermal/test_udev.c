@@ -132,7 +132,7 @@ static void test_power_supply(void **state)
 	assert_int_equal(ev[0].type, EG_EV_POWER_SOURCE);
 	assert_int_equal(ev[0].ts, NOW);
 	assert_false(ev[0].power.on_ac);
-	assert_int_equal(ops->next_timeout(s), EG_NO_TIMEOUT);
+	assert_int_equal(ops->next_timeout(s), EG_NEVER);
 	assert_int_equal(ops->read(s, NOW, ev, 4), 0);
 	/* Adapter plugged in. */
 	umockdev_testbed_set_attribute(f->tb, ac, "online", "1\n");
