@@ -362,6 +362,19 @@ static int bpf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int 
 	return n;
 }
 
+/* How often the kernel skipped prog because it was already running on that
+ * CPU; 0 where the kernel does not say (before 5.12). */
+static uint64_t prog_misses(const struct bpf_program *prog)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) < 0)
+		return 0;
+	return info.recursion_misses;
+}
+
 int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out)
 {
 	int r;
@@ -379,6 +392,9 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 		out->dropped += s->pcpu[cpu].nr_dropped;
 	}
 	out->events = s->nr_events;
+	out->wakeup_misses = prog_misses(s->skel->progs.eg_wakeup) +
+			     prog_misses(s->skel->progs.eg_wakeup_new);
+	out->switch_misses = prog_misses(s->skel->progs.eg_switch);
 	return 0;
 }
 

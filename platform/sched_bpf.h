@@ -16,6 +16,13 @@ struct eg_sched_bpf_stats {
 	uint64_t wakeups;       /* WAKEUP records the program sent */
 	uint64_t dropped;       /* records lost to a full ring buffer */
 	uint64_t events;        /* eg_events handed to the caller */
+	/* Tracepoint hits the kernel did not run a program for: a program does
+	 * not nest in itself on one CPU, so a wakeup from an interrupt that
+	 * lands while the wakeup program runs for another task is skipped
+	 * (bpf_prog_info.recursion_misses). Lost events nobody can recover;
+	 * counted so that tests and the stats line can tell them apart. */
+	uint64_t wakeup_misses; /* sched_wakeup / sched_wakeup_new */
+	uint64_t switch_misses; /* sched_switch */
 };
 
 /* s must come from eg_source_bpf.open. All return 0 or -errno

@@ -300,7 +300,11 @@ static void test_rt_wakeup(void **state)
 	char c;
 	pid_t pid;
 
+	struct eg_sched_bpf_stats st0, st1;
+	uint64_t missed;
+
 	(void)state;
+	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
 	assert_int_equal(pipe(pfd), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -333,9 +337,24 @@ static void test_rt_wakeup(void **state)
 		assert_true(e->wakeup.target_cpu >= 0);
 		nr++;
 	}
-	printf("RT child: %d wakeups seen of 20 sleeps\n", nr);
-	/* One wakeup per 10 ms sleep, and no other: the child only sleeps. */
-	assert_int_equal(nr, 20);
+	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	missed = st1.wakeup_misses - st0.wakeup_misses;
+	printf("RT child: %d wakeups seen of 20 sleeps; the kernel skipped the wakeup "
+	       "program %llu times in the window (any task); %llu records dropped, "
+	       "%llu wakeup records sent\n",
+	       nr, (unsigned long long)missed, (unsigned long long)(st1.dropped - st0.dropped),
+	       (unsigned long long)(st1.wakeups - st0.wakeups));
+	/* One wakeup per 10 ms sleep, and no other: the child only sleeps.
+	 * Never more than 20, and nothing the source itself loses: no record
+	 * dropped by a full ring. One wakeup may be missing: on this VM
+	 * (kernel 6.18) about 1 run in 10 sees 19 with no record dropped and
+	 * no recursion miss counted by the kernel (both printed above), and
+	 * the perf source shows the same loss while ftrace still sees the
+	 * wakeup, so the tracepoint's delivery to perf and BPF is what drops
+	 * it. Two missing would be a source bug. */
+	assert_true(nr <= 20);
+	assert_int_equal(st1.dropped - st0.dropped, 0);
+	assert_true((uint64_t)nr + missed >= 19);
 	free(b.ev);
 	eg_source_bpf.close(s);
 }
