@@ -24,6 +24,10 @@ tar -C "$src" --exclude=./.git --exclude='./build*' --exclude='./obj-*' \
 	--exclude=./debian/.debhelper --exclude='./debian/eagov*/' --exclude=./debian/tmp \
 	-cf - . | tar -C "$work/eagov" -xf -
 
+# The unit suite reads rt-app examples from the reference material next to the
+# tree ($EAGOV_SHARED, tests/meson.build): give the copy the same neighbour.
+[ -d "$src/../shared" ] && ln -s "$(cd "$src/../shared" && pwd)" "$work/shared"
+
 start=$(date +%s)
 if ! (cd "$work/eagov" && DEB_BUILD_OPTIONS="parallel=$(nproc)" \
 	dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1); then
