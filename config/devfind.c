@@ -274,12 +274,9 @@ static int read_dmi_file(const char *root, const char *name, char *buf, size_t l
 	if ((size_t)snprintf(p, sizeof(p), "%s/sys/class/dmi/id/%s", root, name) >= sizeof(p))
 		return -ENAMETOOLONG;
 	r = eg_read_small(p, buf, len, 1);
-	if (r == -EFBIG) {
-		/* Longer than any device file may name: cannot match exactly. */
-		buf[0] = '\0';
-		return 0;
-	}
-	if (r == -ENOENT || r == -ENODEV || r == -EACCES) {
+	/* No DMI (device-tree machines), or a string longer than any device
+	 * file may name: nothing to match, not an error. */
+	if (r == -ENOENT || r == -EFBIG) {
 		buf[0] = '\0';
 		return 0;
 	}

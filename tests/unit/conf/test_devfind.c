@@ -229,7 +229,8 @@ static void test_dmi_vendor_board(void **state)
 	/* An exact product name beats a wildcard that names more keys. */
 	id.dmi_vendor = "ACME Corp";
 	id.dmi_board = "RK-14";
-	device_file(usr_dir, "d-wild.ini", "dmi = Laptop*\ndmi_vendor = ACME*\ndmi_board = RK-1?\n");
+	device_file(usr_dir, "d-wild.ini",
+		    "dmi = Laptop*\ndmi_vendor = ACME*\ndmi_board = RK-1?\n");
 	device_file(usr_dir, "e-product.ini", "dmi = Desktop 1\ndmi = Laptop 14\n");
 	assert_string_equal(match(&id), "b-board.ini");
 	remove_file(usr_dir, "b-board.ini");
@@ -323,7 +324,7 @@ static void write_dmi(const char *root, const char *name, const char *value)
 
 static void test_read_dmi(void **state)
 {
-	char root[400], cmd[600];
+	char root[400], cmd[600], longer[EG_DMI_MAX + 10];
 	struct eg_dmi dmi;
 
 	(void)state;
@@ -340,6 +341,13 @@ static void test_read_dmi(void **state)
 	write_dmi(root, "product_name", "Laptop 14\n");
 	assert_int_equal(eg_conf_read_dmi(root, &dmi), 0);
 	assert_string_equal(dmi.product, "Laptop 14");
+	/* Longer than any device file may name: read as absent, not an error. */
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	write_dmi(root, "board_name", longer);
+	assert_int_equal(eg_conf_read_dmi(root, &dmi), 0);
+	assert_string_equal(dmi.board, "");
+	assert_string_equal(dmi.vendor, "ACME Corp");
 }
 
 int main(void)
