@@ -7,6 +7,8 @@
 #   ./run.sh clang   build warning-free with clang (no tests)
 #   ./run.sh fuzz [S]  build the libFuzzer harnesses (clang, ASan+UBSan) and run
 #                    each for S seconds (default 60); fails on any finding
+#   ./run.sh package build the Debian packages from a copy of the tree, check
+#                    their files and run lintian (tests/package/test_deb.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,11 +17,14 @@ PACKAGES=(
 	libcpupower-dev libnl-3-dev libnl-genl-3-dev libudev-dev libsystemd-dev
 	libsensors-dev libinih-dev libjson-c-dev libcmocka-dev umockdev libumockdev-dev
 	libtraceevent-dev libtracefs-dev libbpf-dev bpftool rt-app rt-tests
+	bash-completion
 )
+# What ./run.sh package needs on top.
+PACKAGE_PACKAGES=(debhelper dpkg-dev fakeroot lintian)
 
 deps() {
 	local missing=()
-	for p in "${PACKAGES[@]}"; do
+	for p in "${PACKAGES[@]}" "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing+=("$p")
 	done
@@ -182,8 +187,13 @@ fuzz)
 	deps
 	fuzz "${2:-60}"
 	;;
+package)
+	deps "${PACKAGE_PACKAGES[@]}"
+	build build
+	meson test -C build --setup package --suite package --print-errorlogs
+	;;
 *)
-	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

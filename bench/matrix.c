@@ -51,10 +51,17 @@ int bench_add_device(struct bench *b, const char *arg)
 	return 0;
 }
 
-/* The source tree's copy when running from a build, else the installed one. */
+#if EAGOV_DEVELOPMENT
+#define SOURCE_DIR(sub) EAGOV_SOURCE_ROOT sub
+#else
+#define SOURCE_DIR(sub) NULL
+#endif
+
+/* The source tree's copy when running from a development build, else the
+ * installed one. */
 static const char *shipped_dir(const char *source, const char *installed)
 {
-	return access(source, R_OK) == 0 ? source : installed;
+	return source && access(source, R_OK) == 0 ? source : installed;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -91,7 +98,7 @@ static int list_dir(const char *dir, const char *suffix, char (*paths)[EG_PATH_M
 
 int bench_add_shipped_devices(struct bench *b)
 {
-	const char *dir = shipped_dir(EAGOV_SOURCE_ROOT "/conf/devices", EAGOV_DATADIR "/devices");
+	const char *dir = shipped_dir(SOURCE_DIR("/conf/devices"), EAGOV_DATADIR "/devices");
 	char (*names)[EG_PATH_MAX] = calloc(BENCH_MAX_ITEMS, EG_PATH_MAX);
 	int n, r = 0;
 
@@ -128,7 +135,7 @@ int bench_add_workloads(struct bench *b, const char *arg)
 
 int bench_add_shipped_workloads(struct bench *b)
 {
-	return bench_add_workloads(b, shipped_dir(EAGOV_SOURCE_ROOT "/bench/workloads",
+	return bench_add_workloads(b, shipped_dir(SOURCE_DIR("/bench/workloads"),
 						  EAGOV_DATADIR "/workloads"));
 }
 

@@ -140,6 +140,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct bench *b = calloc(1, sizeof(*b));
+	char src[512];
 	int failed = 0;
 
 	assert_non_null(f);
@@ -148,7 +149,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->wl_path, sizeof(f->wl_path), "%s/%s", f->dir, WORKLOAD);
 	snprintf(f->rec_path, sizeof(f->rec_path), "%s/%s", f->dir, RECORDING);
-	copy_file(EAGOV_SOURCE_ROOT "/bench/workloads/audio-playback.json", f->wl_path);
+	snprintf(src, sizeof(src), "%s/bench/workloads/audio-playback.json",
+		 getenv("EAGOV_SOURCE_ROOT"));
+	copy_file(src, f->wl_path);
 	assert_int_equal(bench_add_device(b, "hikey960"), 0);
 	assert_int_equal(bench_add_workloads(b, f->dir), 0);
 	assert_int_equal(b->nr_wl, 1);

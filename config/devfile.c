@@ -205,6 +205,15 @@ static int device_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 		m->nr_dmi++;
 		return 0;
 	}
+	if (eg_streq(key, "dmi_vendor") || eg_streq(key, "dmi_board")) {
+		/* Only for finding the file (devfind.c): checked, not kept. */
+		char name[EG_NAME_MAX];
+
+		if (eg_ini_once(ini, &d->seen, key) < 0 ||
+		    eg_ini_name(ini, v, key, name, sizeof(name)) < 0)
+			return eg_ini_rc(ini);
+		return 0;
+	}
 	if (eg_streq(key, "cpus")) {
 		uint32_t n;
 

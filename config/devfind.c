@@ -1,8 +1,9 @@
 /* Finding device files: a --device name to a path, and the machine's
- * device-tree compatible list or DMI product name to the file that claims
- * it, across the device directories. */
+ * device-tree compatible list and DMI strings to the file that claims it,
+ * across the device directories. */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,15 +17,19 @@
 #include "model.h"
 #include "util.h"
 
-static int device_dirs(const char *dirs[3])
+int eg_conf_device_dirs(const char *dirs[EG_CONF_MAX_DIRS])
 {
 	const char *env = getenv("EAGOV_DEVICE_DIR");
 	int n = 0;
 
 	if (env && env[0])
 		dirs[n++] = env;
+	dirs[n++] = EAGOV_SYSCONFDIR "/devices";
 	dirs[n++] = EAGOV_DATADIR "/devices";
+#if EAGOV_DEVELOPMENT
+	/* Lets a build run from its tree; never compiled into a packaged build. */
 	dirs[n++] = EAGOV_SOURCE_ROOT "/conf/devices";
+#endif
 	return n;
 }
 
@@ -35,11 +40,9 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-int eg_conf_find_device(const char *name_or_path, char *path, size_t len)
+int eg_conf_find_device_in(const char *const *dirs, int nr_dirs, const char *name_or_path,
+			   char *path, size_t len)
 {
-	const char *dirs[3];
-	int n;
-
 	if (!name_or_path || !name_or_path[0])
 		return -EINVAL;
 	if (strchr(name_or_path, '/') || ends_with(name_or_path, ".ini")) {
@@ -47,8 +50,7 @@ int eg_conf_find_device(const char *name_or_path, char *path, size_t len)
 			return -errno;
 		return eg_strlcpy(path, name_or_path, len);
 	}
-	n = device_dirs(dirs);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < nr_dirs; i++) {
 		char p[PATH_MAX];
 
 		if ((size_t)snprintf(p, sizeof(p), "%s/%s.ini", dirs[i], name_or_path) >= sizeof(p))
@@ -57,6 +59,14 @@ int eg_conf_find_device(const char *name_or_path, char *path, size_t len)
 			return eg_strlcpy(path, p, len);
 	}
 	return -ENOENT;
+}
+
+int eg_conf_find_device(const char *name_or_path, char *path, size_t len)
+{
+	const char *dirs[EG_CONF_MAX_DIRS];
+	int n = eg_conf_device_dirs(dirs);
+
+	return eg_conf_find_device_in(dirs, n, name_or_path, path, len);
 }
 
 /* Only the identity keys of [device]; everything else is skipped so a file
@@ -68,6 +78,8 @@ struct ident {
 	int nr_compatible, nr_dmi;
 	char compatible[EG_MAX_IDS][EG_NAME_MAX];
 	char dmi[EG_MAX_IDS][EG_NAME_MAX];
+	char dmi_vendor[EG_NAME_MAX];
+	char dmi_board[EG_NAME_MAX];
 };
 
 static int ident_section(struct eg_ini *ini, const char *kind, const char *arg)
@@ -92,6 +104,10 @@ static int ident_key(struct eg_ini *ini, const char *key, const char *value)
 			eg_strlcpy(id->compatible[id->nr_compatible++], tok, EG_NAME_MAX);
 	} else if (eg_streq(key, "dmi") && id->nr_dmi < EG_MAX_IDS) {
 		eg_strlcpy(id->dmi[id->nr_dmi++], value, EG_NAME_MAX);
+	} else if (eg_streq(key, "dmi_vendor")) {
+		eg_strlcpy(id->dmi_vendor, value, EG_NAME_MAX);
+	} else if (eg_streq(key, "dmi_board")) {
+		eg_strlcpy(id->dmi_board, value, EG_NAME_MAX);
 	}
 	return 0;
 }
@@ -101,18 +117,86 @@ static int read_ident(struct ident *id)
 	return eg_ini_run(id->path, ident_section, ident_key, id, NULL);
 }
 
-int eg_conf_match_device(const char *const *compatible, int n, const char *dmi, char *path,
-			 size_t len)
+/* A pattern with no fnmatch(3) special character matches only itself. */
+static bool is_wildcard(const char *pattern)
 {
-	_cleanup_free_ struct ident *ids = NULL;
-	const char *dirs[3];
-	int nr_ids = 0, nd;
+	return strpbrk(pattern, "*?[") != NULL;
+}
 
-	ids = calloc(EG_CONF_MAX_CANDIDATES, sizeof(*ids));
-	if (!ids)
-		return -ENOMEM;
-	nd = device_dirs(dirs);
-	for (int i = 0; i < nd; i++) {
+/* 2: pattern is the value itself, 1: a wildcard matching it, 0: no match. */
+static int match_one(const char *pattern, const char *value)
+{
+	if (!value || !value[0])
+		return 0;
+	if (!is_wildcard(pattern))
+		return eg_streq(pattern, value) ? 2 : 0;
+	return fnmatch(pattern, value, 0) == 0 ? 1 : 0;
+}
+
+#define RANK_NONE INT_MAX
+
+/* The rank of one file for this machine (lower is better, RANK_NONE when it
+ * does not match); the order is documented at eg_conf_match_machine_in(). */
+static int rank(const struct ident *f, const struct eg_machine_ident *m)
+{
+	int n = m->nr_compatible, best = RANK_NONE, keys = 0;
+	bool wild = false;
+
+	for (int c = 0; c < n; c++) {
+		for (int j = 0; j < f->nr_compatible; j++) {
+			int r = match_one(f->compatible[j], m->compatible[c]);
+
+			if (r == 2)
+				return c;
+			if (r == 1 && best == RANK_NONE)
+				best = n + c;
+		}
+	}
+	if (best != RANK_NONE)
+		return best;
+	/* DMI: every key the file gives must match; dmi lines are alternatives. */
+	if (f->nr_dmi) {
+		int r = 0;
+
+		for (int j = 0; j < f->nr_dmi && r < 2; j++) {
+			int k = match_one(f->dmi[j], m->dmi_product);
+
+			r = k > r ? k : r;
+		}
+		if (!r)
+			return RANK_NONE;
+		wild = wild || r == 1;
+		keys++;
+	}
+	if (f->dmi_vendor[0]) {
+		int r = match_one(f->dmi_vendor, m->dmi_vendor);
+
+		if (!r)
+			return RANK_NONE;
+		wild = wild || r == 1;
+		keys++;
+	}
+	if (f->dmi_board[0]) {
+		int r = match_one(f->dmi_board, m->dmi_board);
+
+		if (!r)
+			return RANK_NONE;
+		wild = wild || r == 1;
+		keys++;
+	}
+	if (!keys)
+		return RANK_NONE;
+	/* 2n + 0..2 exact (3 keys first), 2n + 3..5 wildcard. */
+	return 2 * n + (wild ? 3 : 0) + (3 - keys);
+}
+
+/* Read the identity of the device files in dirs into ids, an earlier
+ * directory's file hiding a later one of the same name. */
+static int scan_dirs(const char *const *dirs, int nr_dirs, struct ident *ids)
+{
+	int nr_ids = 0;
+
+	for (int i = 0; i < nr_dirs; i++) {
 		struct dirent **names = NULL;
 		int k = scandir(dirs[i], &names, NULL, alphasort);
 
@@ -137,21 +221,78 @@ int eg_conf_match_device(const char *const *compatible, int n, const char *dmi, 
 		}
 		free(names);
 	}
-	/* Device-tree order is most to least specific: the first string any
-	 * file claims is the best match. */
-	for (int c = 0; c < n; c++) {
-		for (int i = 0; i < nr_ids; i++)
-			for (int j = 0; j < ids[i].nr_compatible; j++)
-				if (eg_streq(ids[i].compatible[j], compatible[c]))
-					return eg_strlcpy(path, ids[i].path, len);
+	return nr_ids;
+}
+
+int eg_conf_match_machine_in(const char *const *dirs, int nr_dirs,
+			     const struct eg_machine_ident *id, char *path, size_t len)
+{
+	_cleanup_free_ struct ident *ids = NULL;
+	int nr_ids, best = -1, best_rank = RANK_NONE;
+
+	ids = calloc(EG_CONF_MAX_CANDIDATES, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	nr_ids = scan_dirs(dirs, nr_dirs, ids);
+	for (int i = 0; i < nr_ids; i++) {
+		int r = rank(&ids[i], id);
+
+		if (r < best_rank) {
+			best_rank = r;
+			best = i;
+		}
 	}
-	if (dmi && dmi[0]) {
-		for (int i = 0; i < nr_ids; i++)
-			for (int j = 0; j < ids[i].nr_dmi; j++)
-				if (eg_streq(ids[i].dmi[j], dmi))
-					return eg_strlcpy(path, ids[i].path, len);
+	if (best < 0)
+		return -ENOENT;
+	return eg_strlcpy(path, ids[best].path, len);
+}
+
+int eg_conf_match_machine(const struct eg_machine_ident *id, char *path, size_t len)
+{
+	const char *dirs[EG_CONF_MAX_DIRS];
+	int n = eg_conf_device_dirs(dirs);
+
+	return eg_conf_match_machine_in(dirs, n, id, path, len);
+}
+
+int eg_conf_match_device(const char *const *compatible, int n, const char *dmi, char *path,
+			 size_t len)
+{
+	const struct eg_machine_ident id = {
+		.compatible = compatible, .nr_compatible = n, .dmi_product = dmi,
+	};
+
+	return eg_conf_match_machine(&id, path, len);
+}
+
+static int read_dmi_file(const char *root, const char *name, char *buf, size_t len)
+{
+	char p[PATH_MAX];
+	int r;
+
+	buf[0] = '\0';
+	if ((size_t)snprintf(p, sizeof(p), "%s/sys/class/dmi/id/%s", root, name) >= sizeof(p))
+		return -ENAMETOOLONG;
+	r = eg_read_small(p, buf, len, 1);
+	/* No DMI (device-tree machines), or a string longer than any device
+	 * file may name: nothing to match, not an error. */
+	if (r == -ENOENT || r == -EFBIG) {
+		buf[0] = '\0';
+		return 0;
 	}
-	return -ENOENT;
+	return r < 0 ? r : 0;
+}
+
+int eg_conf_read_dmi(const char *root, struct eg_dmi *dmi)
+{
+	int r;
+
+	r = read_dmi_file(root, "product_name", dmi->product, sizeof(dmi->product));
+	if (!r)
+		r = read_dmi_file(root, "sys_vendor", dmi->vendor, sizeof(dmi->vendor));
+	if (!r)
+		r = read_dmi_file(root, "board_name", dmi->board, sizeof(dmi->board));
+	return r;
 }
 
 int eg_conf_first_section(const char *path, char *out, size_t len)

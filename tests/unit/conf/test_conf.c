@@ -1,7 +1,7 @@
 /* Device files and eagov.conf: every rejection the parser promises, with its
  * error code and the line it points at; nothing half-applied on error; the
- * estimate marker; policy sections to settings; the shipped files; finding
- * and matching device files. Bad files are written by the tests. */
+ * estimate marker; policy sections to settings; the shipped files (finding
+ * and matching them: test_devfind.c). Bad files are written by the tests. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -468,12 +468,14 @@ static void test_policy_errors(void **state)
 
 /* --- the shipped files --- */
 
-/* The source tree: from the test environment, else where meson configured it. */
+/* The source tree, from the test environment (a packaged build compiles in
+ * no source path). */
 static const char *source_root(void)
 {
 	const char *r = getenv("EAGOV_SOURCE_ROOT");
 
-	return r && r[0] ? r : EAGOV_SOURCE_ROOT;
+	assert_non_null(r);
+	return r;
 }
 
 static void shipped(const char *name, char *path, size_t len)
@@ -550,71 +552,6 @@ static void test_shipped_others(void **state)
 			assert_false(m->pds[0].opps[1].inefficient);
 		}
 	}
-}
-
-static void test_find_device(void **state)
-{
-	char path[512], expect_path[512];
-
-	(void)state;
-	unsetenv("EAGOV_DEVICE_DIR");
-	/* Installed data (EAGOV_DATADIR) would come before the source tree, so
-	 * only the name is certain here. */
-	assert_int_equal(eg_conf_find_device("hikey960", path, sizeof(path)), 0);
-	assert_true(strlen(path) > 13 && eg_streq(path + strlen(path) - 13, "/hikey960.ini"));
-	shipped("hikey960", expect_path, sizeof(expect_path));
-	assert_int_equal(eg_conf_find_device("no-such-board", path, sizeof(path)), -ENOENT);
-	/* A path is a path. */
-	assert_int_equal(eg_conf_find_device(expect_path, path, sizeof(path)), 0);
-	assert_string_equal(path, expect_path);
-	assert_int_equal(eg_conf_find_device("missing.ini", path, sizeof(path)), -ENOENT);
-	/* $EAGOV_DEVICE_DIR comes first. */
-	write_file(tmp_path("hikey960.ini"), "; override\n", 11);
-	setenv("EAGOV_DEVICE_DIR", tmpdir, 1);
-	assert_int_equal(eg_conf_find_device("hikey960", path, sizeof(path)), 0);
-	assert_string_equal(path, tmp_path("hikey960.ini"));
-	unsetenv("EAGOV_DEVICE_DIR");
-	unlink(tmp_path("hikey960.ini"));
-	assert_int_equal(eg_conf_find_device("hikey960", path, 8), -ENAMETOOLONG);
-}
-
-static void test_match_device(void **state)
-{
-	const char *hikey960[] = { "hisilicon,hi3660-hikey960", "hisilicon,hi3660" };
-	const char *hikey[] = { "vendor,unknown-board", "hisilicon,hi6220" };
-	const char *juno[] = { "arm,juno", "arm,vexpress" };
-	const char *other[] = { "acme,rocket" };
-	char path[512], dir[300];
-
-	(void)state;
-	unsetenv("EAGOV_DEVICE_DIR");
-	assert_int_equal(eg_conf_match_device(hikey960, 2, NULL, path, sizeof(path)), 0);
-	assert_non_null(strstr(path, "/hikey960.ini"));
-	assert_int_equal(eg_conf_match_device(hikey, 2, NULL, path, sizeof(path)), 0);
-	assert_non_null(strstr(path, "/hikey620.ini"));
-	assert_int_equal(eg_conf_match_device(juno, 2, NULL, path, sizeof(path)), 0);
-	assert_non_null(strstr(path, "/juno-r0.ini"));
-	assert_int_equal(eg_conf_match_device(other, 1, NULL, path, sizeof(path)), -ENOENT);
-	assert_int_equal(eg_conf_match_device(NULL, 0, "No Such PC", path, sizeof(path)),
-			 -ENOENT);
-
-	/* A file claiming only the SoC sorts first, but the board string comes
-	 * first in DT order, so the board file wins; a DMI-only file matches by
-	 * DMI. */
-	snprintf(dir, sizeof(dir), "%s/devs", tmpdir);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/aaa.ini", dir);
-	write_file(path, "[device]\nname = SoC\ncompatible = hisilicon,hi3660\n", 50);
-	snprintf(path, sizeof(path), "%s/pc.ini", dir);
-	write_file(path, "[device]\nname = PC\ndmi = Test Board X\n", 38);
-	setenv("EAGOV_DEVICE_DIR", dir, 1);
-	assert_int_equal(eg_conf_match_device(hikey960, 2, NULL, path, sizeof(path)), 0);
-	assert_non_null(strstr(path, "/hikey960.ini"));
-	assert_int_equal(eg_conf_match_device(hikey960 + 1, 1, NULL, path, sizeof(path)), 0);
-	assert_non_null(strstr(path, "/devs/aaa.ini"));
-	assert_int_equal(eg_conf_match_device(NULL, 0, "Test Board X", path, sizeof(path)), 0);
-	assert_non_null(strstr(path, "/devs/pc.ini"));
-	unsetenv("EAGOV_DEVICE_DIR");
 }
 
 /* --- eagov.conf --- */
@@ -720,8 +657,6 @@ int main(void)
 		cmocka_unit_test(test_policy_errors),
 		cmocka_unit_test(test_shipped_hikey960),
 		cmocka_unit_test(test_shipped_others),
-		cmocka_unit_test(test_find_device),
-		cmocka_unit_test(test_match_device),
 		cmocka_unit_test(test_daemon_shipped_and_defaults),
 		cmocka_unit_test(test_daemon_values_and_errors),
 		cmocka_unit_test(test_first_section),
