@@ -9,6 +9,8 @@
 #                    each for S seconds (default 60); fails on any finding
 #   ./run.sh package build the Debian packages from a copy of the tree, check
 #                    their files and run lintian (tests/package/test_deb.sh)
+#   ./run.sh arm64   cross-build for arm64 (Debian multiarch) and run the suite
+#                    under qemu-user
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -54,10 +56,12 @@ build() {
 # these failing twice, fails the run.
 LIVE_TESTS="perf_live sched_bpf live"
 
-# Run the suite in DIR and print the closing "N passed, N failed" line.
+# Run the suite in DIR (or only the tests named after it) and print the
+# closing "N passed, N failed" line.
 suite() {
 	local dir=$1 rc=0 failed retry
-	meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+	shift
+	meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" || rc=$?
 	if [ $rc -ne 0 ]; then
 		failed=$(python3 - "$dir/meson-logs/testlog.json" <<'PY'
 import json, sys
@@ -161,6 +165,64 @@ fuzz() {
 	echo "fuzz: ${#FUZZERS[@]} harnesses x ${secs} s, no findings"
 }
 
+# The cross toolchain, qemu-user and the arm64 -dev packages. libcpupower1
+# and libcpupower-dev are not Multi-Arch: same (installing them for arm64
+# removes the amd64 ones), so they are unpacked into ARM64_SYSROOT instead,
+# which cross/arm64-linux-gnu.ini reads. umockdev has the same problem and
+# its preload cannot reach a program inside qemu: its tests are not built.
+ARM64_PACKAGES=(
+	crossbuild-essential-arm64 qemu-user qemu-user-binfmt libc6:arm64 pkgconf:arm64
+	libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libudev-dev:arm64 libsystemd-dev:arm64
+	libsensors-dev:arm64 libinih-dev:arm64 libjson-c-dev:arm64 libcmocka-dev:arm64
+	libtraceevent-dev:arm64 libtracefs-dev:arm64
+)
+ARM64_SYSROOT=build-arm64-sysroot
+# Tests that start the arm64 eagovd, eagovctl or ppd_host themselves: that
+# exec needs the kernel to hand aarch64 programs to qemu (binfmt_misc).
+ARM64_EXEC_TESTS="control daemon ppd_dbus"
+
+arm64() {
+	local sudo="" missing=() p t tests=()
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	dpkg --print-foreign-architectures | grep -qx arm64 || $sudo dpkg --add-architecture arm64
+	for p in "${ARM64_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -ne 0 ]; then
+		echo "run.sh: installing ${missing[*]}" >&2
+		$sudo apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+			--no-install-recommends "${ARM64_PACKAGES[@]}" >/dev/null
+	fi
+	if [ ! -f "$ARM64_SYSROOT/usr/lib/aarch64-linux-gnu/libcpupower.so" ]; then
+		mkdir -p "$ARM64_SYSROOT/debs"
+		(cd "$ARM64_SYSROOT/debs" && apt-get download -qq -o APT::Sandbox::User=root \
+			libcpupower1:arm64 libcpupower-dev:arm64)
+		for p in "$ARM64_SYSROOT"/debs/*.deb; do
+			dpkg-deb -x "$p" "$ARM64_SYSROOT"
+		done
+	fi
+	printf "[constants]\nsysroot = '%s'\n" "$PWD/$ARM64_SYSROOT" >"$ARM64_SYSROOT/sysroot.ini"
+	# The bpf object is built for the build machine's kernel (its BTF).
+	build build-arm64 --cross-file "$ARM64_SYSROOT/sysroot.ini" \
+		--cross-file cross/arm64-linux-gnu.ini -Dbpf=disabled
+	# systemd-binfmt registers qemu for aarch64 programs where systemd does
+	# not run (containers); without binfmt_misc those tests cannot run.
+	if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+		[ -e /proc/sys/fs/binfmt_misc/register ] ||
+			$sudo mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+		$sudo /lib/systemd/systemd-binfmt qemu-aarch64.conf 2>/dev/null || true
+	fi
+	if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+		echo "run.sh: no binfmt_misc for aarch64 here: not running $ARM64_EXEC_TESTS" >&2
+		for t in $(meson test -C build-arm64 --list 2>/dev/null | sed -n 's/.* \/ //p'); do
+			case " $ARM64_EXEC_TESTS " in *" $t "*) ;; *) tests+=("$t") ;; esac
+		done
+	fi
+	suite build-arm64 "${tests[@]}"
+}
+
 case "${1:-}" in
 demo)
 	deps
@@ -192,8 +254,12 @@ package)
 	build build
 	meson test -C build --setup package --suite package --print-errorlogs
 	;;
+arm64)
+	deps
+	arm64
+	;;
 *)
-	sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

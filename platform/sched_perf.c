@@ -38,6 +38,26 @@ static const char *const fld_names[F__MAX] = {
 
 /* ---- Ops. */
 
+/* A software counter on this thread: the cheapest event any kernel with
+ * perf events grants at perf_event_paranoid 2. */
+static bool perf_syscall_works(void)
+{
+	struct perf_event_attr a;
+	long fd;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_SOFTWARE;
+	a.config = PERF_COUNT_SW_DUMMY;
+	a.disabled = 1;
+	fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0) {
+		close((int)fd);
+		return true;
+	}
+	return errno != ENOSYS;
+}
+
 static int perf_probe(const struct eg_source_opts *o EG_UNUSED, char *why, size_t len)
 {
 	char buf[32];
@@ -54,6 +74,12 @@ static int perf_probe(const struct eg_source_opts *o EG_UNUSED, char *why, size_
 	if (!root && paranoid > -1) {
 		snprintf(why, len, "not root and perf_event_paranoid is %d (needs -1)", paranoid);
 		return -EPERM;
+	}
+	/* perf_event_paranoid can exist while the syscall does not: user-mode
+	 * emulators (qemu-user) answer ENOSYS, and so would every open. */
+	if (!perf_syscall_works()) {
+		snprintf(why, len, "perf_event_open not implemented here (emulator?)");
+		return -ENOSYS;
 	}
 	if (access("/sys/kernel/tracing/events/sched/sched_switch/format", R_OK) == 0 ||
 	    access("/sys/kernel/debug/tracing/events/sched/sched_switch/format", R_OK) == 0)
