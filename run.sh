@@ -19,7 +19,7 @@ PACKAGES=(
 	libcpupower-dev libnl-3-dev libnl-genl-3-dev libudev-dev libsystemd-dev
 	libsensors-dev libinih-dev libjson-c-dev libcmocka-dev umockdev libumockdev-dev
 	libtraceevent-dev libtracefs-dev libbpf-dev bpftool rt-app rt-tests
-	bash-completion
+	bash-completion dbus-daemon power-profiles-daemon libglib2.0-bin python3
 )
 # What ./run.sh package needs on top.
 PACKAGE_PACKAGES=(debhelper dpkg-dev fakeroot lintian)
@@ -49,49 +49,13 @@ build() {
 	ninja -C "$dir" >/dev/null
 }
 
-# Live-measurement tests: they measure this machine's real scheduler (perf
-# loses events on some VMs, timing varies), and are known to fail now and
-# then for reasons still open (see the README, "Known issues"). Only these
-# are retried, once, and the retry is printed; any other failure, or one of
-# these failing twice, fails the run.
-LIVE_TESTS="perf_live sched_bpf live"
-
 # Run the suite in DIR (or only the tests named after it) and print the
-# closing "N passed, N failed" line.
+# closing "N passed, N failed" line. Nothing is retried: a test that fails
+# now and then has a cause to find (tests/repeat.sh runs one N times).
 suite() {
-	local dir=$1 rc=0 failed retry
+	local dir=$1 rc=0
 	shift
 	meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" || rc=$?
-	if [ $rc -ne 0 ]; then
-		failed=$(python3 - "$dir/meson-logs/testlog.json" <<'PY'
-import json, sys
-# Names are "project:suite / test": the test name is what meson test takes.
-print(" ".join(json.loads(l)["name"].split(" / ")[-1] for l in open(sys.argv[1])
-               if json.loads(l).get("result") not in ("OK", "SKIP", "EXPECTEDFAIL")))
-PY
-)
-		retry=1
-		for t in $failed; do
-			case " $LIVE_TESTS " in *" $t "*) ;; *) retry=0 ;; esac
-		done
-		if [ $retry -eq 1 ] && [ -n "$failed" ]; then
-			echo "run.sh: live test(s) failed: $failed; retrying them once" >&2
-			cp "$dir/meson-logs/testlog.json" "$dir/meson-logs/testlog-first.json"
-			rc=0
-			meson test -C "$dir" --print-errorlogs $failed || rc=$?
-			python3 - "$dir/meson-logs/testlog-first.json" "$dir/meson-logs/testlog.json" <<'PY'
-import json, sys
-first = [json.loads(l) for l in open(sys.argv[1])]
-again = {json.loads(l)["name"]: json.loads(l)["result"] for l in open(sys.argv[2])}
-with open(sys.argv[2], "w") as out:
-    for r in first:
-        if r["name"] in again:
-            print(f"run.sh: {r['name']}: {r['result']} then {again[r['name']]} on retry")
-            r["result"] = again[r["name"]]
-        out.write(json.dumps(r) + "\n")
-PY
-		fi
-	fi
 	python3 - "$dir/meson-logs/testlog.json" <<'PY'
 import json, sys
 ok = fail = skip = 0
