@@ -189,9 +189,19 @@ static void test_break_even_in_sim(void **state)
 	assert_rel(wfi.idle_j, 400 * 36.45e-6, 1e-3);
 	assert_rel(deep.idle_j, wfi.idle_j, 1e-3);
 	assert_rel(deep.energy_j, wfi.energy_j, 1e-3);
-	/* That the deep state was taken: its idle energy is all transitions,
-	 * counted per wakeup, not the same sum by accident of WFI time. */
 	assert_rel(deep.busy_j, wfi.busy_j, 1e-9);
+	eg_sim_result_free(&wfi);
+	eg_sim_result_free(&deep);
+
+	/* That menu takes the deep state on this timer (its rule: residency
+	 * <= the time to the timer, so also at exactly 1500 us): at twice the
+	 * residency, 250 periods of 3000 us idle, WFI costs 72.9 uJ a period
+	 * and the deep state its 36.45 uJ transition only. */
+	periodic(h, 1 * MS, 4 * MS, 1000 * MS);
+	run(m, "performance", NULL, &h->w, &wfi);
+	run(m, "performance", "menu", &h->w, &deep);
+	assert_rel(wfi.idle_j, 250 * 72.9e-6, 1e-3);
+	assert_rel(deep.idle_j, 250 * 36.45e-6, 1e-3);
 	eg_sim_result_free(&wfi);
 	eg_sim_result_free(&deep);
 	free(h);
