@@ -1,7 +1,11 @@
 /* The simulator's meters: energy and temperature integrated exactly between
  * events, work done, periodic activations (perf index, jobs for the
  * clairvoyant reference), wakeup latencies, the timeline, and the summary
- * statistics of a run. */
+ * statistics of a run. The energy model (docs/simulator-validation.md):
+ * running CPU: busy + static power at the OPP; idle or exiting CPU: its
+ * state's power; domain: domain + domain static power at the OPP unless in
+ * (or leaving) a cluster state, then that state's power; each exit adds the
+ * states' break-even entry + exit energy. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
