@@ -34,9 +34,9 @@
  * the bound stays true, only looser, as long as the terms above stay what
  * the simulator charges at least. It is loose where the work cannot all go
  * to the cheapest domain and OPP (capacity, affinity, deadlines) and where
- * domain power is shared by fewer than n CPUs; it ignores every constraint a real schedule has, which
- * is what makes it a bound. A run that does less work than another (work%
- * under 100) gets the bound of the work it did.
+ * domain power is shared by fewer than n CPUs; it ignores every constraint
+ * a real schedule has, which is what makes it a bound. A run that does less
+ * work than another (work% under 100) gets the bound of the work it did.
  */
 #include <math.h>
 
