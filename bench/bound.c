@@ -27,14 +27,16 @@
  * CPU-time: E >= T x sum floor + sum over work units of cost >= B(W, T),
  * with min_work_cost the least cost over every domain and OPP.
  *
- * Any power term the model adds (static power, idle domain power, entry
- * and exit energy) is >= 0 and only adds to E: the bound stays true, only
- * looser, as long as the terms above stay what the simulator charges at
- * least. It is loose where the work cannot all go to the cheapest domain and
- * OPP (capacity, affinity, deadlines) and where domain power is shared by
- * fewer than n CPUs; it ignores every constraint a real schedule has, which
- * is what makes it a bound. A run that does less work than another (work%
- * under 100) gets the bound of the work it did.
+ * Static power is part of what a running CPU draws (its own, and the
+ * domain's share); a leaving CPU or cluster is charged its idle state's
+ * power, >= the floor. The other terms (domain power of an idle domain not
+ * in a cluster state, entry and exit energy) are >= 0 and only add to E:
+ * the bound stays true, only looser, as long as the terms above stay what
+ * the simulator charges at least. It is loose where the work cannot all go
+ * to the cheapest domain and OPP (capacity, affinity, deadlines) and where
+ * domain power is shared by fewer than n CPUs; it ignores every constraint
+ * a real schedule has, which is what makes it a bound. A run that does less
+ * work than another (work% under 100) gets the bound of the work it did.
  */
 #include <math.h>
 
@@ -43,13 +45,15 @@
 /* uW x ns = 1e-15 J. */
 #define UW_NS_TO_J 1e-15
 
-/* What one running CPU of pd draws at opp at least: its busy power and its
- * share of the domain's, shared by all n CPUs at best. */
+/* What one running CPU of pd draws at opp at least: its busy and static
+ * power and its share of the domain's (domain and domain static power, the
+ * domain being on while a CPU runs), shared by all n CPUs at best. */
 static double running_power(const struct eg_pd *pd, const struct eg_opp *opp)
 {
 	int n = pd->nr_cpus > 0 ? pd->nr_cpus : 1;
 
-	return (double)opp->power_uw + (double)opp->pd_power_uw / n;
+	return (double)(opp->power_uw + opp->static_uw) +
+	       (double)(opp->pd_power_uw + opp->pd_static_uw) / n;
 }
 
 /* Least power a CPU of pd draws at any instant, as above. */

@@ -163,21 +163,20 @@ static void check_time_in_state(const struct fx *f, const struct eg_replay_resul
 
 /* By hand, HiKey960 (conf/devices/hikey960.ini), over the 1 s span (the first
  * sample's window starts at T0, the last sample is at T0 + 1 s):
- *   big CPU busy power P = 550 uW/MHz/V^2 x mV^2 x MHz / 10^6:
- *     2362 MHz, 1100 mV: 550 x 1100^2 x 2362 / 1e6 = 1571911 uW
- *      903 MHz,  700 mV: 550 x  700^2 x  903 / 1e6 =  243358.5 uW
+ *   big CPU busy power (the file's calibrated values):
+ *     2362 MHz: 974584 uW; 903 MHz: 150882 uW
  *   big domain power 239016 uW (2362 MHz), 56304 uW (903 MHz); big WFI
  *   24300 uW, little WFI 5700 uW; the little domain is never busy (0 uW).
  * performance (big at 2362 MHz the whole second):
- *   CPU 4 busy 0.5 s x 1571911 = 785955.5 uJ, idle 0.5 s x 24300 = 12150
+ *   CPU 4 busy 0.5 s x 974584 = 487292 uJ, idle 0.5 s x 24300 = 12150
  *   CPUs 5-7 idle 3 x 1 s x 24300 = 72900; domain 0.5 s x 239016 = 119508
  *   little CPUs 4 x 1 s x 5700 = 22800
- *   total 785955.5 + 12150 + 72900 + 119508 + 22800 = 1013313.5 uJ
+ *   total 487292 + 12150 + 72900 + 119508 + 22800 = 714650 uJ
  * powersave (big at 903 MHz):
- *   0.5 x 243358.5 = 121679.25; 12150; 72900; 0.5 x 56304 = 28152; 22800
- *   total 257681.25 uJ */
-#define PERF_J 1.0133135
-#define POWERSAVE_J 0.25768125
+ *   0.5 x 150882 = 75441; 12150; 72900; 0.5 x 56304 = 28152; 22800
+ *   total 211443 uJ */
+#define PERF_J 0.714650
+#define POWERSAVE_J 0.211443
 
 static void test_performance_powersave_schedutil(void **state)
 {

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "devfile.h"
 #include "ini_reader.h"
@@ -249,8 +250,19 @@ static int idle_value(struct eg_ini *ini, struct eg_pd *pd, bool cluster, char *
 		return eg_ini_error(ini, -EINVAL,
 				    "%s: expected name entry_us exit_us residency_us power_uW",
 				    what);
-	if (eg_ini_name(ini, tok, "idle state name", st->name, sizeof(st->name)) < 0 ||
-	    eg_ini_u64(ini, eg_ini_token(&v), "entry latency (us)", 0, max_us, &entry, NULL) < 0 ||
+	if (eg_ini_name(ini, tok, "idle state name", st->name, sizeof(st->name)) < 0)
+		return eg_ini_rc(ini);
+	/* The kernel's idle drivers register a state 0 of their own before
+	 * the firmware's states (WFI on Arm, POLL on x86); the file must say
+	 * what it costs rather than the model inventing a power for it. */
+	if (!cluster && *n == 0 && strcasecmp(st->name, "wfi") != 0 &&
+	    strcasecmp(st->name, "poll") != 0)
+		return eg_ini_error(ini, -EINVAL,
+				    "cpu_idle: the first CPU idle state must be 'wfi' (Arm) or "
+				    "'poll' (x86), the kernel driver's state 0, not '%s': add "
+				    "'cpu_idle = wfi 1 1 1 POWER_uW' before it",
+				    st->name);
+	if (eg_ini_u64(ini, eg_ini_token(&v), "entry latency (us)", 0, max_us, &entry, NULL) < 0 ||
 	    eg_ini_u64(ini, eg_ini_token(&v), "exit latency (us)", 0, max_us, &exit_us, NULL) < 0 ||
 	    eg_ini_u64(ini, eg_ini_token(&v), "target residency (us)", 0, max_us, &res, NULL) < 0 ||
 	    eg_ini_u64_or_dash(ini, eg_ini_token(&v), "idle power (uW)", 100000000, &power,
@@ -345,6 +357,18 @@ static int domain_key(struct eg_ini *ini, struct dev_parse *d, const char *key, 
 		rc = eg_ini_u32(ini, tok, key, 0, 1000000, &us);
 		if (rc == 0)
 			pd->transition_latency_ns = us * 1000U;
+	} else if (eg_streq(key, "static_power")) {
+		/* Leakage in uW at the top OPP: of one CPU, of the domain. 100 W
+		 * catches a unit mistake (mW as uW the other way round). */
+		bool est_cpu = false, est_pd = false;
+
+		rc = eg_ini_u64(ini, tok, "static power of a CPU (uW)", 0, 100000000,
+				&pd->cpu_static_uw, &est_cpu);
+		if (rc == 0)
+			rc = eg_ini_u64(ini, eg_ini_token(&v), "static power of the domain (uW)", 0,
+					100000000, &pd->pd_static_uw, &est_pd);
+		pd->static_estimated = est_cpu || est_pd;
+		pd->static_src_line = eg_ini_line(ini);
 	} else if (eg_streq(key, "cpu_capacity")) {
 		rc = eg_ini_u32(ini, tok, key, 1, EG_CAPACITY_SCALE, &pd->max_cap);
 	} else {

@@ -1,5 +1,6 @@
 /* Machine model: validation and the derived values (capacity, perf, cost,
  * inefficient OPPs), with the kernel's Energy Model arithmetic. */
+#include <math.h>
 #include <stdio.h>
 
 #include "model.h"
@@ -330,6 +331,71 @@ static void compute_em(struct eg_pd *pd)
 	}
 }
 
+/* Voltage of an OPP relative to the top OPP's: from the voltages when the
+ * model has them, else from the dynamic power P = C V^2 f, which gives
+ * V / Vtop = sqrt((P / f) / (Ptop / ftop)); 1 when neither is known. */
+static double opp_voltage_ratio(const struct eg_pd *pd, const struct eg_opp *o)
+{
+	const struct eg_opp *top = &pd->opps[pd->nr_opps - 1];
+	double per_khz, top_per_khz;
+
+	if (o->mv && top->mv)
+		return (double)o->mv / top->mv;
+	if (!o->power_uw || !top->power_uw)
+		return 1;
+	per_khz = (double)o->power_uw / o->khz;
+	top_per_khz = (double)top->power_uw / top->khz;
+	return sqrt(per_khz / top_per_khz);
+}
+
+/* Static power scales with V^3 (leakage current rises about linearly with
+ * V over a DVFS range, times V), the form of Arm's IPA static model. */
+static void compute_static(struct eg_pd *pd)
+{
+	for (int i = 0; i < pd->nr_opps; i++) {
+		struct eg_opp *o = &pd->opps[i];
+		double r = opp_voltage_ratio(pd, o), r3 = r * r * r;
+
+		o->static_uw = (uint64_t)llround((double)pd->cpu_static_uw * r3);
+		o->pd_static_uw = (uint64_t)llround((double)pd->pd_static_uw * r3);
+	}
+}
+
+/* Break-even energy of a list of idle states: staying t us in state k costs
+ * P_k t + E_k, so E_k = E_(k-1) + (P_(k-1) - P_k) R_k makes state k cost
+ * the same as state k-1 at t = R_k, its target residency. shallow_uw is the
+ * power of what precedes state 0 (for CPU states: state 0 is WFI, entered
+ * and left for free, so it is its own reference). A deeper state drawing
+ * more than the shallower one adds nothing: a transition never gives
+ * energy back. */
+static double transition_uj(const struct eg_idle_state *st, int idx, double shallow_uw)
+{
+	double e = 0, prev = shallow_uw;
+
+	for (int k = 0; k <= idx; k++) {
+		double gain = (prev - (double)st[k].power_uw) * st[k].residency_us / 1e6;
+
+		if (gain > 0)
+			e += gain;
+		prev = (double)st[k].power_uw;
+	}
+	return e;
+}
+
+double eg_pd_cluster_transition_uj(const struct eg_pd *pd, int idx, int opp)
+{
+	const struct eg_opp *o = &pd->opps[opp];
+
+	return transition_uj(pd->cluster_idle, idx, (double)(o->pd_power_uw + o->pd_static_uw));
+}
+
+static void compute_idle(struct eg_pd *pd)
+{
+	for (int i = 0; i < pd->nr_cpu_idle; i++)
+		pd->cpu_idle[i].transition_uj =
+			transition_uj(pd->cpu_idle, i, (double)pd->cpu_idle[0].power_uw);
+}
+
 int eg_model_finalize(struct eg_model *m, struct eg_error *err)
 {
 	eg_cpumask_t seen = { { 0 } };
@@ -393,6 +459,8 @@ int eg_model_finalize(struct eg_model *m, struct eg_error *err)
 	compute_capacity(m);
 	for (int i = 0; i < m->nr_pds; i++) {
 		compute_em(&m->pds[i]);
+		compute_static(&m->pds[i]);
+		compute_idle(&m->pds[i]);
 		eg_for_each_cpu(cpu, &m->pds[i].cpus)
 			m->cpu_cap[cpu] = m->pds[i].max_cap;
 	}

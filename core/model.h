@@ -88,6 +88,11 @@ struct eg_opp {
 	enum eg_origin power_origin;
 	bool power_estimated;   /* the file marks power or domain power as an estimate */
 	int src_line;           /* line in the device file, 0 otherwise */
+	/* Computed by eg_model_finalize() from the domain's static power:
+	 * leakage of one powered CPU, and of the domain while not in a
+	 * cluster idle state, at this OPP's voltage. */
+	uint64_t static_uw;
+	uint64_t pd_static_uw;
 };
 
 /* An idle state of a CPU (cluster = false) or of the whole domain. */
@@ -99,6 +104,10 @@ struct eg_idle_state {
 	uint64_t power_uw;      /* power in this state (per CPU, or per cluster) */
 	bool power_estimated;
 	int src_line;
+	/* Computed for CPU states: energy of one entry and exit, above the
+	 * state's power over the time, that makes the state break even with
+	 * the next shallower one exactly at its target residency. */
+	double transition_uj;
 };
 
 struct eg_pd {
@@ -109,6 +118,13 @@ struct eg_pd {
 	int first_cpu;
 	uint32_t capacity_dmips_mhz;  /* per-CPU relative performance per MHz */
 	uint32_t dyn_power_coeff;     /* uW/MHz/V^2, 0 when not given */
+	/* Static (leakage) power at the top OPP: of one powered CPU, and of
+	 * the domain outside its cluster idle states; 0 when not given.
+	 * Scaled to the other OPPs by eg_model_finalize(). */
+	uint64_t cpu_static_uw;
+	uint64_t pd_static_uw;
+	bool static_estimated;
+	int static_src_line;
 	uint32_t transition_latency_ns;
 	uint32_t transition_delay_us; /* driver's, 0 when unknown */
 	uint32_t cpuinfo_min_khz, cpuinfo_max_khz;
@@ -191,6 +207,12 @@ void eg_model_init(struct eg_model *m);
  * dynamic-power coefficient where no power was given, the CPU to domain map.
  * Returns 0, or -EINVAL with *err saying what is wrong (err may be NULL). */
 int eg_model_finalize(struct eg_model *m, struct eg_error *err);
+
+/* Energy (uJ) of one entry and exit of cluster idle state idx of pd at OPP
+ * opp, above the state's power over the time: the cluster states break even
+ * with the next shallower one at their target residency, the shallowest
+ * with the domain on (domain power and static power at the OPP). */
+double eg_pd_cluster_transition_uj(const struct eg_pd *pd, int idx, int opp);
 
 /* Print the model as readable tables (domains, CPUs, OPPs with power, cost
  * and inefficient marks, idle states, zones). */

@@ -43,21 +43,46 @@ static void fmt_temp(char *buf, size_t len, int mc)
 		snprintf(buf, len, "%s%d.%03d", mc < 0 ? "-" : "", a / 1000, frac);
 }
 
-static void print_idle(const struct eg_idle_state *st, int n, const char *title, FILE *out)
+/* Idle states with their break-even entry + exit energy (for cluster
+ * states it depends on the domain power, shown at the top OPP). */
+static void print_idle(const struct eg_pd *pd, bool cluster, FILE *out)
 {
+	const struct eg_idle_state *st = cluster ? pd->cluster_idle : pd->cpu_idle;
+	int n = cluster ? pd->nr_cluster_idle : pd->nr_cpu_idle;
 	char mw[32];
 
 	if (!n)
 		return;
-	fprintf(out, "  %s idle states:\n", title);
-	fprintf(out, "    %-2s %-16s %9s %9s %13s %10s\n", "#", "name", "entry us", "exit us",
-		"residency us", "power mW");
+	fprintf(out, "  %s idle states:\n", cluster ? "Cluster" : "CPU");
+	fprintf(out, "    %-2s %-16s %9s %9s %13s %10s %14s\n", "#", "name", "entry us",
+		"exit us", "residency us", "power mW", "entry+exit uJ");
 	for (int i = 0; i < n; i++) {
+		double e = cluster ? eg_pd_cluster_transition_uj(pd, i, pd->nr_opps - 1)
+				   : st[i].transition_uj;
+
 		fmt_mw(mw, sizeof(mw), st[i].power_uw, true);
-		fprintf(out, "    %-2d %-16s %9u %9u %13u %10s%s\n", i, st[i].name, st[i].entry_us,
-			st[i].exit_us, st[i].residency_us, mw,
+		fprintf(out, "    %-2d %-16s %9u %9u %13u %10s %14.3f%s\n", i, st[i].name,
+			st[i].entry_us, st[i].exit_us, st[i].residency_us, mw, e,
 			st[i].power_estimated ? " (est.)" : "");
 	}
+}
+
+/* Static power per OPP, when the model has any. */
+static void print_static(const struct eg_pd *pd, FILE *out)
+{
+	if (!pd->cpu_static_uw && !pd->pd_static_uw)
+		return;
+	fprintf(out, "  static power%s (CPU / domain mW, scaled as V^3):",
+		pd->static_estimated ? " (est.)" : "");
+	for (int i = 0; i < pd->nr_opps; i++) {
+		const struct eg_opp *o = &pd->opps[i];
+		char c[32], d[32];
+
+		fmt_mw(c, sizeof(c), o->static_uw, true);
+		fmt_mw(d, sizeof(d), o->pd_static_uw, true);
+		fprintf(out, "%s %u MHz %s / %s", i ? "," : "", o->khz / 1000, c, d);
+	}
+	fprintf(out, "\n");
 }
 
 static void print_pd(const struct eg_pd *pd, FILE *out)
@@ -106,8 +131,9 @@ static void print_pd(const struct eg_pd *pd, FILE *out)
 			o->power_estimated ? " (est.)" : "",
 			o->inefficient ? "  inefficient" : "");
 	}
-	print_idle(pd->cpu_idle, pd->nr_cpu_idle, "CPU", out);
-	print_idle(pd->cluster_idle, pd->nr_cluster_idle, "Cluster", out);
+	print_static(pd, out);
+	print_idle(pd, false, out);
+	print_idle(pd, true, out);
 }
 
 static void print_zone(const struct eg_model *m, const struct eg_zone *z, FILE *out)

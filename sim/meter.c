@@ -1,7 +1,11 @@
 /* The simulator's meters: energy and temperature integrated exactly between
  * events, work done, periodic activations (perf index, jobs for the
  * clairvoyant reference), wakeup latencies, the timeline, and the summary
- * statistics of a run. */
+ * statistics of a run. The energy model (docs/simulator-validation.md):
+ * running CPU: busy + static power at the OPP; idle or exiting CPU: its
+ * state's power; domain: domain + domain static power at the OPP unless in
+ * (or leaving) a cluster state, then that state's power; each exit adds the
+ * states' break-even entry + exit energy. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,9 +67,65 @@ static void account_thermal(struct sim *s, const double *pd_power, uint64_t dt, 
 	}
 }
 
-/* Busy power of the OPP for each running (or waking) CPU, idle-state power
- * for idle CPUs, domain power while any CPU of the domain is active,
- * cluster idle power when not; held constant since the last event. */
+/* Part of [from, to) before until, in ns. */
+static inline uint64_t overlap_before(uint64_t from, uint64_t to, uint64_t until)
+{
+	return until <= from ? 0 : EG_MIN(to, until) - from;
+}
+
+/* Energy (uW x s) of one CPU from the last event to t: busy and static
+ * power of the OPP while it runs; the power of the idle state it left while
+ * it exits (the entry and exit energy is charged apart, at the exit); its
+ * idle state's power while idle, the deepest when its cluster is off. */
+static void cpu_energy(const struct sim *s, const struct eg_pd *pd, int cpu, uint64_t t,
+		       double dt_s, double *busy, double *idle)
+{
+	const struct sim_cpu *c = &s->cpu[cpu];
+	const struct sim_pd *p = &s->pd[pd->id];
+	const struct eg_opp *opp = &pd->opps[p->opp];
+	uint64_t exiting = overlap_before(s->last_account, t, c->waking_until);
+	double run_uw = (double)(opp->power_uw + opp->static_uw);
+
+	if (exiting) {
+		double exit_s = (double)exiting / 1e9;
+
+		if (c->exit_idx >= 0)
+			*idle += (double)pd->cpu_idle[c->exit_idx].power_uw * exit_s;
+		if (c->curr >= 0)
+			*busy += run_uw * (dt_s - exit_s);
+	} else if (c->curr >= 0) {
+		*busy += run_uw * dt_s;
+	} else if (pd->nr_cpu_idle && c->idle_idx >= 0) {
+		int idx = p->cluster_idx >= 0 ? pd->nr_cpu_idle - 1 : c->idle_idx;
+
+		*idle += (double)pd->cpu_idle[idx].power_uw * dt_s;
+	}
+}
+
+/* Energy (uW x s) of the domain itself from the last event to t: its
+ * cluster state's power while in one or leaving one, else its domain and
+ * static power at the OPP, whether its CPUs run or idle. */
+static double domain_energy(const struct sim *s, const struct eg_pd *pd, uint64_t t,
+			    double dt_s)
+{
+	const struct sim_pd *p = &s->pd[pd->id];
+	const struct eg_opp *opp = &pd->opps[p->opp];
+	double on_uw = (double)(opp->pd_power_uw + opp->pd_static_uw);
+	uint64_t exiting;
+	double exit_s;
+
+	if (p->cluster_idx >= 0)
+		return (double)pd->cluster_idle[p->cluster_idx].power_uw * dt_s;
+	exiting = overlap_before(s->last_account, t, p->cluster_waking_until);
+	if (!exiting)
+		return on_uw * dt_s;
+	exit_s = (double)exiting / 1e9;
+	return (double)pd->cluster_idle[p->cluster_exit_idx].power_uw * exit_s +
+	       on_uw * (dt_s - exit_s);
+}
+
+/* Energy of each domain from the last event to t, the state held constant
+ * since the last event; the thermal zones see its mean power. */
 void sim_account(struct sim *s, uint64_t t)
 {
 	double dt_s;
@@ -80,43 +140,48 @@ void sim_account(struct sim *s, uint64_t t)
 	for (int i = 0; i < s->model->nr_pds; i++) {
 		const struct eg_pd *pd = &s->model->pds[i];
 		struct sim_pd *p = &s->pd[i];
-		const struct eg_opp *opp = &pd->opps[p->opp];
-		bool any_active = false;
-		double busy = 0, idle = 0, dom = 0;
+		double busy = 0, idle = 0, dom, e;
 
 		eg_for_each_cpu(cpu, &pd->cpus) {
-			struct sim_cpu *c = &s->cpu[cpu];
-
-			if (!c->online)
+			if (!s->cpu[cpu].online)
 				continue;
-			if (c->curr >= 0 || c->waking_until > s->last_account) {
-				any_active = true;
-				busy += (double)opp->power_uw;
-			} else if (pd->nr_cpu_idle && c->idle_idx >= 0) {
-				/* With its cluster powered down a CPU is off, whatever
-				 * state it asked for. */
-				int idx = p->cluster_idx >= 0 ? pd->nr_cpu_idle - 1 : c->idle_idx;
-
-				idle += (double)pd->cpu_idle[idx].power_uw;
-			}
-			if (c->curr >= 0)
+			cpu_energy(s, pd, cpu, t, dt_s, &busy, &idle);
+			if (s->cpu[cpu].curr >= 0)
 				account_work(s, cpu, i, t);
 		}
-		if (any_active)
-			dom = (double)opp->pd_power_uw;
-		else if (p->cluster_idx >= 0)
-			dom = (double)pd->cluster_idle[p->cluster_idx].power_uw;
-		pd_power[i] = (busy + idle + dom) / 1e6;
-		s->result->busy_j += busy / 1e6 * dt_s;
-		s->result->idle_j += idle / 1e6 * dt_s;
-		s->result->domain_j += dom / 1e6 * dt_s;
-		s->result->pd[i].energy_j += pd_power[i] * dt_s;
+		dom = domain_energy(s, pd, t, dt_s);
+		e = (busy + idle + dom) / 1e6;
+		pd_power[i] = e / dt_s;
+		s->result->busy_j += busy / 1e6;
+		s->result->idle_j += idle / 1e6;
+		s->result->domain_j += dom / 1e6;
+		s->result->pd[i].energy_j += e;
 		s->result->pd[i].time_in_opp_ns[p->opp] += dt;
-		total += pd_power[i];
+		total += e;
 	}
-	s->result->energy_j += total * dt_s;
+	s->result->energy_j += total;
 	account_thermal(s, pd_power, dt, dt_s);
 	s->last_account = t;
+}
+
+void sim_account_idle_exit(struct sim *s, int cpu, int cpu_idx, int cluster_idx)
+{
+	const struct eg_pd *pd = cpu_pd(s, cpu);
+	struct sim_pd *p = &s->pd[pd->id];
+	double uj = 0;
+
+	s->cpu[cpu].exit_idx = cpu_idx;
+	if (cpu_idx >= 0)
+		uj += pd->cpu_idle[cpu_idx].transition_uj;
+	if (cluster_idx >= 0) {
+		p->cluster_exit_idx = cluster_idx;
+		p->cluster_waking_until =
+			s->now + (uint64_t)pd->cluster_idle[cluster_idx].exit_us * NSEC_PER_USEC;
+		uj += eg_pd_cluster_transition_uj(pd, cluster_idx, p->opp);
+	}
+	s->result->idle_j += uj / 1e6;
+	s->result->pd[pd->id].energy_j += uj / 1e6;
+	s->result->energy_j += uj / 1e6;
 }
 
 /* End of an activation at a TIMER op: record perf index and the job. */

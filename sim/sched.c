@@ -190,24 +190,30 @@ void sim_cpu_go_idle(struct sim *s, int cpu)
 }
 
 /* A CPU leaves idle: pay the exit latency of its state (the cluster's if
- * the cluster was down) and tell the idle policy how long it slept. */
+ * the cluster was down; a CPU of a powered-down cluster was off, in its
+ * deepest state) and tell the idle policy how long it slept. */
 static void cpu_wake(struct sim *s, int cpu)
 {
 	struct sim_cpu *c = &s->cpu[cpu];
 	const struct eg_pd *pd = cpu_pd(s, cpu);
 	struct sim_pd *p = &s->pd[pd->id];
+	int cpu_state = pd->nr_cpu_idle ? c->idle_idx : -1;
+	int cluster_state = p->cluster_idx;
 	uint32_t exit_us = 0;
 
-	if (c->idle_idx >= 0 && pd->nr_cpu_idle)
-		exit_us = pd->cpu_idle[c->idle_idx].exit_us;
-	if (p->cluster_idx >= 0) {
-		exit_us = EG_MAX(exit_us, pd->cluster_idle[p->cluster_idx].exit_us);
+	if (cluster_state >= 0 && pd->nr_cpu_idle)
+		cpu_state = pd->nr_cpu_idle - 1;
+	if (cpu_state >= 0)
+		exit_us = pd->cpu_idle[cpu_state].exit_us;
+	if (cluster_state >= 0) {
+		exit_us = EG_MAX(exit_us, pd->cluster_idle[cluster_state].exit_us);
 		p->cluster_idx = -1;
 	}
 	if (c->idle_idx >= 0)
 		eg_engine_idle_reflect(s->engine, cpu, c->idle_idx, s->now - c->idle_since);
 	c->idle_idx = -1;
 	c->waking_until = s->now + (uint64_t)exit_us * NSEC_PER_USEC;
+	sim_account_idle_exit(s, cpu, cpu_state, cluster_state);
 }
 
 /* --- choosing what runs --- */

@@ -26,9 +26,13 @@
  *   before the next known wakeup of any of its CPUs (its CPUs are then off),
  *   and its exit latency is paid instead.
  * - A frequency decision takes the domain's transition latency to apply.
- * - Energy is integrated exactly between events: busy power of the OPP for
- *   each running (or waking) CPU, idle-state power for idle CPUs, domain
- *   power while any CPU of the domain is active, cluster idle power when not.
+ * - Energy is integrated exactly between events (meter.c): busy and static
+ *   power of the OPP for each running CPU, idle-state power for idle CPUs
+ *   and for a CPU leaving its state (it runs no work then), domain and
+ *   domain static power whenever the domain is not in a cluster state,
+ *   cluster state power when it is (also while it leaves it). Each exit
+ *   adds the state's entry + exit energy, which makes it break even with the
+ *   next shallower state at its target residency (core/model.c).
  *   Each thermal zone is an RC circuit driven by the power of the domains it
  *   covers: T(t) = Ta + P R + (T0 - Ta - P R) exp(-t / RC).
  */

@@ -85,6 +85,7 @@ struct sim_cpu {
 	int idle_idx;           /* chosen CPU idle state while idle */
 	uint64_t idle_since;
 	uint64_t waking_until;  /* exit latency in progress until */
+	int exit_idx;           /* the CPU idle state it is leaving then, -1 none */
 	uint64_t done_gen;      /* invalidates a pending CPU_DONE event */
 	uint64_t idle_gen;      /* invalidates a pending IDLE_TICK event */
 	uint64_t min_vruntime;
@@ -97,6 +98,8 @@ struct sim_pd {
 	uint32_t cap_khz;
 	uint64_t freq_gen;      /* invalidates a pending FREQ event */
 	int cluster_idx;        /* cluster idle state while all CPUs idle, -1 none */
+	int cluster_exit_idx;   /* the cluster state being left, until: */
+	uint64_t cluster_waking_until;
 };
 
 struct sim_zone {
@@ -260,6 +263,10 @@ void sim_task_step(struct sim *s, int task);
 
 /* meter.c: energy, temperature, work, activations, latencies, samples. */
 void sim_account(struct sim *s, uint64_t t);
+/* The CPU leaves CPU idle state cpu_idx (-1 none) and, when it powers its
+ * cluster up, cluster state cluster_idx (-1 none) now: charge their entry
+ * and exit energy and keep each at its state's power while it exits. */
+void sim_account_idle_exit(struct sim *s, int cpu, int cpu_idx, int cluster_idx);
 int sim_values_add(struct sim *s, struct sim_values *v, double x);
 void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_period,
 			  uint64_t period);

@@ -165,14 +165,14 @@ static void assert_rel(double got, double want, double rel)
  *
  * performance: the CPU stays at 2362 MHz (perf 1024): run 5e6 ns each.
  *   busy   250 ms x 1.571911 W = 0.39297775 J
- *   domain 250 ms x 0.239016 W = 0.059754 J
+ *   domain 1 s x 0.239016 W = 0.239016 J (no cluster state: always on)
  *   idle   750 ms x 0.0243 W   = 0.018225 J
- *   total 0.47095675 J; busy_span 50 x 5 ms = 250 ms.
+ *   total 0.65021875 J; busy_span 50 x 5 ms = 250 ms.
  * powersave: 903 MHz (perf 391) from t = 0 (zero transition latency, so the
  *   boot OPP lasts 0 ns): run ceil(5.12e9 / 391) = 13094630 ns each
  *   (5.12e9 / 391 = 13094629.16). 50 x 13094630 = 654731500 ns busy.
  *   busy   0.6547315 s x 0.243358 W = 0.15933...: computed below in doubles
- *   domain 0.6547315 s x 0.056304 W, idle (1 - 0.6547315) s x 0.0243 W. */
+ *   domain 1 s x 0.056304 W, idle (1 - 0.6547315) s x 0.0243 W. */
 static void test_hand_energy(void **state)
 {
 	struct eg_model *m = calloc(1, sizeof(*m));
@@ -190,9 +190,9 @@ static void test_hand_energy(void **state)
 	assert_int_equal(res.busy_span_ns, 50 * 5 * MS);
 	assert_int_equal(res.missed, 0);
 	assert_rel(res.busy_j, 0.25 * 1.571911, 1e-3);
-	assert_rel(res.domain_j, 0.25 * 0.239016, 1e-3);
+	assert_rel(res.domain_j, 0.239016, 1e-3);
 	assert_rel(res.idle_j, 0.75 * 0.0243, 1e-3);
-	assert_rel(res.energy_j, 0.47095675, 1e-3);
+	assert_rel(res.energy_j, 0.65021875, 1e-3);
 	assert_int_equal(res.pd[0].time_in_opp_ns[4], 1000 * MS);
 	eg_sim_result_free(&res);
 
@@ -202,9 +202,9 @@ static void test_hand_energy(void **state)
 	assert_int_equal(res.missed, 0);
 	busy_s = 50 * 13094630e-9;
 	assert_rel(res.busy_j, busy_s * 0.243358, 1e-3);
-	assert_rel(res.domain_j, busy_s * 0.056304, 1e-3);
+	assert_rel(res.domain_j, 0.056304, 1e-3);
 	assert_rel(res.idle_j, (1.0 - busy_s) * 0.0243, 1e-3);
-	e = busy_s * (0.243358 + 0.056304) + (1.0 - busy_s) * 0.0243;
+	e = busy_s * 0.243358 + 0.056304 + (1.0 - busy_s) * 0.0243;
 	assert_rel(res.energy_j, e, 1e-3);
 	assert_int_equal(res.pd[0].time_in_opp_ns[0], 1000 * MS);
 	eg_sim_result_free(&res);

@@ -2,6 +2,7 @@
  * error code and the line it points at; nothing half-applied on error; the
  * estimate marker; policy sections to settings; the shipped files (finding
  * and matching them: test_devfind.c). Bad files are written by the tests. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,6 +162,51 @@ static void test_marker_not_allowed(void **state)
 	(void)state;
 	assert_int_equal(load(HEAD "capacity_dmips_mhz = 500~\n", &err), -EINVAL);
 	expect(&err, 7, "cannot be marked as an estimate");
+}
+
+/* static_power = CPU_uW DOMAIN_uW: leakage at the top OPP (900 mV here),
+ * scaled as V^3: at 800 mV, (800 / 900)^3 = 0.70233. */
+static void test_static_power(void **state)
+{
+	struct eg_error err;
+
+	(void)state;
+	assert_int_equal(load(HEAD "static_power = 100000~ 50000\n", &err), 0);
+	assert_int_equal(m->pds[0].cpu_static_uw, 100000);
+	assert_int_equal(m->pds[0].pd_static_uw, 50000);
+	assert_true(m->pds[0].static_estimated);
+	assert_int_equal(m->pds[0].static_src_line, 7);
+	assert_int_equal(m->pds[0].opps[1].static_uw, 100000);
+	assert_int_equal(m->pds[0].opps[0].static_uw, 70233);
+	assert_int_equal(m->pds[0].opps[0].pd_static_uw, 35117);
+	assert_int_equal(load(HEAD "static_power = 100000\n", &err), -EINVAL);
+	expect(&err, 7, "static power of the domain (uW) is missing");
+	assert_int_equal(load(HEAD "static_power = 1e5 0\n", &err), -EINVAL);
+	expect(&err, 7, "'1e5' is not a number");
+	assert_int_equal(load(HEAD "static_power = 100000 200000000\n", &err), -ERANGE);
+	expect(&err, 7, "static power of the domain");
+	assert_int_equal(load(HEAD "static_power = 1 2 3\n", &err), -EINVAL);
+	expect(&err, 7, "static_power");
+	assert_int_equal(load(HEAD "static_power = 1 2\nstatic_power = 1 2\n", &err), -EINVAL);
+	expect(&err, 8, "given twice");
+}
+
+/* The kernel's idle driver adds WFI as state 0: a file whose first CPU
+ * state is something else is refused, at that line. */
+static void test_first_idle_state_wfi(void **state)
+{
+	struct eg_error err;
+
+	(void)state;
+	assert_int_equal(load(HEAD "cpu_idle = cpu-sleep 100 200 500 0\n", &err), -EINVAL);
+	expect(&err, 7, "the first CPU idle state must be 'wfi'");
+	assert_int_equal(load(HEAD "cpu_idle = WFI 1 1 1 10\ncluster_idle = off 1 2 3 0\n",
+			      &err), 0);
+	assert_int_equal(load(HEAD "cpu_idle = poll 0 0 0 10\n", &err), 0);
+	/* Break-even energy of the deeper state: (10 - 0) uW x 500 us. */
+	assert_int_equal(load(HEAD "cpu_idle = wfi 1 1 1 10\ncpu_idle = off 1 2 500 0\n", &err),
+			 0);
+	assert_true(fabs(m->pds[0].cpu_idle[1].transition_uj - 0.005) < 1e-12);
 }
 
 static void test_unknown_section(void **state)
@@ -637,6 +683,8 @@ int main(void)
 		cmocka_unit_test(test_rc_not_estimated),
 		cmocka_unit_test(test_opp_power_estimated),
 		cmocka_unit_test(test_marker_not_allowed),
+		cmocka_unit_test(test_static_power),
+		cmocka_unit_test(test_first_idle_state_wfi),
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_bad_number),

@@ -1,6 +1,7 @@
 /* platform/model.c: capacity normalisation, power from the dynamic-power
  * coefficient, cost and inefficient OPPs, OPP lookup, cpumask parse/format,
  * finalize's consistency checks. Expected values are derived in comments. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,6 +156,65 @@ static void test_no_power_no_cost(void **state)
 	free(m);
 }
 
+/* Static power scales as V^3 from the top OPP: with voltages, big 903 MHz
+ * at 700 of 1100 mV: 200000 x (7/11)^3 = 51540.2 -> 51540 uW. Without
+ * voltages, V / Vtop = sqrt((P / f) / (Ptop / ftop)): 100000 uW at 500 MHz
+ * and 400000 uW at 1000 MHz give sqrt(200 / 400) = 0.70711, cubed 0.35355:
+ * 1000 uW -> 354 uW. */
+static void test_static_power_scaling(void **state)
+{
+	struct eg_model *m = hikey960();
+	struct eg_model *n = new_model();
+	struct eg_pd *pd = add_pd(n, "x", "0");
+
+	(void)state;
+	m->pds[1].cpu_static_uw = 200000;
+	m->pds[1].pd_static_uw = 339000;
+	assert_int_equal(eg_model_finalize(m, NULL), 0);
+	assert_int_equal(m->pds[1].opps[1].static_uw, 200000);
+	assert_int_equal(m->pds[1].opps[0].static_uw, 51540);
+	assert_int_equal(m->pds[1].opps[0].pd_static_uw, 87361);
+	assert_int_equal(m->pds[0].opps[0].static_uw, 0);
+	add_opp(pd, 500000, 0, 100000);
+	add_opp(pd, 1000000, 0, 400000);
+	pd->cpu_static_uw = 1000;
+	assert_int_equal(eg_model_finalize(n, NULL), 0);
+	assert_int_equal(n->pds[0].opps[0].static_uw, 354);
+	free(n);
+	free(m);
+}
+
+/* Break-even energies: CPU states over WFI, cluster states over the domain
+ * on (domain + domain static power at the OPP). WFI 20000 uW, sleep 5000 uW
+ * at residency 1000 us, off 0 uW at 3000 us: sleep (20000 - 5000) x 1000 =
+ * 15 uJ, off 15 + 5000 x 3000 = 30 uJ. Cluster state 0 uW at 2000 us with
+ * domain 10000 + static 2000 uW: 24 uJ. */
+static void test_idle_transition_energy(void **state)
+{
+	struct eg_model *m = new_model();
+	struct eg_pd *pd = add_pd(m, "x", "0");
+	const uint64_t power[3] = { 20000, 5000, 0 };
+	const uint32_t res[3] = { 1, 1000, 3000 };
+
+	(void)state;
+	add_opp(pd, 1000000, 900, 100000);
+	pd->opps[0].pd_power_uw = 10000;
+	pd->pd_static_uw = 2000;
+	pd->nr_cpu_idle = 3;
+	for (int i = 0; i < 3; i++) {
+		pd->cpu_idle[i].power_uw = power[i];
+		pd->cpu_idle[i].residency_us = res[i];
+	}
+	pd->nr_cluster_idle = 1;
+	pd->cluster_idle[0].residency_us = 2000;
+	assert_int_equal(eg_model_finalize(m, NULL), 0);
+	assert_true(pd->cpu_idle[0].transition_uj == 0);
+	assert_true(fabs(pd->cpu_idle[1].transition_uj - 15) < 1e-9);
+	assert_true(fabs(pd->cpu_idle[2].transition_uj - 30) < 1e-9);
+	assert_true(fabs(eg_pd_cluster_transition_uj(pd, 0, 0) - 24) < 1e-9);
+	free(m);
+}
+
 static void test_sysfs_capacity_kept(void **state)
 {
 	struct eg_model *m = new_model();
@@ -306,6 +366,8 @@ int main(void)
 		cmocka_unit_test(test_power_from_coefficient_and_cost),
 		cmocka_unit_test(test_inefficient_marks),
 		cmocka_unit_test(test_no_power_no_cost),
+		cmocka_unit_test(test_static_power_scaling),
+		cmocka_unit_test(test_idle_transition_energy),
 		cmocka_unit_test(test_sysfs_capacity_kept),
 		cmocka_unit_test(test_opp_ceil_floor),
 		cmocka_unit_test(test_cpumask),
