@@ -294,9 +294,11 @@ static int check_workload(const struct eg_sim_workload *w, const struct eg_model
 static int sim_setup(struct sim *s)
 {
 	const struct eg_sim_config *cfg = s->config;
+	const struct eg_pd *calib = cpu_pd(s, s->workload->calib_cpu);
 	int cpu, r;
 
 	s->end = cfg->duration_ns ? cfg->duration_ns : s->workload->duration_ns;
+	s->result->calib_capacity = calib->opps[calib->nr_opps - 1].perf;
 	s->resources = calloc((size_t)EG_MAX(s->workload->nr_res, 1), sizeof(*s->resources));
 	if (!s->resources)
 		return -ENOMEM;

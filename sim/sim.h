@@ -159,6 +159,9 @@ struct eg_sim_result {
 	/* Wall time spent in RUNTIME ops (busy whatever the speed): work that
 	 * pd[].work, RUN work only, leaves out. */
 	uint64_t runtime_ns;
+	/* The calibration CPU's capacity at its highest OPP: the RUN work of
+	 * one ns of nominal (calibrated) time, to weigh runtime_ns with. */
+	uint32_t calib_capacity;
 	/* Stalls, found at the end of the run: tasks waiting for another task
 	 * (a condition, barrier, mutex or resume) that no task still able to
 	 * run can wake, and tasks runnable for EG_SIM_STARVED_NS that never got
