@@ -12,6 +12,7 @@
 #include "record.h"
 #include "replay.h"
 #include "report_html.h"
+#include "rtapp.h"
 #include "sim.h"
 
 #define BENCH_MAX_ITEMS 64
@@ -57,6 +58,8 @@ struct bench {
 	int jobs;                          /* worker threads */
 	bool progress;                     /* progress bar on stderr */
 	bool no_oracle;                    /* skip the oracle's search */
+	struct eg_rtapp_options rtapp;     /* how workload files are read */
+	int nr_stalled_runs;               /* runs of the last bench_run that stalled */
 	uint64_t sample_ns;                /* timeline sampling for --html, 0 = none */
 	uint64_t max_sample_ns;            /* the coarsest actually used */
 	struct bench_job *job;

@@ -48,6 +48,14 @@ static void usage(FILE *out)
 		"                           model); its CPU count must match the recording's\n"
 		"      --no-oracle          skip the oracle's search (about 2 x (OPPs - 1)\n"
 		"                           more runs per device x workload)\n"
+		"      --rtapp-suspend=MODE what an rt-app \"suspend\" waits on: \"value\", the\n"
+		"                           condition it names (rt-app before May 2025);\n"
+		"                           \"self\", the thread's own name (rt-app since);\n"
+		"                           \"auto\" (default), per file: \"value\" when a\n"
+		"                           suspend names another condition that a resume\n"
+		"                           targets (with a notice), else \"self\"\n"
+		"      --allow-stall        exit 0 even when a run stalls (a task waiting\n"
+		"                           for good, or a deadlock); still warned about\n"
 		"  -q, --quiet              no progress bar\n"
 		"  -h, --help               this text\n"
 		"      --version            version\n\n"
@@ -65,7 +73,10 @@ static void usage(FILE *out)
 		"the simulator reaches with one fixed OPP per domain, missing no more\n"
 		"activations and doing no less work than performance (a search of\n"
 		"simulations, bench/oracle.c). \"x bound\" and \"x oracle\": each governor's\n"
-		"energy over them. \"-\": no samples.\n\n"
+		"energy over them. \"-\": no samples. stalled: tasks that waited for good\n"
+		"at the end of the run (a deadlock, a suspend no resume reaches, a task\n"
+		"that never got a CPU); such a run's figures are not a valid result, and\n"
+		"eagov-bench exits with status 1 unless --allow-stall.\n\n"
 		"--replay: the recorded events drive each governor, its decisions a model of\n"
 		"the device (transition latency included). Figures: average frequency per\n"
 		"domain, transitions/s, time in state, fast-ramp decisions and an energy\n"
@@ -74,7 +85,17 @@ static void usage(FILE *out)
 }
 
 
-enum { OPT_CSV = 256, OPT_JSON, OPT_LAVA, OPT_HTML, OPT_VERSION, OPT_REPLAY, OPT_NO_ORACLE };
+enum {
+	OPT_CSV = 256,
+	OPT_JSON,
+	OPT_LAVA,
+	OPT_HTML,
+	OPT_VERSION,
+	OPT_REPLAY,
+	OPT_NO_ORACLE,
+	OPT_RTAPP_SUSPEND,
+	OPT_ALLOW_STALL,
+};
 
 /* What the command line asked for, beyond the matrix in struct bench. */
 struct options {
@@ -83,6 +104,7 @@ struct options {
 	const char *replay[BENCH_MAX_ITEMS];
 	int nr_replay;
 	bool quiet;
+	bool allow_stall;
 	bool sim_only;   /* an option that only the simulator runs use */
 };
 
@@ -144,6 +166,22 @@ static int parse_option(struct bench *b, struct options *o, int c, const char *a
 		o->sim_only = true;
 		b->no_oracle = true;
 		return 0;
+	case OPT_RTAPP_SUSPEND:
+		o->sim_only = true;
+		if (eg_streq(arg, "value")) {
+			b->rtapp.suspend = EG_RTAPP_SUSPEND_VALUE;
+		} else if (eg_streq(arg, "self")) {
+			b->rtapp.suspend = EG_RTAPP_SUSPEND_SELF;
+		} else if (eg_streq(arg, "auto")) {
+			b->rtapp.suspend = EG_RTAPP_SUSPEND_AUTO;
+		} else {
+			eg_err("--rtapp-suspend: '%s' is none of value, self, auto", arg);
+			return 1;
+		}
+		return 0;
+	case OPT_ALLOW_STALL:
+		o->allow_stall = true;
+		return 0;
 	case OPT_REPLAY:
 		if (o->nr_replay >= BENCH_MAX_ITEMS) {
 			eg_err("--replay: at most %d recordings", BENCH_MAX_ITEMS);
@@ -187,6 +225,8 @@ static int parse_args(struct bench *b, struct options *o, int argc, char **argv)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "no-oracle", no_argument, NULL, OPT_NO_ORACLE },
+		{ "rtapp-suspend", required_argument, NULL, OPT_RTAPP_SUSPEND },
+		{ "allow-stall", no_argument, NULL, OPT_ALLOW_STALL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -218,8 +258,8 @@ static int replay_main(struct bench *b, const struct options *o)
 	int failed, r;
 
 	if (o->sim_only) {
-		eg_err("--replay: --workload, --duration, --seed, --html and --lava apply to "
-		       "simulated runs only");
+		eg_err("--replay: --workload, --duration, --seed, --html, --lava and "
+		       "--rtapp-suspend apply to simulated runs only");
 		return 2;
 	}
 	if (b->nr_dev > 1) {
@@ -263,6 +303,11 @@ int main(int argc, char **argv)
 		b->nr_job + b->oracle_runs, b->sim_s, b->events, b->wall_s, b->nr_threads);
 	if (o.html && bench_write_html(b, o.html) < 0)
 		failed++;
+	if (b->nr_stalled_runs && !o.allow_stall) {
+		eg_err("%d run%s stalled (see the warnings above; --allow-stall to accept)",
+		       b->nr_stalled_runs, b->nr_stalled_runs == 1 ? "" : "s");
+		failed++;
+	}
 	bench_free(b);
 	return failed ? 1 : 0;
 }

@@ -238,7 +238,7 @@ static void run_job(struct bench *b, struct bench_job *j)
 	r = bench_gov_config(d, b->gov[j->gov], &ecfg, &err);
 	if (r < 0)
 		goto fail;
-	r = eg_sim_workload_load(b->wl_path[j->wl], &d->model, &w, &err);
+	r = eg_sim_workload_load_opts(b->wl_path[j->wl], &d->model, &b->rtapp, &w, &err);
 	if (r < 0) {
 		eg_engine_config_free(&ecfg);
 		goto fail;
@@ -381,6 +381,24 @@ static void run_queue(struct bench *b, int end)
 		pthread_join(th[i], NULL);
 }
 
+/* A file read with rt-app's old meaning of suspend (rtapp.h) does not run so
+ * on a current rt-app: say so, once per file. A file that does not load is
+ * left to its runs to report. */
+static void tell_suspend_meaning(const struct bench *b, int wl)
+{
+	struct eg_rtapp_workload *rw = NULL;
+	struct eg_error err = { 0 };
+
+	if (eg_rtapp_load_opts(b->wl_path[wl], &b->rtapp, &rw, &err) < 0)
+		return;
+	if (rw->suspend_guessed)
+		eg_notice("%s: its suspends name conditions that resumes target: read as rt-app "
+			  "before May 2025 ran it (a suspend waits on the condition it names; "
+			  "--rtapp-suspend=self for today's rt-app)",
+			  bench_wl_name(b->wl_path[wl]));
+	eg_rtapp_free(rw);
+}
+
 int bench_run(struct bench *b, int *failed)
 {
 	struct timespec t0, t1;
@@ -412,6 +430,8 @@ int bench_run(struct bench *b, int *failed)
 		for (int w = 0; w < b->nr_wl; w++)
 			for (int g = 0; g < b->nr_gov; g++, i++)
 				b->job[i] = (struct bench_job){ .dev = d, .wl = w, .gov = g };
+	for (int w = 0; w < b->nr_wl; w++)
+		tell_suspend_meaning(b, w);
 	pthread_mutex_init(&b->lock, NULL);
 	b->total = b->nr_job + nr_cases;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -431,6 +451,15 @@ int bench_run(struct bench *b, int *failed)
 			eg_err("%s / %s / %s: %s", b->dev[j->dev].model.name,
 			       bench_wl_name(b->wl_path[j->wl]), b->gov[j->gov], j->errmsg);
 			(*failed)++;
+		} else if (j->res.nr_stalled) {
+			eg_warn("%s / %s / %s: %s, %d task%s waiting for good from %.3f s to the "
+				"end (%.3f s): %s",
+				b->dev[j->dev].model.name, bench_wl_name(b->wl_path[j->wl]),
+				b->gov[j->gov], j->res.deadlock ? "deadlock" : "stalled",
+				j->res.nr_stalled, j->res.nr_stalled == 1 ? "" : "s",
+				(double)(j->res.sim_ns - j->res.stall_ns) / 1e9,
+				(double)j->res.sim_ns / 1e9, j->res.stalled);
+			b->nr_stalled_runs++;
 		}
 	}
 	for (int i = 0; i < nr_cases; i++) {
@@ -488,7 +517,8 @@ static double gov_efficiency(const struct bench *b, const struct bench_job *j)
 	return 100.0 * (tps - activation_time(j)) / (tps - tpf);
 }
 
-/* The work a run did, percent of the performance run's (the reference's). */
+/* The work a run did, percent of the performance run's (the reference's):
+ * every task's, forked ones included, RUN and RUNTIME. */
 static double work_pct(const struct bench *b, const struct bench_job *j)
 {
 	const struct bench_job *pf = performance_run(b, j->dev, j->wl);
@@ -501,6 +531,10 @@ static double work_pct(const struct bench *b, const struct bench_job *j)
 		mine += (double)j->res.pd[i].work;
 		ref += (double)pf->res.pd[i].work;
 	}
+	/* RUNTIME work, as calibrated work: the busy time at the calibration
+	 * CPU's full capacity, what a RUN of that length would be. */
+	mine += (double)j->res.runtime_ns * j->res.calib_capacity;
+	ref += (double)pf->res.runtime_ns * pf->res.calib_capacity;
 	return ref > 0 ? 100.0 * mine / ref : NAN;
 }
 

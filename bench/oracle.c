@@ -317,7 +317,7 @@ void bench_oracle_search(struct bench *b, const struct bench_job *pf, struct ben
 		snprintf(o->job.errmsg, sizeof(o->job.errmsg), "out of memory");
 		return;
 	}
-	r = eg_sim_workload_load(b->wl_path[o->job.wl], &d->model, &w, &err);
+	r = eg_sim_workload_load_opts(b->wl_path[o->job.wl], &d->model, &b->rtapp, &w, &err);
 	if (r < 0) {
 		eg_error_format(&err, o->job.errmsg, sizeof(o->job.errmsg));
 		o->job.err = r;

@@ -147,6 +147,12 @@ static double oracle_energy(const struct bench *b, int d, int w)
 	return o ? o->job.res.energy_j : NAN;
 }
 
+/* Stalled tasks of a run (sim.h), 0 for none: a stall is a result. */
+static void stall_cell(FILE *out, const struct bench_job *j)
+{
+	fprintf(out, " %5d", j->res.nr_stalled);
+}
+
 static void table_row(FILE *out, const struct bench *b, const struct bench_job *j,
 		      const char *name)
 {
@@ -171,7 +177,11 @@ static void table_row(FILE *out, const struct bench *b, const struct bench_job *
 	bench_table_cell(out, r.peak, 6, 1);
 	bench_table_cell(out, r.above, 6, 2);
 	bench_table_cell(out, completion_s(j), 6, 2);
+	stall_cell(out, j);
 	fputc('\n', out);
+	if (j->res.nr_stalled)
+		fprintf(out, "  %-14s %s%s\n", "", j->res.deadlock ? "deadlock: " : "stalled: ",
+			j->res.stalled);
 }
 
 /* The OPPs the oracle holds each domain at, as "little 533 MHz, big 903 MHz". */
@@ -187,15 +197,15 @@ static void oracle_opps(FILE *out, const struct bench *b, const struct bench_ora
 static void table_case(FILE *out, const struct bench *b, int d, int w)
 {
 	/* The bound has energy only: the other columns' widths. */
-	static const int rest_width[] = { 7, 7, 6, 8, 8, 8, 8, 6, 7, 6, 6, 6 };
+	static const int rest_width[] = { 7, 7, 6, 8, 8, 8, 8, 6, 7, 6, 6, 6, 5 };
 	const struct bench_oracle *o = bench_find_oracle(b, d, w);
 	double bound = case_bound(b, d, w), oracle = oracle_energy(b, d, w);
 
 	fprintf(out, "\n%s / %s\n", b->dev[d].model.name, bench_wl_name(b->wl_path[w]));
 	fprintf(out, "  %-14s %9s %7s %8s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s "
-		"%6s\n", "governor", "energy J", "x bound", "x oracle", "work%", "avg W", "perf",
+		"%6s %5s\n", "governor", "energy J", "x bound", "x oracle", "work%", "avg W", "perf",
 		"perf p5", "miss%", "rt p50", "rt p99", "cfs p50", "cfs p99", "eff%", "trans/s",
-		"peakC", "hot s", "done s");
+		"peakC", "hot s", "done s", "stall");
 	for (int g = 0; g < b->nr_gov; g++) {
 		const struct bench_job *j = bench_find_job(b, d, w, b->gov[g]);
 
@@ -240,8 +250,11 @@ int bench_print_table(FILE *out, const struct bench *b)
 		"energy (all CPUs at their least idle power, the work at the cheapest energy per\n"
 		"unit of any domain and OPP; see bench/bound.c). x bound: energy over the bound\n"
 		"for the work that run did; x oracle: energy over the oracle's. work%%: work\n"
-		"done, percent of the performance run's; below 100 a governor did less (missed\n"
-		"periods, unfinished loops) and its energy does not compare. \"-\": no sample.\n");
+		"done, percent of the performance run's (every task's, forked ones included;\n"
+		"run and runtime events, runtime as a run of its length); below 100 a governor\n"
+		"did less (missed periods, unfinished loops) and its energy does not compare.\n"
+		"stall: tasks waiting for good at the end (deadlock, a suspend nothing resumes,\n"
+		"never on a CPU), named below the row: not a valid result. \"-\": no sample.\n");
 	return out_status(out);
 }
 
@@ -266,7 +279,7 @@ int bench_print_csv(FILE *out, const struct bench *b)
 	      "avg_power_w,"
 	      "perf_index_mean,perf_index_p5,missed_pct,lat_rt_p50_us,lat_rt_p99_us,"
 	      "lat_cfs_p50_us,lat_cfs_p99_us,gov_efficiency_pct,transitions_per_s,peak_temp_c,"
-	      "above_trip_s,completion_s,error\n", out);
+	      "above_trip_s,completion_s,stalled_tasks,stall_s,stalled,error\n", out);
 	for (int i = 0; i < b->nr_job; i++) {
 		const struct bench_job *j = &b->job[i];
 		struct eg_bench_row r;
@@ -296,6 +309,9 @@ int bench_print_csv(FILE *out, const struct bench *b)
 		bench_csv_num(out, 2, r.peak);
 		bench_csv_num(out, 3, r.above);
 		bench_csv_num(out, 3, completion_s(j));
+		bench_csv_num(out, 0, j->err ? NAN : j->res.nr_stalled);
+		bench_csv_num(out, 3, j->err ? NAN : (double)j->res.stall_ns / 1e9);
+		bench_csv_text(out, j->err ? "" : j->res.stalled);
 		fprintf(out, "%s\n", j->err ? "yes" : "");
 	}
 	return out_status(out);
@@ -434,6 +450,11 @@ static void json_result(struct json_object *o, const struct bench *b, const stru
 	bench_json_num(o, "sim_s", (double)j->res.sim_ns / 1e9, 6, false, oom);
 	/* When the last task ended: finite work only, null otherwise. */
 	bench_json_num(o, "completion_s", completion_s(j), 6, false, oom);
+	/* Tasks waiting for good at the end of the run: not a valid result. */
+	bench_json_int(o, "stalled_tasks", j->res.nr_stalled, oom);
+	bench_json_add(o, "deadlock", json_object_new_boolean(j->res.deadlock), oom);
+	bench_json_num(o, "stall_s", (double)j->res.stall_ns / 1e9, 6, false, oom);
+	bench_json_text(o, "stalled", j->res.stalled, oom);
 	json_time_in_state(o, &b->dev[j->dev].model, &j->res, oom);
 	bench_json_int(o, "events", (int64_t)j->res.events, oom);
 }

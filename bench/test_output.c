@@ -267,8 +267,10 @@ static void test_csv_names(void **state)
 	assert_non_null(fields);
 	nr = csv_parse(text, fields, field, nr_fields);
 	assert_int_equal(nr, 1 + NR_GOVS);
-	assert_int_equal(nr_fields[0], 23);
+	assert_int_equal(nr_fields[0], 26);
 	assert_string_equal(field[0][1], "workload");
+	assert_string_equal(field[0][22], "stalled_tasks");
+	assert_string_equal(field[0][24], "stalled");
 	assert_string_equal(field[0][4], "bound_j");
 	assert_string_equal(field[0][5], "oracle_j");
 	assert_string_equal(field[0][6], "x_bound");
@@ -277,7 +279,8 @@ static void test_csv_names(void **state)
 		assert_int_equal(nr_fields[r], nr_fields[0]);
 		assert_string_equal(field[r][0], "HiKey960");
 		assert_string_equal(field[r][1], WORKLOAD);
-		assert_string_equal(field[r][22], "");   /* error: none */
+		assert_string_equal(field[r][22], "0");  /* stalled_tasks: none */
+		assert_string_equal(field[r][25], "");   /* error: none */
 	}
 	free(fields);
 	free(text);

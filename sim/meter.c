@@ -37,6 +37,8 @@ static void account_work(struct sim *s, int cpu, int pd, uint64_t t)
 	if (!task->runtime) {
 		task->act.work += work;
 		s->result->pd[pd].work += work;
+	} else {
+		s->result->runtime_ns += d;
 	}
 	if (task->policy == EG_SIM_CFS)
 		task->vruntime += d * 1024 / task->weight;

@@ -634,7 +634,15 @@ static int parse_root(struct ctx *c, struct json_object *root)
 int eg_rtapp_load_string(const char *text, const char *name, struct eg_rtapp_workload **out,
 			 struct eg_error *err)
 {
+	return eg_rtapp_load_string_opts(text, name, NULL, out, err);
+}
+
+int eg_rtapp_load_string_opts(const char *text, const char *name,
+			      const struct eg_rtapp_options *opts,
+			      struct eg_rtapp_workload **out, struct eg_error *err)
+{
 	struct ctx c = { .source = name ? name : "", .err = err };
+	_cleanup_free_ char *filled = NULL;
 	int r;
 
 	*out = NULL;
@@ -646,11 +654,14 @@ int eg_rtapp_load_string(const char *text, const char *name, struct eg_rtapp_wor
 	c.workload->calibration_cpu = 0; /* rt-app's default: calibrate on CPU0 */
 	c.workload->default_policy = EG_RTAPP_POLICY_OTHER;
 
-	r = eg_json_parse_lenient(&c.doc, text, c.source, err);
+	filled = rtapp_fill_bare_suspend(text);
+	r = filled ? eg_json_parse_lenient(&c.doc, filled, c.source, err) : -ENOMEM;
 	if (!r && !json_object_is_type(c.doc.root, json_type_object))
 		r = rtapp_fail(&c, 1, "the top level must be an object");
 	if (!r)
 		r = parse_root(&c, c.doc.root);
+	if (!r)
+		r = rtapp_resolve_suspend(&c, opts ? opts->suspend : EG_RTAPP_SUSPEND_AUTO);
 	eg_json_doc_free(&c.doc);
 	if (r) {
 		if (r == -ENOMEM)
@@ -663,6 +674,12 @@ int eg_rtapp_load_string(const char *text, const char *name, struct eg_rtapp_wor
 }
 
 int eg_rtapp_load(const char *path, struct eg_rtapp_workload **out, struct eg_error *err)
+{
+	return eg_rtapp_load_opts(path, NULL, out, err);
+}
+
+int eg_rtapp_load_opts(const char *path, const struct eg_rtapp_options *opts,
+		       struct eg_rtapp_workload **out, struct eg_error *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
@@ -678,7 +695,7 @@ int eg_rtapp_load(const char *path, struct eg_rtapp_workload **out, struct eg_er
 		eg_error_set(err, path, eg_json_line_at(buf, strlen(buf)), "NUL byte in the file");
 		return -EINVAL;
 	}
-	return eg_rtapp_load_string(buf, path, out, err);
+	return eg_rtapp_load_string_opts(buf, path, opts, out, err);
 }
 
 void eg_rtapp_free(struct eg_rtapp_workload *w)

@@ -24,7 +24,9 @@
  *   period; then previous expiry + period. If the expiry has already passed
  *   the thread does not sleep, and a "relative" timer restarts from now.
  * - signal/broad/resume/suspend/wait are pthread condition variables: a signal
- *   or resume with nobody waiting is lost. sem_post is remembered. */
+ *   or resume with nobody waiting is lost. sem_post is remembered. A resume
+ *   broadcasts the condition its value names; what a suspend waits on, see
+ *   enum eg_rtapp_suspend_mode. */
 
 /* Every event rt-app knows. Event keys match by prefix, as in rt-app: "run0",
  * "runtime2", "timer_a" are run, runtime and timer events. */
@@ -40,7 +42,7 @@ enum eg_rtapp_event_type {
 	EG_RTAPP_BROAD,    /* wake every waiter of condition res */
 	EG_RTAPP_SYNC,     /* signal condition res then wait on it (mutex dep) */
 	EG_RTAPP_BARRIER,  /* block until resources[res].users threads reached it */
-	EG_RTAPP_SUSPEND,  /* wait on the condition named after the own task */
+	EG_RTAPP_SUSPEND,  /* wait on condition res: see enum eg_rtapp_suspend_mode */
 	EG_RTAPP_RESUME,   /* broadcast condition res (wakes suspended task target_task) */
 	EG_RTAPP_YIELD,    /* sched_yield() */
 	EG_RTAPP_FORK,     /* start a new thread of task target_task */
@@ -152,6 +154,25 @@ struct eg_rtapp_resource {
 	int users;              /* barrier: threads it waits for (instances x uses) */
 };
 
+/* What a "suspend" waits on. rt-app changed it in May 2025: before, the
+ * condition its value names (an empty or missing value, which rt-app's
+ * workgen filled in, the thread's own task name); since, the own task name
+ * whatever the value. A bare "suspend", with no value (in rt-app's own
+ * examples) reads as a suspend on the own name under both. */
+enum eg_rtapp_suspend_mode {
+	/* Per file: VALUE when a suspend names another condition than its own
+	 * task's and a resume targets that name (a file written for the old
+	 * rt-app, whose threads would otherwise never wake), else SELF. */
+	EG_RTAPP_SUSPEND_AUTO = 0,
+	EG_RTAPP_SUSPEND_VALUE,    /* rt-app before May 2025 */
+	EG_RTAPP_SUSPEND_SELF,     /* rt-app since May 2025 */
+};
+
+/* How to read a file; all zero: the defaults. */
+struct eg_rtapp_options {
+	enum eg_rtapp_suspend_mode suspend;
+};
+
 /* One thread started at time 0: instance i of task. */
 struct eg_rtapp_thread {
 	int task;
@@ -173,6 +194,11 @@ struct eg_rtapp_workload {
 	struct eg_rtapp_thread *threads;
 	int nr_resources;
 	struct eg_rtapp_resource *resources;
+	/* The meaning suspend was read with (VALUE or SELF); suspend_guessed:
+	 * chosen by EG_RTAPP_SUSPEND_AUTO as VALUE, which a reader should be
+	 * told about, as the file does not run so on a current rt-app. */
+	enum eg_rtapp_suspend_mode suspend;
+	bool suspend_guessed;
 };
 
 /* Load a workload file; 0, or -errno with *err saying where and what (err may be
@@ -182,7 +208,15 @@ int eg_rtapp_load(const char *path, struct eg_rtapp_workload **out, struct eg_er
 /* Same from text in memory; name is used in error messages and as source. */
 int eg_rtapp_load_string(const char *text, const char *name, struct eg_rtapp_workload **out,
 			 struct eg_error *err);
+/* The same with options (opts NULL: the defaults). */
+int eg_rtapp_load_opts(const char *path, const struct eg_rtapp_options *opts,
+		       struct eg_rtapp_workload **out, struct eg_error *err);
+int eg_rtapp_load_string_opts(const char *text, const char *name,
+			      const struct eg_rtapp_options *opts,
+			      struct eg_rtapp_workload **out, struct eg_error *err);
 void eg_rtapp_free(struct eg_rtapp_workload *w);
+/* "value", "self" or "auto". */
+const char *eg_rtapp_suspend_mode_name(enum eg_rtapp_suspend_mode mode);
 
 const char *eg_rtapp_event_name(enum eg_rtapp_event_type t);
 const char *eg_rtapp_policy_name(enum eg_rtapp_policy p);

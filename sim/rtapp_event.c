@@ -3,6 +3,7 @@
  * barriers, semaphores) they create on first use. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rtapp_internal.h"
@@ -293,8 +294,8 @@ int rtapp_parse_event(struct ctx *c, int task, const struct eg_json_member *m,
 	case EG_RTAPP_YIELD:
 		return 0; /* the value is ignored, as in rt-app */
 	case EG_RTAPP_SUSPEND:
-		/* rt-app ignores the value: a thread always suspends on the
-		 * condition named after its own task. Keep the text for display. */
+		/* The own task's condition; rtapp_resolve_suspend() points it
+		 * at the value's when the file is read with that meaning. */
 		if (json_object_is_type(m->value, json_type_string))
 			eg_strlcpy(e->arg, json_object_get_string(m->value), sizeof(e->arg));
 		r = rtapp_resource(c, w->tasks[task].name, EG_RTAPP_RES_COND, -1, m->line);
@@ -355,3 +356,165 @@ int rtapp_parse_event(struct ctx *c, int task, const struct eg_json_member *m,
 	return 0;
 }
 
+
+/* --- suspend's two meanings --- */
+
+/* Nesting the bare-suspend pass follows; deeper, keys are left alone. */
+#define RTAPP_NEST_MAX 64
+
+/* Skip blanks and comments from p. */
+static const char *skip_blank(const char *p)
+{
+	for (;;) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			p++;
+		} else if (p[0] == '/' && p[1] == '/') {
+			p += strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
+/* End of the string token opening at p (its quote), past the closing quote. */
+static const char *string_end(const char *p)
+{
+	char q = *p++;
+
+	while (*p && *p != q) {
+		if (*p == '\\' && p[1])
+			p++;
+		p++;
+	}
+	return *p ? p + 1 : p;
+}
+
+char *rtapp_fill_bare_suspend(const char *text)
+{
+	static const char fill[] = " : \"\"";
+	size_t nr_bare = 0, len = strlen(text);
+	char *out = NULL, *o = NULL;
+
+	/* Two passes: count, then copy with the values added. */
+	for (int pass = 0; pass < 2; pass++) {
+		const char *p = text;
+		/* Innermost containers ('{' or '['), and the last token: a key
+		 * is a string right after '{' or ',' in an object. */
+		char open[RTAPP_NEST_MAX];
+		int depth = 0;
+		char prev = 0;
+
+		if (pass) {
+			out = malloc(len + nr_bare * (sizeof(fill) - 1) + 1);
+			if (!out)
+				return NULL;
+			o = out;
+		}
+		while (*p) {
+			const char *from = p, *after;
+			bool bare = false;
+
+			if (p[0] == '/' && (p[1] == '/' || p[1] == '*')) {
+				p = skip_blank(p);
+			} else if (*p == '"' || *p == '\'') {
+				p = string_end(p);
+				after = skip_blank(p);
+				/* A key whose name starts with "suspend" (rt-app
+				 * matches event keys by prefix) followed by no ':'. */
+				bare = (prev == '{' || prev == ',') && depth > 0 &&
+				       depth <= RTAPP_NEST_MAX && open[depth - 1] == '{' &&
+				       !strncmp(from + 1, "suspend", 7) &&
+				       (*after == ',' || *after == '}');
+				prev = '"';
+			} else {
+				if (*p == '{' || *p == '[') {
+					if (depth < RTAPP_NEST_MAX)
+						open[depth] = *p;
+					depth++;
+				} else if ((*p == '}' || *p == ']') && depth > 0) {
+					depth--;
+				}
+				if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+					prev = *p;
+				p++;
+			}
+			if (!pass) {
+				nr_bare += bare;
+				continue;
+			}
+			memcpy(o, from, (size_t)(p - from));
+			o += p - from;
+			if (bare) {
+				memcpy(o, fill, sizeof(fill) - 1);
+				o += sizeof(fill) - 1;
+			}
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Every event e of the file, in task t, phase ph. */
+#define for_each_event(w, t, ph, e)                                                   \
+	for (int t = 0; t < (w)->nr_tasks; t++)                                       \
+		for (int ph = 0; ph < (w)->tasks[t].nr_phases; ph++)                  \
+			for (struct eg_rtapp_event *e = (w)->tasks[t].phases[ph].events; \
+			     e < (w)->tasks[t].phases[ph].events +                       \
+					 (w)->tasks[t].phases[ph].nr_events;             \
+			     e++)
+
+/* Does a suspend of the file name another condition than its task's, which
+ * some resume targets? Then it was written for the old meaning. */
+static bool written_for_value(const struct eg_rtapp_workload *w)
+{
+	for_each_event(w, t, ph, e) {
+		if (e->type != EG_RTAPP_SUSPEND || !e->arg[0] ||
+		    !strcmp(e->arg, w->tasks[t].name))
+			continue;
+		for_each_event(w, t2, ph2, r)
+			if (r->type == EG_RTAPP_RESUME && !strcmp(r->arg, e->arg))
+				return true;
+	}
+	return false;
+}
+
+int rtapp_resolve_suspend(struct ctx *c, enum eg_rtapp_suspend_mode mode)
+{
+	struct eg_rtapp_workload *w = c->workload;
+
+	if (mode == EG_RTAPP_SUSPEND_AUTO) {
+		w->suspend_guessed = written_for_value(w);
+		mode = w->suspend_guessed ? EG_RTAPP_SUSPEND_VALUE : EG_RTAPP_SUSPEND_SELF;
+	}
+	w->suspend = mode;
+	if (mode != EG_RTAPP_SUSPEND_VALUE)
+		return 0;
+	for_each_event(w, t, ph, e) {
+		int r;
+
+		if (e->type != EG_RTAPP_SUSPEND || !e->arg[0])
+			continue;
+		r = rtapp_resource(c, e->arg, EG_RTAPP_RES_COND, -1, e->line);
+		if (r < 0)
+			return r;
+		e->res = r;
+		e->target_task = eg_rtapp_find_task(w, e->arg);
+	}
+	return 0;
+}
+
+const char *eg_rtapp_suspend_mode_name(enum eg_rtapp_suspend_mode mode)
+{
+	switch (mode) {
+	case EG_RTAPP_SUSPEND_VALUE:
+		return "value";
+	case EG_RTAPP_SUSPEND_SELF:
+		return "self";
+	default:
+		return "auto";
+	}
+}

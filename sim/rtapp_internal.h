@@ -17,6 +17,14 @@ struct ctx {
 	struct eg_rtapp_workload *workload;   /* what is read */
 };
 
+/* Text of an rt-app file with each bare "suspend" key (no value, as rt-app's
+ * examples have it) given the value "", which reads as the own task name;
+ * same lines. NULL when out of memory. free() it. */
+char *rtapp_fill_bare_suspend(const char *text);
+/* Point each suspend at its condition under mode, after every task is read
+ * (resumes anywhere in the file decide EG_RTAPP_SUSPEND_AUTO). 0 or -errno. */
+int rtapp_resolve_suspend(struct ctx *c, enum eg_rtapp_suspend_mode mode);
+
 /* Set *err at line of the file; returns -EINVAL. */
 EG_PRINTF(3, 4) int rtapp_fail(struct ctx *c, int line, const char *fmt, ...);
 int rtapp_members(struct ctx *c, struct json_object *o, int object, int line, const char *what,

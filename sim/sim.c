@@ -298,9 +298,11 @@ static int check_workload(const struct eg_sim_workload *w, const struct eg_model
 static int sim_setup(struct sim *s)
 {
 	const struct eg_sim_config *cfg = s->config;
+	const struct eg_pd *calib = cpu_pd(s, s->workload->calib_cpu);
 	int cpu, r;
 
 	s->end = cfg->duration_ns ? cfg->duration_ns : s->workload->duration_ns;
+	s->result->calib_capacity = calib->opps[calib->nr_opps - 1].perf;
 	s->resources = calloc((size_t)EG_MAX(s->workload->nr_res, 1), sizeof(*s->resources));
 	if (!s->resources)
 		return -ENOMEM;
@@ -348,6 +350,143 @@ static int sim_setup(struct sim *s)
 	return 0;
 }
 
+/* --- stalls --- */
+
+/* Could a task of description d (or one it forks) wake task t, which is
+ * blocked? Judged from the program, not from where d's task stands: a task
+ * still able to run is taken to reach every op of its program. */
+static bool desc_can_wake(const struct sim *s, int d, const struct sim_task *t, bool *seen)
+{
+	const struct eg_sim_task_desc *desc = &s->workload->tasks[d];
+
+	if (seen[d])
+		return false;
+	seen[d] = true;
+	for (int k = 0; k < desc->nr_ops; k++) {
+		const struct eg_sim_op *op = &desc->ops[k];
+
+		switch (op->code) {
+		case EG_SIM_SIGNAL:
+		case EG_SIM_BROAD:
+		case EG_SIM_BARRIER:
+		case EG_SIM_UNLOCK:
+			if (op->res == t->blocked_res)
+				return true;
+			break;
+		case EG_SIM_RESUME:
+			if (t->blocked_res == SIM_BLOCKED_SUSPEND && op->task == t->desc_idx)
+				return true;
+			break;
+		case EG_SIM_FORK:
+			if (desc_can_wake(s, op->task, t, seen))
+				return true;
+			break;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
+static void note_stalled(struct sim *s, const struct sim_task *t)
+{
+	struct eg_sim_result *r = s->result;
+	size_t len = strlen(r->stalled);
+	size_t room = sizeof(r->stalled) - len;
+	int n;
+
+	r->nr_stalled++;
+	r->stall_ns = EG_MIN(r->stall_ns, s->now - EG_MIN(t->blocked_at, s->now));
+	if (len >= 3 && eg_streq(r->stalled + len - 3, "..."))
+		return;
+	n = snprintf(r->stalled + len, room, "%s%s", len ? ", " : "", t->desc->name);
+	if (n < 0 || (size_t)n >= room)
+		snprintf(r->stalled + EG_MIN(len, sizeof(r->stalled) - 4), 4, "...");
+}
+
+/* Which tasks wait for good at the end of the run (eg_sim_result): the tasks
+ * still able to run are those not blocked, and, repeatedly, the blocked ones
+ * one of them could wake; the blocked rest is stalled. */
+static int find_stalls(struct sim *s)
+{
+	bool *live = calloc((size_t)EG_MAX(s->nr_tasks, 1), sizeof(bool));
+	bool *seen = calloc((size_t)EG_MAX(s->workload->nr_tasks, 1), sizeof(bool));
+	bool changed = true;
+	int nr_live = 0;
+
+	if (!live || !seen) {
+		free(live);
+		free(seen);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < s->nr_tasks; i++) {
+		const struct sim_task *t = &s->tasks[i];
+
+		live[i] = t->state != TASK_DEAD &&
+			  (t->state != TASK_BLOCKED || t->blocked_res == SIM_BLOCKED_MOVE);
+		nr_live += live[i];
+	}
+	while (changed) {
+		changed = false;
+		for (int i = 0; i < s->nr_tasks; i++) {
+			const struct sim_task *t = &s->tasks[i];
+
+			if (live[i] || t->state != TASK_BLOCKED)
+				continue;
+			for (int k = 0; k < s->nr_tasks && !live[i]; k++) {
+				if (!live[k])
+					continue;
+				/* A mutex's holder wakes its waiters. */
+				if (t->blocked_res >= 0 &&
+				    s->workload->res[t->blocked_res].type == EG_SIM_RES_MUTEX &&
+				    s->resources[t->blocked_res].holder == k)
+					live[i] = true;
+				memset(seen, 0, (size_t)s->workload->nr_tasks * sizeof(bool));
+				if (!live[i] && desc_can_wake(s, s->tasks[k].desc_idx, t, seen))
+					live[i] = true;
+			}
+			if (live[i]) {
+				nr_live++;
+				changed = true;
+			}
+		}
+	}
+	s->result->stall_ns = UINT64_MAX;
+	for (int i = 0; i < s->nr_tasks; i++) {
+		const struct sim_task *t = &s->tasks[i];
+
+		if (t->state == TASK_BLOCKED && !live[i]) {
+			note_stalled(s, t);
+		} else if (t->state == TASK_RUNNABLE && !t->ran &&
+			   s->now - EG_MIN(t->woke_at, s->now) >= EG_SIM_STARVED_NS) {
+			struct sim_task starved = *t;
+
+			starved.blocked_at = t->woke_at;
+			note_stalled(s, &starved);
+		}
+	}
+	if (!s->result->nr_stalled)
+		s->result->stall_ns = 0;
+	s->result->deadlock = s->nr_alive > 0 && nr_live == 0;
+	free(live);
+	free(seen);
+	return 0;
+}
+
+/* Every task alive waits for another: nothing can happen any more. */
+static bool all_blocked(const struct sim *s)
+{
+	if (!s->nr_alive)
+		return false;
+	for (int i = 0; i < s->nr_tasks; i++) {
+		const struct sim_task *t = &s->tasks[i];
+
+		if (t->state != TASK_DEAD && t->state != TASK_BLOCKED)
+			return false;
+	}
+	return true;
+}
+
 static void sim_loop(struct sim *s)
 {
 	uint64_t instant_events = 0;
@@ -374,6 +513,10 @@ static void sim_loop(struct sim *s)
 		}
 		handle(s, &ev);
 		if (s->nr_alive == 0 && !s->end)
+			break;
+		/* A run without a duration ends at a deadlock; the ticks
+		 * would carry it on forever. */
+		if (!s->end && ev.type == SIM_EV_TICK && all_blocked(s))
 			break;
 	}
 }
@@ -422,7 +565,7 @@ int eg_sim_run(const struct eg_sim_config *cfg, struct eg_sim_result *res)
 		sim_loop(s);
 		res->sim_ns = s->now;
 		sim_finish(s);
-		r = s->err;
+		r = s->err ? s->err : find_stalls(s);
 	}
 	sim_free(s);
 	if (r < 0)

@@ -111,6 +111,11 @@ struct eg_sim_workload {
 
 void eg_sim_workload_free(struct eg_sim_workload *w);
 
+/* Room for the names of a run's stalled tasks (eg_sim_result.stalled). */
+#define EG_SIM_STALLED_MAX 256
+/* A task runnable this long that never got a CPU is stalled (starved). */
+#define EG_SIM_STARVED_NS 1000000000ULL
+
 /* A sample of the machine's state, for plots. */
 struct eg_sim_sample {
 	uint64_t t;
@@ -151,6 +156,21 @@ struct eg_sim_result {
 	/* Sum over activations of the time from activation to the end of its
 	 * work: rt-app's governor-efficiency measure. */
 	uint64_t busy_span_ns;
+	/* Wall time spent in RUNTIME ops (busy whatever the speed): work that
+	 * pd[].work, RUN work only, leaves out. */
+	uint64_t runtime_ns;
+	/* The calibration CPU's capacity at its highest OPP: the RUN work of
+	 * one ns of nominal (calibrated) time, to weigh runtime_ns with. */
+	uint32_t calib_capacity;
+	/* Stalls, found at the end of the run: tasks waiting for another task
+	 * (a condition, barrier, mutex or resume) that no task still able to
+	 * run can wake, and tasks runnable for EG_SIM_STARVED_NS that never got
+	 * a CPU. deadlock: no task could run any more (every live one stalled,
+	 * no timer left); a run without a duration then ends there. */
+	int nr_stalled;
+	bool deadlock;
+	uint64_t stall_ns;           /* run end - when the last stalled task began waiting */
+	char stalled[EG_SIM_STALLED_MAX];  /* their names, ", "-separated, "..." when cut */
 	/* Per-activation data the clairvoyant reference needs. */
 	int nr_jobs;
 	struct eg_sim_job *jobs;

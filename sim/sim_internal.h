@@ -23,6 +23,10 @@
 #define SIM_INSTANT_EVENTS_BASE 100000
 #define SIM_INSTANT_EVENTS_PER_TASK 64
 
+/* What a TASK_BLOCKED task waits for when it is no resource. */
+#define SIM_BLOCKED_SUSPEND (-1)   /* a RESUME naming its description */
+#define SIM_BLOCKED_MOVE (-2)      /* nothing: it is woken at once on another CPU */
+
 enum sim_task_state {
 	TASK_NEW = 0,
 	TASK_SLEEPING,  /* waits for a time */
@@ -73,6 +77,9 @@ struct sim_task {
 	uint64_t dl_deadline;
 	bool resume_pending;
 	bool iowait;            /* sleeping on I/O: wakes with EG_WAKE_IOWAIT */
+	bool ran;               /* has been on a CPU: a stall check tells a starved task */
+	int blocked_res;        /* TASK_BLOCKED on: resource index, or SIM_BLOCKED_* */
+	uint64_t blocked_at;    /* when it blocked last */
 	struct sim_activation act;
 	uint64_t *timer_next;   /* per timer resource, for unique timers */
 };

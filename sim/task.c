@@ -162,6 +162,8 @@ static void wake_waiters(struct sim *s, struct sim_resource *rs, bool all)
 static void block_on(struct sim *s, int task, int r)
 {
 	res_wait(s, r, task);
+	s->tasks[task].blocked_res = r;
+	s->tasks[task].blocked_at = s->now;
 	sim_task_stop(s, task, TASK_BLOCKED);
 }
 
@@ -238,6 +240,8 @@ static bool task_op(struct sim *s, int task, const struct eg_sim_op *op)
 			t->resume_pending = false;
 			return true;
 		}
+		t->blocked_res = SIM_BLOCKED_SUSPEND;
+		t->blocked_at = s->now;
 		sim_task_stop(s, task, TASK_BLOCKED);
 		return false;
 	case EG_SIM_RESUME:
@@ -294,6 +298,7 @@ static bool task_op(struct sim *s, int task, const struct eg_sim_op *op)
 		t->mask = &t->desc->masks[op->mask];
 		if (!task_allowed(t, t->cpu)) {
 			/* Moved off a CPU it may no longer use. */
+			t->blocked_res = SIM_BLOCKED_MOVE;
 			sim_task_stop(s, task, TASK_BLOCKED);
 			sim_task_wake(s, task, 0);
 			return false;
@@ -316,6 +321,7 @@ void sim_task_step(struct sim *s, int task)
 		 * when it runs again. */
 		if (t->state != TASK_RUNNING)
 			return;
+		t->ran = true;
 		if (t->pc >= t->desc->nr_ops) {
 			task_exit(s, task);
 			return;

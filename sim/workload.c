@@ -105,8 +105,8 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 		break;
 	case EG_RTAPP_BROAD:
 	case EG_RTAPP_RESUME:
-		/* rt-app resumes by broadcasting the condition named after
-		 * the task; a resume before the suspend is lost, as there. */
+		/* rt-app resumes by broadcasting the condition its value
+		 * names; a resume before the suspend is lost, as there. */
 		op.code = EG_SIM_BROAD;
 		break;
 	case EG_RTAPP_WAIT:
@@ -375,8 +375,15 @@ fail:
 int eg_sim_workload_load(const char *path, const struct eg_model *m,
 			 struct eg_sim_workload **out, struct eg_error *err)
 {
+	return eg_sim_workload_load_opts(path, m, NULL, out, err);
+}
+
+int eg_sim_workload_load_opts(const char *path, const struct eg_model *m,
+			      const struct eg_rtapp_options *opts, struct eg_sim_workload **out,
+			      struct eg_error *err)
+{
 	struct eg_rtapp_workload *rw = NULL;
-	int r = eg_rtapp_load(path, &rw, err);
+	int r = eg_rtapp_load_opts(path, opts, &rw, err);
 
 	if (r < 0)
 		return r;

@@ -24,3 +24,7 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 /* Load an rt-app file and compile it. */
 int eg_sim_workload_load(const char *path, const struct eg_model *m,
 			 struct eg_sim_workload **out, struct eg_error *err);
+/* The same, reading the file with opts (NULL: the defaults, rtapp.h). */
+int eg_sim_workload_load_opts(const char *path, const struct eg_model *m,
+			      const struct eg_rtapp_options *opts, struct eg_sim_workload **out,
+			      struct eg_error *err);
