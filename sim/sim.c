@@ -324,6 +324,7 @@ static int sim_setup(struct sim *s)
 		s->zone[z].temp_c = s->model->zones[z].ambient_mc / 1000.0;
 		s->result->peak_temp_mc[z] = s->model->zones[z].ambient_mc;
 	}
+	sim_placement_init(s);
 	s->decisions.n = 0;
 	r = eg_engine_start(s->engine, 0, &s->decisions);
 	if (r < 0)

@@ -15,6 +15,9 @@
 #define SIM_TICK_NS (4 * NSEC_PER_MSEC)
 #define SIM_RR_SLICE_NS (100 * NSEC_PER_MSEC)
 #define SIM_WAKEUP_GRAN_NS NSEC_PER_MSEC
+/* A utilization fits a capacity when util * 1280 <= cap * 1024 (the
+ * kernel's fits_capacity: 20 % headroom). */
+#define SIM_FITS_MARGIN 1280
 
 /* Simulator events at one instant beyond which simulated time is taken to
  * have stopped: tasks handing the CPU to each other in a loop that takes no
@@ -167,6 +170,8 @@ struct sim {
 	struct eg_sim_result *result;
 	struct sim_values perf_index, lat_rt, lat_cfs;
 	int nr_alive;
+	bool eas;               /* energy-aware placement (placement.c) */
+	int balance_order[EG_MAX_CPUS];  /* CPUs by capacity, biggest first */
 	size_t cap_jobs, cap_samples;
 	int err;
 };
@@ -253,6 +258,25 @@ void sim_task_wake(struct sim *s, int task, uint32_t flags);
 void sim_task_stop(struct sim *s, int task, enum sim_task_state state);
 void sim_task_sleep_until(struct sim *s, int task, uint64_t when);
 void sim_sched_tick(struct sim *s);
+/* An idle CPU takes a waiting task from the longest queue, if any. */
+void sim_idle_pull(struct sim *s, int cpu);
+/* The running task moves to the idle CPU dest and runs there at once. */
+void sim_move_running(struct sim *s, int task, int dest);
+
+/* placement.c: wakeup placement and periodic balancing. */
+void sim_placement_init(struct sim *s);
+/* Does the model have an energy model and CPUs of different capacities? */
+bool sim_eas_capable(const struct eg_model *m);
+/* The CPU a waking task goes to, -1 when it may run nowhere. */
+int sim_select_cpu(const struct sim *s, const struct sim_task *t);
+/* Some online CPU's utilization is over its capacity's 80 %. */
+bool sim_overutilized(const struct sim *s);
+/* Utilizations from the engine's PELT signals, decayed over the time an
+ * idle CPU or a sleeping task was not updated. */
+uint32_t sim_task_util(const struct sim *s, const struct sim_task *t);
+uint32_t sim_cpu_util(const struct sim *s, int cpu);
+/* Misfit migration and idle pulls, at the tick. */
+void sim_balance_tick(struct sim *s);
 
 /* task.c: the task programs. */
 int sim_spawn(struct sim *s, int desc_idx);

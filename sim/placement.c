@@ -1,0 +1,330 @@
+/* Where a waking task runs and when tasks move between CPUs: the kernel's
+ * energy-aware placement (find_energy_efficient_cpu) on devices with an
+ * energy model and CPUs of different capacities, capacity-aware placement
+ * when a CPU is overutilized, the CFS-like spread on symmetric devices, and
+ * the balancing the tick does (misfit migration, idle CPUs pulling waiting
+ * tasks). Utilization comes from the engine's PELT signals. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+#include "util.h"
+
+/* util fits cap with the kernel's 20 % headroom: util * 1280 <= cap * 1024. */
+static inline bool util_fits(uint32_t util, uint32_t cap)
+{
+	return (uint64_t)util * SIM_FITS_MARGIN <= (uint64_t)cap * EG_CAPACITY_SCALE;
+}
+
+/* A PELT average brought forward over time it was not updated for: its
+ * entity is taken to have been idle since (the blocked-load decay the
+ * kernel does for idle CPUs and sleeping tasks). */
+static uint32_t decayed(const struct eg_pelt *p, uint64_t now)
+{
+	uint64_t periods;
+
+	if (now <= p->last_update_ns)
+		return p->util_avg;
+	periods = (now - p->last_update_ns) / (EG_PELT_PERIOD_US * 1024ULL);
+	return periods ? (uint32_t)eg_pelt_decay(p->util_avg, periods) : p->util_avg;
+}
+
+uint32_t sim_task_util(const struct sim *s, const struct sim_task *t)
+{
+	const struct eg_task *et = eg_signals_task(eg_engine_signals(s->engine), t->pid);
+	uint32_t util, est;
+
+	if (!et)
+		return 0;
+	util = t->state == TASK_RUNNING ? et->avg.util_avg : decayed(&et->avg, s->now);
+	est = EG_MAX(et->util_est_ewma, et->util_est_enqueued);
+	return EG_MIN(EG_MAX(util, est), (uint32_t)EG_CAPACITY_SCALE);
+}
+
+uint32_t sim_cpu_util(const struct sim *s, int cpu)
+{
+	const struct eg_signals *sig = eg_engine_signals(s->engine);
+	const struct eg_cpu_signals *c;
+	uint32_t util;
+
+	if (!sig)
+		return 0;
+	c = &sig->cpu[cpu];
+	if (s->cpu[cpu].curr >= 0)
+		util = EG_MAX(c->cfs.util_avg, c->util_est) + c->rt.util_avg;
+	else
+		util = EG_MAX(decayed(&c->cfs, s->now), c->util_est) + decayed(&c->rt, s->now);
+	return EG_MIN(util, s->model->cpu_cap[cpu]);
+}
+
+/* The CPU's utilization without the task (whose blocked util still counts
+ * on the CPU it last ran on), as the kernel's cpu_util_without(). */
+static uint32_t cpu_util_without(const struct sim *s, int cpu, const struct sim_task *t,
+				 uint32_t task_util)
+{
+	uint32_t util = sim_cpu_util(s, cpu);
+
+	if (t->cpu == cpu)
+		util -= EG_MIN(util, task_util);
+	return util;
+}
+
+bool sim_overutilized(const struct sim *s)
+{
+	for (int k = 0; k < s->model->nr_cpus; k++)
+		if (s->cpu[k].online && !util_fits(sim_cpu_util(s, k), s->model->cpu_cap[k]))
+			return true;
+	return false;
+}
+
+/* Energy the domain's CPUs spend per unit of time (arbitrary unit: uW x
+ * capacity / capacity) with the task on dst (-1: not in this domain), as
+ * the energy model estimates it: the OPP is the lowest efficient one whose
+ * capacity covers the busiest CPU with 25 % headroom; energy is that OPP's
+ * power times the domain's summed utilization over its capacity. */
+static uint64_t pd_energy(const struct sim *s, const struct eg_pd *pd, const struct sim_task *t,
+			  uint32_t task_util, int dst)
+{
+	uint64_t sum = 0, need;
+	uint32_t max = 0;
+	const struct eg_opp *opp = &pd->opps[pd->nr_opps - 1];
+	int k;
+
+	eg_for_each_cpu(k, &pd->cpus) {
+		uint32_t util;
+
+		if (!s->cpu[k].online)
+			continue;
+		util = cpu_util_without(s, k, t, task_util) + (k == dst ? task_util : 0);
+		util = EG_MIN(util, pd->max_cap);
+		sum += util;
+		max = EG_MAX(max, util);
+	}
+	need = (uint64_t)max * SIM_FITS_MARGIN / EG_CAPACITY_SCALE;
+	for (int i = 0; i < pd->nr_opps; i++) {
+		if (pd->opps[i].inefficient || pd->opps[i].perf < need)
+			continue;
+		opp = &pd->opps[i];
+		break;
+	}
+	return opp->power_uw * sum / EG_MAX(opp->perf, 1U);
+}
+
+bool sim_eas_capable(const struct eg_model *m)
+{
+	bool asym = false;
+
+	for (int k = 1; k < m->nr_cpus; k++)
+		if (m->cpu_pd[k] >= 0 && m->cpu_pd[0] >= 0 && m->cpu_cap[k] != m->cpu_cap[0])
+			asym = true;
+	if (!asym)
+		return false;
+	for (int i = 0; i < m->nr_pds; i++)
+		for (int j = 0; j < m->pds[i].nr_opps; j++)
+			if (!m->pds[i].opps[j].power_uw)
+				return false;
+	return true;
+}
+
+/* find_energy_efficient_cpu: per domain, the allowed CPU with the most
+ * spare capacity where the task fits is the candidate; the task goes where
+ * the estimated energy grows least, staying on its previous CPU unless
+ * another CPU saves energy. -1 when it fits nowhere. */
+static int select_energy(const struct sim *s, const struct sim_task *t)
+{
+	uint32_t p = sim_task_util(s, t);
+	int prev = t->cpu, best = -1;
+	uint64_t best_delta = UINT64_MAX, prev_delta = UINT64_MAX;
+
+	for (int i = 0; i < s->model->nr_pds; i++) {
+		const struct eg_pd *pd = &s->model->pds[i];
+		int cand = -1, k;
+		int64_t cand_spare = -1;
+		bool prev_fits = false;
+		uint64_t base;
+
+		eg_for_each_cpu(k, &pd->cpus) {
+			uint32_t cap = s->model->cpu_cap[k];
+			uint32_t util;
+
+			if (!s->cpu[k].online || !task_allowed(t, k))
+				continue;
+			util = cpu_util_without(s, k, t, p) + p;
+			if (!util_fits(util, cap))
+				continue;
+			if (k == prev)
+				prev_fits = true;
+			else if ((int64_t)cap - util > cand_spare)
+				cand_spare = (int64_t)cap - util, cand = k;
+		}
+		if (cand < 0 && !prev_fits)
+			continue;
+		base = pd_energy(s, pd, t, p, -1);
+		if (prev_fits)
+			prev_delta = pd_energy(s, pd, t, p, prev) - base;
+		if (cand >= 0) {
+			uint64_t delta = pd_energy(s, pd, t, p, cand) - base;
+
+			if (delta < best_delta)
+				best_delta = delta, best = cand;
+		}
+	}
+	if (prev_delta != UINT64_MAX && prev_delta <= best_delta)
+		return prev;
+	return best;
+}
+
+/* May the task run on CPU k at once: online, allowed, idle, nothing queued? */
+static inline bool cpu_free_for(const struct sim *s, const struct sim_task *t, int k)
+{
+	return s->cpu[k].online && task_allowed(t, k) && !cpu_active(s, k) &&
+	       s->cpu[k].nr_rq == 0;
+}
+
+/* The allowed CPU with the fewest queued tasks (lowest CPU id on ties). */
+static int select_least_queued(const struct sim *s, const struct sim_task *t)
+{
+	int best = -1;
+
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		if (!s->cpu[k].online || !task_allowed(t, k))
+			continue;
+		if (best < 0 || s->cpu[k].nr_rq < s->cpu[best].nr_rq)
+			best = k;
+	}
+	return best;
+}
+
+/* select_idle_capacity: the previous CPU if idle and the task fits it, else
+ * the first idle CPU (by id) where it fits, else the idle CPU of the
+ * highest capacity, else the least queued CPU. */
+static int select_capacity(const struct sim *s, const struct sim_task *t)
+{
+	uint32_t p = sim_task_util(s, t);
+	int best = -1;
+
+	if (t->cpu >= 0 && cpu_free_for(s, t, t->cpu) && util_fits(p, s->model->cpu_cap[t->cpu]))
+		return t->cpu;
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		if (!cpu_free_for(s, t, k))
+			continue;
+		if (util_fits(p, s->model->cpu_cap[k]))
+			return k;
+		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
+			best = k;
+	}
+	return best >= 0 ? best : select_least_queued(s, t);
+}
+
+/* The CFS-like spread: its previous CPU if idle; else an idle CPU of the
+ * previous CPU's domain; else the idle CPU with the highest capacity; else
+ * the least queued CPU. */
+static int select_spread(const struct sim *s, const struct sim_task *t)
+{
+	int prev = t->cpu;
+	int best = -1;
+
+	if (prev >= 0 && cpu_free_for(s, t, prev))
+		return prev;
+	if (prev >= 0) {
+		const struct eg_pd *pd = cpu_pd(s, prev);
+		int k;
+
+		eg_for_each_cpu(k, &pd->cpus)
+			if (cpu_free_for(s, t, k))
+				return k;
+	}
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		if (!cpu_free_for(s, t, k))
+			continue;
+		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
+			best = k;
+	}
+	return best >= 0 ? best : select_least_queued(s, t);
+}
+
+int sim_select_cpu(const struct sim *s, const struct sim_task *t)
+{
+	int cpu;
+
+	/* RT and deadline tasks, and a task's first wakeup (the kernel's fork
+	 * balance), spread; so does everything on a symmetric device. */
+	if (!s->eas || task_class(t) != CLASS_FAIR || t->cpu < 0)
+		return select_spread(s, t);
+	if (sim_overutilized(s))
+		return select_capacity(s, t);
+	cpu = select_energy(s, t);
+	return cpu >= 0 ? cpu : select_capacity(s, t);
+}
+
+/* --- balancing at the tick --- */
+
+/* The running CFS task of cpu no longer fits it: move it to the idle
+ * allowed CPU of the highest capacity above cpu's, if there is one. */
+static void misfit_migrate(struct sim *s, int cpu)
+{
+	int task = s->cpu[cpu].curr, dest = -1;
+	const struct sim_task *t;
+	uint32_t cap = s->model->cpu_cap[cpu];
+
+	if (task < 0)
+		return;
+	t = &s->tasks[task];
+	if (task_class(t) != CLASS_FAIR || util_fits(sim_task_util(s, t), cap))
+		return;
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		uint32_t kc = s->model->cpu_cap[k];
+
+		if (kc > cap && cpu_free_for(s, t, k) &&
+		    (dest < 0 || kc > s->model->cpu_cap[dest]))
+			dest = k;
+	}
+	if (dest >= 0)
+		sim_move_running(s, task, dest);
+}
+
+/* Periodic balancing, run at every tick. On an energy-aware device that no
+ * CPU overutilizes, the placement stands (the kernel skips balancing then).
+ * Otherwise misfit tasks move up, then idle CPUs (biggest first, lowest id
+ * among equals) pull a waiting task from the longest queue. */
+void sim_balance_tick(struct sim *s)
+{
+	bool waiting = false;
+
+	if (s->eas) {
+		if (!sim_overutilized(s))
+			return;
+		for (int k = 0; k < s->model->nr_cpus; k++)
+			if (s->cpu[k].online)
+				misfit_migrate(s, k);
+	}
+	for (int k = 0; k < s->model->nr_cpus && !waiting; k++)
+		waiting = s->cpu[k].nr_rq > 0;
+	if (!waiting)
+		return;
+	for (int n = 0; n < s->model->nr_cpus; n++) {
+		int k = s->balance_order[n];
+
+		if (s->cpu[k].online && s->cpu[k].curr < 0 && !cpu_active(s, k))
+			sim_idle_pull(s, k);
+	}
+}
+
+void sim_placement_init(struct sim *s)
+{
+	int n = 0;
+
+	s->eas = sim_eas_capable(s->model);
+	for (int k = 0; k < s->model->nr_cpus; k++)
+		s->balance_order[n++] = k;
+	/* Insertion sort: biggest capacity first, stable in CPU id. */
+	for (int i = 1; i < n; i++) {
+		int k = s->balance_order[i], j = i - 1;
+
+		while (j >= 0 && s->model->cpu_cap[s->balance_order[j]] < s->model->cpu_cap[k]) {
+			s->balance_order[j + 1] = s->balance_order[j];
+			j--;
+		}
+		s->balance_order[j + 1] = k;
+	}
+}
