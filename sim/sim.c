@@ -393,6 +393,8 @@ static void sim_free(struct sim *s)
 	free(s->perf_index.items);
 	free(s->lat_rt.items);
 	free(s->lat_cfs.items);
+	free(s->resp_rt.items);
+	free(s->resp_cfs.items);
 	free(s);
 }
 

@@ -47,6 +47,7 @@ enum sim_class {
 struct sim_activation {
 	bool open;
 	uint64_t start;
+	uint64_t release;       /* when it was due: timer expiry or wakeup */
 	uint64_t nominal_ns;    /* its work's duration on the calibration CPU */
 	uint64_t work;          /* RUN work done (capacity x ns) */
 };
@@ -77,6 +78,7 @@ struct sim_task {
 	bool resume_pending;
 	bool iowait;            /* sleeping on I/O: wakes with EG_WAKE_IOWAIT */
 	struct sim_activation act;
+	uint64_t next_release;  /* the next activation's release, 0 = unknown */
 	uint64_t *timer_next;   /* per timer resource, for unique timers */
 };
 
@@ -168,7 +170,7 @@ struct sim {
 	uint64_t seq;
 	uint64_t last_account;
 	struct eg_sim_result *result;
-	struct sim_values perf_index, lat_rt, lat_cfs;
+	struct sim_values perf_index, lat_rt, lat_cfs, resp_rt, resp_cfs;
 	int nr_alive;
 	bool eas;               /* energy-aware placement (placement.c) */
 	int balance_order[EG_MAX_CPUS];  /* CPUs by capacity, biggest first */
@@ -302,4 +304,13 @@ static inline void sim_record_latency(struct sim *s, struct sim_task *t)
 	lat = (double)(EG_MAX(s->now, c->waking_until) - t->woke_at) / 1e3;
 	t->latency_pending = false;
 	sim_values_add(s, task_class(t) == CLASS_FAIR ? &s->lat_cfs : &s->lat_rt, lat);
+}
+
+/* An activation ends (its task reached its next timer op): its response
+ * time, from release to now. */
+static inline void sim_record_response(struct sim *s, const struct sim_task *t)
+{
+	double resp = (double)(s->now - EG_MIN(t->act.release, s->now)) / 1e3;
+
+	sim_values_add(s, task_class(t) == CLASS_FAIR ? &s->resp_cfs : &s->resp_rt, resp);
 }
