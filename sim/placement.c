@@ -57,18 +57,6 @@ uint32_t sim_cpu_util(const struct sim *s, int cpu)
 	return EG_MIN(util, s->model->cpu_cap[cpu]);
 }
 
-/* The CPU's utilization without the task (whose blocked util still counts
- * on the CPU it last ran on), as the kernel's cpu_util_without(). */
-static uint32_t cpu_util_without(const struct sim *s, int cpu, const struct sim_task *t,
-				 uint32_t task_util)
-{
-	uint32_t util = sim_cpu_util(s, cpu);
-
-	if (t->cpu == cpu)
-		util -= EG_MIN(util, task_util);
-	return util;
-}
-
 bool sim_overutilized(const struct sim *s)
 {
 	for (int k = 0; k < s->model->nr_cpus; k++)
@@ -78,11 +66,12 @@ bool sim_overutilized(const struct sim *s)
 }
 
 /* Energy the domain's CPUs spend per unit of time (arbitrary unit: uW x
- * capacity / capacity) with the task on dst (-1: not in this domain), as
- * the energy model estimates it: the OPP is the lowest efficient one whose
+ * capacity / capacity) with the task's util added on dst (-1: not in this
+ * domain), util[] being each CPU's utilization without the task, as the
+ * energy model estimates it: the OPP is the lowest efficient one whose
  * capacity covers the busiest CPU with 25 % headroom; energy is that OPP's
  * power times the domain's summed utilization over its capacity. */
-static uint64_t pd_energy(const struct sim *s, const struct eg_pd *pd, const struct sim_task *t,
+static uint64_t pd_energy(const struct sim *s, const struct eg_pd *pd, const uint32_t *util,
 			  uint32_t task_util, int dst)
 {
 	uint64_t sum = 0, need;
@@ -91,14 +80,13 @@ static uint64_t pd_energy(const struct sim *s, const struct eg_pd *pd, const str
 	int k;
 
 	eg_for_each_cpu(k, &pd->cpus) {
-		uint32_t util;
+		uint32_t u;
 
 		if (!s->cpu[k].online)
 			continue;
-		util = cpu_util_without(s, k, t, task_util) + (k == dst ? task_util : 0);
-		util = EG_MIN(util, pd->max_cap);
-		sum += util;
-		max = EG_MAX(max, util);
+		u = EG_MIN(util[k] + (k == dst ? task_util : 0), pd->max_cap);
+		sum += u;
+		max = EG_MAX(max, u);
 	}
 	need = (uint64_t)max * SIM_FITS_MARGIN / EG_CAPACITY_SCALE;
 	for (int i = 0; i < pd->nr_opps; i++) {
@@ -127,12 +115,13 @@ bool sim_eas_capable(const struct eg_model *m)
 }
 
 /* find_energy_efficient_cpu: per domain, the allowed CPU with the most
- * spare capacity where the task fits is the candidate; the task goes where
- * the estimated energy grows least, staying on its previous CPU unless
- * another CPU saves energy. -1 when it fits nowhere. */
-static int select_energy(const struct sim *s, const struct sim_task *t)
+ * spare capacity where the task (of util p) fits is the candidate; the task
+ * goes where the estimated energy grows least, staying on its previous CPU
+ * unless another CPU saves energy. util[] is each CPU's utilization without
+ * the task. -1 when it fits nowhere. */
+static int select_energy(const struct sim *s, const struct sim_task *t, const uint32_t *util,
+			 uint32_t p)
 {
-	uint32_t p = sim_task_util(s, t);
 	int prev = t->cpu, best = -1;
 	uint64_t best_delta = UINT64_MAX, prev_delta = UINT64_MAX;
 
@@ -145,25 +134,21 @@ static int select_energy(const struct sim *s, const struct sim_task *t)
 
 		eg_for_each_cpu(k, &pd->cpus) {
 			uint32_t cap = s->model->cpu_cap[k];
-			uint32_t util;
 
-			if (!s->cpu[k].online || !task_allowed(t, k))
-				continue;
-			util = cpu_util_without(s, k, t, p) + p;
-			if (!util_fits(util, cap))
+			if (!s->cpu[k].online || !task_allowed(t, k) || !util_fits(util[k] + p, cap))
 				continue;
 			if (k == prev)
 				prev_fits = true;
-			else if ((int64_t)cap - util > cand_spare)
-				cand_spare = (int64_t)cap - util, cand = k;
+			else if ((int64_t)cap - util[k] - p > cand_spare)
+				cand_spare = (int64_t)cap - util[k] - p, cand = k;
 		}
 		if (cand < 0 && !prev_fits)
 			continue;
-		base = pd_energy(s, pd, t, p, -1);
+		base = pd_energy(s, pd, util, p, -1);
 		if (prev_fits)
-			prev_delta = pd_energy(s, pd, t, p, prev) - base;
+			prev_delta = pd_energy(s, pd, util, p, prev) - base;
 		if (cand >= 0) {
-			uint64_t delta = pd_energy(s, pd, t, p, cand) - base;
+			uint64_t delta = pd_energy(s, pd, util, p, cand) - base;
 
 			if (delta < best_delta)
 				best_delta = delta, best = cand;
@@ -245,15 +230,24 @@ static int select_spread(const struct sim *s, const struct sim_task *t)
 
 int sim_select_cpu(const struct sim *s, const struct sim_task *t)
 {
+	uint32_t util[EG_MAX_CPUS];
+	uint32_t p;
 	int cpu;
 
 	/* RT and deadline tasks, and a task's first wakeup (the kernel's fork
 	 * balance), spread; so does everything on a symmetric device. */
 	if (!s->eas || task_class(t) != CLASS_FAIR || t->cpu < 0)
 		return select_spread(s, t);
-	if (sim_overutilized(s))
-		return select_capacity(s, t);
-	cpu = select_energy(s, t);
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		util[k] = s->cpu[k].online ? sim_cpu_util(s, k) : 0;
+		if (s->cpu[k].online && !util_fits(util[k], s->model->cpu_cap[k]))
+			return select_capacity(s, t);
+	}
+	/* The task's blocked util still counts on the CPU it last ran on: take
+	 * it off, as the kernel's cpu_util_without(). */
+	p = sim_task_util(s, t);
+	util[t->cpu] -= EG_MIN(util[t->cpu], p);
+	cpu = select_energy(s, t, util, p);
 	return cpu >= 0 ? cpu : select_capacity(s, t);
 }
 
