@@ -23,7 +23,7 @@ static uint32_t decayed(const struct eg_pelt *p, uint64_t now)
 {
 	uint64_t periods;
 
-	if (now <= p->last_update_ns)
+	if (now <= p->last_update_ns || !p->util_avg)
 		return p->util_avg;
 	periods = (now - p->last_update_ns) / (EG_PELT_PERIOD_US * 1024ULL);
 	return periods ? (uint32_t)eg_pelt_decay(p->util_avg, periods) : p->util_avg;
@@ -66,29 +66,15 @@ bool sim_overutilized(const struct sim *s)
 }
 
 /* Energy the domain's CPUs spend per unit of time (arbitrary unit: uW x
- * capacity / capacity) with the task's util added on dst (-1: not in this
- * domain), util[] being each CPU's utilization without the task, as the
- * energy model estimates it: the OPP is the lowest efficient one whose
- * capacity covers the busiest CPU with 25 % headroom; energy is that OPP's
- * power times the domain's summed utilization over its capacity. */
-static uint64_t pd_energy(const struct sim *s, const struct eg_pd *pd, const uint32_t *util,
-			  uint32_t task_util, int dst)
+ * capacity / capacity) at utilizations summing to sum, the busiest at max,
+ * as the energy model estimates it: the OPP is the lowest efficient one
+ * whose capacity covers max with 25 % headroom; energy is that OPP's power
+ * times sum over its capacity. */
+static uint64_t pd_energy(const struct eg_pd *pd, uint32_t max, uint64_t sum)
 {
-	uint64_t sum = 0, need;
-	uint32_t max = 0;
+	uint64_t need = (uint64_t)max * SIM_FITS_MARGIN / EG_CAPACITY_SCALE;
 	const struct eg_opp *opp = &pd->opps[pd->nr_opps - 1];
-	int k;
 
-	eg_for_each_cpu(k, &pd->cpus) {
-		uint32_t u;
-
-		if (!s->cpu[k].online)
-			continue;
-		u = EG_MIN(util[k] + (k == dst ? task_util : 0), pd->max_cap);
-		sum += u;
-		max = EG_MAX(max, u);
-	}
-	need = (uint64_t)max * SIM_FITS_MARGIN / EG_CAPACITY_SCALE;
 	for (int i = 0; i < pd->nr_opps; i++) {
 		if (pd->opps[i].inefficient || pd->opps[i].perf < need)
 			continue;
@@ -96,6 +82,17 @@ static uint64_t pd_energy(const struct sim *s, const struct eg_pd *pd, const uin
 		break;
 	}
 	return opp->power_uw * sum / EG_MAX(opp->perf, 1U);
+}
+
+/* What the domain's energy grows by when the task's util p is added on its
+ * CPU k (utilization util_k without it), from the domain's base max and
+ * sum without the task. */
+static uint64_t pd_energy_delta(const struct eg_pd *pd, uint32_t max, uint64_t sum,
+				uint32_t util_k, uint32_t p)
+{
+	uint32_t without = EG_MIN(util_k, pd->max_cap), with = EG_MIN(util_k + p, pd->max_cap);
+
+	return pd_energy(pd, EG_MAX(max, with), sum - without + with) - pd_energy(pd, max, sum);
 }
 
 bool sim_eas_capable(const struct eg_model *m)
@@ -124,31 +121,34 @@ static int select_energy(const struct sim *s, const struct sim_task *t, const ui
 {
 	int prev = t->cpu, best = -1;
 	uint64_t best_delta = UINT64_MAX, prev_delta = UINT64_MAX;
+	bool any_cpu = eg_cpumask_weight(t->mask) == 0;
 
 	for (int i = 0; i < s->model->nr_pds; i++) {
 		const struct eg_pd *pd = &s->model->pds[i];
 		int cand = -1, k;
 		int64_t cand_spare = -1;
 		bool prev_fits = false;
-		uint64_t base;
+		uint32_t max = 0;
+		uint64_t sum = 0;
 
 		eg_for_each_cpu(k, &pd->cpus) {
 			uint32_t cap = s->model->cpu_cap[k];
 
-			if (!s->cpu[k].online || !task_allowed(t, k) || !util_fits(util[k] + p, cap))
+			if (!s->cpu[k].online)
+				continue;
+			sum += EG_MIN(util[k], pd->max_cap);
+			max = EG_MAX(max, EG_MIN(util[k], pd->max_cap));
+			if (!(any_cpu || eg_cpumask_test(t->mask, k)) || !util_fits(util[k] + p, cap))
 				continue;
 			if (k == prev)
 				prev_fits = true;
 			else if ((int64_t)cap - util[k] - p > cand_spare)
 				cand_spare = (int64_t)cap - util[k] - p, cand = k;
 		}
-		if (cand < 0 && !prev_fits)
-			continue;
-		base = pd_energy(s, pd, util, p, -1);
 		if (prev_fits)
-			prev_delta = pd_energy(s, pd, util, p, prev) - base;
+			prev_delta = pd_energy_delta(pd, max, sum, util[prev], p);
 		if (cand >= 0) {
-			uint64_t delta = pd_energy(s, pd, util, p, cand) - base;
+			uint64_t delta = pd_energy_delta(pd, max, sum, util[cand], p);
 
 			if (delta < best_delta)
 				best_delta = delta, best = cand;
@@ -280,20 +280,30 @@ static void misfit_migrate(struct sim *s, int cpu)
 /* Periodic balancing, run at every tick. On an energy-aware device that no
  * CPU overutilizes, the placement stands (the kernel skips balancing then).
  * Otherwise misfit tasks move up, then idle CPUs (biggest first, lowest id
- * among equals) pull a waiting task from the longest queue. */
+ * among equals) pull a waiting task from the longest queue. Nothing to do
+ * (no task waits, no task runs below the biggest capacity) is checked
+ * first: it is the common case and cheaper than the utilizations. */
 void sim_balance_tick(struct sim *s)
 {
-	bool waiting = false;
+	uint32_t top = s->model->cpu_cap[s->balance_order[0]];
+	bool waiting = false, misfit_possible = false;
 
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		waiting |= s->cpu[k].nr_rq > 0;
+		misfit_possible |= s->cpu[k].curr >= 0 && s->model->cpu_cap[k] < top;
+	}
+	if (!waiting && !(s->eas && misfit_possible))
+		return;
 	if (s->eas) {
 		if (!sim_overutilized(s))
 			return;
 		for (int k = 0; k < s->model->nr_cpus; k++)
 			if (s->cpu[k].online)
 				misfit_migrate(s, k);
+		waiting = false;
+		for (int k = 0; k < s->model->nr_cpus; k++)
+			waiting |= s->cpu[k].nr_rq > 0;
 	}
-	for (int k = 0; k < s->model->nr_cpus && !waiting; k++)
-		waiting = s->cpu[k].nr_rq > 0;
 	if (!waiting)
 		return;
 	for (int n = 0; n < s->model->nr_cpus; n++) {
