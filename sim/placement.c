@@ -4,8 +4,6 @@
  * when a CPU is overutilized, the CFS-like spread on symmetric devices, and
  * the balancing the tick does (misfit migration, idle CPUs pulling waiting
  * tasks). Utilization comes from the engine's PELT signals. */
-#include <stdlib.h>
-#include <string.h>
 
 #include "sim_internal.h"
 #include "util.h"
