@@ -569,6 +569,10 @@ void bench_fill_row(const struct bench *b, const struct bench_job *j, struct eg_
 	r->rt99 = s->lat_rt_n ? s->lat_rt_p99_us : NAN;
 	r->cfs50 = s->lat_cfs_n ? s->lat_cfs_p50_us : NAN;
 	r->cfs99 = s->lat_cfs_n ? s->lat_cfs_p99_us : NAN;
+	r->resp_rt50 = s->resp_rt_n ? s->resp_rt_p50_us : NAN;
+	r->resp_rt99 = s->resp_rt_n ? s->resp_rt_p99_us : NAN;
+	r->resp_cfs50 = s->resp_cfs_n ? s->resp_cfs_p50_us : NAN;
+	r->resp_cfs99 = s->resp_cfs_n ? s->resp_cfs_p99_us : NAN;
 	r->eff = gov_efficiency(b, j);
 	r->trans = secs > 0 ? (double)tr / secs : 0;
 	r->peak = m->nr_zones ? peak / 1000.0 : NAN;

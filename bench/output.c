@@ -172,6 +172,10 @@ static void table_row(FILE *out, const struct bench *b, const struct bench_job *
 	bench_table_cell(out, r.rt99, 8, 0);
 	bench_table_cell(out, r.cfs50, 8, 0);
 	bench_table_cell(out, r.cfs99, 8, 0);
+	bench_table_cell(out, r.resp_rt50, 8, 0);
+	bench_table_cell(out, r.resp_rt99, 8, 0);
+	bench_table_cell(out, r.resp_cfs50, 9, 0);
+	bench_table_cell(out, r.resp_cfs99, 9, 0);
 	bench_table_cell(out, r.eff, 6, 1);
 	bench_table_cell(out, r.trans, 7, 1);
 	bench_table_cell(out, r.peak, 6, 1);
@@ -197,14 +201,15 @@ static void oracle_opps(FILE *out, const struct bench *b, const struct bench_ora
 static void table_case(FILE *out, const struct bench *b, int d, int w)
 {
 	/* The bound has energy only: the other columns' widths. */
-	static const int rest_width[] = { 7, 7, 6, 8, 8, 8, 8, 6, 7, 6, 6, 6, 5 };
+	static const int rest_width[] = { 7, 7, 6, 8, 8, 8, 8, 8, 8, 9, 9, 6, 7, 6, 6, 6, 5 };
 	const struct bench_oracle *o = bench_find_oracle(b, d, w);
 	double bound = case_bound(b, d, w), oracle = oracle_energy(b, d, w);
 
 	fprintf(out, "\n%s / %s\n", b->dev[d].model.name, bench_wl_name(b->wl_path[w]));
-	fprintf(out, "  %-14s %9s %7s %8s %6s %7s %7s %7s %6s %8s %8s %8s %8s %6s %7s %6s %6s "
-		"%6s %5s\n", "governor", "energy J", "x bound", "x oracle", "work%", "avg W", "perf",
-		"perf p5", "miss%", "rt p50", "rt p99", "cfs p50", "cfs p99", "eff%", "trans/s",
+	fprintf(out, "  %-14s %9s %7s %8s %6s %7s %7s %7s %6s %8s %8s %8s %8s %8s %8s %9s %9s "
+		"%6s %7s %6s %6s %6s %5s\n", "governor", "energy J", "x bound", "x oracle", "work%",
+		"avg W", "perf", "perf p5", "miss%", "lat rt50", "lat rt99", "lat cfs50",
+		"lat cfs99", "rsp rt50", "rsp rt99", "rsp cfs50", "rsp cfs99", "eff%", "trans/s",
 		"peakC", "hot s", "done s", "stall");
 	for (int g = 0; g < b->nr_gov; g++) {
 		const struct bench_job *j = bench_find_job(b, d, w, b->gov[g]);
@@ -242,7 +247,12 @@ int bench_print_table(FILE *out, const struct bench *b)
 		for (int w = 0; w < b->nr_wl; w++)
 			table_case(out, b, d, w);
 	fprintf(out,
-		"\nLatencies in us; perf is LISA's perf index (1 = finished at once, <0 = late);\n"
+		"\nlat: wakeup latency, from becoming runnable to running (idle exit plus queueing);\n"
+		"rsp: response time per activation, from its release to the end of its work;\n"
+		"both in us, p50/p99 per class. perf: LISA's perf index, slack / (period - run),\n"
+		"slack from the end of the work to the end of its period, run = the activation's\n"
+		"work at the calibration CPU's top OPP (1 = finished at once; above 1 on a CPU\n"
+		"faster than the calibration one; <0 = late).\n"
 		"done s: when the last task ended (finite work only).\n"
 		"oracle: the least energy the simulator reached with one fixed OPP per domain,\n"
 		"missing no more activations and doing no less work than performance (see\n"
@@ -267,7 +277,8 @@ static void job_row(const struct bench *b, const struct bench_job *j, struct eg_
 	}
 	*r = (struct eg_bench_row){
 		.energy = NAN, .power = NAN, .pi_mean = NAN, .pi_p5 = NAN, .missed_pct = NAN,
-		.rt50 = NAN, .rt99 = NAN, .cfs50 = NAN, .cfs99 = NAN, .eff = NAN, .trans = NAN,
+		.rt50 = NAN, .rt99 = NAN, .cfs50 = NAN, .cfs99 = NAN, .resp_rt50 = NAN,
+		.resp_rt99 = NAN, .resp_cfs50 = NAN, .resp_cfs99 = NAN, .eff = NAN, .trans = NAN,
 		.peak = NAN, .above = NAN, .bound_j = NAN, .oracle_j = NAN, .x_bound = NAN,
 		.x_oracle = NAN, .work_pct = NAN,
 	};
@@ -278,7 +289,8 @@ int bench_print_csv(FILE *out, const struct bench *b)
 	fputs("device,workload,governor,energy_j,bound_j,oracle_j,x_bound,x_oracle,work_pct,"
 	      "avg_power_w,"
 	      "perf_index_mean,perf_index_p5,missed_pct,lat_rt_p50_us,lat_rt_p99_us,"
-	      "lat_cfs_p50_us,lat_cfs_p99_us,gov_efficiency_pct,transitions_per_s,peak_temp_c,"
+	      "lat_cfs_p50_us,lat_cfs_p99_us,resp_rt_p50_us,resp_rt_p99_us,resp_cfs_p50_us,"
+	      "resp_cfs_p99_us,gov_efficiency_pct,transitions_per_s,peak_temp_c,"
 	      "above_trip_s,completion_s,stalled_tasks,stall_s,stalled,error\n", out);
 	for (int i = 0; i < b->nr_job; i++) {
 		const struct bench_job *j = &b->job[i];
@@ -304,6 +316,10 @@ int bench_print_csv(FILE *out, const struct bench *b)
 		bench_csv_num(out, 1, r.rt99);
 		bench_csv_num(out, 1, r.cfs50);
 		bench_csv_num(out, 1, r.cfs99);
+		bench_csv_num(out, 1, r.resp_rt50);
+		bench_csv_num(out, 1, r.resp_rt99);
+		bench_csv_num(out, 1, r.resp_cfs50);
+		bench_csv_num(out, 1, r.resp_cfs99);
 		bench_csv_num(out, 2, r.eff);
 		bench_csv_num(out, 2, r.trans);
 		bench_csv_num(out, 2, r.peak);
@@ -440,6 +456,10 @@ static void json_result(struct json_object *o, const struct bench *b, const stru
 	bench_json_num(o, "lat_rt_p99_us", r.rt99, 6, false, oom);
 	bench_json_num(o, "lat_cfs_p50_us", r.cfs50, 6, false, oom);
 	bench_json_num(o, "lat_cfs_p99_us", r.cfs99, 6, false, oom);
+	bench_json_num(o, "resp_rt_p50_us", r.resp_rt50, 6, false, oom);
+	bench_json_num(o, "resp_rt_p99_us", r.resp_rt99, 6, false, oom);
+	bench_json_num(o, "resp_cfs_p50_us", r.resp_cfs50, 6, false, oom);
+	bench_json_num(o, "resp_cfs_p99_us", r.resp_cfs99, 6, false, oom);
 	bench_json_num(o, "gov_efficiency_pct", r.eff, 6, false, oom);
 	bench_json_num(o, "transitions_per_s", r.trans, 6, false, oom);
 	bench_json_num(o, "peak_temp_c", r.peak, 6, false, oom);

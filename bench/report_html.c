@@ -174,7 +174,12 @@ static void write_header(FILE *f, const struct eg_html_params *p)
 	      "per domain, missing no more activations and doing no less work than "
 	      "performance (a coordinate descent over the OPPs, see bench/oracle.c). "
 	      "<b>x bound</b> and <b>x oracle</b> are a governor's energy over each. "
-	      "Latencies are wakeup-to-run in &micro;s; "
+	      "Latencies are wakeup-to-run in &micro;s (the idle exit plus the time queued "
+	      "behind other tasks); <b>resp</b> is the response time per activation of a "
+	      "periodic task, from its release to the end of its work. <b>perf</b> is LISA's "
+	      "perf index: the slack (end of work to end of period) over period minus run, "
+	      "run being the activation's work at the calibration CPU's top OPP, so above 1 "
+	      "on a faster CPU. "
 	      "<b>hot s</b> is the time above the zone's first trip. A green cell is the best "
 	      "value of its column; &ndash; means no sample.</p>"
 	      "<p>Timelines: frequency of each domain (step line; the thermal cap dashed in the "
@@ -208,6 +213,10 @@ static const struct col cols[] = {
 	COL("rt p99 &micro;s", rt99, 0, -1),
 	COL("cfs p50 &micro;s", cfs50, 0, -1),
 	COL("cfs p99 &micro;s", cfs99, 0, -1),
+	COL("rt resp p50 &micro;s", resp_rt50, 0, -1),
+	COL("rt resp p99 &micro;s", resp_rt99, 0, -1),
+	COL("cfs resp p50 &micro;s", resp_cfs50, 0, -1),
+	COL("cfs resp p99 &micro;s", resp_cfs99, 0, -1),
 	COL("eff %", eff, 1, 1),
 	/* Fewer transitions: less switching overhead and latency. */
 	COL("trans/s", trans, 1, -1),

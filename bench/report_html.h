@@ -13,6 +13,8 @@
 struct eg_bench_row {
 	double energy, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff,
 		trans, peak, above;
+	/* Response time per activation (release to end of work), per class. */
+	double resp_rt50, resp_rt99, resp_cfs50, resp_cfs99;
 	/* The references: the lower bound for the work this run did in its
 	 * time, and the oracle of its device x workload; the energy over each. */
 	double bound_j, oracle_j, x_bound, x_oracle;

@@ -230,6 +230,10 @@ static void test_json_names(void **state)
 		assert_true(json_object_get_double(v) > 0);
 		assert_true(json_object_object_get_ex(o, "events", &v));
 		assert_true(json_object_is_type(v, json_type_int));
+		/* Wakeup latency and response time, per class (null: no sample). */
+		assert_true(json_object_object_get_ex(o, "lat_cfs_p99_us", &v));
+		assert_true(json_object_object_get_ex(o, "resp_rt_p50_us", &v));
+		assert_true(json_object_object_get_ex(o, "resp_cfs_p99_us", &v));
 		/* Both references, and no run below the bound. */
 		assert_true(json_object_object_get_ex(o, "bound_j", &v));
 		assert_true(json_object_get_double(v) > 0);
@@ -267,10 +271,13 @@ static void test_csv_names(void **state)
 	assert_non_null(fields);
 	nr = csv_parse(text, fields, field, nr_fields);
 	assert_int_equal(nr, 1 + NR_GOVS);
-	assert_int_equal(nr_fields[0], 26);
+	assert_int_equal(nr_fields[0], 30);
+	assert_string_equal(field[0][16], "lat_cfs_p99_us");
+	assert_string_equal(field[0][17], "resp_rt_p50_us");
+	assert_string_equal(field[0][20], "resp_cfs_p99_us");
 	assert_string_equal(field[0][1], "workload");
-	assert_string_equal(field[0][22], "stalled_tasks");
-	assert_string_equal(field[0][24], "stalled");
+	assert_string_equal(field[0][26], "stalled_tasks");
+	assert_string_equal(field[0][28], "stalled");
 	assert_string_equal(field[0][4], "bound_j");
 	assert_string_equal(field[0][5], "oracle_j");
 	assert_string_equal(field[0][6], "x_bound");
@@ -279,8 +286,8 @@ static void test_csv_names(void **state)
 		assert_int_equal(nr_fields[r], nr_fields[0]);
 		assert_string_equal(field[r][0], "HiKey960");
 		assert_string_equal(field[r][1], WORKLOAD);
-		assert_string_equal(field[r][22], "0");  /* stalled_tasks: none */
-		assert_string_equal(field[r][25], "");   /* error: none */
+		assert_string_equal(field[r][26], "0");  /* stalled_tasks: none */
+		assert_string_equal(field[r][29], "");   /* error: none */
 	}
 	free(fields);
 	free(text);

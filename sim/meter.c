@@ -198,6 +198,7 @@ void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_perio
 	t->act.open = false;
 	s->result->activations++;
 	s->result->busy_span_ns += s->now - t->act.start;
+	sim_record_response(s, t);
 	slack = (double)next_period - (double)s->now;
 	if (slack < 0)
 		s->result->missed++;
@@ -274,6 +275,8 @@ void sim_finish(struct sim *s)
 	sort_values(&s->perf_index);
 	sort_values(&s->lat_rt);
 	sort_values(&s->lat_cfs);
+	sort_values(&s->resp_rt);
+	sort_values(&s->resp_cfs);
 	for (size_t i = 0; i < s->perf_index.nr; i++)
 		sum += s->perf_index.items[i];
 	r->perf_index_mean = s->perf_index.nr ? sum / (double)s->perf_index.nr : 0;
@@ -284,6 +287,12 @@ void sim_finish(struct sim *s)
 	r->lat_cfs_p99_us = percentile(&s->lat_cfs, 99);
 	r->lat_rt_n = s->lat_rt.nr;
 	r->lat_cfs_n = s->lat_cfs.nr;
+	r->resp_rt_p50_us = percentile(&s->resp_rt, 50);
+	r->resp_rt_p99_us = percentile(&s->resp_rt, 99);
+	r->resp_cfs_p50_us = percentile(&s->resp_cfs, 50);
+	r->resp_cfs_p99_us = percentile(&s->resp_cfs, 99);
+	r->resp_rt_n = s->resp_rt.nr;
+	r->resp_cfs_n = s->resp_cfs.nr;
 	if (s->nr_alive > 0)
 		r->completion_ns = 0;
 }

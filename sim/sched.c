@@ -1,6 +1,7 @@
 /* The simulator's scheduler (the model is described in the README, "The
  * simulated SoC", and in sim.c's header): scheduling classes and their order,
- * run queues, wakeup placement, preemption, idle balancing, the tick, and the
+ * run queues, preemption, idle balancing, the tick (wakeup placement and
+ * periodic balancing are placement.c's), and the
  * CPU and cluster idle states a CPU takes and leaves. */
 #include <math.h>
 #include <stdlib.h>
@@ -262,6 +263,25 @@ static int pull_task(struct sim *s, int cpu)
 	return -1;
 }
 
+void sim_idle_pull(struct sim *s, int cpu)
+{
+	int task = pull_task(s, cpu);
+
+	if (task >= 0)
+		cpu_run(s, cpu, task);
+}
+
+void sim_move_running(struct sim *s, int task, int dest)
+{
+	struct sim_task *t = &s->tasks[task];
+	int src = t->cpu;
+
+	t->state = TASK_RUNNABLE;
+	sim_cpu_reschedule(s, src);
+	event_migrate(s, t, src, dest);
+	cpu_run(s, dest, task);
+}
+
 /* The CPU's current task stopped (blocked, slept, exited or was
  * preempted): pick what runs next. */
 void sim_cpu_reschedule(struct sim *s, int cpu)
@@ -296,48 +316,6 @@ void sim_cpu_reschedule(struct sim *s, int cpu)
 	sim_arm_cpu(s, cpu);
 }
 
-/* May the task run on CPU k at once: online, allowed, idle, nothing queued? */
-static inline bool cpu_free_for(const struct sim *s, const struct sim_task *t, int k)
-{
-	return s->cpu[k].online && task_allowed(t, k) && !cpu_active(s, k) &&
-	       s->cpu[k].nr_rq == 0;
-}
-
-/* Wakeup placement: its previous CPU if idle; else an idle CPU of the
- * previous CPU's domain; else the idle CPU with the highest capacity; else
- * the CPU with the fewest queued tasks (lowest CPU id on ties). */
-static int select_cpu(const struct sim *s, const struct sim_task *t)
-{
-	int prev = t->cpu;
-	int best = -1;
-
-	if (prev >= 0 && cpu_free_for(s, t, prev))
-		return prev;
-	if (prev >= 0) {
-		const struct eg_pd *pd = cpu_pd(s, prev);
-		int k;
-
-		eg_for_each_cpu(k, &pd->cpus)
-			if (cpu_free_for(s, t, k))
-				return k;
-	}
-	for (int k = 0; k < s->model->nr_cpus; k++) {
-		if (!cpu_free_for(s, t, k))
-			continue;
-		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
-			best = k;
-	}
-	if (best >= 0)
-		return best;
-	for (int k = 0; k < s->model->nr_cpus; k++) {
-		if (!s->cpu[k].online || !task_allowed(t, k))
-			continue;
-		if (best < 0 || s->cpu[k].nr_rq < s->cpu[best].nr_rq)
-			best = k;
-	}
-	return best;
-}
-
 /* An RT wakeup preempts a CFS or lower-priority RT task; a CFS wakeup
  * preempts CFS when its vruntime is SIM_WAKEUP_GRAN_NS behind. */
 static bool should_preempt(const struct sim_task *curr, const struct sim_task *t)
@@ -367,7 +345,7 @@ void sim_task_wake(struct sim *s, int task, uint32_t flags)
 {
 	struct sim_task *t = &s->tasks[task];
 	struct eg_event ev = { .type = EG_EV_WAKEUP };
-	int cpu = select_cpu(s, t);
+	int cpu = sim_select_cpu(s, t);
 	struct sim_cpu *c;
 
 	if (cpu < 0) {
@@ -425,11 +403,12 @@ void sim_task_sleep_until(struct sim *s, int task, uint64_t when)
 	sim_task_stop(s, task, TASK_SLEEPING);
 }
 
-/* Every tick: a running task yields to a queued one that goes first (RR at
+/* Every tick: balancing (placement.c); a running task yields to a queued one that goes first (RR at
  * the end of its slice, CFS with a lower vruntime); busy CPUs give the
  * engine their tick (idle ones are tickless). */
 void sim_sched_tick(struct sim *s)
 {
+	sim_balance_tick(s);
 	for (int cpu = 0; cpu < s->model->nr_cpus; cpu++) {
 		struct sim_cpu *c = &s->cpu[cpu];
 		const struct sim_task *curr, *cand;

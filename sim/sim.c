@@ -8,14 +8,27 @@
  *   deadline first), RT before CFS (lowest kernel prio first, FIFO among
  *   equals; SCHED_RR rotates every 100 ms), CFS tasks by lowest vruntime,
  *   which grows by run time x 1024 / weight(nice).
- * - A waking task is placed within its affinity mask: its previous CPU if
- *   idle; else an idle CPU of the previous CPU's domain; else the idle CPU
- *   with the highest capacity; else the CPU with the fewest queued tasks
- *   (lowest CPU id on ties). An RT wakeup preempts a CFS or lower-priority
- *   RT task; a CFS wakeup preempts CFS when its vruntime is 1 ms behind.
+ * - A waking task is placed within its affinity mask (placement.c). On a
+ *   device with an energy model and CPUs of different capacities a CFS task
+ *   goes as the kernel's find_energy_efficient_cpu sends it: per domain the
+ *   CPU with the most spare capacity where it fits (util x 1.25 <= cap) is a
+ *   candidate, and the task goes where the energy model's estimate grows
+ *   least, staying on its previous CPU unless another saves energy. While a
+ *   CPU is overutilized (util over 80 % of its capacity), placement is
+ *   capacity-aware: an idle CPU where the task fits, else the biggest idle
+ *   CPU, else the least queued. RT and deadline tasks, first wakeups and
+ *   all tasks of a symmetric device are spread: the previous CPU if idle;
+ *   else an idle CPU of the previous CPU's domain; else the idle CPU with
+ *   the highest capacity; else the CPU with the fewest queued tasks (lowest
+ *   CPU id on ties). Utilizations are the engine's PELT signals. An RT
+ *   wakeup preempts a CFS or lower-priority RT task; a CFS wakeup preempts
+ *   CFS when its vruntime is 1 ms behind.
  * - A CPU that goes idle pulls the first waiting task it may run from the
- *   CPU with the longest queue. Every 4 ms tick the running CFS task yields
- *   to a queued CFS task with a lower vruntime.
+ *   CPU with the longest queue. Every 4 ms tick, unless the device is
+ *   energy-aware and no CPU overutilized: a running CFS task that no longer
+ *   fits its CPU moves to the biggest idle CPU of more capacity (misfit),
+ *   and idle CPUs, biggest first, pull a waiting task. Then the running CFS
+ *   task yields to a queued CFS task with a lower vruntime.
  * - CPU speed is the capacity at the domain's current frequency: RUN work
  *   (capacity-ns) finishes after work / capacity ns.
  * - An idle CPU takes an idle state chosen by the idle policy; a wakeup pays
@@ -330,6 +343,7 @@ static int sim_setup(struct sim *s)
 		s->zone[z].temp_c = s->model->zones[z].ambient_mc / 1000.0;
 		s->result->peak_temp_mc[z] = s->model->zones[z].ambient_mc;
 	}
+	sim_placement_init(s);
 	s->decisions.n = 0;
 	r = eg_engine_start(s->engine, 0, &s->decisions);
 	if (r < 0)
@@ -539,6 +553,8 @@ static void sim_free(struct sim *s)
 	free(s->perf_index.items);
 	free(s->lat_rt.items);
 	free(s->lat_cfs.items);
+	free(s->resp_rt.items);
+	free(s->resp_cfs.items);
 	free(s);
 }
 

@@ -147,10 +147,19 @@ struct eg_sim_result {
 	uint64_t missed;             /* negative slack */
 	double perf_index_mean;
 	double perf_index_p5;
-	/* Wakeup latency (wake to run), per class. */
+	/* Wakeup latency, per class: from a task becoming runnable to its
+	 * first instruction, i.e. the exit latency of the idle state its CPU
+	 * leaves plus the time it queues behind other tasks. */
 	double lat_rt_p50_us, lat_rt_p99_us;
 	double lat_cfs_p50_us, lat_cfs_p99_us;
 	uint64_t lat_rt_n, lat_cfs_n;
+	/* Response time per activation of a periodic task, per class (its
+	 * class when the activation ends): from its release (the timer's
+	 * expiry; the task's wakeup for its first activation) to the end of
+	 * its work (the next timer op). */
+	double resp_rt_p50_us, resp_rt_p99_us;
+	double resp_cfs_p50_us, resp_cfs_p99_us;
+	uint64_t resp_rt_n, resp_cfs_n;
 	/* Finite work: when the last task ended (0 if some never did). */
 	uint64_t completion_ns;
 	/* Sum over activations of the time from activation to the end of its

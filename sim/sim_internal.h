@@ -15,6 +15,9 @@
 #define SIM_TICK_NS (4 * NSEC_PER_MSEC)
 #define SIM_RR_SLICE_NS (100 * NSEC_PER_MSEC)
 #define SIM_WAKEUP_GRAN_NS NSEC_PER_MSEC
+/* A utilization fits a capacity when util * 1280 <= cap * 1024 (the
+ * kernel's fits_capacity: 20 % headroom). */
+#define SIM_FITS_MARGIN 1280
 
 /* Simulator events at one instant beyond which simulated time is taken to
  * have stopped: tasks handing the CPU to each other in a loop that takes no
@@ -48,6 +51,7 @@ enum sim_class {
 struct sim_activation {
 	bool open;
 	uint64_t start;
+	uint64_t release;       /* when it was due: timer expiry or wakeup */
 	uint64_t nominal_ns;    /* its work's duration on the calibration CPU */
 	uint64_t work;          /* RUN work done (capacity x ns) */
 };
@@ -81,6 +85,7 @@ struct sim_task {
 	int blocked_res;        /* TASK_BLOCKED on: resource index, or SIM_BLOCKED_* */
 	uint64_t blocked_at;    /* when it blocked last */
 	struct sim_activation act;
+	uint64_t next_release;  /* the next activation's release, 0 = unknown */
 	uint64_t *timer_next;   /* per timer resource, for unique timers */
 };
 
@@ -175,8 +180,10 @@ struct sim {
 	uint64_t seq;
 	uint64_t last_account;
 	struct eg_sim_result *result;
-	struct sim_values perf_index, lat_rt, lat_cfs;
+	struct sim_values perf_index, lat_rt, lat_cfs, resp_rt, resp_cfs;
 	int nr_alive;
+	bool eas;               /* energy-aware placement (placement.c) */
+	int balance_order[EG_MAX_CPUS];  /* CPUs by capacity, biggest first */
 	size_t cap_jobs, cap_samples;
 	int err;
 };
@@ -263,6 +270,25 @@ void sim_task_wake(struct sim *s, int task, uint32_t flags);
 void sim_task_stop(struct sim *s, int task, enum sim_task_state state);
 void sim_task_sleep_until(struct sim *s, int task, uint64_t when);
 void sim_sched_tick(struct sim *s);
+/* An idle CPU takes a waiting task from the longest queue, if any. */
+void sim_idle_pull(struct sim *s, int cpu);
+/* The running task moves to the idle CPU dest and runs there at once. */
+void sim_move_running(struct sim *s, int task, int dest);
+
+/* placement.c: wakeup placement and periodic balancing. */
+void sim_placement_init(struct sim *s);
+/* Does the model have an energy model and CPUs of different capacities? */
+bool sim_eas_capable(const struct eg_model *m);
+/* The CPU a waking task goes to, -1 when it may run nowhere. */
+int sim_select_cpu(const struct sim *s, const struct sim_task *t);
+/* Some online CPU's utilization is over its capacity's 80 %. */
+bool sim_overutilized(const struct sim *s);
+/* Utilizations from the engine's PELT signals, decayed over the time an
+ * idle CPU or a sleeping task was not updated. */
+uint32_t sim_task_util(const struct sim *s, const struct sim_task *t);
+uint32_t sim_cpu_util(const struct sim *s, int cpu);
+/* Misfit migration and idle pulls, at the tick. */
+void sim_balance_tick(struct sim *s);
 
 /* task.c: the task programs. */
 int sim_spawn(struct sim *s, int desc_idx);
@@ -292,4 +318,13 @@ static inline void sim_record_latency(struct sim *s, struct sim_task *t)
 	lat = (double)(EG_MAX(s->now, c->waking_until) - t->woke_at) / 1e3;
 	t->latency_pending = false;
 	sim_values_add(s, task_class(t) == CLASS_FAIR ? &s->lat_cfs : &s->lat_rt, lat);
+}
+
+/* An activation ends (its task reached its next timer op): its response
+ * time, from release to now. */
+static inline void sim_record_response(struct sim *s, const struct sim_task *t)
+{
+	double resp = (double)(s->now - EG_MIN(t->act.release, s->now)) / 1e3;
+
+	sim_values_add(s, task_class(t) == CLASS_FAIR ? &s->resp_cfs : &s->resp_rt, resp);
 }

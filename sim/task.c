@@ -99,6 +99,10 @@ static bool op_run(struct sim *s, struct sim_task *t, const struct eg_sim_op *op
 		if (!t->act.open) {
 			t->act.open = true;
 			t->act.start = s->now;
+			t->act.release = t->next_release && t->next_release <= s->now
+						 ? t->next_release
+						 : t->woke_at;
+			t->next_release = 0;
 			t->act.nominal_ns = 0;
 			t->act.work = 0;
 		}
@@ -135,6 +139,7 @@ static bool op_timer(struct sim *s, int task, const struct eg_sim_op *op)
 	sim_close_activation(s, t, *next, op->ns);
 	t->pc++;
 	if (*next > s->now) {
+		t->next_release = *next;
 		sim_task_sleep_until(s, task, *next);
 		return false;
 	}
@@ -143,6 +148,7 @@ static bool op_timer(struct sim *s, int task, const struct eg_sim_op *op)
 	 * "mode"). */
 	if (!(op->flags & EG_SIM_F_ABSOLUTE))
 		*next = s->now;
+	t->next_release = *next;
 	return true;
 }
 

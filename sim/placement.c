@@ -1,0 +1,332 @@
+/* Where a waking task runs and when tasks move between CPUs: the kernel's
+ * energy-aware placement (find_energy_efficient_cpu) on devices with an
+ * energy model and CPUs of different capacities, capacity-aware placement
+ * when a CPU is overutilized, the CFS-like spread on symmetric devices, and
+ * the balancing the tick does (misfit migration, idle CPUs pulling waiting
+ * tasks). Utilization comes from the engine's PELT signals. */
+
+#include "sim_internal.h"
+#include "util.h"
+
+/* util fits cap with the kernel's 20 % headroom: util * 1280 <= cap * 1024. */
+static inline bool util_fits(uint32_t util, uint32_t cap)
+{
+	return (uint64_t)util * SIM_FITS_MARGIN <= (uint64_t)cap * EG_CAPACITY_SCALE;
+}
+
+/* A PELT average brought forward over time it was not updated for: its
+ * entity is taken to have been idle since (the blocked-load decay the
+ * kernel does for idle CPUs and sleeping tasks). */
+static uint32_t decayed(const struct eg_pelt *p, uint64_t now)
+{
+	uint64_t periods;
+
+	if (now <= p->last_update_ns || !p->util_avg)
+		return p->util_avg;
+	periods = (now - p->last_update_ns) / (EG_PELT_PERIOD_US * 1024ULL);
+	return periods ? (uint32_t)eg_pelt_decay(p->util_avg, periods) : p->util_avg;
+}
+
+uint32_t sim_task_util(const struct sim *s, const struct sim_task *t)
+{
+	const struct eg_task *et = eg_signals_task(eg_engine_signals(s->engine), t->pid);
+	uint32_t util, est;
+
+	if (!et)
+		return 0;
+	util = t->state == TASK_RUNNING ? et->avg.util_avg : decayed(&et->avg, s->now);
+	est = EG_MAX(et->util_est_ewma, et->util_est_enqueued);
+	return EG_MIN(EG_MAX(util, est), (uint32_t)EG_CAPACITY_SCALE);
+}
+
+uint32_t sim_cpu_util(const struct sim *s, int cpu)
+{
+	const struct eg_signals *sig = eg_engine_signals(s->engine);
+	const struct eg_cpu_signals *c;
+	uint32_t util;
+
+	if (!sig)
+		return 0;
+	c = &sig->cpu[cpu];
+	if (s->cpu[cpu].curr >= 0)
+		util = EG_MAX(c->cfs.util_avg, c->util_est) + c->rt.util_avg;
+	else
+		util = EG_MAX(decayed(&c->cfs, s->now), c->util_est) + decayed(&c->rt, s->now);
+	return EG_MIN(util, s->model->cpu_cap[cpu]);
+}
+
+bool sim_overutilized(const struct sim *s)
+{
+	for (int k = 0; k < s->model->nr_cpus; k++)
+		if (s->cpu[k].online && !util_fits(sim_cpu_util(s, k), s->model->cpu_cap[k]))
+			return true;
+	return false;
+}
+
+/* Energy the domain's CPUs spend per unit of time (arbitrary unit: uW x
+ * capacity / capacity) at utilizations summing to sum, the busiest at max,
+ * as the energy model estimates it: the OPP is the lowest efficient one
+ * whose capacity covers max with 25 % headroom; energy is that OPP's power
+ * times sum over its capacity. */
+static uint64_t pd_energy(const struct eg_pd *pd, uint32_t max, uint64_t sum)
+{
+	uint64_t need = (uint64_t)max * SIM_FITS_MARGIN / EG_CAPACITY_SCALE;
+	const struct eg_opp *opp = &pd->opps[pd->nr_opps - 1];
+
+	for (int i = 0; i < pd->nr_opps; i++) {
+		if (pd->opps[i].inefficient || pd->opps[i].perf < need)
+			continue;
+		opp = &pd->opps[i];
+		break;
+	}
+	return opp->power_uw * sum / EG_MAX(opp->perf, 1U);
+}
+
+/* What the domain's energy grows by when the task's util p is added on its
+ * CPU k (utilization util_k without it), from the domain's base max and
+ * sum without the task. */
+static uint64_t pd_energy_delta(const struct eg_pd *pd, uint32_t max, uint64_t sum,
+				uint32_t util_k, uint32_t p)
+{
+	uint32_t without = EG_MIN(util_k, pd->max_cap), with = EG_MIN(util_k + p, pd->max_cap);
+
+	return pd_energy(pd, EG_MAX(max, with), sum - without + with) - pd_energy(pd, max, sum);
+}
+
+bool sim_eas_capable(const struct eg_model *m)
+{
+	bool asym = false;
+
+	for (int k = 1; k < m->nr_cpus; k++)
+		if (m->cpu_pd[k] >= 0 && m->cpu_pd[0] >= 0 && m->cpu_cap[k] != m->cpu_cap[0])
+			asym = true;
+	if (!asym)
+		return false;
+	for (int i = 0; i < m->nr_pds; i++)
+		for (int j = 0; j < m->pds[i].nr_opps; j++)
+			if (!m->pds[i].opps[j].power_uw)
+				return false;
+	return true;
+}
+
+/* find_energy_efficient_cpu: per domain, the allowed CPU with the most
+ * spare capacity where the task (of util p) fits is the candidate; the task
+ * goes where the estimated energy grows least, staying on its previous CPU
+ * unless another CPU saves energy. util[] is each CPU's utilization without
+ * the task. -1 when it fits nowhere. */
+static int select_energy(const struct sim *s, const struct sim_task *t, const uint32_t *util,
+			 uint32_t p)
+{
+	int prev = t->cpu, best = -1;
+	uint64_t best_delta = UINT64_MAX, prev_delta = UINT64_MAX;
+	bool any_cpu = eg_cpumask_weight(t->mask) == 0;
+
+	for (int i = 0; i < s->model->nr_pds; i++) {
+		const struct eg_pd *pd = &s->model->pds[i];
+		int cand = -1, k;
+		int64_t cand_spare = -1;
+		bool prev_fits = false;
+		uint32_t max = 0;
+		uint64_t sum = 0;
+
+		eg_for_each_cpu(k, &pd->cpus) {
+			uint32_t cap = s->model->cpu_cap[k];
+
+			if (!s->cpu[k].online)
+				continue;
+			sum += EG_MIN(util[k], pd->max_cap);
+			max = EG_MAX(max, EG_MIN(util[k], pd->max_cap));
+			if (!(any_cpu || eg_cpumask_test(t->mask, k)) || !util_fits(util[k] + p, cap))
+				continue;
+			if (k == prev)
+				prev_fits = true;
+			else if ((int64_t)cap - util[k] - p > cand_spare)
+				cand_spare = (int64_t)cap - util[k] - p, cand = k;
+		}
+		if (prev_fits)
+			prev_delta = pd_energy_delta(pd, max, sum, util[prev], p);
+		if (cand >= 0) {
+			uint64_t delta = pd_energy_delta(pd, max, sum, util[cand], p);
+
+			if (delta < best_delta)
+				best_delta = delta, best = cand;
+		}
+	}
+	if (prev_delta != UINT64_MAX && prev_delta <= best_delta)
+		return prev;
+	return best;
+}
+
+/* May the task run on CPU k at once: online, allowed, idle, nothing queued? */
+static inline bool cpu_free_for(const struct sim *s, const struct sim_task *t, int k)
+{
+	return s->cpu[k].online && task_allowed(t, k) && !cpu_active(s, k) &&
+	       s->cpu[k].nr_rq == 0;
+}
+
+/* The allowed CPU with the fewest queued tasks (lowest CPU id on ties). */
+static int select_least_queued(const struct sim *s, const struct sim_task *t)
+{
+	int best = -1;
+
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		if (!s->cpu[k].online || !task_allowed(t, k))
+			continue;
+		if (best < 0 || s->cpu[k].nr_rq < s->cpu[best].nr_rq)
+			best = k;
+	}
+	return best;
+}
+
+/* select_idle_capacity: the previous CPU if idle and the task fits it, else
+ * the first idle CPU (by id) where it fits, else the idle CPU of the
+ * highest capacity, else the least queued CPU. */
+static int select_capacity(const struct sim *s, const struct sim_task *t)
+{
+	uint32_t p = sim_task_util(s, t);
+	int best = -1;
+
+	if (t->cpu >= 0 && cpu_free_for(s, t, t->cpu) && util_fits(p, s->model->cpu_cap[t->cpu]))
+		return t->cpu;
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		if (!cpu_free_for(s, t, k))
+			continue;
+		if (util_fits(p, s->model->cpu_cap[k]))
+			return k;
+		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
+			best = k;
+	}
+	return best >= 0 ? best : select_least_queued(s, t);
+}
+
+/* The CFS-like spread: its previous CPU if idle; else an idle CPU of the
+ * previous CPU's domain; else the idle CPU with the highest capacity; else
+ * the least queued CPU. */
+static int select_spread(const struct sim *s, const struct sim_task *t)
+{
+	int prev = t->cpu;
+	int best = -1;
+
+	if (prev >= 0 && cpu_free_for(s, t, prev))
+		return prev;
+	if (prev >= 0) {
+		const struct eg_pd *pd = cpu_pd(s, prev);
+		int k;
+
+		eg_for_each_cpu(k, &pd->cpus)
+			if (cpu_free_for(s, t, k))
+				return k;
+	}
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		if (!cpu_free_for(s, t, k))
+			continue;
+		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
+			best = k;
+	}
+	return best >= 0 ? best : select_least_queued(s, t);
+}
+
+int sim_select_cpu(const struct sim *s, const struct sim_task *t)
+{
+	uint32_t util[EG_MAX_CPUS];
+	uint32_t p;
+	int cpu;
+
+	/* RT and deadline tasks, and a task's first wakeup (the kernel's fork
+	 * balance), spread; so does everything on a symmetric device. */
+	if (!s->eas || task_class(t) != CLASS_FAIR || t->cpu < 0)
+		return select_spread(s, t);
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		util[k] = s->cpu[k].online ? sim_cpu_util(s, k) : 0;
+		if (s->cpu[k].online && !util_fits(util[k], s->model->cpu_cap[k]))
+			return select_capacity(s, t);
+	}
+	/* The task's blocked util still counts on the CPU it last ran on: take
+	 * it off, as the kernel's cpu_util_without(). */
+	p = sim_task_util(s, t);
+	util[t->cpu] -= EG_MIN(util[t->cpu], p);
+	cpu = select_energy(s, t, util, p);
+	return cpu >= 0 ? cpu : select_capacity(s, t);
+}
+
+/* --- balancing at the tick --- */
+
+/* The running CFS task of cpu no longer fits it: move it to the idle
+ * allowed CPU of the highest capacity above cpu's, if there is one. */
+static void misfit_migrate(struct sim *s, int cpu)
+{
+	int task = s->cpu[cpu].curr, dest = -1;
+	const struct sim_task *t;
+	uint32_t cap = s->model->cpu_cap[cpu];
+
+	if (task < 0)
+		return;
+	t = &s->tasks[task];
+	if (task_class(t) != CLASS_FAIR || util_fits(sim_task_util(s, t), cap))
+		return;
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		uint32_t kc = s->model->cpu_cap[k];
+
+		if (kc > cap && cpu_free_for(s, t, k) &&
+		    (dest < 0 || kc > s->model->cpu_cap[dest]))
+			dest = k;
+	}
+	if (dest >= 0)
+		sim_move_running(s, task, dest);
+}
+
+/* Periodic balancing, run at every tick. On an energy-aware device that no
+ * CPU overutilizes, the placement stands (the kernel skips balancing then).
+ * Otherwise misfit tasks move up, then idle CPUs (biggest first, lowest id
+ * among equals) pull a waiting task from the longest queue. Nothing to do
+ * (no task waits, no task runs below the biggest capacity) is checked
+ * first: it is the common case and cheaper than the utilizations. */
+void sim_balance_tick(struct sim *s)
+{
+	uint32_t top = s->model->cpu_cap[s->balance_order[0]];
+	bool waiting = false, misfit_possible = false;
+
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		waiting |= s->cpu[k].nr_rq > 0;
+		misfit_possible |= s->cpu[k].curr >= 0 && s->model->cpu_cap[k] < top;
+	}
+	if (!waiting && !(s->eas && misfit_possible))
+		return;
+	if (s->eas) {
+		if (!sim_overutilized(s))
+			return;
+		for (int k = 0; k < s->model->nr_cpus; k++)
+			if (s->cpu[k].online)
+				misfit_migrate(s, k);
+		waiting = false;
+		for (int k = 0; k < s->model->nr_cpus; k++)
+			waiting |= s->cpu[k].nr_rq > 0;
+	}
+	if (!waiting)
+		return;
+	for (int n = 0; n < s->model->nr_cpus; n++) {
+		int k = s->balance_order[n];
+
+		if (s->cpu[k].online && s->cpu[k].curr < 0 && !cpu_active(s, k))
+			sim_idle_pull(s, k);
+	}
+}
+
+void sim_placement_init(struct sim *s)
+{
+	int n = 0;
+
+	s->eas = sim_eas_capable(s->model);
+	for (int k = 0; k < s->model->nr_cpus; k++)
+		s->balance_order[n++] = k;
+	/* Insertion sort: biggest capacity first, stable in CPU id. */
+	for (int i = 1; i < n; i++) {
+		int k = s->balance_order[i], j = i - 1;
+
+		while (j >= 0 && s->model->cpu_cap[s->balance_order[j]] < s->model->cpu_cap[k]) {
+			s->balance_order[j + 1] = s->balance_order[j];
+			j--;
+		}
+		s->balance_order[j + 1] = k;
+	}
+}

@@ -1,0 +1,335 @@
+/* The simulator's task placement checked by hand on small models: energy-
+ * aware placement on a big.LITTLE model (a small task goes little, a task
+ * over the little CPUs' capacity margin goes big), the overutilized tipping
+ * point falling back to capacity-aware placement, misfit migration of a
+ * growing task, and the spread of a symmetric model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine.h"
+#include "model.h"
+#include "sim.h"
+
+#define MS 1000000ULL
+
+/* --- a big.LITTLE model whose energy model can be read by hand ---
+ *
+ * little: CPUs 0-1, 500 / 1000 MHz, 1024 DMIPS/MHz; big: CPUs 2-3, 1000 /
+ * 2000 MHz, 1024 DMIPS/MHz. Capacities: big 1024, little 1024 x 1000 / 2000
+ * = 512. Perf at each OPP: little 256, 512; big 512, 1024. Busy power:
+ * little 50 / 150 mW, big 300 / 1000 mW; energy per unit of work (power /
+ * perf): little 195 / 293, big 586 / 977 uW per capacity unit: the little
+ * CPUs are cheaper at every utilization they can take. One idle state of
+ * zero latency, no domain power, no cluster state, instant transitions.
+ *
+ * The little CPUs' fits margin: util x 1.25 <= 512, util <= 409.6. */
+static void pd_init(struct eg_pd *pd, const char *name, const char *cpus, const uint32_t *khz,
+		    const uint64_t *uw)
+{
+	snprintf(pd->name, sizeof(pd->name), "%s", name);
+	assert_int_equal(eg_cpumask_parse(cpus, &pd->cpus), 0);
+	pd->capacity_dmips_mhz = 1024;
+	pd->nr_opps = 2;
+	for (int i = 0; i < 2; i++) {
+		pd->opps[i].khz = khz[i];
+		pd->opps[i].power_uw = uw[i];
+	}
+	pd->nr_cpu_idle = 1;
+	snprintf(pd->cpu_idle[0].name, sizeof(pd->cpu_idle[0].name), "wfi");
+	pd->cpu_idle[0].power_uw = 1000;
+}
+
+static void big_little_model(struct eg_model *m, bool symmetric)
+{
+	static const uint32_t little_khz[2] = { 500000, 1000000 };
+	static const uint32_t big_khz[2] = { 1000000, 2000000 };
+	static const uint64_t little_uw[2] = { 50000, 150000 };
+	static const uint64_t big_uw[2] = { 300000, 1000000 };
+	struct eg_error err;
+
+	eg_model_init(m);
+	snprintf(m->name, sizeof(m->name), symmetric ? "two-big" : "big-little");
+	m->nr_pds = 2;
+	pd_init(&m->pds[0], symmetric ? "big0" : "little", "0-1",
+		symmetric ? big_khz : little_khz, symmetric ? big_uw : little_uw);
+	pd_init(&m->pds[1], "big", "2-3", big_khz, big_uw);
+	assert_int_equal(eg_model_finalize(m, &err), 0);
+	assert_int_equal(m->cpu_cap[2], 1024);
+	assert_int_equal(m->cpu_cap[0], symmetric ? 1024 : 512);
+	assert_int_equal(m->pds[1].opps[0].perf, 512);
+	if (!symmetric)
+		assert_int_equal(m->pds[0].opps[0].perf, 256);
+}
+
+/* Up to four tasks of up to eight ops, one timer each. */
+struct wl {
+	struct eg_sim_workload w;
+	struct eg_sim_task_desc t[4];
+	struct eg_sim_op ops[4][8];
+	struct eg_sim_res r[4];
+};
+
+static struct eg_sim_task_desc *add_task(struct wl *h, const char *name)
+{
+	int i = h->w.nr_tasks++;
+	struct eg_sim_task_desc *t = &h->t[i];
+
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->policy = EG_SIM_CFS;
+	t->ops = h->ops[i];
+	snprintf(h->r[i].name, sizeof(h->r[i].name), "timer%d", i);
+	h->r[i].type = EG_SIM_RES_TIMER;
+	h->w.nr_res = h->w.nr_tasks;
+	return t;
+}
+
+static void wl_init(struct wl *h, uint64_t duration_ns)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->w.name, sizeof(h->w.name), "placement");
+	h->w.duration_ns = duration_ns;
+	h->w.calib_cpu = 2;    /* work calibrated on a big CPU: ns x 1024 */
+	h->w.tasks = h->t;
+	h->w.res = h->r;
+}
+
+/* forever { RUN run_ns at 1024; TIMER period_ns } on any CPU. */
+static void add_periodic(struct wl *h, const char *name, uint64_t run_ns, uint64_t period_ns,
+			 uint64_t delay_ns)
+{
+	struct eg_sim_task_desc *t = add_task(h, name);
+	int res = h->w.nr_tasks - 1;
+
+	t->delay_ns = delay_ns;
+	t->nr_loops = 1;
+	t->nr_ops = 4;
+	t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 0 };
+	t->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = run_ns * 1024,
+					.nominal_ns = run_ns };
+	t->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = (int16_t)res,
+					.ns = period_ns, .flags = EG_SIM_F_UNIQUE };
+	t->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
+}
+
+static int run(const struct eg_model *m, const char *freq, const struct eg_sim_workload *w,
+	       struct eg_sim_result *res)
+{
+	struct eg_engine_config cfg;
+	struct eg_sim_config sc = { 0 };
+	int r;
+
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(eg_engine_config_simple(&cfg, m, freq, NULL, NULL), 0);
+	sc.model = m;
+	sc.engine = &cfg;
+	sc.workload = w;
+	r = eg_sim_run(&sc, res);
+	eg_engine_config_free(&cfg);
+	return r;
+}
+
+static uint64_t total_work(const struct eg_sim_result *r)
+{
+	return r->pd[0].work + r->pd[1].work;
+}
+
+/* 1. A small task goes little. 1 ms of big-CPU work every 16 ms: its util
+ * settles near 64 (128 while running on a little CPU at its top OPP, for
+ * 2 ms of 16, is the same invariant util). It fits a little CPU (64 x 1.25
+ * <= 512); the energy model puts it there: with the task, the little
+ * domain's busiest CPU needs 80 of capacity, the 500 MHz OPP (perf 256),
+ * adding 50000 x 64 / 256 = 12500, against 300000 x 64 / 512 = 37500 on a
+ * big CPU at 1000 MHz. Its first wakeup (creation) spreads to the biggest
+ * idle CPU, CPU 2, with the kernel's initial util for a new task, half the
+ * spare capacity: 512, which fits no little CPU. It moves little once its
+ * util and util_est have decayed under 409.6 (x 0.72 per 15 ms asleep: a
+ * few activations), and stays there. 1 s: 63 activations (0, 16, ...,
+ * 992 ms) of 1 ms x 1024 each. */
+static void test_small_task_goes_little(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	wl_init(h, 1000 * MS);
+	add_periodic(h, "small", 1 * MS, 16 * MS, 0);
+	assert_int_equal(run(m, "performance", &h->w, &res), 0);
+	assert_int_equal(res.activations, 63);
+	assert_int_equal(total_work(&res), 63 * MS * 1024);
+	assert_true(res.pd[1].work >= 1 * MS * 1024);
+	assert_true(res.pd[1].work <= 8 * MS * 1024);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+/* 2. A task over the little capacity margin goes big. 5 ms of big-CPU work
+ * every 10 ms: util about 500 (50 % of 1024). It would fit a little CPU's
+ * raw capacity (512) at the top of its PELT swing, not with the margin
+ * (500 x 1.25 = 625 > 512): every activation runs on big, none on little
+ * (while the little CPUs would be cheaper per unit of work). */
+static void test_over_margin_goes_big(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	wl_init(h, 1000 * MS);
+	add_periodic(h, "medium", 5 * MS, 10 * MS, 0);
+	assert_int_equal(run(m, "performance", &h->w, &res), 0);
+	assert_int_equal(res.activations, 100);
+	assert_int_equal(res.missed, 0);
+	assert_int_equal(res.pd[0].work, 0);
+	assert_int_equal(res.pd[1].work, 100 * 5 * MS * 1024);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+/* 3. The tipping point. A CPU-bound hog pinned on little CPU 0 (busy wall
+ * time: RUNTIME work is not counted in a domain's work) drives CPU 0's util
+ * to 512 > 409.6 within ~75 ms: the system is overutilized. The small task
+ * of test 1, started at 200 ms, first goes to the biggest idle CPU (CPU 2);
+ * overutilized, placement is capacity-aware: its previous CPU is idle and
+ * the task fits, so it stays on big: no work on little at all. The same
+ * run without the hog takes the small task little (control). */
+static void test_overutilized_falls_back(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+	struct eg_sim_task_desc *hog;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+
+	wl_init(h, 1000 * MS);
+	add_periodic(h, "small", 1 * MS, 16 * MS, 200 * MS);
+	assert_int_equal(run(m, "performance", &h->w, &res), 0);
+	assert_true(res.pd[0].work > 0);
+	assert_true(res.pd[1].work <= 8 * MS * 1024);
+	eg_sim_result_free(&res);
+
+	hog = add_task(h, "hog");
+	eg_cpumask_set(&hog->cpus, 0);
+	hog->nr_ops = 1;
+	hog->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUNTIME, .ns = 10000 * MS };
+	assert_int_equal(run(m, "performance", &h->w, &res), 0);
+	assert_int_equal(res.pd[0].work, 0);
+	assert_int_equal(res.pd[1].work, total_work(&res));
+	assert_true(res.activations >= 50);
+	assert_int_equal(res.pd[1].work, res.activations * MS * 1024);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+/* 4. Misfit migration. A task does 1 ms every 10 ms for 30 activations
+ * (little, as test 1), then 200 ms of big-CPU work at once. On a little CPU
+ * at 1000 MHz (capacity 512) its util climbs from ~50 towards 512 and
+ * crosses 409.6 after about 32 ms x log2((512 - 50) / (512 - 409.6)) = 70 ms
+ * (35.8e6 units of work done meanwhile); at the next 4 ms tick it no longer
+ * fits and moves to an idle big CPU, where it finishes. Without the move it
+ * would do all 200e6 x 1024 units on little. Bounds: at most 100 ms of the
+ * burst on little (51.2e9 units), the rest (at least 153.6e9) on big. */
+static void test_misfit_moves_up(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+	struct eg_sim_task_desc *t;
+	uint64_t burst = 200 * MS * 1024, small = 30 * MS * 1024;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	wl_init(h, 1000 * MS);
+	t = add_task(h, "growing");
+	t->nr_loops = 1;
+	t->nr_ops = 6;
+	t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 30 };
+	t->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = MS * 1024, .nominal_ns = MS };
+	t->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = 0, .ns = 10 * MS,
+					.flags = EG_SIM_F_UNIQUE };
+	t->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
+	t->ops[4] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = burst,
+					.nominal_ns = 200 * MS };
+	t->ops[5] = (struct eg_sim_op){ .code = EG_SIM_EXIT };
+	assert_int_equal(run(m, "performance", &h->w, &res), 0);
+	assert_int_equal(total_work(&res), small + burst);
+	assert_true(res.pd[0].work >= small - 8 * MS * 1024);
+	assert_true(res.pd[0].work <= small + 100 * MS * 512);
+	assert_true(res.pd[1].work >= burst - 100 * MS * 512);
+	/* The burst starts at 300 ms (the 30th timer): all on little it would
+	 * end at 700 ms, all on big at 500 ms; at most 100 ms on little and
+	 * the rest on big ends before 300 + 100 + 150 ms. */
+	assert_true(res.completion_ns > 500 * MS);
+	assert_true(res.completion_ns < 550 * MS);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+/* 5. A symmetric device spreads: four CPUs of capacity 1024 in two domains
+ * (energy-aware placement is for asymmetric capacities), four tasks of
+ * 100 ms of work each, then exit: each on its own CPU, all done at 100 ms
+ * exactly, two on each domain, none waiting to start. */
+static void test_symmetric_spreads(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, true);
+	wl_init(h, 0);
+	for (int i = 0; i < 4; i++) {
+		struct eg_sim_task_desc *t = add_task(h, "worker");
+
+		t->nr_ops = 1;
+		t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = 100 * MS * 1024,
+						.nominal_ns = 100 * MS };
+	}
+	assert_int_equal(run(m, "performance", &h->w, &res), 0);
+	assert_int_equal(res.completion_ns, 100 * MS);
+	assert_int_equal(res.pd[0].work, 200 * MS * 1024);
+	assert_int_equal(res.pd[1].work, 200 * MS * 1024);
+	assert_int_equal(res.lat_cfs_n, 4);
+	assert_true(res.lat_cfs_p99_us == 0);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_small_task_goes_little),
+		cmocka_unit_test(test_over_margin_goes_big),
+		cmocka_unit_test(test_overutilized_falls_back),
+		cmocka_unit_test(test_misfit_moves_up),
+		cmocka_unit_test(test_symmetric_spreads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
