@@ -2,6 +2,7 @@
  * (domains, zones, per-CPU busy time, run statistics), a governor or
  * profile switch, a boost; and opening the socket. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,13 +161,12 @@ static int ctl_set_profile(void *user, const char *profile, char *err, size_t le
 		snprintf(err, len, "no profile '%s' (power-saver, balanced, performance)", profile);
 		return -EINVAL;
 	}
-	r = daemon_engine_build(d, p, daemon_now_ns());
+	r = daemon_switch_profile(d, p, PROFILE_USER);
 	if (r < 0) {
 		snprintf(err, len, "profile %s not applied: %s", profile, strerror(-r));
 		return r;
 	}
 	eg_notice("control: profile %s", profile);
-	daemon_update_status(d);
 	return 0;
 }
 
@@ -176,8 +176,12 @@ static int ctl_boost(void *user, int32_t pid, uint32_t ms, char *err, size_t len
 	uint64_t now = EG_MAX(daemon_now_ns(), d->last_event_ns);
 	struct eg_event ev = { .ts = now, .type = EG_EV_BOOST, .cpu = -1 };
 
-	(void)err;
-	(void)len;
+	/* Signal 0 checks the pid exists; EPERM means it does (another
+	 * user's task). A boost of nothing would say "done" and do nothing. */
+	if (kill(pid, 0) < 0 && errno == ESRCH) {
+		snprintf(err, len, "no process %d", (int)pid);
+		return -ESRCH;
+	}
 	ev.boost.pid = pid;
 	ev.boost.ms = ms;
 	return daemon_feed(d, &ev, now);
@@ -196,7 +200,7 @@ static const struct eg_control_ops control_ops = {
 int daemon_open_control(struct daemon *d)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = TAG_CONTROL };
-	const char *path = d->conf.control_socket, *env;
+	const char *path = d->control_path, *env;
 	uint32_t timeout_ms;
 	int r;
 

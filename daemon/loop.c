@@ -204,13 +204,13 @@ static void power_source(struct daemon *d, bool on_ac, uint64_t now)
 {
 	int p = on_ac ? d->conf.profile_on_ac : d->conf.profile_on_battery;
 
-	if (p < 0 || d->profile_from_cli || (enum eg_profile)p == d->profile)
+	(void)now;
+	if (p < 0 || d->profile_from_cli)
 		return;
 	eg_notice("power source: %s; profile %s", on_ac ? "AC" : "battery",
 		  eg_profile_name((enum eg_profile)p));
-	if (daemon_engine_build(d, (enum eg_profile)p, now) < 0)
+	if (daemon_switch_profile(d, (enum eg_profile)p, PROFILE_AUTOMATIC) < 0)
 		eg_err("profile %s not applied", eg_profile_name((enum eg_profile)p));
-	daemon_update_status(d);
 }
 
 void daemon_record(struct daemon *d, const struct eg_event *ev)
@@ -348,6 +348,8 @@ int daemon_loop(struct daemon *d)
 				r = handle_signal(d, &stop, now);
 				if (r < 0)
 					return r;
+			} else if (tag == TAG_DBUS) {
+				daemon_dispatch_dbus(d);
 			} else if (tag == TAG_CONTROL) {
 				r = eg_control_dispatch(d->control, now);
 				if (r < 0)
