@@ -64,6 +64,24 @@ static struct json_object *cpus_json(struct daemon *d, uint64_t now)
 	return arr;
 }
 
+/* The profiles (freq NULL) or the frequency governors, by name. */
+static struct json_object *names_json(const struct eg_freq_policy_ops *const *freq)
+{
+	struct json_object *arr = json_object_new_array();
+
+	if (!arr)
+		return NULL;
+	if (!freq) {
+		for (int p = 0; p < EG_PROFILE__MAX; p++)
+			json_object_array_add(arr, json_object_new_string(
+					      eg_profile_name((enum eg_profile)p)));
+		return arr;
+	}
+	for (size_t i = 0; freq[i]; i++)
+		json_object_array_add(arr, json_object_new_string(freq[i]->name));
+	return arr;
+}
+
 static int ctl_status(void *user, struct json_object *out)
 {
 	struct daemon *d = user;
@@ -116,6 +134,14 @@ static int ctl_status(void *user, struct json_object *out)
 	}
 	json_object_object_add(out, "domains", doms);
 	json_object_object_add(out, "zones", zones);
+	json_object_object_add(out, "device", json_object_new_string(d->device_path));
+	json_object_object_add(out, "profiles", names_json(NULL));
+	json_object_object_add(out, "governors", names_json(eg_freq_policies));
+	json_object_object_add(out, "performance_degraded",
+			       json_object_new_string(d->degraded ? "high-operating-temperature" :
+						      ""));
+	json_object_object_add(out, "dbus_holds",
+			       json_object_new_int(d->ppd ? eg_ppd_nr_holds(d->ppd) : -1));
 	json_object_object_add(out, "cpus", cpus_json(d, EG_MAX(daemon_now_ns(), d->last_event_ns)));
 	json_object_object_add(out, "stats", stats_json(&d->stats, daemon_now_ns()));
 	return 0;

@@ -32,8 +32,10 @@ static bool is_none(const char *s)
 }
 
 /* A dry run or a fake tree is a trial: it must not meet the service (its
- * control socket, its bus names) nor leave a saved profile behind unless
- * told to. */
+ * control socket, its bus names) nor overwrite the profile the service saved,
+ * even when it reads the service's eagov.conf. So a trial takes the D-Bus
+ * and persist settings from its command line only, and moves off the
+ * service's control socket unless told otherwise there. */
 int daemon_resolve_paths(struct daemon *d)
 {
 	const struct eg_daemon_opts *o = d->opts;
@@ -56,18 +58,19 @@ int daemon_resolve_paths(struct daemon *d)
 	}
 	if (o->persist_dir)
 		eg_strlcpy(d->persist_dir, o->persist_dir, sizeof(d->persist_dir));
-	else if (d->conf.persist_dir[0])
-		eg_strlcpy(d->persist_dir, d->conf.persist_dir, sizeof(d->persist_dir));
+	else if (trial)
+		eg_strlcpy(d->persist_dir, "none", sizeof(d->persist_dir));
 	else
-		eg_strlcpy(d->persist_dir, trial ? "none" : DEFAULT_PERSIST_DIR,
-			   sizeof(d->persist_dir));
-	d->dbus_explicit = o->dbus || d->conf.dbus[0];
+		eg_strlcpy(d->persist_dir, d->conf.persist_dir[0] ? d->conf.persist_dir :
+			   DEFAULT_PERSIST_DIR, sizeof(d->persist_dir));
 	if (o->dbus)
 		eg_strlcpy(d->dbus_address, o->dbus, sizeof(d->dbus_address));
-	else if (d->conf.dbus[0])
-		eg_strlcpy(d->dbus_address, d->conf.dbus, sizeof(d->dbus_address));
+	else if (trial)
+		eg_strlcpy(d->dbus_address, "none", sizeof(d->dbus_address));
 	else
-		eg_strlcpy(d->dbus_address, trial ? "none" : "system", sizeof(d->dbus_address));
+		eg_strlcpy(d->dbus_address, d->conf.dbus[0] ? d->conf.dbus : "system",
+			   sizeof(d->dbus_address));
+	d->dbus_explicit = o->dbus || (!trial && d->conf.dbus[0]);
 	return 0;
 }
 
