@@ -163,6 +163,7 @@ int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 	d->profile = p;
 	/* A new engine starts without zone caps; its decisions set them again. */
 	memset(d->thermal_capped, 0, sizeof(d->thermal_capped));
+	memset(d->profile_cap_khz, 0, sizeof(d->profile_cap_khz));
 	/* The recording starts where the engine does: a replay starts its
 	 * engine at this TICK, so that every event comes as long after the
 	 * start as here (the signals begin at the start, and the first

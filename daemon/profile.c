@@ -172,11 +172,20 @@ int daemon_switch_profile(struct daemon *d, enum eg_profile p, enum profile_orig
 	return 0;
 }
 
+/* The engine sets one effective cap per domain, the lower of the profile's
+ * and the zones'. A cap is thermal when it is below the profile's own: the
+ * profile's arrives first after each engine build (reason profile), and a
+ * cooled zone hands the cap back to it (then reason thermal, same value). */
 void daemon_note_decision(struct daemon *d, const struct eg_decision *x)
 {
-	if (x->type != EG_DEC_SET_CAP || x->target < 0 || x->target >= EG_MAX_PDS)
+	int pd = x->target;
+
+	if (x->type != EG_DEC_SET_CAP || pd < 0 || pd >= EG_MAX_PDS)
 		return;
-	d->thermal_capped[x->target] = x->value && x->reason == EG_REASON_THERMAL;
+	if (x->reason == EG_REASON_PROFILE)
+		d->profile_cap_khz[pd] = x->value;
+	d->thermal_capped[pd] = x->value && x->reason == EG_REASON_THERMAL &&
+				(!d->profile_cap_khz[pd] || x->value < d->profile_cap_khz[pd]);
 }
 
 void daemon_degraded_update(struct daemon *d)
@@ -267,7 +276,7 @@ static void name_owner(const char *address, char *buf, size_t len)
 {
 	sd_bus *bus = NULL;
 	sd_bus_creds *creds = NULL;
-	const char *comm = NULL;
+	char path[64], comm[64];
 	pid_t pid = 0;
 
 	buf[0] = '\0';
@@ -280,14 +289,15 @@ static void name_owner(const char *address, char *buf, size_t len)
 	} else if (sd_bus_open_system(&bus) < 0) {
 		return;
 	}
-	if (sd_bus_get_name_creds(bus, PPD_BUS_NAME, SD_BUS_CREDS_PID | SD_BUS_CREDS_COMM,
-				  &creds) < 0)
+	/* The bus vouches for the pid; the name comes from /proc (the bus
+	 * daemon does not send it). */
+	if (sd_bus_get_name_creds(bus, PPD_BUS_NAME, SD_BUS_CREDS_PID, &creds) < 0 ||
+	    sd_bus_creds_get_pid(creds, &pid) < 0 || pid <= 0)
 		goto out;
-	sd_bus_creds_get_pid(creds, &pid);
-	sd_bus_creds_get_comm(creds, &comm);
-	if (comm && pid > 0)
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (eg_read_small(path, comm, sizeof(comm), 1) > 0)
 		snprintf(buf, len, "%s (pid %d)", comm, (int)pid);
-	else if (pid > 0)
+	else
 		snprintf(buf, len, "pid %d", (int)pid);
 out:
 	sd_bus_creds_unref(creds);
@@ -309,8 +319,8 @@ int daemon_open_dbus(struct daemon *d)
 	if (r == -EEXIST) {
 		name_owner(address, owner, sizeof(owner));
 		eg_log(d->dbus_explicit ? EG_LOG_ERR : EG_LOG_WARNING,
-		       "D-Bus: %s is owned by %s on %s (power-profiles-daemon or tuned-ppd? stop "
-		       "it, or set dbus = none)%s", PPD_BUS_NAME, owner[0] ? owner : "another program",
+		       "D-Bus: %s is owned by %s on %s: stop that service (power-profiles-"
+		       "daemon, tuned-ppd), or run eagovd with dbus = none%s", PPD_BUS_NAME, owner[0] ? owner : "another program",
 		       bus, d->dbus_explicit ? "" : "; running without the D-Bus API");
 	} else if (r < 0) {
 		eg_log(d->dbus_explicit ? EG_LOG_ERR : EG_LOG_WARNING,

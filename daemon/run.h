@@ -114,7 +114,9 @@ struct daemon {
 	bool dbus_explicit;              /* asked for: a taken name is fatal */
 	struct eg_ppd *ppd;              /* NULL: no D-Bus API */
 	char cpu_driver[EG_NAME_MAX];    /* scaling_driver, "" in a dry run */
-	/* The last cap the engine set on a domain came from a thermal zone. */
+	/* The cap a domain's profile sets (0: none), and whether the cap in
+	 * force is a thermal zone's, below it. */
+	uint32_t profile_cap_khz[EG_MAX_PDS];
 	bool thermal_capped[EG_MAX_PDS];
 	bool degraded;                   /* any of them: PerformanceDegraded */
 	/* The profile is a user's choice (control socket, D-Bus, or restored
