@@ -225,7 +225,7 @@ void daemon_update_status(struct daemon *d)
 /* SIGHUP: re-read eagov.conf and the device file. Anything wrong (a parse
  * error, a device file whose domains differ from the running ones, a policy
  * that does not resolve) is logged and the running configuration stays. */
-int daemon_reload(struct daemon *d, uint64_t now)
+int daemon_reload(struct daemon *d)
 {
 	struct eg_daemon_conf c;
 	_cleanup_free_ struct eg_model *m = malloc(sizeof(*m));
@@ -277,8 +277,10 @@ int daemon_reload(struct daemon *d, uint64_t now)
 	eg_strlcpy(d->device_path, device, sizeof(d->device_path));
 	if (!d->opts->log_level && !d->opts->nr_verbose)
 		eg_log_set_level(c.log_level);
-	(void)now;
-	if (daemon_switch_profile(d, p, PROFILE_RELOAD) < 0)
+	/* The profile eagov.conf gives is the daemon's own choice, which D-Bus
+	 * holds outrank; one chosen by a user or on the command line stays. */
+	if (daemon_switch_profile(d, p, d->profile_from_cli || d->profile_chosen ?
+				  PROFILE_RELOAD : PROFILE_AUTOMATIC) < 0)
 		return -EINVAL;   /* the config resolved above: only ENOMEM gets here */
 	eg_notice("reloaded: device %s, profile %s", device[0] ? device : "discovered",
 		  eg_profile_name(p));

@@ -309,6 +309,9 @@ int daemon_open_dbus(struct daemon *d)
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = TAG_DBUS };
 	const char *address = eg_streq(d->dbus_address, "system") ? NULL : d->dbus_address;
 	const char *bus = address ? address : "the system bus";
+	/* Asked for D-Bus: no API is an error. The default: a warning. */
+	const char *without = d->dbus_explicit ? "" : "; running without the D-Bus API";
+	enum eg_log_level level = d->dbus_explicit ? EG_LOG_ERR : EG_LOG_WARNING;
 	char owner[128];
 	int r;
 
@@ -318,14 +321,11 @@ int daemon_open_dbus(struct daemon *d)
 	r = eg_ppd_new(&d->ppd, address, &ppd_ops, d);
 	if (r == -EEXIST) {
 		name_owner(address, owner, sizeof(owner));
-		eg_log(d->dbus_explicit ? EG_LOG_ERR : EG_LOG_WARNING,
-		       "D-Bus: %s is owned by %s on %s: stop that service (power-profiles-"
-		       "daemon, tuned-ppd), or run eagovd with dbus = none%s", PPD_BUS_NAME, owner[0] ? owner : "another program",
-		       bus, d->dbus_explicit ? "" : "; running without the D-Bus API");
+		eg_log(level, "D-Bus: %s is owned by %s on %s: stop that service (power-profiles-"
+		       "daemon, tuned-ppd), or run eagovd with dbus = none%s", PPD_BUS_NAME,
+		       owner[0] ? owner : "another program", bus, without);
 	} else if (r < 0) {
-		eg_log(d->dbus_explicit ? EG_LOG_ERR : EG_LOG_WARNING,
-		       "D-Bus: %s: %s%s", bus, strerror(-r),
-		       d->dbus_explicit ? "" : "; running without the D-Bus API");
+		eg_log(level, "D-Bus: %s: %s%s", bus, strerror(-r), without);
 	}
 	if (r < 0) {
 		d->ppd = NULL;

@@ -152,7 +152,7 @@ int daemon_load_model(struct daemon *d, const char *device, struct eg_model *m,
 int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now);
 void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_event *cause);
 void daemon_update_status(struct daemon *d);
-int daemon_reload(struct daemon *d, uint64_t now);
+int daemon_reload(struct daemon *d);
 
 /* loop.c */
 int daemon_open_sources(struct daemon *d);
@@ -169,8 +169,8 @@ int daemon_loop(struct daemon *d);
  * and the power-profiles D-Bus API's side in the daemon. */
 enum profile_origin {
 	PROFILE_USER,       /* eagovctl set profile: saved, D-Bus holds released */
-	PROFILE_AUTOMATIC,  /* power source change: D-Bus holds outrank it */
-	PROFILE_RELOAD,     /* SIGHUP */
+	PROFILE_AUTOMATIC,  /* power source, eagov.conf: D-Bus holds outrank it */
+	PROFILE_RELOAD,     /* SIGHUP keeping the profile in force */
 };
 /* Resolve the control socket, state, persist and D-Bus settings for this run. */
 int daemon_resolve_paths(struct daemon *d);

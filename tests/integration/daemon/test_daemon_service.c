@@ -229,8 +229,8 @@ static void test_dry_run_socket(void **state)
 		expect_exit(c, 0);
 	}
 	{
-		const char *a3[] = { "--dry-run", "--device", "hikey960", "--control-socket", "none",
-				     "--duration", "0.5", NULL };
+		const char *a3[] = { "--dry-run", "--device", "hikey960", "--control-socket",
+				     "none", "--duration", "0.5", NULL };
 
 		spawn(c, a3);
 		expect_exit(c, 0);
