@@ -154,6 +154,11 @@ def run_test(tmp, bus):
             wait_until(lambda: d.profile() == "performance", "the hold in eagovd")
             r = d.ctl("status", "--json")
             check('"dbus_holds":1' in r.stdout.replace(" ", ""), f"status holds:\n{r.stdout}")
+            # A reload while held keeps the held profile, and the hold's end
+            # still returns to the user's choice.
+            d.proc.send_signal(signal.SIGHUP)
+            wait_until(lambda: d.stderr().count("reloaded") == 1, "the reload while held")
+            check(d.profile() == "performance" and get() == "performance", "held after reload")
             out, err = launch.communicate("done\n", timeout=TIMEOUT)
             check(launch.returncode == 0, f"launch: {out!r} {err}")
         finally:
@@ -166,7 +171,7 @@ def run_test(tmp, bus):
 
         log("SIGHUP keeps the chosen profile")
         d.proc.send_signal(signal.SIGHUP)
-        wait_until(lambda: "reloaded" in d.stderr(), "the reload")
+        wait_until(lambda: d.stderr().count("reloaded") == 2, "the reload")
         check(d.profile() == "power-saver" and get() == "power-saver", "profile after reload")
 
         log("a hot zone: PerformanceDegraded")
