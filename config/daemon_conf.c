@@ -124,6 +124,14 @@ static int daemon_key(struct eg_ini *ini, const char *key, const char *value)
 		return abs_path(ini, key, value, c->state_dir, sizeof(c->state_dir));
 	if (eg_streq(key, "control_socket"))
 		return abs_path(ini, key, value, c->control_socket, sizeof(c->control_socket));
+	if (eg_streq(key, "persist_dir"))
+		return abs_path(ini, key, value, c->persist_dir, sizeof(c->persist_dir));
+	if (eg_streq(key, "dbus")) {
+		if (!eg_streq(value, "system") && !eg_streq(value, "none") && !strchr(value, ':'))
+			return eg_ini_error(ini, -EINVAL, "dbus '%s' is not system, none or a "
+					    "D-Bus address (unix:path=...)", value);
+		return eg_ini_name(ini, value, key, c->dbus, sizeof(c->dbus));
+	}
 	if (eg_streq(key, "poll_interval_ms")) {
 		if (eg_ini_u32(ini, eg_ini_token(&rest), key, EG_DAEMON_POLL_MS_MIN,
 			       EG_DAEMON_POLL_MS_MAX, &c->poll_interval_ms) < 0)

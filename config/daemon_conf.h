@@ -28,6 +28,13 @@ struct eg_daemon_conf {
 	enum eg_log_level log_level;
 	char state_dir[EG_PATH_MAX];
 	char control_socket[EG_PATH_MAX];
+	/* Where the chosen profile is kept across restarts; "" when the key is
+	 * absent (the daemon picks: /var/lib/eagov, none in a dry run). */
+	char persist_dir[EG_PATH_MAX];
+	/* The power-profiles D-Bus API: "system", "none" or a D-Bus address;
+	 * "" when the key is absent (the daemon picks: system, none in a dry
+	 * run or on a fake tree). */
+	char dbus[EG_PATH_MAX];
 	uint32_t poll_interval_ms;         /* poll source sampling period */
 	char file[EG_PATH_MAX];            /* where it was read from, "" for defaults */
 };

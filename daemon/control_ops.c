@@ -2,6 +2,7 @@
  * (domains, zones, per-CPU busy time, run statistics), a governor or
  * profile switch, a boost; and opening the socket. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,24 @@ static struct json_object *cpus_json(struct daemon *d, uint64_t now)
 	return arr;
 }
 
+/* The profiles (freq NULL) or the frequency governors, by name. */
+static struct json_object *names_json(const struct eg_freq_policy_ops *const *freq)
+{
+	struct json_object *arr = json_object_new_array();
+
+	if (!arr)
+		return NULL;
+	if (!freq) {
+		for (int p = 0; p < EG_PROFILE__MAX; p++)
+			json_object_array_add(arr, json_object_new_string(
+					      eg_profile_name((enum eg_profile)p)));
+		return arr;
+	}
+	for (size_t i = 0; freq[i]; i++)
+		json_object_array_add(arr, json_object_new_string(freq[i]->name));
+	return arr;
+}
+
 static int ctl_status(void *user, struct json_object *out)
 {
 	struct daemon *d = user;
@@ -115,6 +134,14 @@ static int ctl_status(void *user, struct json_object *out)
 	}
 	json_object_object_add(out, "domains", doms);
 	json_object_object_add(out, "zones", zones);
+	json_object_object_add(out, "device", json_object_new_string(d->device_path));
+	json_object_object_add(out, "profiles", names_json(NULL));
+	json_object_object_add(out, "governors", names_json(eg_freq_policies));
+	json_object_object_add(out, "performance_degraded",
+			       json_object_new_string(d->degraded ? "high-operating-temperature" :
+						      ""));
+	json_object_object_add(out, "dbus_holds",
+			       json_object_new_int(d->ppd ? eg_ppd_nr_holds(d->ppd) : -1));
 	json_object_object_add(out, "cpus", cpus_json(d, EG_MAX(daemon_now_ns(), d->last_event_ns)));
 	json_object_object_add(out, "stats", stats_json(&d->stats, daemon_now_ns()));
 	return 0;
@@ -160,13 +187,12 @@ static int ctl_set_profile(void *user, const char *profile, char *err, size_t le
 		snprintf(err, len, "no profile '%s' (power-saver, balanced, performance)", profile);
 		return -EINVAL;
 	}
-	r = daemon_engine_build(d, p, daemon_now_ns());
+	r = daemon_switch_profile(d, p, PROFILE_USER);
 	if (r < 0) {
 		snprintf(err, len, "profile %s not applied: %s", profile, strerror(-r));
 		return r;
 	}
 	eg_notice("control: profile %s", profile);
-	daemon_update_status(d);
 	return 0;
 }
 
@@ -176,8 +202,12 @@ static int ctl_boost(void *user, int32_t pid, uint32_t ms, char *err, size_t len
 	uint64_t now = EG_MAX(daemon_now_ns(), d->last_event_ns);
 	struct eg_event ev = { .ts = now, .type = EG_EV_BOOST, .cpu = -1 };
 
-	(void)err;
-	(void)len;
+	/* Signal 0 checks the pid exists; EPERM means it does (another
+	 * user's task). A boost of nothing would say "done" and do nothing. */
+	if (kill(pid, 0) < 0 && errno == ESRCH) {
+		snprintf(err, len, "no process %d", (int)pid);
+		return -ESRCH;
+	}
 	ev.boost.pid = pid;
 	ev.boost.ms = ms;
 	return daemon_feed(d, &ev, now);
@@ -196,7 +226,7 @@ static const struct eg_control_ops control_ops = {
 int daemon_open_control(struct daemon *d)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = TAG_CONTROL };
-	const char *path = d->conf.control_socket, *env;
+	const char *path = d->control_path, *env;
 	uint32_t timeout_ms;
 	int r;
 

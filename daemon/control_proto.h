@@ -26,6 +26,12 @@
  *                "cur_khz":..,"req_khz":..,"cap_khz":.. (0 = no cap),
  *                "min_khz":..,"max_khz":..}, ...],
  *    "zones":[{"name":"soc-thermal","temp_mc":45200}, ...],   millidegrees C
+ *    "device":"/usr/share/eagov/devices/hikey960.ini",  "" = discovery alone
+ *    "profiles":["power-saver","balanced","performance"],
+ *    "governors":["performance",...], frequency governors set governor takes
+ *    "performance_degraded":"",      "high-operating-temperature" while a
+ *                                    thermal cap is in force
+ *    "dbus_holds":0,                 D-Bus profile holds, -1 = no D-Bus API
  *    "cpus":[{"cpu":1,               CPU number
  *             "online":true,
  *             "util":310,            what schedutil reads, 0..1024 (capacity-scaled)

@@ -67,6 +67,7 @@ void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_even
 		int r;
 
 		stats_decision(&d->stats, x);
+		daemon_note_decision(d, x);
 		r = d->sink->apply(d, x, now);
 		/* -EAGAIN: queued behind a back-off; -ENODEV: no knob (a domain
 		 * without a policy, an unplugged CPU). Write failures were
@@ -81,6 +82,7 @@ void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_even
 		stats_applied(&d->stats, x, cause);
 	}
 	d->sink->flush(d);
+	daemon_degraded_update(d);
 	if (d->decisions.overflow)
 		eg_warn("more than %d decisions at once; the oldest were kept", EG_MAX_DECISIONS);
 	d->decisions.n = 0;
@@ -159,6 +161,9 @@ int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 	}
 	d->engine = e;
 	d->profile = p;
+	/* A new engine starts without zone caps; its decisions set them again. */
+	memset(d->thermal_capped, 0, sizeof(d->thermal_capped));
+	memset(d->profile_cap_khz, 0, sizeof(d->profile_cap_khz));
 	/* The recording starts where the engine does: a replay starts its
 	 * engine at this TICK, so that every event comes as long after the
 	 * start as here (the signals begin at the start, and the first
@@ -220,7 +225,7 @@ void daemon_update_status(struct daemon *d)
 /* SIGHUP: re-read eagov.conf and the device file. Anything wrong (a parse
  * error, a device file whose domains differ from the running ones, a policy
  * that does not resolve) is logged and the running configuration stays. */
-int daemon_reload(struct daemon *d, uint64_t now)
+int daemon_reload(struct daemon *d)
 {
 	struct eg_daemon_conf c;
 	_cleanup_free_ struct eg_model *m = malloc(sizeof(*m));
@@ -251,7 +256,7 @@ int daemon_reload(struct daemon *d, uint64_t now)
 			return 0;
 		}
 	}
-	p = d->profile_from_cli ? d->profile : c.profile;
+	p = d->profile_from_cli || d->profile_chosen ? d->profile : c.profile;
 	if (eg_policy_conf_resolve(pc, m, p, &cfg, &err) < 0) {
 		daemon_log_error("", &err);
 		eg_err("%s", keep);
@@ -272,7 +277,10 @@ int daemon_reload(struct daemon *d, uint64_t now)
 	eg_strlcpy(d->device_path, device, sizeof(d->device_path));
 	if (!d->opts->log_level && !d->opts->nr_verbose)
 		eg_log_set_level(c.log_level);
-	if (daemon_engine_build(d, p, now) < 0)
+	/* The profile eagov.conf gives is the daemon's own choice, which D-Bus
+	 * holds outrank; one chosen by a user or on the command line stays. */
+	if (daemon_switch_profile(d, p, d->profile_from_cli || d->profile_chosen ?
+				  PROFILE_RELOAD : PROFILE_AUTOMATIC) < 0)
 		return -EINVAL;   /* the config resolved above: only ENOMEM gets here */
 	eg_notice("reloaded: device %s, profile %s", device[0] ? device : "discovered",
 		  eg_profile_name(p));
@@ -319,7 +327,7 @@ static int open_sinks(struct daemon *d, uint64_t now)
 	if (!d->opts->state_file) {
 		char path[EG_PATH_MAX];
 
-		if (snprintf(path, sizeof(path), "%s/state", d->conf.state_dir) >=
+		if (snprintf(path, sizeof(path), "%s/state", d->state_dir) >=
 		    (int)sizeof(path))
 			return eg_log_errno(-ENAMETOOLONG, "state_dir");
 		eg_strlcpy(d->state.file, path, sizeof(d->state.file));
@@ -351,6 +359,7 @@ static int teardown(struct daemon *d)
 	int r = 0;
 
 	daemon_close_sources(d);
+	daemon_close_dbus(d);
 	eg_control_close(d->control);
 	d->control = NULL;
 	if (d->recorder && eg_record_close(d->recorder) < 0)
@@ -396,7 +405,12 @@ static int start(struct daemon *d)
 		return r;
 	if (!d->opts->log_level && !d->opts->nr_verbose)
 		eg_log_set_level(d->conf.log_level);
+	r = daemon_resolve_paths(d);
+	if (r < 0)
+		return r;
 	d->profile = d->conf.profile;
+	if (!d->opts->profile && daemon_load_saved_profile(d, &d->profile) == 0)
+		d->profile_chosen = true;
 	if (d->opts->profile) {
 		if (eg_profile_from_string(d->opts->profile, &d->profile) < 0) {
 			eg_err("unknown profile '%s' (power-saver, balanced, performance)",
@@ -436,6 +450,9 @@ static int start(struct daemon *d)
 	if (r < 0)
 		return r;
 	r = daemon_open_sources(d);
+	if (r < 0)
+		return r;
+	r = daemon_open_dbus(d);
 	if (r < 0)
 		return r;
 	if (d->opts->record) {

@@ -42,6 +42,15 @@ static void usage(FILE *out)
 		"      The status, updated every MS milliseconds (default %d, %d..%d)\n"
 		"      until interrupted. On a terminal the table is redrawn in place;\n"
 		"      otherwise one line per domain and per zone for each update.\n"
+		"  get profile\n"
+		"      The active profile.\n"
+		"  get governor [--domain D]\n"
+		"      The frequency governor of domain D (its name or index in status),\n"
+		"      or \"DOMAIN GOVERNOR\" for every domain.\n"
+		"  list profiles|governors|devices\n"
+		"      One a line: the profiles, the frequency governors set governor\n"
+		"      takes, or the devices eagovd drives: its performance domains as\n"
+		"      \"DOMAIN CPUS\" (the device file in use is in status --json).\n"
 		"  set governor NAME [--domain D]\n"
 		"  set governor D NAME\n"
 		"      Switch the frequency governor of domain D (its name or index in\n"
@@ -50,6 +59,7 @@ static void usage(FILE *out)
 		"      Switch the active profile (e.g. power-saver, balanced, performance).\n"
 		"  boost --pid PID --ms N\n"
 		"      Treat task PID as latency-sensitive for N milliseconds (1..%d).\n"
+		"      A PID that does not exist is refused.\n"
 		"\n"
 		"Options:\n"
 		"  -s, --socket PATH   The control socket (default %s).\n"
@@ -291,7 +301,82 @@ static int transact(const char *path, const struct eg_ctl_request *req, int *fdp
 	return 0;
 }
 
-static int run(const char *path, const struct eg_ctl_request *req, bool json)
+/* What get and list print from the status object. */
+enum query {
+	QUERY_NONE,
+	QUERY_GET_PROFILE,
+	QUERY_GET_GOVERNOR,
+	QUERY_LIST_PROFILES,
+	QUERY_LIST_GOVERNORS,
+	QUERY_LIST_DEVICES,
+};
+
+/* Domain D of the status: its name, or its index. */
+static struct json_object *find_domain(struct json_object *doms, const char *name)
+{
+	uint32_t idx;
+
+	for (size_t i = 0; doms && i < json_object_array_length(doms); i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i);
+
+		if (strcmp(str_of(d, "name"), name) == 0)
+			return d;
+	}
+	if (doms && eg_parse_u32(name, 0, UINT32_MAX, &idx) == 0 &&
+	    idx < json_object_array_length(doms))
+		return json_object_array_get_idx(doms, idx);
+	return NULL;
+}
+
+static int print_query(struct json_object *st, enum query q, const char *domain)
+{
+	struct json_object *doms = array_of(st, "domains"), *list = NULL, *d;
+
+	switch (q) {
+	case QUERY_GET_PROFILE:
+		printf("%s\n", str_of(st, "profile"));
+		return 0;
+	case QUERY_GET_GOVERNOR:
+		if (domain) {
+			d = find_domain(doms, domain);
+			if (!d) {
+				eg_err("no domain '%s'", domain);
+				return EXIT_REFUSED;
+			}
+			printf("%s\n", str_of(d, "governor"));
+			return 0;
+		}
+		for (size_t i = 0; doms && i < json_object_array_length(doms); i++) {
+			d = json_object_array_get_idx(doms, i);
+			printf("%s %s\n", str_of(d, "name"), str_of(d, "governor"));
+		}
+		return 0;
+	case QUERY_LIST_DEVICES:
+		for (size_t i = 0; doms && i < json_object_array_length(doms); i++) {
+			d = json_object_array_get_idx(doms, i);
+			printf("%s %s\n", str_of(d, "name"), str_of(d, "cpus"));
+		}
+		return 0;
+	case QUERY_LIST_PROFILES:
+		list = array_of(st, "profiles");
+		break;
+	case QUERY_LIST_GOVERNORS:
+		list = array_of(st, "governors");
+		break;
+	case QUERY_NONE:
+		break;
+	}
+	if (!list) {
+		eg_err("eagovd's status has no such list (an older eagovd?)");
+		return EXIT_REFUSED;
+	}
+	for (size_t i = 0; i < json_object_array_length(list); i++)
+		printf("%s\n", json_object_get_string(json_object_array_get_idx(list, i)));
+	return 0;
+}
+
+static int run(const char *path, const struct eg_ctl_request *req, bool json, enum query q,
+	       const char *domain)
 {
 	struct eg_ctl_buf b;
 	struct json_object *o = NULL;
@@ -304,7 +389,9 @@ static int run(const char *path, const struct eg_ctl_request *req, bool json)
 	ret = transact(path, req, &fd, &b, &o);
 	if (ret)
 		goto out;
-	if (req->cmd == EG_CTL_STATUS) {
+	if (q != QUERY_NONE) {
+		ret = print_query(o, q, domain);
+	} else if (req->cmd == EG_CTL_STATUS) {
 		if (json)
 			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -374,7 +461,10 @@ int main(int argc, char **argv)
 		{ "monitor", EG_CTL_MONITOR, "is" },
 		{ "set", EG_CTL_SET_GOVERNOR, "ds" },
 		{ "boost", EG_CTL_BOOST, "pms" },
+		{ "get", EG_CTL_STATUS, "ds" },
+		{ "list", EG_CTL_STATUS, "s" },
 	};
+	enum query query = QUERY_NONE;
 	struct eg_ctl_request req = { .interval_ms = EG_CTL_MONITOR_DEFAULT_MS };
 	const char *path = EG_CTL_DEFAULT_SOCKET, *cmd, *domain = NULL;
 	bool json = false, have_pid = false, have_ms = false;
@@ -483,6 +573,31 @@ int main(int argc, char **argv)
 		if (domain && eg_strlcpy(req.domain, domain, sizeof(req.domain)) < 0)
 			return usage_error("domain name too long: '%s'", domain);
 		break;
+	case EG_CTL_STATUS:
+		if (strcmp(cmd, "get") == 0) {
+			if (nargs != 1 || (strcmp(args[0], "profile") != 0 &&
+					   strcmp(args[0], "governor") != 0))
+				return usage_error("%s", "get profile | get governor [--domain D]");
+			if (domain && strcmp(args[0], "governor") != 0)
+				return usage_error("%s", "--domain is for get governor");
+			query = strcmp(args[0], "profile") == 0 ? QUERY_GET_PROFILE :
+				QUERY_GET_GOVERNOR;
+		} else if (strcmp(cmd, "list") == 0) {
+			if (nargs != 1)
+				return usage_error("%s", "list profiles|governors|devices");
+			if (strcmp(args[0], "profiles") == 0)
+				query = QUERY_LIST_PROFILES;
+			else if (strcmp(args[0], "governors") == 0)
+				query = QUERY_LIST_GOVERNORS;
+			else if (strcmp(args[0], "devices") == 0)
+				query = QUERY_LIST_DEVICES;
+			else
+				return usage_error("list what? '%s' (profiles, governors or "
+						   "devices)", args[0]);
+		} else if (nargs != 0) {
+			return usage_error("unexpected argument '%s'", args[0]);
+		}
+		break;
 	default:
 		if (req.cmd == EG_CTL_BOOST && (!have_pid || !have_ms))
 			return usage_error("%s", "boost needs --pid P and --ms N");
@@ -490,5 +605,5 @@ int main(int argc, char **argv)
 			return usage_error("unexpected argument '%s'", args[0]);
 		break;
 	}
-	return run(path, &req, json);
+	return run(path, &req, json, query, domain);
 }

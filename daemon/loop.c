@@ -200,17 +200,16 @@ static int sort_batch(struct daemon *d)
 	return 0;
 }
 
-static void power_source(struct daemon *d, bool on_ac, uint64_t now)
+static void power_source(struct daemon *d, bool on_ac)
 {
 	int p = on_ac ? d->conf.profile_on_ac : d->conf.profile_on_battery;
 
-	if (p < 0 || d->profile_from_cli || (enum eg_profile)p == d->profile)
+	if (p < 0 || d->profile_from_cli)
 		return;
 	eg_notice("power source: %s; profile %s", on_ac ? "AC" : "battery",
 		  eg_profile_name((enum eg_profile)p));
-	if (daemon_engine_build(d, (enum eg_profile)p, now) < 0)
+	if (daemon_switch_profile(d, (enum eg_profile)p, PROFILE_AUTOMATIC) < 0)
 		eg_err("profile %s not applied", eg_profile_name((enum eg_profile)p));
-	daemon_update_status(d);
 }
 
 void daemon_record(struct daemon *d, const struct eg_event *ev)
@@ -249,7 +248,7 @@ int daemon_feed(struct daemon *d, struct eg_event *ev, uint64_t now)
 		d->zone_temp_mc[ev->temp.zone] = ev->temp.temp_mc;
 	}
 	if (ev->type == EG_EV_POWER_SOURCE) {
-		power_source(d, ev->power.on_ac, now);
+		power_source(d, ev->power.on_ac);
 		return 0;
 	}
 	if ((ev->type == EG_EV_CPU_OFFLINE || ev->type == EG_EV_CPU_ONLINE) && ev->cpu >= 0 &&
@@ -296,14 +295,14 @@ static int arm_timer(struct daemon *d, uint64_t t)
 	return 0;
 }
 
-static int handle_signal(struct daemon *d, bool *stop, uint64_t now)
+static int handle_signal(struct daemon *d, bool *stop)
 {
 	struct signalfd_siginfo si;
 	ssize_t n;
 
 	while ((n = read(d->signal_fd, &si, sizeof(si))) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			int r = daemon_reload(d, now);
+			int r = daemon_reload(d);
 
 			if (r < 0)
 				return r;
@@ -345,9 +344,11 @@ int daemon_loop(struct daemon *d)
 				if (read(d->timer_fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
 					return eg_log_errno(-errno, "timerfd read");
 			} else if (tag == TAG_SIGNAL) {
-				r = handle_signal(d, &stop, now);
+				r = handle_signal(d, &stop);
 				if (r < 0)
 					return r;
+			} else if (tag == TAG_DBUS) {
+				daemon_dispatch_dbus(d);
 			} else if (tag == TAG_CONTROL) {
 				r = eg_control_dispatch(d->control, now);
 				if (r < 0)

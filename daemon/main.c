@@ -77,7 +77,25 @@ static void usage(FILE *out)
 		"                        touched, no state file is written, and every decision\n"
 		"                        is printed to stdout, one a line (see OUTPUT).\n"
 		"      --state-file PATH Where the original settings are saved. Default:\n"
-		"                        eagov.conf's state_dir + /state (/run/eagov/state).\n"
+		"                        the state directory + /state (/run/eagov/state).\n"
+		"      --state-dir DIR   The runtime state directory. Default: eagov.conf's\n"
+		"                        state_dir (/run/eagov).\n"
+		"      --control-socket PATH\n"
+		"                        The control socket, or none. Default: eagov.conf's\n"
+		"                        control_socket (/run/eagov/control); with --dry-run,\n"
+		"                        $XDG_RUNTIME_DIR/eagov-dry-run/control (else under\n"
+		"                        /run), so that a dry run never meets the service.\n"
+		"      --persist-dir DIR Where the profile a user chose (eagovctl set profile,\n"
+		"                        D-Bus) is kept and restored from at start, or none.\n"
+		"                        Default: eagov.conf's persist_dir (/var/lib/eagov);\n"
+		"                        none with --dry-run or --sysfs-root.\n"
+		"      --dbus BUS        Serve the power-profiles D-Bus API on BUS: system,\n"
+		"                        none or a D-Bus address (unix:path=...). Default:\n"
+		"                        eagov.conf's dbus (system); none with --dry-run or\n"
+		"                        --sysfs-root. When another program (power-profiles-\n"
+		"                        daemon, tuned-ppd) owns the names, eagovd warns and\n"
+		"                        runs without D-Bus, or fails when BUS was given here\n"
+		"                        or in eagov.conf.\n"
 		"      --sysfs-root DIR  Prefix for every /sys, /proc and /dev path (a fake\n"
 		"                        tree, for tests). Needs --device: discovery reads the\n"
 		"                        machine itself.\n"
@@ -120,7 +138,8 @@ static void usage(FILE *out)
 		"Files:\n"
 		"  %s/eagov.conf   daemon configuration\n"
 		"  %s/devices/*.ini        device policy files\n"
-		"  /run/eagov/state              saved original settings while running\n",
+		"  /run/eagov/state              saved original settings while running\n"
+		"  /var/lib/eagov/profile        the profile a user chose\n",
 		EAGOV_DATADIR, DEFAULT_DEVICE, EAGOV_SYSCONFDIR, EAGOV_SYSCONFDIR, EAGOV_DATADIR);
 }
 
@@ -254,6 +273,10 @@ enum {
 	OPT_DURATION,
 	OPT_RESTORE,
 	OPT_LOG_LEVEL,
+	OPT_CONTROL_SOCKET,
+	OPT_STATE_DIR,
+	OPT_PERSIST_DIR,
+	OPT_DBUS,
 };
 
 int main(int argc, char **argv)
@@ -273,6 +296,10 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "restore", no_argument, NULL, OPT_RESTORE },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "control-socket", required_argument, NULL, OPT_CONTROL_SOCKET },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "persist-dir", required_argument, NULL, OPT_PERSIST_DIR },
+		{ "dbus", required_argument, NULL, OPT_DBUS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -344,6 +371,24 @@ int main(int argc, char **argv)
 			}
 			o.log_level = optarg;
 			break;
+		case OPT_CONTROL_SOCKET:
+			o.control_socket = optarg;
+			break;
+		case OPT_STATE_DIR:
+			o.state_dir = optarg;
+			break;
+		case OPT_PERSIST_DIR:
+			o.persist_dir = optarg;
+			break;
+		case OPT_DBUS:
+			if (!eg_streq(optarg, "system") && !eg_streq(optarg, "none") &&
+			    !strchr(optarg, ':')) {
+				fprintf(stderr, "eagovd: --dbus wants system, none or a D-Bus "
+						"address (unix:path=...), not '%s'\n", optarg);
+				return EXIT_FAILURE;
+			}
+			o.dbus = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_SUCCESS;
@@ -373,6 +418,16 @@ int main(int argc, char **argv)
 		return check_file(check);
 	if (show)
 		return show_model(o.device, profile);
+	if (restore && !o.state_file && o.state_dir) {
+		static char state_file[4096];
+
+		if (snprintf(state_file, sizeof(state_file), "%s/state", o.state_dir) >=
+		    (int)sizeof(state_file)) {
+			fprintf(stderr, "eagovd: --state-dir: path too long\n");
+			return EXIT_FAILURE;
+		}
+		o.state_file = state_file;
+	}
 	if (restore)
 		return eg_daemon_restore(o.state_file);
 	return eg_daemon_run(&o);

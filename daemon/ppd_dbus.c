@@ -540,7 +540,9 @@ int eg_ppd_new(struct eg_ppd **out, const char *address, const struct eg_ppd_ops
 		goto fail;
 	r = bus_connect(address, &p->bus);
 	if (r < 0) {
-		eg_log_errno(r, "ppd: connecting to %s", address ? address : "the system bus");
+		/* The caller says whether that is fatal, and logs it so. */
+		eg_log_errno_full(EG_LOG_INFO, r, "ppd: connecting to %s",
+				  address ? address : "the system bus");
 		goto fail;
 	}
 	r = sd_bus_attach_event(p->bus, p->event, SD_EVENT_PRIORITY_NORMAL);
@@ -559,8 +561,9 @@ int eg_ppd_new(struct eg_ppd **out, const char *address, const struct eg_ppd_ops
 	for (int i = 0; i < NR_OBJECTS; i++) {
 		r = sd_bus_request_name(p->bus, objects[i].name, 0);
 		if (r < 0) {
-			eg_log_errno(r, "ppd: owning %s%s", objects[i].name,
-				     r == -EEXIST ? " (another power profiles daemon runs)" : "");
+			eg_log_errno_full(EG_LOG_INFO, r, "ppd: owning %s%s", objects[i].name,
+					  r == -EEXIST ? " (another power profiles daemon runs)" :
+					  "");
 			goto fail;
 		}
 	}

@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "model.h"
 #include "policy_conf.h"
+#include "ppd_dbus.h"
 #include "record.h"
 #include "source.h"
 #include "state.h"
@@ -27,7 +28,7 @@
 #define STATUS_PERIOD_NS (5 * NSEC_PER_SEC)
 
 /* epoll tags besides the sources' (their index in sources[]). */
-enum { TAG_TIMER = 1000, TAG_SIGNAL, TAG_CONTROL };
+enum { TAG_TIMER = 1000, TAG_SIGNAL, TAG_CONTROL, TAG_DBUS };
 
 /* A CPU's busy time at the previous status object: busy_pct's window. */
 struct busy_snap {
@@ -104,6 +105,23 @@ struct daemon {
 	unsigned int nr_engine_errors;
 	struct eg_recorder *recorder;
 	struct eg_control *control;
+	/* Paths in force: the command line's, else eagov.conf's, else the
+	 * defaults for this kind of run; "" (or "none") for none. */
+	char control_path[EG_PATH_MAX];
+	char state_dir[EG_PATH_MAX];
+	char persist_dir[EG_PATH_MAX];
+	char dbus_address[EG_PATH_MAX];  /* "system", "none" or an address */
+	bool dbus_explicit;              /* asked for: a taken name is fatal */
+	struct eg_ppd *ppd;              /* NULL: no D-Bus API */
+	char cpu_driver[EG_NAME_MAX];    /* scaling_driver, "" in a dry run */
+	/* The cap a domain's profile sets (0: none), and whether the cap in
+	 * force is a thermal zone's, below it. */
+	uint32_t profile_cap_khz[EG_MAX_PDS];
+	bool thermal_capped[EG_MAX_PDS];
+	bool degraded;                   /* any of them: PerformanceDegraded */
+	/* The profile is a user's choice (control socket, D-Bus, or restored
+	 * from persist_dir): a reload keeps it. */
+	bool profile_chosen;
 	/* Governor chosen over the control socket per domain ("" = the
 	 * device file's); kept across engine rebuilds. */
 	char governor_override[EG_MAX_PDS][EG_NAME_MAX];
@@ -134,7 +152,7 @@ int daemon_load_model(struct daemon *d, const char *device, struct eg_model *m,
 int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now);
 void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_event *cause);
 void daemon_update_status(struct daemon *d);
-int daemon_reload(struct daemon *d, uint64_t now);
+int daemon_reload(struct daemon *d);
 
 /* loop.c */
 int daemon_open_sources(struct daemon *d);
@@ -146,6 +164,26 @@ int daemon_feed(struct daemon *d, struct eg_event *ev, uint64_t now);
 /* Append one event to --record's file, if any; a failed write stops it. */
 void daemon_record(struct daemon *d, const struct eg_event *ev);
 int daemon_loop(struct daemon *d);
+
+/* profile.c: the profile switch shared by every way in, its persistence,
+ * and the power-profiles D-Bus API's side in the daemon. */
+enum profile_origin {
+	PROFILE_USER,       /* eagovctl set profile: saved, D-Bus holds released */
+	PROFILE_AUTOMATIC,  /* power source, eagov.conf: D-Bus holds outrank it */
+	PROFILE_RELOAD,     /* SIGHUP keeping the profile in force */
+};
+/* Resolve the control socket, state, persist and D-Bus settings for this run. */
+int daemon_resolve_paths(struct daemon *d);
+/* The saved choice, if any and valid, into *p; 0 when one was read. */
+int daemon_load_saved_profile(struct daemon *d, enum eg_profile *p);
+/* Rebuild the engine for p and tell D-Bus clients. 0 or -errno. */
+int daemon_switch_profile(struct daemon *d, enum eg_profile p, enum profile_origin origin);
+/* Follow the engine's caps after a batch of decisions (PerformanceDegraded). */
+void daemon_note_decision(struct daemon *d, const struct eg_decision *x);
+void daemon_degraded_update(struct daemon *d);
+int daemon_open_dbus(struct daemon *d);
+void daemon_dispatch_dbus(struct daemon *d);
+void daemon_close_dbus(struct daemon *d);
 
 /* control_ops.c */
 int daemon_open_control(struct daemon *d);
