@@ -23,9 +23,18 @@ check() {
 	fi
 }
 
+# Two commits that landed before the hook was active in every work tree;
+# history is not rewritten for them.
+KNOWN_LONG="04cf57c c34f4f4"
+
 if [ "${1:-}" = "--since" ]; then
+	if ! git rev-parse -q --verify "$2^{commit}" >/dev/null; then
+		echo "check-commit-msg: $2 is not in this clone (shallow?): nothing checked"
+		exit 0
+	fi
 	rc=0
 	for c in $(git rev-list --no-merges "$2..HEAD"); do
+		case " $KNOWN_LONG " in *" $(git rev-parse --short=7 "$c") "*) continue ;; esac
 		check "$(git log -1 --format=%B "$c")" "commit $(git rev-parse --short "$c")" || rc=1
 	done
 	exit $rc
