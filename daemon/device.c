@@ -15,20 +15,28 @@
 #include "util.h"
 
 /* The device file for this machine, by device tree compatible list (NUL
- * separated, most specific first) or DMI product name. */
+ * separated, most specific first), else by its DMI product, vendor and board
+ * names (devfind.h ranks the matches). */
 static int match_machine(char *path, size_t len)
 {
-	char dt[4096], dmi[128];
+	char dt[4096];
 	const char *compat[EG_MAX_IDS];
+	struct eg_dmi dmi;
+	struct eg_machine_ident id = { 0 };
 	int n = 0, k;
 
 	k = eg_read_small("/proc/device-tree/compatible", dt, sizeof(dt), 0);
 	for (int off = 0; k > 0 && off < k && n < EG_MAX_IDS; off += (int)strlen(dt + off) + 1)
 		if (dt[off])
 			compat[n++] = dt + off;
-	if (eg_read_small("/sys/class/dmi/id/product_name", dmi, sizeof(dmi), 1) < 0)
-		dmi[0] = '\0';
-	return eg_conf_match_device(compat, n, dmi, path, len);
+	if (eg_conf_read_dmi("", &dmi) < 0)
+		memset(&dmi, 0, sizeof(dmi));
+	id.compatible = compat;
+	id.nr_compatible = n;
+	id.dmi_product = dmi.product;
+	id.dmi_vendor = dmi.vendor;
+	id.dmi_board = dmi.board;
+	return eg_conf_match_machine(&id, path, len);
 }
 
 int eg_daemon_pick_device(const char *arg, char *path, size_t len)
