@@ -52,11 +52,11 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"  -d, --device DEV      A device file path, or a NAME looked up as NAME.ini in\n"
-		"                        $EAGOV_DEVICE_DIR, %s/devices and the\n"
-		"                        source tree's conf/devices. Default: eagov.conf's\n"
+		"                        $EAGOV_DEVICE_DIR, %s/devices, then\n"
+		"                        %s/devices. Default: eagov.conf's\n"
 		"                        device, else the file whose [device] compatible\n"
-		"                        matches /proc/device-tree/compatible or whose dmi\n"
-		"                        matches /sys/class/dmi/id/product_name; when running,\n"
+		"                        matches /proc/device-tree/compatible or whose dmi,\n"
+		"                        dmi_vendor, dmi_board match /sys/class/dmi/id; when running,\n"
 		"                        else sysfs discovery alone (with --show-model, else\n"
 		"                        \"%s\", the simulated reference device).\n"
 		"  -p, --profile P       power-saver, balanced or performance. Default:\n"
@@ -140,7 +140,8 @@ static void usage(FILE *out)
 		"  %s/devices/*.ini        device policy files\n"
 		"  /run/eagov/state              saved original settings while running\n"
 		"  /var/lib/eagov/profile        the profile a user chose\n",
-		EAGOV_DATADIR, DEFAULT_DEVICE, EAGOV_SYSCONFDIR, EAGOV_SYSCONFDIR, EAGOV_DATADIR);
+		EAGOV_SYSCONFDIR, EAGOV_DATADIR, DEFAULT_DEVICE, EAGOV_SYSCONFDIR, EAGOV_SYSCONFDIR,
+		EAGOV_DATADIR);
 }
 
 static int pick_device(const char *arg, char *path, size_t len)
