@@ -38,11 +38,11 @@ struct bench_job {
 
 /* The oracle of a device x workload (oracle.h): its best run, as a job. */
 struct bench_oracle {
-	struct bench_job job;              /* gov = -1; err set when the search failed */
-	int opp[EG_MAX_PDS];               /* the OPP index each domain is held at */
-	int runs;                          /* simulations the search made */
-	double sim_s, events;              /* their simulated time and events */
-	bool valid;                        /* searched (a performance run exists) */
+	struct bench_job job; /* gov = -1; err set when the search failed */
+	int opp[EG_MAX_PDS];  /* the OPP index each domain is held at */
+	int runs;	      /* simulations the search made */
+	double sim_s, events; /* their simulated time and events */
+	bool valid;	      /* searched (a performance run exists) */
 };
 
 struct bench {
@@ -51,22 +51,22 @@ struct bench {
 	char wl_path[BENCH_MAX_ITEMS][EG_PATH_MAX];
 	int nr_wl;
 	const char *gov[BENCH_MAX_ITEMS];
-	bool gov_hidden[BENCH_MAX_ITEMS];  /* run for the reference only, not shown */
+	bool gov_hidden[BENCH_MAX_ITEMS]; /* run for the reference only, not shown */
 	int nr_gov;
-	uint64_t duration_ns;              /* 0: each workload's own */
+	uint64_t duration_ns; /* 0: each workload's own */
 	uint64_t seed;
-	int jobs;                          /* worker threads */
-	bool progress;                     /* progress bar on stderr */
-	bool no_oracle;                    /* skip the oracle's search */
-	struct eg_rtapp_options rtapp;     /* how workload files are read */
-	int nr_stalled_runs;               /* runs of the last bench_run that stalled */
-	uint64_t sample_ns;                /* timeline sampling for --html, 0 = none */
-	uint64_t max_sample_ns;            /* the coarsest actually used */
+	int jobs;		       /* worker threads */
+	bool progress;		       /* progress bar on stderr */
+	bool no_oracle;		       /* skip the oracle's search */
+	struct eg_rtapp_options rtapp; /* how workload files are read */
+	int nr_stalled_runs;	       /* runs of the last bench_run that stalled */
+	uint64_t sample_ns;	       /* timeline sampling for --html, 0 = none */
+	uint64_t max_sample_ns;	       /* the coarsest actually used */
 	struct bench_job *job;
 	int nr_job;
 	/* The oracle of each device x workload, [dev * nr_wl + wl]. */
 	struct bench_oracle *oracle;
-	int oracle_runs;                   /* simulations all searches made */
+	int oracle_runs; /* simulations all searches made */
 	/* Totals of the last bench_run, for the summary line and the report. */
 	int nr_threads;
 	double wall_s, sim_s, events;
@@ -93,8 +93,8 @@ void bench_add_all_governors(struct bench *b);
  * balanced profile with its frequency policy replaced by gov's on every
  * domain, keeping its idle and thermal ones. Free with
  * eg_engine_config_free. 0, -EINVAL (unknown governor) or -ENOMEM, with err. */
-int bench_gov_config(const struct bench_device *d, const char *gov,
-		     struct eg_engine_config *ecfg, struct eg_error *err);
+int bench_gov_config(const struct bench_device *d, const char *gov, struct eg_engine_config *ecfg,
+		     struct eg_error *err);
 
 /* Run the matrix: every device x workload x governor (plus a hidden
  * performance run for the references when none was asked for) on b->jobs
@@ -129,9 +129,9 @@ struct bench_replay_case {
 	struct eg_record_info info;
 	struct bench_device *dev;
 	size_t nr_events;
-	int err;                          /* loading or device: no rows at all */
+	int err; /* loading or device: no rows at all */
 	char errmsg[600];
-	struct eg_replay_result *res;     /* per governor */
+	struct eg_replay_result *res; /* per governor */
 	int *gov_err;
 	char (*gov_msg)[400];
 };

@@ -16,7 +16,7 @@ struct eg_bound_terms {
 	/* Least energy above the floor per unit of work, over every domain
 	 * and OPP: uW x ns per capacity x ns. */
 	double min_work_cost;
-	int min_pd, min_opp;   /* where it is reached; -1 when no OPP can run */
+	int min_pd, min_opp; /* where it is reached; -1 when no OPP can run */
 };
 
 /* Fill t from m. */

@@ -85,7 +85,6 @@ static void usage(FILE *out)
 		"costed at each governor's frequencies (optimistic for slower governors).\n");
 }
 
-
 enum {
 	OPT_CSV = 256,
 	OPT_JSON,
@@ -106,7 +105,7 @@ struct options {
 	int nr_replay;
 	bool quiet;
 	bool allow_stall;
-	bool sim_only;   /* an option that only the simulator runs use */
+	bool sim_only; /* an option that only the simulator runs use */
 };
 
 static int unknown_governor(const char *name)

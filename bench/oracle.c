@@ -43,17 +43,22 @@ struct oracle_tunables {
 };
 
 static const struct eg_tunable oracle_tunables[] = {
-	{ .name = "khz", .type = EG_TUN_U32, .offset = offsetof(struct oracle_tunables, khz),
-	  .min = 0, .max = 100000000, .def = "0", .unit = "kHz",
+	{ .name = "khz",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct oracle_tunables, khz),
+	  .min = 0,
+	  .max = 100000000,
+	  .def = "0",
+	  .unit = "kHz",
 	  .help = "run at the highest OPP at or below this frequency, 0 = the highest" },
 	EG_TUNABLE_END,
 };
 
 struct oracle_state {
 	const struct eg_pd *pd;
-	uint32_t khz;        /* the tunable */
+	uint32_t khz; /* the tunable */
 	bool asked;
-	uint32_t answered;   /* the last frequency answered */
+	uint32_t answered; /* the last frequency answered */
 };
 
 static int oracle_init(void **state, const struct eg_pd *pd, const void *tunables)
@@ -119,8 +124,8 @@ const struct eg_freq_policy_ops bench_oracle_freq = {
 	.next_timer = oracle_next_timer,
 };
 
-int bench_oracle_config(const struct bench_device *d, const int *opp,
-			struct eg_engine_config *ecfg, struct eg_error *err)
+int bench_oracle_config(const struct bench_device *d, const int *opp, struct eg_engine_config *ecfg,
+			struct eg_error *err)
 {
 	int r = bench_gov_config(d, "performance", ecfg, err);
 
@@ -172,7 +177,7 @@ struct tried {
 struct search {
 	struct bench *b;
 	const struct bench_job *pf;
-	uint64_t min_work;    /* a feasible run does at least this much */
+	uint64_t min_work; /* a feasible run does at least this much */
 	const struct eg_sim_workload *w;
 	struct bench_oracle *o;
 	struct tried tried[MAX_TRIED];
@@ -223,8 +228,7 @@ static int try_opps(struct search *s, const int *opp)
 	t = &s->tried[s->nr_tried++];
 	memcpy(t->opp, opp, sizeof(t->opp));
 	t->energy_j = res.energy_j;
-	t->feasible = res.missed <= s->pf->res.missed &&
-		      total_work(m, &res) >= s->min_work;
+	t->feasible = res.missed <= s->pf->res.missed && total_work(m, &res) >= s->min_work;
 	if (t->feasible && res.energy_j < s->o->job.res.energy_j) {
 		eg_sim_result_free(&s->o->job.res);
 		s->o->job.res = res;
@@ -324,8 +328,9 @@ void bench_oracle_search(struct bench *b, const struct bench_job *pf, struct ben
 		free(s);
 		return;
 	}
-	*s = (struct search){ .b = b, .pf = pf, .w = w, .o = o,
-			      .min_work = min_work(&d->model, &pf->res) };
+	*s = (struct search){
+		.b = b, .pf = pf, .w = w, .o = o, .min_work = min_work(&d->model, &pf->res)
+	};
 	/* The start is feasible by definition. */
 	memcpy(s->tried[0].opp, o->opp, sizeof(o->opp));
 	s->tried[0].feasible = true;

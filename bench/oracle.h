@@ -14,8 +14,8 @@ extern const struct eg_freq_policy_ops bench_oracle_freq;
 /* The engine configuration of the oracle's run with domain p at OPP opp[p]:
  * bench_gov_config(d, "performance") with bench_oracle_freq on every domain.
  * Free with eg_engine_config_free. 0, -EINVAL or -ENOMEM, with err. */
-int bench_oracle_config(const struct bench_device *d, const int *opp,
-			struct eg_engine_config *ecfg, struct eg_error *err);
+int bench_oracle_config(const struct bench_device *d, const int *opp, struct eg_engine_config *ecfg,
+			struct eg_error *err);
 
 /* Search the oracle of o->job.dev x o->job.wl from its performance run pf
  * (which must have succeeded). Fills o; o->job.err and errmsg on failure. */

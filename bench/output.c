@@ -94,8 +94,8 @@ int bench_json_write(FILE *out, struct json_object *doc, bool oom)
 
 	if (doc && !oom)
 		s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-						   JSON_C_TO_STRING_SPACED |
-						   JSON_C_TO_STRING_NOSLASHESCAPE);
+								JSON_C_TO_STRING_SPACED |
+								JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s)
 		r = -ENOMEM;
 	else if (fprintf(out, "%s\n", s) < 0)
@@ -153,8 +153,7 @@ static void stall_cell(FILE *out, const struct bench_job *j)
 	fprintf(out, " %5d", j->res.nr_stalled);
 }
 
-static void table_row(FILE *out, const struct bench *b, const struct bench_job *j,
-		      const char *name)
+static void table_row(FILE *out, const struct bench *b, const struct bench_job *j, const char *name)
 {
 	struct eg_bench_row r;
 
@@ -184,8 +183,8 @@ static void table_row(FILE *out, const struct bench *b, const struct bench_job *
 	stall_cell(out, j);
 	fputc('\n', out);
 	if (j->res.nr_stalled)
-		fprintf(out, "  %-14s %s%s\n", "", j->res.deadlock ? "deadlock: " : "stalled: ",
-			j->res.stalled);
+		fprintf(out, "  %-14s %s%s\n", "",
+			j->res.deadlock ? "deadlock: " : "stalled: ", j->res.stalled);
 }
 
 /* The OPPs the oracle holds each domain at, as "little 533 MHz, big 903 MHz". */
@@ -206,11 +205,12 @@ static void table_case(FILE *out, const struct bench *b, int d, int w)
 	double bound = case_bound(b, d, w), oracle = oracle_energy(b, d, w);
 
 	fprintf(out, "\n%s / %s\n", b->dev[d].model.name, bench_wl_name(b->wl_path[w]));
-	fprintf(out, "  %-14s %9s %7s %8s %6s %7s %7s %7s %6s %8s %8s %8s %8s %8s %8s %9s %9s "
-		"%6s %7s %6s %6s %6s %5s\n", "governor", "energy J", "x bound", "x oracle", "work%",
-		"avg W", "perf", "perf p5", "miss%", "lat rt50", "lat rt99", "lat cfs50",
-		"lat cfs99", "rsp rt50", "rsp rt99", "rsp cfs50", "rsp cfs99", "eff%", "trans/s",
-		"peakC", "hot s", "done s", "stall");
+	fprintf(out,
+		"  %-14s %9s %7s %8s %6s %7s %7s %7s %6s %8s %8s %8s %8s %8s %8s %9s %9s "
+		"%6s %7s %6s %6s %6s %5s\n",
+		"governor", "energy J", "x bound", "x oracle", "work%", "avg W", "perf", "perf p5",
+		"miss%", "lat rt50", "lat rt99", "lat cfs50", "lat cfs99", "rsp rt50", "rsp rt99",
+		"rsp cfs50", "rsp cfs99", "eff%", "trans/s", "peakC", "hot s", "done s", "stall");
 	for (int g = 0; g < b->nr_gov; g++) {
 		const struct bench_job *j = bench_find_job(b, d, w, b->gov[g]);
 
@@ -276,11 +276,28 @@ static void job_row(const struct bench *b, const struct bench_job *j, struct eg_
 		return;
 	}
 	*r = (struct eg_bench_row){
-		.energy = NAN, .power = NAN, .pi_mean = NAN, .pi_p5 = NAN, .missed_pct = NAN,
-		.rt50 = NAN, .rt99 = NAN, .cfs50 = NAN, .cfs99 = NAN, .resp_rt50 = NAN,
-		.resp_rt99 = NAN, .resp_cfs50 = NAN, .resp_cfs99 = NAN, .eff = NAN, .trans = NAN,
-		.peak = NAN, .above = NAN, .bound_j = NAN, .oracle_j = NAN, .x_bound = NAN,
-		.x_oracle = NAN, .work_pct = NAN,
+		.energy = NAN,
+		.power = NAN,
+		.pi_mean = NAN,
+		.pi_p5 = NAN,
+		.missed_pct = NAN,
+		.rt50 = NAN,
+		.rt99 = NAN,
+		.cfs50 = NAN,
+		.cfs99 = NAN,
+		.resp_rt50 = NAN,
+		.resp_rt99 = NAN,
+		.resp_cfs50 = NAN,
+		.resp_cfs99 = NAN,
+		.eff = NAN,
+		.trans = NAN,
+		.peak = NAN,
+		.above = NAN,
+		.bound_j = NAN,
+		.oracle_j = NAN,
+		.x_bound = NAN,
+		.x_oracle = NAN,
+		.work_pct = NAN,
 	};
 }
 
@@ -291,7 +308,8 @@ int bench_print_csv(FILE *out, const struct bench *b)
 	      "perf_index_mean,perf_index_p5,missed_pct,lat_rt_p50_us,lat_rt_p99_us,"
 	      "lat_cfs_p50_us,lat_cfs_p99_us,resp_rt_p50_us,resp_rt_p99_us,resp_cfs_p50_us,"
 	      "resp_cfs_p99_us,gov_efficiency_pct,transitions_per_s,peak_temp_c,"
-	      "above_trip_s,completion_s,stalled_tasks,stall_s,stalled,error\n", out);
+	      "above_trip_s,completion_s,stalled_tasks,stall_s,stalled,error\n",
+	      out);
 	for (int i = 0; i < b->nr_job; i++) {
 		const struct bench_job *j = &b->job[i];
 		struct eg_bench_row r;
@@ -366,8 +384,10 @@ static void lava_case(FILE *out, const char *dev, const char *wl, const char *go
 	else if (isnan(v))
 		fprintf(out, "<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=%s RESULT=skip>\n", name);
 	else
-		fprintf(out, "<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=%s RESULT=pass MEASUREMENT=%.6g "
-			"UNITS=%s>\n", name, v, units);
+		fprintf(out,
+			"<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=%s RESULT=pass MEASUREMENT=%.6g "
+			"UNITS=%s>\n",
+			name, v, units);
 }
 
 int bench_print_lava(FILE *out, const struct bench *b)
@@ -407,8 +427,8 @@ int bench_print_lava(FILE *out, const struct bench *b)
 static void json_time_in_state(struct json_object *parent, const struct eg_model *m,
 			       const struct eg_sim_result *res, bool *oom)
 {
-	struct json_object *tis = bench_json_add(parent, "time_in_state", json_object_new_object(),
-						 oom);
+	struct json_object *tis =
+		bench_json_add(parent, "time_in_state", json_object_new_object(), oom);
 
 	for (int i = 0; i < m->nr_pds; i++) {
 		const struct eg_pd *pd = &m->pds[i];
@@ -423,8 +443,8 @@ static void json_time_in_state(struct json_object *parent, const struct eg_model
 			char khz[16];
 
 			snprintf(khz, sizeof(khz), "%u", pd->opps[o].khz);
-			bench_json_num(p, khz, total ? 100.0 * (double)ns[o] / (double)total : 0.0, 3,
-				       true, oom);
+			bench_json_num(p, khz, total ? 100.0 * (double)ns[o] / (double)total : 0.0,
+				       3, true, oom);
 		}
 	}
 }
@@ -481,8 +501,7 @@ static void json_result(struct json_object *o, const struct bench *b, const stru
 
 /* The references of device d x workload w: the bound for the performance
  * run's work, and the oracle with the OPPs it holds and its search's cost. */
-static void json_reference(struct json_object *o, const struct bench *b, int d, int w,
-			   bool *oom)
+static void json_reference(struct json_object *o, const struct bench *b, int d, int w, bool *oom)
 {
 	const struct bench_oracle *orc = bench_find_oracle(b, d, w);
 	const struct eg_model *m = &b->dev[d].model;
@@ -496,9 +515,11 @@ static void json_reference(struct json_object *o, const struct bench *b, int d, 
 	bench_json_num(o, "oracle_j", oracle_energy(b, d, w), 6, false, oom);
 	if (!orc)
 		return;
-	bench_json_num(o, "oracle_missed_pct", orc->job.res.activations ?
-		       100.0 * (double)orc->job.res.missed / (double)orc->job.res.activations :
-		       NAN, 6, false, oom);
+	bench_json_num(o, "oracle_missed_pct",
+		       orc->job.res.activations ? 100.0 * (double)orc->job.res.missed /
+							  (double)orc->job.res.activations :
+						  NAN,
+		       6, false, oom);
 	opps = bench_json_add(o, "oracle_khz", json_object_new_object(), oom);
 	for (int p = 0; p < m->nr_pds && opps; p++)
 		bench_json_int(opps, m->pds[p].name, m->pds[p].opps[orc->opp[p]].khz, oom);
@@ -553,16 +574,21 @@ int bench_write_html(const struct bench *b, const char *path)
 	struct eg_html_case *cases = calloc((size_t)(b->nr_dev * b->nr_wl), sizeof(*cases));
 	struct eg_html_run *runs = calloc((size_t)b->nr_job, sizeof(*runs));
 	struct eg_html_params p = {
-		.devices = devs, .nr_devices = b->nr_dev,
-		.workloads = wls, .nr_workloads = b->nr_wl,
+		.devices = devs,
+		.nr_devices = b->nr_dev,
+		.workloads = wls,
+		.nr_workloads = b->nr_wl,
 		.governors = govs,
 		.duration_s = (double)b->duration_ns / 1e9,
 		.seed = b->seed,
 		.version = EAGOV_VERSION,
 		.sample_ms = (double)b->sample_ns / 1e6,
 		.max_sample_ms = (double)b->max_sample_ns / 1e6,
-		.nr_runs = b->nr_job, .jobs = b->nr_threads,
-		.sim_s = b->sim_s, .wall_s = b->wall_s, .events = b->events,
+		.nr_runs = b->nr_job,
+		.jobs = b->nr_threads,
+		.sim_s = b->sim_s,
+		.wall_s = b->wall_s,
+		.events = b->events,
 	};
 	int nc = 0, nr = 0, r;
 

@@ -11,7 +11,12 @@
 
 #include "bench.h"
 
-enum bench_format { BENCH_TABLE, BENCH_CSV, BENCH_JSON, BENCH_LAVA };
+enum bench_format {
+	BENCH_TABLE,
+	BENCH_CSV,
+	BENCH_JSON,
+	BENCH_LAVA
+};
 
 /* The simulated matrix after bench_run. Each returns 0, -ENOMEM or -EIO. */
 int bench_print_table(FILE *out, const struct bench *b);

@@ -26,11 +26,11 @@ struct seglist {
 };
 
 struct cpu_tl {
-	struct seglist sw;    /* from switches: f = 1 while a task runs */
-	struct seglist smp;   /* from busy samples */
+	struct seglist sw;  /* from switches: f = 1 while a task runs */
+	struct seglist smp; /* from busy samples */
 	bool sw_busy;
 	uint64_t sw_since;
-	uint64_t smp_end;     /* end of the last sample's window */
+	uint64_t smp_end; /* end of the last sample's window */
 };
 
 /* A domain's frequency over time: khz[k] from t[k] to t[k + 1]. */
@@ -49,7 +49,7 @@ struct pending {
 struct replay {
 	const struct eg_model *m;
 	uint64_t t_start, t_end;
-	struct cpu_tl *cpu;          /* m->nr_cpus entries */
+	struct cpu_tl *cpu; /* m->nr_cpus entries */
 	struct freq_tl freq[EG_MAX_PDS];
 	struct pending pend[EG_MAX_PDS];
 	uint32_t cur_khz[EG_MAX_PDS];
@@ -263,8 +263,8 @@ static void take_decisions(struct replay *rp, uint64_t now)
 		rp->res->decisions++;
 		if (d->flags & EG_DEC_URGENT)
 			rp->res->urgent++;
-		rp->pend[d->target] = (struct pending){ true, now + pd->transition_latency_ns,
-							d->value };
+		rp->pend[d->target] =
+			(struct pending){ true, now + pd->transition_latency_ns, d->value };
 	}
 	rp->dec.n = 0;
 	rp->dec.overflow = false;
@@ -405,22 +405,22 @@ static int integrate_pd(struct replay *rp, int pdi)
 	uint64_t *b;
 	int cpu;
 
-	eg_for_each_cpu(cpu, &pd->cpus)
+	eg_for_each_cpu (cpu, &pd->cpus)
 		if (cpu < rp->m->nr_cpus)
 			nb += 2 * (rp->cpu[cpu].sw.n + rp->cpu[cpu].smp.n);
 	b = malloc(nb * sizeof(*b));
 	if (!b)
 		return -ENOMEM;
-#define ADD(t)                                                              \
-	do {                                                                \
-		if ((t) >= rp->t_start && (t) <= rp->t_end)                 \
-			b[nk++] = (t);                                      \
+#define ADD(t)                                              \
+	do {                                                \
+		if ((t) >= rp->t_start && (t) <= rp->t_end) \
+			b[nk++] = (t);                      \
 	} while (0)
 	ADD(rp->t_start);
 	ADD(rp->t_end);
 	for (size_t k = 0; k < fq->n; k++)
 		ADD(fq->t[k]);
-	eg_for_each_cpu(cpu, &pd->cpus) {
+	eg_for_each_cpu (cpu, &pd->cpus) {
 		const struct cpu_tl *c;
 
 		if (cpu >= rp->m->nr_cpus)
@@ -451,9 +451,9 @@ static int integrate_pd(struct replay *rp, int pdi)
 		if (idx < 0)
 			idx = eg_pd_opp_ceil(pd, fq->khz[fk], 0, UINT32_MAX, false);
 		if (idx < 0)
-			continue;   /* a domain without OPPs costs nothing we know */
+			continue; /* a domain without OPPs costs nothing we know */
 		opp = &pd->opps[idx];
-		eg_for_each_cpu(cpu, &pd->cpus) {
+		eg_for_each_cpu (cpu, &pd->cpus) {
 			double f;
 
 			if (cpu >= rp->m->nr_cpus)
@@ -538,8 +538,7 @@ out:
 
 /* One recording against every governor of b, on the given device or, without
  * one, the device file named like the recording's model. */
-static void replay_case(struct bench *b, struct bench_replay_case *rc,
-			struct bench_device *given)
+static void replay_case(struct bench *b, struct bench_replay_case *rc, struct bench_device *given)
 {
 	_cleanup_free_ struct eg_event *evs = NULL;
 	char path[EG_PATH_MAX];

@@ -53,20 +53,20 @@
 #include "record.h"
 
 struct eg_replay_pd_result {
-	double avg_khz;                 /* time-weighted over the span */
-	uint64_t transitions;           /* frequency changes that took effect */
+	double avg_khz;	      /* time-weighted over the span */
+	uint64_t transitions; /* frequency changes that took effect */
 	uint64_t time_in_opp_ns[EG_MAX_OPPS];
-	double energy_j;                /* busy + idle + domain of this domain */
+	double energy_j; /* busy + idle + domain of this domain */
 };
 
 struct eg_replay_result {
-	uint64_t start_ns, span_ns;     /* replayed interval (recording clock) */
-	uint64_t events;                /* recorded events given to the engine */
-	uint64_t dropped;               /* recorded events not replayed (see above) */
-	uint64_t engine_errors;         /* events the engine refused */
-	uint64_t decisions;             /* SET_FREQ decisions after the start */
-	uint64_t urgent;                /* of which fast-ramp (EG_DEC_URGENT) */
-	double energy_j, busy_j, idle_j, domain_j;   /* ESTIMATE, see above */
+	uint64_t start_ns, span_ns;		   /* replayed interval (recording clock) */
+	uint64_t events;			   /* recorded events given to the engine */
+	uint64_t dropped;			   /* recorded events not replayed (see above) */
+	uint64_t engine_errors;			   /* events the engine refused */
+	uint64_t decisions;			   /* SET_FREQ decisions after the start */
+	uint64_t urgent;			   /* of which fast-ramp (EG_DEC_URGENT) */
+	double energy_j, busy_j, idle_j, domain_j; /* ESTIMATE, see above */
 	struct eg_replay_pd_result pd[EG_MAX_PDS];
 };
 

@@ -60,7 +60,7 @@ static void table_time_in_state(FILE *out, const struct bench *b,
 	const struct eg_model *m = &rc->dev->model;
 
 	fprintf(out, "  time in state, %% of the replayed span (MHz:%%, states under 0.05 %% left "
-		"out):\n");
+		     "out):\n");
 	for (int g = 0; g < b->nr_gov; g++) {
 		const struct eg_replay_result *r = &rc->res[g];
 
@@ -97,7 +97,8 @@ static void replay_table(FILE *out, const struct bench *b, const struct bench_re
 		if (!rc->gov_err[g])
 			r = &rc->res[g];
 	if (r)
-		fprintf(out, "  replayed %.3f s: %" PRIu64 " recorded events, %" PRIu64
+		fprintf(out,
+			"  replayed %.3f s: %" PRIu64 " recorded events, %" PRIu64
 			" not replayed (timer ticks, frequency reports, power source,\n"
 			"  unknown CPU / zone), %" PRIu64 " refused by the engine\n",
 			(double)r->span_ns / 1e9, r->events, r->dropped, r->engine_errors);
@@ -110,14 +111,16 @@ static void replay_note(FILE *out)
 	      "would cost at each governor's frequencies on this device model (busy power at\n"
 	      "the OPP in force, the shallowest idle state's power otherwise, domain power\n"
 	      "while any CPU of it is busy), an optimistic proxy for slower governors.\n"
-	      "urgent: fast-ramp decisions. MHz: time-weighted average frequency.\n", out);
+	      "urgent: fast-ramp decisions. MHz: time-weighted average frequency.\n",
+	      out);
 }
 
 static void replay_csv_head(FILE *out)
 {
 	fputs("recording,recorded_on,device,governor,domain,avg_mhz,domain_transitions_per_s,"
 	      "time_in_state,domain_energy_j,energy_j,busy_j,idle_j,domain_j,avg_power_w,"
-	      "transitions_per_s,urgent,decisions,span_s,events,error\n", out);
+	      "transitions_per_s,urgent,decisions,span_s,events,error\n",
+	      out);
 }
 
 /* time_in_state: "MHz:percent" of the states the domain was in, ';'
@@ -188,8 +191,8 @@ static void json_domain(struct json_object *o, const struct eg_pd *pd,
 
 	bench_json_text(o, "name", pd->name, oom);
 	bench_json_num(o, "avg_mhz", r->pd[p].avg_khz / 1000.0, 6, false, oom);
-	bench_json_num(o, "transitions_per_s",
-		       secs > 0 ? (double)r->pd[p].transitions / secs : 0, 6, false, oom);
+	bench_json_num(o, "transitions_per_s", secs > 0 ? (double)r->pd[p].transitions / secs : 0,
+		       6, false, oom);
 	bench_json_num(o, "energy_j", r->pd[p].energy_j, 6, false, oom);
 	tis = bench_json_add(o, "time_in_state_pct", json_object_new_object(), oom);
 	for (int k = 0; k < pd->nr_opps; k++) {

@@ -123,10 +123,12 @@ static const char css[] =
 static void write_header(FILE *f, const struct eg_html_params *p)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<title>eagov-bench report</title>\n<style>\n", f);
+	      "<title>eagov-bench report</title>\n<style>\n",
+	      f);
 	fputs(css, f);
 	fputs("</style>\n</head>\n<body>\n<h1>eagov-bench report</h1>\n"
-	      "<table class=\"params\">\n", f);
+	      "<table class=\"params\">\n",
+	      f);
 	fputs("<tr><td>devices</td><td>", f);
 	for (int i = 0; i < p->nr_devices; i++) {
 		esc(f, p->devices[i]);
@@ -151,11 +153,14 @@ static void write_header(FILE *f, const struct eg_html_params *p)
 		(unsigned long long)p->seed);
 	fputs("<tr><td>eagov version</td><td>", f);
 	esc(f, p->version);
-	fprintf(f, "</td></tr>\n<tr><td>simulation</td><td>%d runs, %.1f simulated s, %.0f events "
+	fprintf(f,
+		"</td></tr>\n<tr><td>simulation</td><td>%d runs, %.1f simulated s, %.0f events "
 		"in %.2f s wall on %d threads: %.0fx real time, %.2g events/s</td></tr>\n",
 		p->nr_runs, p->sim_s, p->events, p->wall_s, p->jobs,
-		p->wall_s > 0 ? p->sim_s / p->wall_s : 0, p->wall_s > 0 ? p->events / p->wall_s : 0);
-	fprintf(f, "<tr><td>timeline samples</td><td>every %g ms (coarser for long runs, up to "
+		p->wall_s > 0 ? p->sim_s / p->wall_s : 0,
+		p->wall_s > 0 ? p->events / p->wall_s : 0);
+	fprintf(f,
+		"<tr><td>timeline samples</td><td>every %g ms (coarser for long runs, up to "
 		"%g ms), drawn as at most %d points per series</td></tr>\n</table>\n",
 		p->sample_ms, p->max_sample_ms, TL_W);
 	fputs("<div class=\"howto\"><p><b>How to read this.</b> Each device &times; workload has "
@@ -186,7 +191,8 @@ static void write_header(FILE *f, const struct eg_html_params *p)
 	      "same colour when one is set), the highest utilization among the domain's CPUs "
 	      "(0&ndash;1024), and each zone's temperature with its trip points dashed. Each pixel "
 	      "column shows the highest frequency and utilization and the last temperature of "
-	      "the samples it covers.</p></div>\n", f);
+	      "the samples it covers.</p></div>\n",
+	      f);
 }
 
 /* Columns of the table: which way is better (-1 lower, +1 higher, 0 none). */
@@ -197,8 +203,10 @@ struct col {
 	int better;
 };
 
-#define COL(h, field, prec, better) \
-	{ h, offsetof(struct eg_bench_row, field), prec, better }
+#define COL(h, field, prec, better)                                   \
+	{                                                             \
+		h, offsetof(struct eg_bench_row, field), prec, better \
+	}
 
 static const struct col cols[] = {
 	COL("energy J", energy, 3, -1),
@@ -295,7 +303,9 @@ static void write_table(FILE *f, const struct eg_html_case *c)
 			double v = col_val(&r->row, &cols[k]), sc = pow(10, cols[k].prec);
 
 			fputs(mark[k] && !isnan(v) && round(v * sc) / sc == best[k] ?
-				      "<td class=\"best\">" : "<td>", f);
+				      "<td class=\"best\">" :
+				      "<td>",
+			      f);
 			num(f, v, cols[k].prec);
 			fputs("</td>", f);
 		}
@@ -315,7 +325,8 @@ static void bar_axis(FILE *f, double lo, double hi, int y, const char *label)
 	for (double v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-6; v += step) {
 		double x = BC_LABEL + (v - lo) / (hi - lo) * BC_BAR;
 
-		fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+		fprintf(f,
+			"<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
 			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.*f</text>\n",
 			x, BC_TOP - 4, x, y, x, y + 13, prec, fabs(v) < step * 1e-6 ? 0.0 : v);
 	}
@@ -334,8 +345,10 @@ static int nr_ok(const struct eg_html_case *c)
 
 static void svg_open(FILE *f, int w, int h, const char *title)
 {
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", w, h, w, h);
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
+		w, h, w, h);
 	esc(f, title);
 	fputs("\">\n", f);
 }
@@ -343,15 +356,16 @@ static void svg_open(FILE *f, int w, int h, const char *title)
 /* A reference's dashed line across the energy chart, in its colour, and its
  * legend at legend_x in the title's row: labels at the lines would overlap
  * each other and the title when the references are close or small. */
-static void ref_line(FILE *f, const char *name, double energy, double hi, int n,
-		     const char *colour, int legend_x)
+static void ref_line(FILE *f, const char *name, double energy, double hi, int n, const char *colour,
+		     int legend_x)
 {
 	double x;
 
 	if (isnan(energy))
 		return;
 	x = BC_LABEL + energy / hi * BC_BAR;
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+	fprintf(f,
+		"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
 		"stroke-width=\"2\" stroke-dasharray=\"5,3\"/>"
 		"<text x=\"%d\" y=\"16\" fill=\"%s\" style=\"fill:%s\">- - %s %.3f J</text>\n",
 		x, BC_TOP - 6, x, BC_TOP + n * BC_ROW + 4, colour, legend_x, colour, colour, name,
@@ -383,7 +397,8 @@ static void write_energy_chart(FILE *f, const struct eg_html_case *c)
 		w = isnan(r->row.energy) ? 0 : r->row.energy / hi * BC_BAR;
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", BC_LABEL - 6, y + 14);
 		esc(f, r->governor);
-		fprintf(f, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+		fprintf(f,
+			"</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
 			"fill=\"#5b8cc0\"/><text x=\"%.1f\" y=\"%d\">",
 			BC_LABEL, y + 3, w, BC_ROW - 6, BC_LABEL + w + 4, y + 14);
 		num(f, r->row.energy, 3);
@@ -415,12 +430,14 @@ static void write_perf_chart(FILE *f, const struct eg_html_case *c)
 	svg_open(f, BC_LABEL + BC_BAR + BC_RIGHT, h, "perf index per governor");
 	fputs("<text class=\"t\" x=\"4\" y=\"16\">Perf index per governor</text>\n", f);
 	if (!any) {
-		fprintf(f, "<text x=\"%d\" y=\"%d\">no periodic task: no perf index</text>\n</svg>\n",
+		fprintf(f,
+			"<text x=\"%d\" y=\"%d\">no periodic task: no perf index</text>\n</svg>\n",
 			BC_LABEL, BC_TOP + 14);
 		return;
 	}
 	fputs("<text x=\"200\" y=\"16\">bar: mean, <tspan style=\"fill:#000\">&#9670;</tspan>: "
-	      "5th percentile</text>\n", f);
+	      "5th percentile</text>\n",
+	      f);
 	bar_axis(f, lo, hi, BC_TOP + n * BC_ROW + 4, "perf index (1 = done at once, &lt;0 = late)");
 	for (int i = 0; i < c->nr_runs; i++) {
 		const struct eg_html_run *r = &c->runs[i];
@@ -444,7 +461,8 @@ static void write_perf_chart(FILE *f, const struct eg_html_case *c)
 		if (!isnan(r->row.pi_p5)) {
 			double xp = BC_LABEL + (r->row.pi_p5 - lo) / (hi - lo) * BC_BAR;
 
-			fprintf(f, "<path d=\"M%.1f %dl5 5l-5 5l-5 -5z\" fill=\"#000\"/>", xp, y + 5);
+			fprintf(f, "<path d=\"M%.1f %dl5 5l-5 5l-5 -5z\" fill=\"#000\"/>", xp,
+				y + 5);
 		}
 		fprintf(f, "<text x=\"%d\" y=\"%d\">", BC_LABEL + BC_BAR + 6, y + 14);
 		num(f, r->row.pi_mean, 3);
@@ -473,7 +491,11 @@ struct series {
 	bool has[TL_W];
 };
 
-enum reduce { R_MAX, R_MIN, R_LAST };
+enum reduce {
+	R_MAX,
+	R_MIN,
+	R_LAST
+};
 
 static void reduce_in(struct series *s, int b, double v, enum reduce how)
 {
@@ -540,8 +562,10 @@ static void line_path(FILE *f, const struct series *s, double lo, double hi, int
 		}
 	if (!n)
 		return;
-	fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.2\" "
-		"stroke-linejoin=\"round\" points=\"", colour);
+	fprintf(f,
+		"<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.2\" "
+		"stroke-linejoin=\"round\" points=\"",
+		colour);
 	for (int i = 0; i < n; i++) {
 		if (i > 0 && i + 1 < n && y[i] == y[i - 1] && y[i] == y[i + 1])
 			continue;
@@ -559,13 +583,14 @@ static void plot_frame(FILE *f, int top, double lo, double hi, double step, cons
 	for (double v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-6; v += step) {
 		int y = ypx(v, lo, hi, top);
 
-		fprintf(f, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+		fprintf(f,
+			"<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 			"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.*f</text>\n",
 			TL_ML, y, TL_ML + TL_W, y, TL_ML - 4, y + 4, prec,
 			fabs(v) < step * 1e-6 ? 0.0 : v);
 	}
-	fprintf(f, "<rect class=\"ax\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", TL_ML, top,
-		TL_W, TL_H);
+	fprintf(f, "<rect class=\"ax\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", TL_ML,
+		top, TL_W, TL_H);
 }
 
 /* The temperature range shared by a case's panels: the samples, and the
@@ -633,8 +658,8 @@ static void write_panel(FILE *f, const struct eg_html_case *c, const struct eg_h
 
 		memset(s, 0, sizeof(*s));
 		for (int k = 0; k < res->nr_samples; k++)
-			reduce_in(s, bucket(res->samples[k].t, span), res->samples[k].khz[d] / 1000.0,
-				  R_MAX);
+			reduce_in(s, bucket(res->samples[k].t, span),
+				  res->samples[k].khz[d] / 1000.0, R_MAX);
 		step_path(f, s, 0, fmax_mhz, top[0], PD_COLOUR(d), false);
 		/* The cap over the spans it is set, the most restrictive one
 		 * of each column: that is the ceiling the governor saw. */
@@ -651,11 +676,13 @@ static void write_panel(FILE *f, const struct eg_html_case *c, const struct eg_h
 			step_path(f, s, 0, fmax_mhz, top[0], PD_COLOUR(d), true);
 	}
 
-	plot_frame(f, top[1], 0, 1024, 256, "utilization (max over the domain's CPUs, 0&ndash;1024)");
+	plot_frame(f, top[1], 0, 1024, 256,
+		   "utilization (max over the domain's CPUs, 0&ndash;1024)");
 	for (int d = 0; d < m->nr_pds; d++) {
 		memset(s, 0, sizeof(*s));
 		for (int k = 0; k < res->nr_samples; k++)
-			reduce_in(s, bucket(res->samples[k].t, span), res->samples[k].util[d], R_MAX);
+			reduce_in(s, bucket(res->samples[k].t, span), res->samples[k].util[d],
+				  R_MAX);
 		line_path(f, s, 0, 1024, top[1], PD_COLOUR(d));
 	}
 
@@ -672,7 +699,8 @@ static void write_panel(FILE *f, const struct eg_html_case *c, const struct eg_h
 			y = ypx(tc, tlo, thi, top[2]);
 			/* Trips are often a few degrees apart: labels alternate
 			 * between the right and the middle so they do not overlap. */
-			fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+			fprintf(f,
+				"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
 				"stroke-dasharray=\"6,3\"/><text x=\"%d\" y=\"%d\" "
 				"text-anchor=\"end\" style=\"fill:%s\">%s %g&deg;C</text>\n",
 				TL_ML, y, TL_ML + TL_W, y, ZONE_COLOUR(z),
@@ -695,10 +723,12 @@ static void write_panel(FILE *f, const struct eg_html_case *c, const struct eg_h
 			int x = TL_ML + (int)lround(v / secs * TL_W);
 
 			for (int i = 0; i < TL_PLOTS; i++)
-				fprintf(f, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-					"y2=\"%d\"/>", x, top[i], x, top[i] + TL_H);
-			fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.*f</text>\n", x,
-				yb + 13, step_prec(ts), v);
+				fprintf(f,
+					"<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+					"y2=\"%d\"/>",
+					x, top[i], x, top[i] + TL_H);
+			fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.*f</text>\n",
+				x, yb + 13, step_prec(ts), v);
 		}
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time (s)</text>\n",
 			TL_ML + TL_W / 2, yb + 28);
@@ -718,10 +748,13 @@ static void write_legend(FILE *f, const struct eg_model *m)
 			m->pds[d].nr_cpus == 1 ? "" : "s", eg_pd_max_khz(&m->pds[d]) / 1000);
 	}
 	fputs("<span class=\"it\"><span class=\"dash\" style=\"border-color:#666\"></span>"
-	      "thermal cap (in the domain's colour)</span>", f);
+	      "thermal cap (in the domain's colour)</span>",
+	      f);
 	for (int z = 0; z < m->nr_zones; z++) {
-		fprintf(f, "<span class=\"it\"><span class=\"sw\" style=\"background:%s\"></span>"
-			"zone ", ZONE_COLOUR(z));
+		fprintf(f,
+			"<span class=\"it\"><span class=\"sw\" style=\"background:%s\"></span>"
+			"zone ",
+			ZONE_COLOUR(z));
 		esc(f, m->zones[z].name);
 		fputs(" (trips dashed)</span>", f);
 	}

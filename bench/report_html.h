@@ -11,8 +11,8 @@
 
 /* The figures of one run, as the terminal table shows them; NAN = none. */
 struct eg_bench_row {
-	double energy, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff,
-		trans, peak, above;
+	double energy, power, pi_mean, pi_p5, missed_pct, rt50, rt99, cfs50, cfs99, eff, trans,
+		peak, above;
 	/* Response time per activation (release to end of work), per class. */
 	double resp_rt50, resp_rt99, resp_cfs50, resp_cfs99;
 	/* The references: the lower bound for the work this run did in its
@@ -27,9 +27,9 @@ struct eg_bench_row {
 /* One governor's run on a device x workload. */
 struct eg_html_run {
 	const char *governor;
-	const char *error;                /* non-NULL: the run failed, row and res unused */
+	const char *error; /* non-NULL: the run failed, row and res unused */
 	struct eg_bench_row row;
-	const struct eg_sim_result *res;  /* for the timeline (samples, sim_ns); may be NULL */
+	const struct eg_sim_result *res; /* for the timeline (samples, sim_ns); may be NULL */
 };
 
 struct eg_html_case {
@@ -49,12 +49,12 @@ struct eg_html_params {
 	int nr_workloads;
 	const char *const *governors;
 	int nr_governors;
-	double duration_s;                /* 0: each workload's own */
+	double duration_s; /* 0: each workload's own */
 	uint64_t seed;
 	const char *version;
-	double sample_ms, max_sample_ms;  /* timeline sample period: base, coarsest used */
+	double sample_ms, max_sample_ms; /* timeline sample period: base, coarsest used */
 	int nr_runs, jobs;
-	double sim_s, wall_s, events;     /* totals, for the simulation speed */
+	double sim_s, wall_s, events; /* totals, for the simulation speed */
 };
 
 /* Write the report to out. Returns 0 or -EIO. */

@@ -126,7 +126,8 @@ static void write_recording(const char *path, const struct eg_model *m)
 	assert_int_equal(eg_record_open(&r, path, m), 0);
 	for (int k = 1; k <= 100; k++) {
 		struct eg_event ev = { .ts = (uint64_t)k * 4 * NSEC_PER_MSEC,
-				       .type = EG_EV_BUSY_SAMPLE, .cpu = 4 };
+				       .type = EG_EV_BUSY_SAMPLE,
+				       .cpu = 4 };
 
 		ev.busy.busy_ns = 2 * NSEC_PER_MSEC;
 		ev.busy.window_ns = 4 * NSEC_PER_MSEC;
@@ -286,8 +287,8 @@ static void test_csv_names(void **state)
 		assert_int_equal(nr_fields[r], nr_fields[0]);
 		assert_string_equal(field[r][0], "HiKey960");
 		assert_string_equal(field[r][1], WORKLOAD);
-		assert_string_equal(field[r][26], "0");  /* stalled_tasks: none */
-		assert_string_equal(field[r][29], "");   /* error: none */
+		assert_string_equal(field[r][26], "0"); /* stalled_tasks: none */
+		assert_string_equal(field[r][29], "");	/* error: none */
 	}
 	free(fields);
 	free(text);
@@ -365,8 +366,8 @@ static void test_replay_names(void **state)
 	assert_non_null(doc);
 	assert_true(json_object_object_get_ex(doc, "replays", &replays));
 	assert_int_equal(json_object_array_length(replays), 1);
-	assert_true(json_object_object_get_ex(json_object_array_get_idx(replays, 0), "recording",
-					      &v));
+	assert_true(
+		json_object_object_get_ex(json_object_array_get_idx(replays, 0), "recording", &v));
 	assert_string_equal(json_object_get_string(v), f->rec_path);
 	json_object_put(doc);
 	free(text);
@@ -392,12 +393,9 @@ static void test_replay_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv_text_quoting),
-		cmocka_unit_test(test_json_names),
-		cmocka_unit_test(test_csv_names),
-		cmocka_unit_test(test_lava_names),
-		cmocka_unit_test(test_html_names),
-		cmocka_unit_test(test_replay_names),
+		cmocka_unit_test(test_csv_text_quoting), cmocka_unit_test(test_json_names),
+		cmocka_unit_test(test_csv_names),	 cmocka_unit_test(test_lava_names),
+		cmocka_unit_test(test_html_names),	 cmocka_unit_test(test_replay_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -32,15 +32,19 @@ static void add_domain(struct eg_model *m, const char *cpus, uint64_t scale)
 	snprintf(pd->name, sizeof(pd->name), "p%d", pd->id);
 	assert_int_equal(eg_cpumask_parse(cpus, &pd->cpus), 0);
 	pd->capacity_dmips_mhz = 1024;
-	pd->opps[0] = (struct eg_opp){ .khz = 500000, .power_uw = 100000 * scale,
+	pd->opps[0] = (struct eg_opp){ .khz = 500000,
+				       .power_uw = 100000 * scale,
 				       .pd_power_uw = 50000 * scale };
-	pd->opps[1] = (struct eg_opp){ .khz = 1000000, .power_uw = 400000 * scale,
+	pd->opps[1] = (struct eg_opp){ .khz = 1000000,
+				       .power_uw = 400000 * scale,
 				       .pd_power_uw = 50000 * scale };
 	pd->nr_opps = 2;
-	pd->cpu_idle[0] = (struct eg_idle_state){ .name = "wfi", .residency_us = 1,
-						  .power_uw = 20000 };
-	pd->cpu_idle[1] = (struct eg_idle_state){ .name = "deep", .entry_us = 100,
-						  .exit_us = 100, .residency_us = 500,
+	pd->cpu_idle[0] =
+		(struct eg_idle_state){ .name = "wfi", .residency_us = 1, .power_uw = 20000 };
+	pd->cpu_idle[1] = (struct eg_idle_state){ .name = "deep",
+						  .entry_us = 100,
+						  .exit_us = 100,
+						  .residency_us = 500,
 						  .power_uw = 1000 };
 	pd->nr_cpu_idle = 2;
 }
@@ -96,8 +100,10 @@ static void test_bound_cluster_off(void **unused)
 	struct eg_bound_terms t;
 
 	(void)unused;
-	pd->cluster_idle[0] = (struct eg_idle_state){ .name = "off", .entry_us = 500,
-						      .exit_us = 500, .residency_us = 2000,
+	pd->cluster_idle[0] = (struct eg_idle_state){ .name = "off",
+						      .entry_us = 500,
+						      .exit_us = 500,
+						      .residency_us = 2000,
 						      .power_uw = 1000 };
 	pd->nr_cluster_idle = 1;
 	eg_bound_terms_of(m, &t);
@@ -258,8 +264,8 @@ static void test_shipped_matrix(void **unused)
 			 * above the bound of its own work. */
 			assert_true(o->job.res.energy_j <= pf->res.energy_j);
 			assert_true(o->job.res.missed <= pf->res.missed);
-			oracle_bound = eg_bound_energy(m, work_of(m, &o->job.res),
-						       o->job.res.sim_ns);
+			oracle_bound =
+				eg_bound_energy(m, work_of(m, &o->job.res), o->job.res.sim_ns);
 			assert_true(oracle_bound <= o->job.res.energy_j);
 			assert_true(o->runs >= 0);
 			check_reproduces(b, o, pf);

@@ -20,7 +20,7 @@
 #include "replay.h"
 #include "util.h"
 
-#define T0 (5 * NSEC_PER_SEC)   /* recording clock at its start */
+#define T0 (5 * NSEC_PER_SEC) /* recording clock at its start */
 #define WINDOW (4 * NSEC_PER_MSEC)
 #define BIG_CPU 4
 
@@ -77,7 +77,8 @@ static void write_recording(struct fx *f, const struct eg_model *hdr, bool switc
 			ev.sw.next_prio = 120;
 			assert_int_equal(eg_record_write(r, &ev), 0);
 		} else {
-			ev = (struct eg_event){ .ts = w0 + WINDOW, .type = EG_EV_BUSY_SAMPLE,
+			ev = (struct eg_event){ .ts = w0 + WINDOW,
+						.type = EG_EV_BUSY_SAMPLE,
 						.cpu = cpu };
 			ev.busy.busy_ns = WINDOW / 2;
 			ev.busy.window_ns = WINDOW;
@@ -86,7 +87,8 @@ static void write_recording(struct fx *f, const struct eg_model *hdr, bool switc
 		}
 		if (k == 125) {
 			ev = (struct eg_event){ .ts = w0 + 500 * NSEC_PER_USEC,
-						.type = EG_EV_WAKEUP, .cpu = cpu };
+						.type = EG_EV_WAKEUP,
+						.cpu = cpu };
 			ev.wakeup.pid = 4242;
 			ev.wakeup.prio = 10;
 			ev.wakeup.target_cpu = cpu;
@@ -95,8 +97,7 @@ static void write_recording(struct fx *f, const struct eg_model *hdr, bool switc
 	}
 	if (switches) {
 		/* The span's end, as the sampled recording's last sample. */
-		ev = (struct eg_event){ .ts = T0 + 250 * WINDOW, .type = EG_EV_TICK,
-					.cpu = cpu };
+		ev = (struct eg_event){ .ts = T0 + 250 * WINDOW, .type = EG_EV_TICK, .cpu = cpu };
 		assert_int_equal(eg_record_write(r, &ev), 0);
 	}
 	assert_int_equal(eg_record_close(r), 0);
@@ -192,7 +193,7 @@ static void test_performance_powersave_schedutil(void **state)
 	replay(f, "schedutil", true, &ramp);
 
 	assert_int_equal(pf.span_ns, NSEC_PER_SEC);
-	assert_int_equal(pf.events, 251);   /* 250 samples + the wakeup */
+	assert_int_equal(pf.events, 251); /* 250 samples + the wakeup */
 	assert_int_equal(pf.dropped, 0);
 	assert_int_equal(pf.engine_errors, 0);
 

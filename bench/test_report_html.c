@@ -90,21 +90,36 @@ static int count(const char *hay, const char *needle)
 }
 
 /* Writes the report for one case to a temp file and returns its text. */
-static char *render(const struct eg_html_run *runs, int nr_runs, double bound_j,
-		    double oracle_j)
+static char *render(const struct eg_html_run *runs, int nr_runs, double bound_j, double oracle_j)
 {
 	static const char *const devs[] = { "TestSoC" }, *const wls[] = { "a<b&c.json" };
 	static const char *const govs[] = { "performance", "powersave" };
 	struct eg_html_case c = {
-		.model = &model, .workload = "a<b&c.json", .bound_j = bound_j, .bound_w = bound_j,
-		.oracle_j = oracle_j, .oracle_w = oracle_j,
-		.nr_runs = nr_runs, .runs = runs,
+		.model = &model,
+		.workload = "a<b&c.json",
+		.bound_j = bound_j,
+		.bound_w = bound_j,
+		.oracle_j = oracle_j,
+		.oracle_w = oracle_j,
+		.nr_runs = nr_runs,
+		.runs = runs,
 	};
 	struct eg_html_params p = {
-		.devices = devs, .nr_devices = 1, .workloads = wls, .nr_workloads = 1,
-		.governors = govs, .nr_governors = 2, .duration_s = 1, .seed = 7,
-		.version = "test", .sample_ms = 10, .nr_runs = nr_runs, .jobs = 1,
-		.sim_s = 2, .wall_s = 0.5, .events = 1000,
+		.devices = devs,
+		.nr_devices = 1,
+		.workloads = wls,
+		.nr_workloads = 1,
+		.governors = govs,
+		.nr_governors = 2,
+		.duration_s = 1,
+		.seed = 7,
+		.version = "test",
+		.sample_ms = 10,
+		.nr_runs = nr_runs,
+		.jobs = 1,
+		.sim_s = 2,
+		.wall_s = 0.5,
+		.events = 1000,
 	};
 	char path[] = "/tmp/test_report_html.XXXXXX";
 	int fd = mkstemp(path);
@@ -121,11 +136,21 @@ static char *render(const struct eg_html_run *runs, int nr_runs, double bound_j,
 static struct eg_bench_row row(double energy, double x_bound, double x_oracle, double pi_mean,
 			       double pi_p5)
 {
-	return (struct eg_bench_row){ .energy = energy, .x_bound = x_bound, .x_oracle = x_oracle,
+	return (struct eg_bench_row){ .energy = energy,
+				      .x_bound = x_bound,
+				      .x_oracle = x_oracle,
 				      .power = energy,
-				      .pi_mean = pi_mean, .pi_p5 = pi_p5, .missed_pct = 0,
-				      .rt50 = NAN, .rt99 = NAN, .cfs50 = NAN, .cfs99 = NAN,
-				      .eff = NAN, .trans = 1, .peak = 40, .above = 0 };
+				      .pi_mean = pi_mean,
+				      .pi_p5 = pi_p5,
+				      .missed_pct = 0,
+				      .rt50 = NAN,
+				      .rt99 = NAN,
+				      .cfs50 = NAN,
+				      .cfs99 = NAN,
+				      .eff = NAN,
+				      .trans = 1,
+				      .peak = 40,
+				      .above = 0 };
 }
 
 static void test_two_governors(void **state)
@@ -140,9 +165,11 @@ static void test_two_governors(void **state)
 	make_result(&res[1], 100, false);
 	/* bound 0.25 J, oracle 0.5 J: x bound = 2.5 / 0.25 = 10 and 0.125 /
 	 * 0.25 = 0.5, x oracle 5 and 0.25. */
-	runs[0] = (struct eg_html_run){ .governor = "performance", .res = &res[0],
+	runs[0] = (struct eg_html_run){ .governor = "performance",
+					.res = &res[0],
 					.row = row(2.5, 10, 5, 0.75, 0.5) };
-	runs[1] = (struct eg_html_run){ .governor = "powersave", .res = &res[1],
+	runs[1] = (struct eg_html_run){ .governor = "powersave",
+					.res = &res[1],
 					.row = row(0.125, 0.5, 0.25, -0.5, -1.25) };
 	t = render(runs, 2, 0.25, 0.5);
 
@@ -199,7 +226,8 @@ static void test_failed_run(void **state)
 	(void)state;
 	make_model();
 	make_result(&res, 10, false);
-	runs[0] = (struct eg_html_run){ .governor = "performance", .res = &res,
+	runs[0] = (struct eg_html_run){ .governor = "performance",
+					.res = &res,
 					.row = row(1, NAN, NAN, NAN, NAN) };
 	runs[1] = (struct eg_html_run){ .governor = "powersave", .error = "x<y & z" };
 	t = render(runs, 2, NAN, NAN);
@@ -231,7 +259,8 @@ static void test_downsampled(void **state)
 	(void)state;
 	make_model();
 	make_result(&res, 20000, true);
-	run = (struct eg_html_run){ .governor = "performance", .res = &res,
+	run = (struct eg_html_run){ .governor = "performance",
+				    .res = &res,
 				    .row = row(1, NAN, NAN, NAN, NAN) };
 	t = render(&run, 1, NAN, NAN);
 	assert_int_equal(count(t, "<svg"), 3);

@@ -116,8 +116,10 @@ static int daemon_key(struct eg_ini *ini, const char *key, const char *value)
 	}
 	if (eg_streq(key, "log_level")) {
 		if (eg_log_level_from_string(value, &c->log_level) < 0)
-			return eg_ini_error(ini, -EINVAL, "log_level '%s' is not err, warning, "
-					    "notice, info or debug", value);
+			return eg_ini_error(ini, -EINVAL,
+					    "log_level '%s' is not err, warning, "
+					    "notice, info or debug",
+					    value);
 		return 0;
 	}
 	if (eg_streq(key, "state_dir"))
@@ -128,8 +130,10 @@ static int daemon_key(struct eg_ini *ini, const char *key, const char *value)
 		return abs_path(ini, key, value, c->persist_dir, sizeof(c->persist_dir));
 	if (eg_streq(key, "dbus")) {
 		if (!eg_streq(value, "system") && !eg_streq(value, "none") && !strchr(value, ':'))
-			return eg_ini_error(ini, -EINVAL, "dbus '%s' is not system, none or a "
-					    "D-Bus address (unix:path=...)", value);
+			return eg_ini_error(ini, -EINVAL,
+					    "dbus '%s' is not system, none or a "
+					    "D-Bus address (unix:path=...)",
+					    value);
 		return eg_ini_name(ini, value, key, c->dbus, sizeof(c->dbus));
 	}
 	if (eg_streq(key, "poll_interval_ms")) {

@@ -20,10 +20,10 @@ const char *eg_source_choice_name(enum eg_source_choice s);
 int eg_source_choice_from_string(const char *s, enum eg_source_choice *out);
 
 struct eg_daemon_conf {
-	char device[EG_PATH_MAX];          /* "auto", a NAME or a PATH */
-	enum eg_profile profile;           /* at start-up */
-	int profile_on_ac;                 /* enum eg_profile, or -1: leave alone */
-	int profile_on_battery;            /* enum eg_profile, or -1 */
+	char device[EG_PATH_MAX]; /* "auto", a NAME or a PATH */
+	enum eg_profile profile;  /* at start-up */
+	int profile_on_ac;	  /* enum eg_profile, or -1: leave alone */
+	int profile_on_battery;	  /* enum eg_profile, or -1 */
 	enum eg_source_choice source;
 	enum eg_log_level log_level;
 	char state_dir[EG_PATH_MAX];
@@ -35,8 +35,8 @@ struct eg_daemon_conf {
 	 * "" when the key is absent (the daemon picks: system, none in a dry
 	 * run or on a fake tree). */
 	char dbus[EG_PATH_MAX];
-	uint32_t poll_interval_ms;         /* poll source sampling period */
-	char file[EG_PATH_MAX];            /* where it was read from, "" for defaults */
+	uint32_t poll_interval_ms; /* poll source sampling period */
+	char file[EG_PATH_MAX];	   /* where it was read from, "" for defaults */
 };
 
 #define EG_DAEMON_POLL_MS_DEFAULT 10

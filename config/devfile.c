@@ -17,9 +17,9 @@ enum dev_section {
 	SEC_DEVICE,
 	SEC_DOMAIN,
 	SEC_ZONE,
-	SEC_POLICY,    /* [policy], [policy DOM] */
-	SEC_TUNABLES,  /* [POLICY], [POLICY DOM] */
-	SEC_PROFILE,   /* [profile P], [profile P DOM] */
+	SEC_POLICY,   /* [policy], [policy DOM] */
+	SEC_TUNABLES, /* [POLICY], [POLICY DOM] */
+	SEC_PROFILE,  /* [profile P], [profile P DOM] */
 };
 
 struct dev_parse {
@@ -27,12 +27,12 @@ struct dev_parse {
 	struct eg_policy_conf pc;
 	enum dev_section sec;
 	int sec_line;
-	struct eg_pd *pd;               /* current [domain] */
-	struct eg_zone *zone;           /* current [zone] */
-	int profile;                    /* current [profile], -1 */
-	char policy[EG_NAME_MAX];       /* current [POLICY] */
-	char sec_domain[EG_NAME_MAX];   /* domain named in a policy/profile section, "" */
-	struct eg_ini_seen seen;        /* keys given once in this section */
+	struct eg_pd *pd;	      /* current [domain] */
+	struct eg_zone *zone;	      /* current [zone] */
+	int profile;		      /* current [profile], -1 */
+	char policy[EG_NAME_MAX];     /* current [POLICY] */
+	char sec_domain[EG_NAME_MAX]; /* domain named in a policy/profile section, "" */
+	struct eg_ini_seen seen;      /* keys given once in this section */
 	bool have_device;
 	int device_line, device_cpus_line;
 	int pd_cpus_line[EG_MAX_PDS];
@@ -62,8 +62,8 @@ static int find_zone(const struct eg_model *m, const char *name)
 
 /* A [domain NAME] or [zone NAME] header: named, not seen before, and room
  * for one more (nr of max used). */
-static int new_section(struct eg_ini *ini, const char *kind, const char *name, bool exists,
-		       int nr, int max)
+static int new_section(struct eg_ini *ini, const char *kind, const char *name, bool exists, int nr,
+		       int max)
 {
 	if (!name)
 		return eg_ini_error(ini, -EINVAL, "[%s] needs a name: [%s NAME]", kind, kind);
@@ -114,8 +114,8 @@ static int dev_section(struct eg_ini *ini, const char *kind, const char *arg)
 		struct eg_pd *pd;
 
 		pd = &d->m.pds[d->m.nr_pds];
-		if (new_section(ini, kind, a1, find_pd(&d->m, a1) >= 0, d->m.nr_pds,
-				EG_MAX_PDS) < 0 ||
+		if (new_section(ini, kind, a1, find_pd(&d->m, a1) >= 0, d->m.nr_pds, EG_MAX_PDS) <
+			    0 ||
 		    eg_ini_name(ini, a1, "domain name", pd->name, sizeof(pd->name)) < 0)
 			return eg_ini_rc(ini);
 		d->m.nr_pds++;
@@ -152,8 +152,10 @@ static int dev_section(struct eg_ini *ini, const char *kind, const char *arg)
 	}
 	if (eg_streq(kind, "profile")) {
 		if (!a1 || eg_profile_from_string(a1, &prof) < 0)
-			return eg_ini_error(ini, -EINVAL, "[profile %s]: profile must be "
-					    "power-saver, balanced or performance", a1 ? a1 : "");
+			return eg_ini_error(ini, -EINVAL,
+					    "[profile %s]: profile must be "
+					    "power-saver, balanced or performance",
+					    a1 ? a1 : "");
 		d->profile = (int)prof;
 		d->sec = SEC_PROFILE;
 		if (a2)
@@ -162,8 +164,10 @@ static int dev_section(struct eg_ini *ini, const char *kind, const char *arg)
 	}
 	if (is_policy_name(kind)) {
 		if (a1 && !eg_freq_policy_find(kind))
-			return eg_ini_error(ini, -EINVAL, "[%s %s]: only frequency policies "
-					    "have per-domain tunables", kind, a1);
+			return eg_ini_error(ini, -EINVAL,
+					    "[%s %s]: only frequency policies "
+					    "have per-domain tunables",
+					    kind, a1);
 		eg_strlcpy(d->policy, kind, sizeof(d->policy));
 		if (a1)
 			eg_strlcpy(d->sec_domain, a1, sizeof(d->sec_domain));
@@ -396,8 +400,10 @@ static int zone_key(struct eg_ini *ini, struct dev_parse *d, const char *key, ch
 			return eg_ini_rc(ini);
 		tok = eg_ini_token(&v);
 		if (!tok || eg_trip_type_from_string(tok, &t->type) < 0)
-			return eg_ini_error(ini, -EINVAL, "trip type '%s' is not active, "
-					    "passive, hot or critical", tok ? tok : "");
+			return eg_ini_error(ini, -EINVAL,
+					    "trip type '%s' is not active, "
+					    "passive, hot or critical",
+					    tok ? tok : "");
 		tok = eg_ini_token(&v);
 		if (tok && eg_ini_milli(ini, tok, "trip hysteresis (C)", 0, 50000, &t->hyst_mc) < 0)
 			return eg_ini_rc(ini);
@@ -566,15 +572,15 @@ static int dev_finish(struct dev_parse *d, const char *path, struct eg_error *er
 	for (int i = 0; i < m->nr_pds; i++) {
 		int cpu;
 
-		eg_for_each_cpu(cpu, &m->pds[i].cpus) {
+		eg_for_each_cpu (cpu, &m->pds[i].cpus) {
 			if (eg_cpumask_test(&seen, cpu)) {
 				int other = 0;
 
 				while (!eg_cpumask_test(&m->pds[other].cpus, cpu))
 					other++;
 				return finish_error(path, err,
-						    d->pd_cpus_line[i] ? d->pd_cpus_line[i]
-								       : m->pds[i].src_line,
+						    d->pd_cpus_line[i] ? d->pd_cpus_line[i] :
+									 m->pds[i].src_line,
 						    "CPU %d is in two domains (%s and %s)", cpu,
 						    m->pds[other].name, m->pds[i].name);
 			}
@@ -596,8 +602,8 @@ static int dev_finish(struct dev_parse *d, const char *path, struct eg_error *er
 	for (int cpu = 0; cpu < (m->nr_cpus ? m->nr_cpus : max_cpu + 1); cpu++) {
 		if (!eg_cpumask_test(&seen, cpu))
 			return finish_error(path, err,
-					    d->device_cpus_line ? d->device_cpus_line
-								: d->device_line,
+					    d->device_cpus_line ? d->device_cpus_line :
+								  d->device_line,
 					    "CPU %d is in no domain", cpu);
 	}
 	return 0;

@@ -259,7 +259,9 @@ int eg_conf_match_device(const char *const *compatible, int n, const char *dmi, 
 			 size_t len)
 {
 	const struct eg_machine_ident id = {
-		.compatible = compatible, .nr_compatible = n, .dmi_product = dmi,
+		.compatible = compatible,
+		.nr_compatible = n,
+		.dmi_product = dmi,
 	};
 
 	return eg_conf_match_machine(&id, path, len);

@@ -15,11 +15,11 @@
 /* What identifies a machine to the device files. Any member may be absent
  * (nr_compatible 0, NULL or "" strings). */
 struct eg_machine_ident {
-	const char *const *compatible;  /* device tree list, most specific first */
+	const char *const *compatible; /* device tree list, most specific first */
 	int nr_compatible;
-	const char *dmi_product;        /* /sys/class/dmi/id/product_name */
-	const char *dmi_vendor;         /* .../sys_vendor */
-	const char *dmi_board;          /* .../board_name */
+	const char *dmi_product; /* /sys/class/dmi/id/product_name */
+	const char *dmi_vendor;	 /* .../sys_vendor */
+	const char *dmi_board;	 /* .../board_name */
 };
 
 /* The machine's DMI strings, "" where the firmware gives none. */

@@ -11,7 +11,7 @@
 /* An error found in input: where and what. file is "" when not from a file. */
 struct eg_error {
 	char file[EG_PATH_MAX];
-	int line;                  /* 0 when not tied to a line */
+	int line; /* 0 when not tied to a line */
 	char msg[256];
 };
 

@@ -8,31 +8,31 @@
 
 enum eg_event_type {
 	EG_EV_NONE = 0,
-	EG_EV_SWITCH,        /* context switch on cpu: prev -> next */
-	EG_EV_WAKEUP,        /* task woken (or new) towards target_cpu */
-	EG_EV_MIGRATE,       /* task moved orig_cpu -> dest_cpu */
-	EG_EV_EXIT,          /* task exited */
-	EG_EV_BUSY_SAMPLE,   /* poll source: busy ns of cpu over a window */
-	EG_EV_IDLE_ENTER,    /* cpu entered idle state `state` */
+	EG_EV_SWITCH,	   /* context switch on cpu: prev -> next */
+	EG_EV_WAKEUP,	   /* task woken (or new) towards target_cpu */
+	EG_EV_MIGRATE,	   /* task moved orig_cpu -> dest_cpu */
+	EG_EV_EXIT,	   /* task exited */
+	EG_EV_BUSY_SAMPLE, /* poll source: busy ns of cpu over a window */
+	EG_EV_IDLE_ENTER,  /* cpu entered idle state `state` */
 	EG_EV_IDLE_EXIT,
-	EG_EV_TEMP,          /* zone temperature sample */
-	EG_EV_TRIP,          /* zone crossed a trip (up or down) */
+	EG_EV_TEMP, /* zone temperature sample */
+	EG_EV_TRIP, /* zone crossed a trip (up or down) */
 	EG_EV_CPU_ONLINE,
 	EG_EV_CPU_OFFLINE,
-	EG_EV_POWER_SOURCE,  /* AC / battery changed */
-	EG_EV_FREQ,          /* the platform reports a domain's actual frequency */
-	EG_EV_LIMITS,        /* a domain's min/max limits changed outside eagov */
-	EG_EV_TICK,          /* timer (cpu -1), or a busy CPU's scheduler tick (cpu >= 0) */
-	EG_EV_BOOST,         /* user asked for a latency boost of a task */
+	EG_EV_POWER_SOURCE, /* AC / battery changed */
+	EG_EV_FREQ,	    /* the platform reports a domain's actual frequency */
+	EG_EV_LIMITS,	    /* a domain's min/max limits changed outside eagov */
+	EG_EV_TICK,	    /* timer (cpu -1), or a busy CPU's scheduler tick (cpu >= 0) */
+	EG_EV_BOOST,	    /* user asked for a latency boost of a task */
 	EG_EV__MAX,
 };
 
 /* Scheduling classes as the kernel's prio numbering tells them apart. */
 enum eg_sched_class {
-	EG_CLASS_IDLE = 0,   /* the idle task (pid 0) */
-	EG_CLASS_CFS,        /* prio 100..139 */
-	EG_CLASS_RT,         /* prio 0..99 */
-	EG_CLASS_DL,         /* prio -1 */
+	EG_CLASS_IDLE = 0, /* the idle task (pid 0) */
+	EG_CLASS_CFS,	   /* prio 100..139 */
+	EG_CLASS_RT,	   /* prio 0..99 */
+	EG_CLASS_DL,	   /* prio -1 */
 };
 
 static inline enum eg_sched_class eg_prio_class(int pid, int prio)
@@ -46,26 +46,26 @@ static inline enum eg_sched_class eg_prio_class(int pid, int prio)
 	return EG_CLASS_CFS;
 }
 
-#define EG_WAKE_NEW (1U << 0)     /* sched_wakeup_new */
-#define EG_WAKE_IOWAIT (1U << 1)  /* woke from an I/O wait */
+#define EG_WAKE_NEW (1U << 0)	 /* sched_wakeup_new */
+#define EG_WAKE_IOWAIT (1U << 1) /* woke from an I/O wait */
 #define EG_WAKE_SYNC (1U << 2)
 
 struct eg_event {
 	uint64_t ts;
-	uint16_t type;       /* enum eg_event_type */
-	int16_t cpu;         /* the CPU the event happened on, -1 if none */
+	uint16_t type; /* enum eg_event_type */
+	int16_t cpu;   /* the CPU the event happened on, -1 if none */
 	union {
 		struct {
 			int32_t prev_pid, next_pid;
 			int16_t prev_prio, next_prio;
-			bool prev_runnable;  /* preempted (prev_state == 0), not sleeping */
+			bool prev_runnable;	     /* preempted (prev_state == 0), not sleeping */
 			uint32_t util_min, util_max; /* uclamp of next; 0/1024 when unset */
 		} sw;
 		struct {
 			int32_t pid;
 			int16_t prio;
 			int16_t target_cpu;
-			uint32_t flags;      /* EG_WAKE_* */
+			uint32_t flags; /* EG_WAKE_* */
 		} wakeup;
 		struct {
 			int32_t pid;
@@ -120,22 +120,22 @@ struct eg_event {
 
 enum eg_decision_type {
 	EG_DEC_NONE = 0,
-	EG_DEC_SET_FREQ,      /* target = pd, value = kHz */
-	EG_DEC_SET_CAP,       /* target = pd, value = max kHz (thermal or profile cap) */
-	EG_DEC_IDLE_LATENCY,  /* target = cpu, value = resume latency limit us (0 = none) */
-	EG_DEC_IDLE_DISABLE,  /* target = cpu, value = bitmask of disabled states */
+	EG_DEC_SET_FREQ,     /* target = pd, value = kHz */
+	EG_DEC_SET_CAP,	     /* target = pd, value = max kHz (thermal or profile cap) */
+	EG_DEC_IDLE_LATENCY, /* target = cpu, value = resume latency limit us (0 = none) */
+	EG_DEC_IDLE_DISABLE, /* target = cpu, value = bitmask of disabled states */
 	EG_DEC__MAX,
 };
 
-#define EG_DEC_URGENT (1U << 0)  /* fast-ramp path: bypassed the rate limit */
+#define EG_DEC_URGENT (1U << 0) /* fast-ramp path: bypassed the rate limit */
 
 /* Why a policy was asked (or a decision made); carried into logs and the
  * benchmark's per-decision trace. */
 enum eg_reason {
-	EG_REASON_UTIL = 0,      /* utilization changed */
-	EG_REASON_TIMER,         /* sampling period elapsed */
-	EG_REASON_LIMITS,        /* min/max or cap changed */
-	EG_REASON_RT,            /* RT or latency-sensitive wakeup */
+	EG_REASON_UTIL = 0, /* utilization changed */
+	EG_REASON_TIMER,    /* sampling period elapsed */
+	EG_REASON_LIMITS,   /* min/max or cap changed */
+	EG_REASON_RT,	    /* RT or latency-sensitive wakeup */
 	EG_REASON_IOWAIT,
 	EG_REASON_THERMAL,
 	EG_REASON_PROFILE,
@@ -145,9 +145,9 @@ enum eg_reason {
 
 struct eg_decision {
 	uint64_t ts;
-	uint16_t type;      /* enum eg_decision_type */
-	uint16_t flags;     /* EG_DEC_* */
-	uint16_t reason;    /* enum eg_reason */
+	uint16_t type;	 /* enum eg_decision_type */
+	uint16_t flags;	 /* EG_DEC_* */
+	uint16_t reason; /* enum eg_reason */
 	int32_t target;
 	uint32_t value;
 };

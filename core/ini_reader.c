@@ -18,9 +18,9 @@ struct eg_ini {
 	const char *path;
 	const char *buf;
 	size_t len, pos;
-	int line;            /* line last handed to inih (1-based) */
-	int rc;              /* first error, 0 if none */
-	int rc_line;         /* its line */
+	int line;    /* line last handed to inih (1-based) */
+	int rc;	     /* first error, 0 if none */
+	int rc_line; /* its line */
 	struct eg_error *err;
 	eg_ini_section_fn on_section;
 	eg_ini_key_fn on_key;
@@ -170,7 +170,7 @@ static int reader_section(struct eg_ini *ini, const char *raw)
 	char *kind, *arg;
 
 	if (!close)
-		return 0;  /* inih reports the syntax error */
+		return 0; /* inih reports the syntax error */
 	memcpy(name, raw + 1, (size_t)(close - raw - 1));
 	name[close - raw - 1] = '\0';
 	kind = trim(name);
@@ -224,14 +224,14 @@ static int key_handler(void *user, const char *section, const char *name, const 
 {
 	struct eg_ini *ini = user;
 
-	(void)section;  /* the line reader already reported it */
+	(void)section; /* the line reader already reported it */
 	if (ini->rc)
 		return 0;
 	return callback_result(ini, ini->on_key(ini, name, value ? value : "")) < 0 ? 0 : 1;
 }
 
-int eg_ini_run(const char *path, eg_ini_section_fn on_section, eg_ini_key_fn on_key,
-	       void *user, struct eg_error *err)
+int eg_ini_run(const char *path, eg_ini_section_fn on_section, eg_ini_key_fn on_key, void *user,
+	       struct eg_error *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct eg_error dummy;
@@ -328,8 +328,8 @@ int eg_ini_u32(struct eg_ini *ini, char *tok, const char *what, uint32_t min, ui
 	return 0;
 }
 
-int eg_ini_u64_or_dash(struct eg_ini *ini, char *tok, const char *what, uint64_t max,
-		       uint64_t *out, bool *est)
+int eg_ini_u64_or_dash(struct eg_ini *ini, char *tok, const char *what, uint64_t max, uint64_t *out,
+		       bool *est)
 {
 	if (tok && eg_streq(tok, "-")) {
 		*out = 0;
@@ -351,8 +351,8 @@ int eg_ini_milli(struct eg_ini *ini, const char *tok, const char *what, int min_
 				    "%s: '%s' is not a decimal number (at most 3 decimals)", what,
 				    tok);
 	if (rc < 0)
-		return eg_ini_error(ini, rc, "%s %s is out of range [%d.%03d, %d.%03d]", what,
-				    tok, min_m / 1000, abs(min_m % 1000), max_m / 1000,
+		return eg_ini_error(ini, rc, "%s %s is out of range [%d.%03d, %d.%03d]", what, tok,
+				    min_m / 1000, abs(min_m % 1000), max_m / 1000,
 				    abs(max_m % 1000));
 	return 0;
 }

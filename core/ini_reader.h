@@ -33,8 +33,8 @@ typedef int (*eg_ini_key_fn)(struct eg_ini *ini, const char *key, const char *va
  * EG_INI_FILE_MAX, -E2BIG a line longer than EG_INI_LINE_MAX, -ENODATA
  * nothing but blanks and comments, -EINVAL binary bytes, an indented
  * (continuation) line, a syntax error, or what the callbacks say. */
-int eg_ini_run(const char *path, eg_ini_section_fn on_section, eg_ini_key_fn on_key,
-	       void *user, struct eg_error *err);
+int eg_ini_run(const char *path, eg_ini_section_fn on_section, eg_ini_key_fn on_key, void *user,
+	       struct eg_error *err);
 
 /* The user pointer given to eg_ini_run(). */
 void *eg_ini_user(const struct eg_ini *ini);
@@ -60,8 +60,8 @@ int eg_ini_u64(struct eg_ini *ini, char *tok, const char *what, uint64_t min, ui
 int eg_ini_u32(struct eg_ini *ini, char *tok, const char *what, uint32_t min, uint32_t max,
 	       uint32_t *out);
 /* "-" (unknown: 0) or an unsigned decimal in [0, max]. */
-int eg_ini_u64_or_dash(struct eg_ini *ini, char *tok, const char *what, uint64_t max,
-		       uint64_t *out, bool *est);
+int eg_ini_u64_or_dash(struct eg_ini *ini, char *tok, const char *what, uint64_t max, uint64_t *out,
+		       bool *est);
 /* Signed decimal with up to three decimals, in thousandths ("-2.5" -> -2500);
  * min_m and max_m in thousandths too. */
 int eg_ini_milli(struct eg_ini *ini, const char *tok, const char *what, int min_m, int max_m,

@@ -25,9 +25,8 @@ int eg_log_level_from_string(const char *s, enum eg_log_level *out)
 		const char *name;
 		enum eg_log_level level;
 	} names[] = {
-		{ "err", EG_LOG_ERR },       { "error", EG_LOG_ERR },
-		{ "warning", EG_LOG_WARNING }, { "notice", EG_LOG_NOTICE },
-		{ "info", EG_LOG_INFO },     { "debug", EG_LOG_DEBUG },
+		{ "err", EG_LOG_ERR },	     { "error", EG_LOG_ERR }, { "warning", EG_LOG_WARNING },
+		{ "notice", EG_LOG_NOTICE }, { "info", EG_LOG_INFO }, { "debug", EG_LOG_DEBUG },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -53,9 +52,8 @@ void eg_log_set_sink(eg_log_sink_fn fn, void *user)
 void eg_logv(enum eg_log_level level, const char *fmt, va_list ap)
 {
 	static const char *const tag[] = {
-		[EG_LOG_ERR] = "error: ",     [EG_LOG_WARNING] = "warning: ",
-		[EG_LOG_NOTICE] = "",         [EG_LOG_INFO] = "",
-		[EG_LOG_DEBUG] = "debug: ",
+		[EG_LOG_ERR] = "error: ", [EG_LOG_WARNING] = "warning: ", [EG_LOG_NOTICE] = "",
+		[EG_LOG_INFO] = "",	  [EG_LOG_DEBUG] = "debug: ",
 	};
 	char buf[1024];
 

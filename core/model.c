@@ -104,8 +104,8 @@ const char *eg_trip_type_name(enum eg_trip_type t)
 
 int eg_trip_type_from_string(const char *s, enum eg_trip_type *out)
 {
-	static const enum eg_trip_type all[] = { EG_TRIP_ACTIVE, EG_TRIP_PASSIVE,
-						 EG_TRIP_HOT, EG_TRIP_CRITICAL };
+	static const enum eg_trip_type all[] = { EG_TRIP_ACTIVE, EG_TRIP_PASSIVE, EG_TRIP_HOT,
+						 EG_TRIP_CRITICAL };
 
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
 		if (eg_streq(s, eg_trip_type_name(all[i]))) {
@@ -133,8 +133,8 @@ int eg_pd_opp_index(const struct eg_pd *pd, uint32_t khz)
 	return -1;
 }
 
-int eg_pd_opp_ceil(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz,
-		   uint32_t max_khz, bool skip_inefficient)
+int eg_pd_opp_ceil(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz, uint32_t max_khz,
+		   bool skip_inefficient)
 {
 	int best = -1;
 	int highest = -1;
@@ -161,8 +161,7 @@ int eg_pd_opp_ceil(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz
 	return best;
 }
 
-int eg_pd_opp_floor(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz,
-		    uint32_t max_khz)
+int eg_pd_opp_floor(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz, uint32_t max_khz)
 {
 	int best = -1;
 	int lowest = -1;
@@ -418,7 +417,7 @@ int eg_model_finalize(struct eg_model *m, struct eg_error *err)
 		pd->first_cpu = -1;
 		if (check_pd(m, pd, err))
 			return -EINVAL;
-		eg_for_each_cpu(cpu, &pd->cpus) {
+		eg_for_each_cpu (cpu, &pd->cpus) {
 			if (pd->first_cpu < 0)
 				pd->first_cpu = cpu;
 			if (eg_cpumask_test(&seen, cpu)) {
@@ -461,7 +460,7 @@ int eg_model_finalize(struct eg_model *m, struct eg_error *err)
 		compute_em(&m->pds[i]);
 		compute_static(&m->pds[i]);
 		compute_idle(&m->pds[i]);
-		eg_for_each_cpu(cpu, &m->pds[i].cpus)
+		eg_for_each_cpu (cpu, &m->pds[i].cpus)
 			m->cpu_cap[cpu] = m->pds[i].max_cap;
 	}
 	return 0;

@@ -71,23 +71,23 @@ static inline int eg_cpumask_next(const eg_cpumask_t *m, int cpu)
 
 /* Visits the set bits only: walking all EG_MAX_CPUS bits per domain on every
  * simulator event was half of the simulator's time. */
-#define eg_for_each_cpu(cpu, mask)                                        \
-	for ((cpu) = eg_cpumask_next((mask), 0); (cpu) < EG_MAX_CPUS;     \
+#define eg_for_each_cpu(cpu, mask)                                    \
+	for ((cpu) = eg_cpumask_next((mask), 0); (cpu) < EG_MAX_CPUS; \
 	     (cpu) = eg_cpumask_next((mask), (cpu) + 1))
 
 /* One operating performance point of a domain. */
 struct eg_opp {
 	uint32_t khz;
-	uint32_t mv;            /* 0 when unknown */
-	uint64_t power_uw;      /* busy power of one CPU at this OPP */
-	uint64_t pd_power_uw;   /* domain (cluster) power while any CPU runs; 0 if none */
+	uint32_t mv;	      /* 0 when unknown */
+	uint64_t power_uw;    /* busy power of one CPU at this OPP */
+	uint64_t pd_power_uw; /* domain (cluster) power while any CPU runs; 0 if none */
 	/* Computed by eg_model_finalize(): */
-	uint32_t perf;          /* capacity at this OPP: max_cap * khz / max khz */
-	uint64_t cost;          /* 10 * power_uw / perf, as the kernel's EM */
-	bool inefficient;       /* a higher OPP has equal or lower cost */
+	uint32_t perf;	  /* capacity at this OPP: max_cap * khz / max khz */
+	uint64_t cost;	  /* 10 * power_uw / perf, as the kernel's EM */
+	bool inefficient; /* a higher OPP has equal or lower cost */
 	enum eg_origin power_origin;
-	bool power_estimated;   /* the file marks power or domain power as an estimate */
-	int src_line;           /* line in the device file, 0 otherwise */
+	bool power_estimated; /* the file marks power or domain power as an estimate */
+	int src_line;	      /* line in the device file, 0 otherwise */
 	/* Computed by eg_model_finalize() from the domain's static power:
 	 * leakage of one powered CPU, and of the domain while not in a
 	 * cluster idle state, at this OPP's voltage. */
@@ -100,8 +100,8 @@ struct eg_idle_state {
 	char name[EG_NAME_MAX];
 	uint32_t entry_us;
 	uint32_t exit_us;
-	uint32_t residency_us;  /* target (minimum) residency */
-	uint64_t power_uw;      /* power in this state (per CPU, or per cluster) */
+	uint32_t residency_us; /* target (minimum) residency */
+	uint64_t power_uw;     /* power in this state (per CPU, or per cluster) */
 	bool power_estimated;
 	int src_line;
 	/* Computed for CPU states: energy of one entry and exit, above the
@@ -116,8 +116,8 @@ struct eg_pd {
 	eg_cpumask_t cpus;
 	int nr_cpus;
 	int first_cpu;
-	uint32_t capacity_dmips_mhz;  /* per-CPU relative performance per MHz */
-	uint32_t dyn_power_coeff;     /* uW/MHz/V^2, 0 when not given */
+	uint32_t capacity_dmips_mhz; /* per-CPU relative performance per MHz */
+	uint32_t dyn_power_coeff;    /* uW/MHz/V^2, 0 when not given */
 	/* Static (leakage) power at the top OPP: of one powered CPU, and of
 	 * the domain outside its cluster idle states; 0 when not given.
 	 * Scaled to the other OPPs by eg_model_finalize(). */
@@ -131,15 +131,15 @@ struct eg_pd {
 	char cpufreq_driver[EG_NAME_MAX];
 	char sysfs_policy[EG_NAME_MAX]; /* "policy0", empty in the simulator */
 	int nr_opps;
-	struct eg_opp opps[EG_MAX_OPPS];   /* strictly increasing khz */
+	struct eg_opp opps[EG_MAX_OPPS]; /* strictly increasing khz */
 	int nr_cpu_idle;
-	struct eg_idle_state cpu_idle[EG_MAX_IDLE_STATES];  /* shallow to deep */
+	struct eg_idle_state cpu_idle[EG_MAX_IDLE_STATES]; /* shallow to deep */
 	int nr_cluster_idle;
 	struct eg_idle_state cluster_idle[EG_MAX_IDLE_STATES];
 	/* Computed: capacity of each CPU of the domain at its top OPP. */
 	uint32_t max_cap;
 	enum eg_origin origin;
-	int src_line;           /* line of the section in the device file */
+	int src_line; /* line of the section in the device file */
 };
 
 enum eg_trip_type {
@@ -150,31 +150,31 @@ enum eg_trip_type {
 };
 
 struct eg_trip {
-	int temp_mc;      /* millidegrees Celsius */
+	int temp_mc; /* millidegrees Celsius */
 	int hyst_mc;
 	enum eg_trip_type type;
 	int src_line;
 };
 
 struct eg_cooled {
-	int pd;           /* index into model->pds */
-	uint32_t weight;  /* contribution, 1024 = full */
+	int pd;		 /* index into model->pds */
+	uint32_t weight; /* contribution, 1024 = full */
 };
 
 struct eg_zone {
 	int id;
 	char name[EG_NAME_MAX];
-	char sensor[EG_PATH_MAX];      /* "thermal_zone0", "hwmon:coretemp/temp1", "" in sim */
+	char sensor[EG_PATH_MAX]; /* "thermal_zone0", "hwmon:coretemp/temp1", "" in sim */
 	int nr_trips;
-	struct eg_trip trips[EG_MAX_TRIPS];  /* increasing temperature */
-	uint32_t sustainable_power_mw;       /* 0 = estimate */
+	struct eg_trip trips[EG_MAX_TRIPS]; /* increasing temperature */
+	uint32_t sustainable_power_mw;	    /* 0 = estimate */
 	uint32_t polling_ms;
 	uint32_t passive_ms;
 	int nr_cooled;
 	struct eg_cooled cooled[EG_MAX_COOLED];
 	/* Thermal RC model, for the simulator: */
-	double rc_resistance;   /* degC per W, junction to ambient */
-	double rc_capacitance;  /* J per degC */
+	double rc_resistance;  /* degC per W, junction to ambient */
+	double rc_capacitance; /* J per degC */
 	int ambient_mc;
 	bool rc_estimated;
 	enum eg_origin origin;
@@ -183,12 +183,12 @@ struct eg_zone {
 
 struct eg_model {
 	char name[EG_NAME_MAX];
-	char source[EG_PATH_MAX];      /* device file path, or "sysfs" */
+	char source[EG_PATH_MAX]; /* device file path, or "sysfs" */
 	int nr_compatible;
 	char compatible[EG_MAX_IDS][EG_NAME_MAX];
 	int nr_dmi;
 	char dmi[EG_MAX_IDS][EG_NAME_MAX];
-	int nr_cpus;                   /* highest CPU id + 1 */
+	int nr_cpus; /* highest CPU id + 1 */
 	eg_cpumask_t possible;
 	int nr_pds;
 	struct eg_pd pds[EG_MAX_PDS];
@@ -232,8 +232,8 @@ uint32_t eg_pd_cap_at(const struct eg_pd *pd, uint32_t khz);
  * highest allowed). With skip_inefficient, an inefficient OPP resolves to the
  * next efficient one above it when that one is still <= max_khz. Returns -1
  * when no OPP lies within the limits. */
-int eg_pd_opp_ceil(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz,
-		   uint32_t max_khz, bool skip_inefficient);
+int eg_pd_opp_ceil(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz, uint32_t max_khz,
+		   bool skip_inefficient);
 /* Index of the highest OPP with khz <= target within limits, or -1. */
 int eg_pd_opp_floor(const struct eg_pd *pd, uint32_t target_khz, uint32_t min_khz,
 		    uint32_t max_khz);

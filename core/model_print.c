@@ -54,11 +54,11 @@ static void print_idle(const struct eg_pd *pd, bool cluster, FILE *out)
 	if (!n)
 		return;
 	fprintf(out, "  %s idle states:\n", cluster ? "Cluster" : "CPU");
-	fprintf(out, "    %-2s %-16s %9s %9s %13s %10s %14s\n", "#", "name", "entry us",
-		"exit us", "residency us", "power mW", "entry+exit uJ");
+	fprintf(out, "    %-2s %-16s %9s %9s %13s %10s %14s\n", "#", "name", "entry us", "exit us",
+		"residency us", "power mW", "entry+exit uJ");
 	for (int i = 0; i < n; i++) {
-		double e = cluster ? eg_pd_cluster_transition_uj(pd, i, pd->nr_opps - 1)
-				   : st[i].transition_uj;
+		double e = cluster ? eg_pd_cluster_transition_uj(pd, i, pd->nr_opps - 1) :
+				     st[i].transition_uj;
 
 		fmt_mw(mw, sizeof(mw), st[i].power_uw, true);
 		fprintf(out, "    %-2d %-16s %9u %9u %13u %10s %14.3f%s\n", i, st[i].name,
@@ -128,8 +128,7 @@ static void print_pd(const struct eg_pd *pd, FILE *out)
 			snprintf(cost, sizeof(cost), "-");
 		fprintf(out, "  %9u %6s %11s %11s %6u %8s  %-8s%s%s\n", o->khz, mv, pw, dpw,
 			o->perf, cost, origin_name(o->power_origin),
-			o->power_estimated ? " (est.)" : "",
-			o->inefficient ? "  inefficient" : "");
+			o->power_estimated ? " (est.)" : "", o->inefficient ? "  inefficient" : "");
 	}
 	print_static(pd, out);
 	print_idle(pd, false, out);

@@ -119,7 +119,7 @@ int eg_parse_int(const char *s, int min, int max, int *out)
 
 /* Exact powers of ten: every one up to 1e22 is representable in a double. */
 static const double exact_pow10[] = {
-	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
@@ -240,8 +240,9 @@ int eg_parse_hex_u64(const char *s, uint64_t *out)
 
 		if (!isxdigit((unsigned char)*s))
 			return -EINVAL;
-		d = isdigit((unsigned char)*s) ? (unsigned int)(*s - '0') :
-		    (unsigned int)(tolower((unsigned char)*s) - 'a' + 10);
+		d = isdigit((unsigned char)*s) ?
+			    (unsigned int)(*s - '0') :
+			    (unsigned int)(tolower((unsigned char)*s) - 'a' + 10);
 		if (v > (UINT64_MAX >> 4))
 			return -ERANGE;
 		v = (v << 4) | d;

@@ -35,18 +35,18 @@
 #define LISTENER_TAG EG_CONTROL_MAX_CLIENTS
 
 struct client {
-	int fd;                 /* -1: free slot */
+	int fd; /* -1: free slot */
 	uid_t uid;
 	pid_t pid;
 	bool may_read, may_change;
 	struct eg_ctl_buf in;
 	char *out;
 	size_t out_len;
-	bool want_out;          /* EPOLLOUT registered */
-	bool closing;           /* no more requests; close once out is flushed */
+	bool want_out; /* EPOLLOUT registered */
+	bool closing;  /* no more requests; close once out is flushed */
 	bool monitor;
 	uint32_t interval_ms;
-	uint64_t next;          /* next monitor push, ns */
+	uint64_t next; /* next monitor push, ns */
 	/* Dropped when no complete request arrived by then, ns; EG_NEVER for
 	 * a monitor subscriber. */
 	uint64_t idle_deadline;
@@ -56,7 +56,7 @@ struct eg_control {
 	int epfd;
 	int lfd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	gid_t eagov_gid;        /* (gid_t)-1: no such group */
+	gid_t eagov_gid; /* (gid_t)-1: no such group */
 	const struct eg_control_ops *ops;
 	void *user;
 	uint64_t idle_timeout_ns;
@@ -217,8 +217,7 @@ static void reply_rc(struct eg_control *c, struct client *cl, int r, const char 
 }
 
 /* The status object with "ok" and "time_ms", or NULL and a message. */
-static struct json_object *build_status(struct eg_control *c, uint64_t now, char *err,
-					size_t len)
+static struct json_object *build_status(struct eg_control *c, uint64_t now, char *err, size_t len)
 {
 	struct json_object *o = json_object_new_object();
 	int r;
@@ -281,8 +280,8 @@ static int resolve_domain(struct eg_control *c, const char *name)
 	return found;
 }
 
-static void handle_request(struct eg_control *c, struct client *cl, const char *line,
-			   size_t len, uint64_t now)
+static void handle_request(struct eg_control *c, struct client *cl, const char *line, size_t len,
+			   uint64_t now)
 {
 	struct eg_ctl_request req;
 	char err[256] = "";
@@ -293,8 +292,8 @@ static void handle_request(struct eg_control *c, struct client *cl, const char *
 		return;
 	}
 	if (!(eg_ctl_is_change(req.cmd) ? cl->may_change : cl->may_read)) {
-		reply_error(c, cl, "permission denied: root or the " EG_CONTROL_GROUP
-				   " group only");
+		reply_error(c, cl,
+			    "permission denied: root or the " EG_CONTROL_GROUP " group only");
 		return;
 	}
 	switch (req.cmd) {
@@ -317,23 +316,25 @@ static void handle_request(struct eg_control *c, struct client *cl, const char *
 				return;
 			}
 		}
-		r = c->ops->set_governor ? c->ops->set_governor(c->user, req.value, pd, err,
-								 sizeof(err)) : -EOPNOTSUPP;
+		r = c->ops->set_governor ?
+			    c->ops->set_governor(c->user, req.value, pd, err, sizeof(err)) :
+			    -EOPNOTSUPP;
 		eg_info("control: uid %u pid %d: set governor %s on %s: %s", (unsigned)cl->uid,
 			(int)cl->pid, req.value, req.domain[0] ? req.domain : "every domain",
 			r < 0 ? "refused" : "done");
 		reply_rc(c, cl, r, err);
 		return;
 	case EG_CTL_SET_PROFILE:
-		r = c->ops->set_profile ? c->ops->set_profile(c->user, req.value, err,
-							       sizeof(err)) : -EOPNOTSUPP;
+		r = c->ops->set_profile ?
+			    c->ops->set_profile(c->user, req.value, err, sizeof(err)) :
+			    -EOPNOTSUPP;
 		eg_info("control: uid %u pid %d: set profile %s: %s", (unsigned)cl->uid,
 			(int)cl->pid, req.value, r < 0 ? "refused" : "done");
 		reply_rc(c, cl, r, err);
 		return;
 	case EG_CTL_BOOST:
-		r = c->ops->boost ? c->ops->boost(c->user, req.pid, req.ms, err, sizeof(err))
-				  : -EOPNOTSUPP;
+		r = c->ops->boost ? c->ops->boost(c->user, req.pid, req.ms, err, sizeof(err)) :
+				    -EOPNOTSUPP;
 		reply_rc(c, cl, r, err);
 		return;
 	}
@@ -389,7 +390,7 @@ static void client_creds(struct eg_control *c, struct client *cl)
 
 	if (getsockopt(cl->fd, SOL_SOCKET, SO_PEERCRED, &uc, &sl) < 0) {
 		eg_warn_errno(-errno, "control: SO_PEERCRED");
-		return;     /* may_read and may_change stay false */
+		return; /* may_read and may_change stay false */
 	}
 	cl->uid = uc.uid;
 	cl->pid = uc.pid;
@@ -401,7 +402,7 @@ static void client_creds(struct eg_control *c, struct client *cl)
 		if (getpwuid_r(uc.uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
 			ng = MAX_GROUPS;
 			if (getgrouplist(res->pw_name, uc.gid, groups, &ng) < 0)
-				ng = MAX_GROUPS;    /* truncated: the first MAX_GROUPS */
+				ng = MAX_GROUPS; /* truncated: the first MAX_GROUPS */
 		}
 	}
 	cl->may_read = eg_control_allowed(uc.uid, uc.gid, groups, ng, c->eagov_gid, false);
@@ -500,8 +501,9 @@ void eg_control_tick(struct eg_control *c, uint64_t now)
 
 		if (cl->fd >= 0 && now >= cl->idle_deadline) {
 			eg_notice("control: client pid %d sent %s for %" PRIu64 " ms; dropped",
-				  (int)cl->pid, cl->in.len ? "part of a request and nothing more" :
-				  "no request", (uint64_t)(c->idle_timeout_ns / NSEC_PER_MSEC));
+				  (int)cl->pid,
+				  cl->in.len ? "part of a request and nothing more" : "no request",
+				  (uint64_t)(c->idle_timeout_ns / NSEC_PER_MSEC));
 			client_close(c, cl);
 			continue;
 		}

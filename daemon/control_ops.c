@@ -55,8 +55,8 @@ static struct json_object *cpus_json(struct daemon *d, uint64_t now)
 		d->busy_snap[cpu] = (struct busy_snap){ .busy_ns = b, .t_ns = now };
 		json_object_object_add(o, "cpu", json_object_new_int(cpu));
 		json_object_object_add(o, "online", json_object_new_boolean(c->online));
-		json_object_object_add(o, "util", json_object_new_int64(eg_signals_cpu_util(sig,
-										     cpu)));
+		json_object_object_add(o, "util",
+				       json_object_new_int64(eg_signals_cpu_util(sig, cpu)));
 		/* Two decimals: enough for a 5-point comparison, short lines. */
 		json_object_object_add(o, "busy_pct", json_fixed_double(pct, 2));
 		json_object_array_add(arr, o);
@@ -73,8 +73,8 @@ static struct json_object *names_json(const struct eg_freq_policy_ops *const *fr
 		return NULL;
 	if (!freq) {
 		for (int p = 0; p < EG_PROFILE__MAX; p++)
-			json_object_array_add(arr, json_object_new_string(
-					      eg_profile_name((enum eg_profile)p)));
+			json_object_array_add(
+				arr, json_object_new_string(eg_profile_name((enum eg_profile)p)));
 		return arr;
 	}
 	for (size_t i = 0; freq[i]; i++)
@@ -111,7 +111,8 @@ static int ctl_status(void *user, struct json_object *out)
 		eg_cpumask_format(&d->model->pds[i].cpus, cpus, sizeof(cpus));
 		json_object_object_add(o, "name", json_object_new_string(d->model->pds[i].name));
 		json_object_object_add(o, "cpus", json_object_new_string(cpus));
-		json_object_object_add(o, "governor", json_object_new_string(d->engine_config.freq[i]->name));
+		json_object_object_add(o, "governor",
+				       json_object_new_string(d->engine_config.freq[i]->name));
 		json_object_object_add(o, "util", json_object_new_int64(st.util_max));
 		json_object_object_add(o, "cur_khz", json_object_new_int64(st.cur_khz));
 		json_object_object_add(o, "req_khz", json_object_new_int64(st.req_khz));
@@ -139,10 +140,11 @@ static int ctl_status(void *user, struct json_object *out)
 	json_object_object_add(out, "governors", names_json(eg_freq_policies));
 	json_object_object_add(out, "performance_degraded",
 			       json_object_new_string(d->degraded ? "high-operating-temperature" :
-						      ""));
+								    ""));
 	json_object_object_add(out, "dbus_holds",
 			       json_object_new_int(d->ppd ? eg_ppd_nr_holds(d->ppd) : -1));
-	json_object_object_add(out, "cpus", cpus_json(d, EG_MAX(daemon_now_ns(), d->last_event_ns)));
+	json_object_object_add(out, "cpus",
+			       cpus_json(d, EG_MAX(daemon_now_ns(), d->last_event_ns)));
 	json_object_object_add(out, "stats", stats_json(&d->stats, daemon_now_ns()));
 	return 0;
 }
@@ -171,8 +173,8 @@ static int ctl_set_governor(void *user, const char *name, int pd, char *err, siz
 		snprintf(err, len, "governor %s not applied: %s", name, strerror(-r));
 		return r;
 	}
-	eg_notice("control: governor %s on %s", name, pd < 0 ? "every domain" :
-		  d->model->pds[pd].name);
+	eg_notice("control: governor %s on %s", name,
+		  pd < 0 ? "every domain" : d->model->pds[pd].name);
 	daemon_update_status(d);
 	return 0;
 }

@@ -34,10 +34,11 @@ bool eg_ctl_is_change(enum eg_ctl_cmd cmd)
 
 /* Unknown keys are refused rather than ignored: a typo ("valu") must not
  * turn a change into a silent no-op. */
-static int check_keys(struct json_object *o, const char *const *keys, const char *cmd,
-		      char *err, size_t errlen)
+static int check_keys(struct json_object *o, const char *const *keys, const char *cmd, char *err,
+		      size_t errlen)
 {
-	json_object_object_foreach(o, k, v) {
+	json_object_object_foreach(o, k, v)
+	{
 		bool known = false;
 
 		(void)v;
@@ -49,8 +50,8 @@ static int check_keys(struct json_object *o, const char *const *keys, const char
 	return 0;
 }
 
-static int get_name(struct json_object *o, const char *key, bool required, char *dst,
-		    char *err, size_t errlen)
+static int get_name(struct json_object *o, const char *key, bool required, char *dst, char *err,
+		    size_t errlen)
 {
 	struct json_object *v;
 	const char *s;
@@ -72,8 +73,8 @@ static int get_name(struct json_object *o, const char *key, bool required, char 
 	return 0;
 }
 
-static int get_int(struct json_object *o, const char *key, int64_t lo, int64_t hi,
-		   int64_t *out, char *err, size_t errlen)
+static int get_int(struct json_object *o, const char *key, int64_t lo, int64_t hi, int64_t *out,
+		   char *err, size_t errlen)
 {
 	struct json_object *v;
 
@@ -116,8 +117,7 @@ static int parse_set(struct json_object *o, struct eg_ctl_request *req, char *er
 	return get_name(o, "value", true, req->value, err, errlen);
 }
 
-static int parse_object(struct json_object *o, struct eg_ctl_request *req, char *err,
-			size_t errlen)
+static int parse_object(struct json_object *o, struct eg_ctl_request *req, char *err, size_t errlen)
 {
 	static const char *const status_keys[] = { "cmd", NULL };
 	static const char *const monitor_keys[] = { "cmd", "interval_ms", NULL };
@@ -143,8 +143,8 @@ static int parse_object(struct json_object *o, struct eg_ctl_request *req, char 
 		req->interval_ms = EG_CTL_MONITOR_DEFAULT_MS;
 		if (!json_object_object_get_ex(o, "interval_ms", NULL))
 			return 0;
-		r = get_int(o, "interval_ms", EG_CTL_MONITOR_MIN_MS, EG_CTL_MONITOR_MAX_MS, &v,
-			    err, errlen);
+		r = get_int(o, "interval_ms", EG_CTL_MONITOR_MIN_MS, EG_CTL_MONITOR_MAX_MS, &v, err,
+			    errlen);
 		req->interval_ms = (uint32_t)v;
 		return r;
 	}
@@ -165,8 +165,8 @@ static int parse_object(struct json_object *o, struct eg_ctl_request *req, char 
 	return fail(err, errlen, "unknown cmd \"%s\"", cmd);
 }
 
-int eg_ctl_parse_request(const char *line, size_t len, struct eg_ctl_request *req,
-			 char *err, size_t errlen)
+int eg_ctl_parse_request(const char *line, size_t len, struct eg_ctl_request *req, char *err,
+			 size_t errlen)
 {
 	struct json_tokener *tok;
 	struct json_object *o;
@@ -190,8 +190,8 @@ int eg_ctl_parse_request(const char *line, size_t len, struct eg_ctl_request *re
 	if (!o || jerr != json_tokener_success) {
 		/* continue: the line ended inside a value (e.g. "{"). */
 		r = fail(err, errlen, "malformed JSON: %s",
-			 jerr == json_tokener_continue ? "unexpected end of line"
-						       : json_tokener_error_desc(jerr));
+			 jerr == json_tokener_continue ? "unexpected end of line" :
+							 json_tokener_error_desc(jerr));
 		json_tokener_free(tok);
 		json_object_put(o);
 		return r;
@@ -226,8 +226,10 @@ int eg_ctl_format_request(const struct eg_ctl_request *req, char **out)
 	case EG_CTL_SET_GOVERNOR:
 	case EG_CTL_SET_PROFILE:
 		json_object_object_add(o, "cmd", json_object_new_string("set"));
-		json_object_object_add(o, "what", json_object_new_string(
-			req->cmd == EG_CTL_SET_GOVERNOR ? "governor" : "profile"));
+		json_object_object_add(o, "what",
+				       json_object_new_string(req->cmd == EG_CTL_SET_GOVERNOR ?
+								      "governor" :
+								      "profile"));
 		json_object_object_add(o, "value", json_object_new_string(req->value));
 		if (req->cmd == EG_CTL_SET_GOVERNOR && req->domain[0])
 			json_object_object_add(o, "domain", json_object_new_string(req->domain));

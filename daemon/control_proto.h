@@ -81,11 +81,11 @@ enum eg_ctl_cmd {
 
 struct eg_ctl_request {
 	enum eg_ctl_cmd cmd;
-	uint32_t interval_ms;           /* monitor */
-	char value[EG_CTL_NAME_MAX];    /* set: governor or profile name */
-	char domain[EG_CTL_NAME_MAX];   /* set governor: "" = every domain */
-	int32_t pid;                    /* boost */
-	uint32_t ms;                    /* boost */
+	uint32_t interval_ms;	      /* monitor */
+	char value[EG_CTL_NAME_MAX];  /* set: governor or profile name */
+	char domain[EG_CTL_NAME_MAX]; /* set governor: "" = every domain */
+	int32_t pid;		      /* boost */
+	uint32_t ms;		      /* boost */
 };
 
 /* True for requests that change the daemon's behaviour (set, boost). */
@@ -93,8 +93,8 @@ bool eg_ctl_is_change(enum eg_ctl_cmd cmd);
 
 /* Parse one request line (len bytes, no newline needed, not necessarily
  * terminated). 0, or -EINVAL with a message for the client in err. */
-int eg_ctl_parse_request(const char *line, size_t len, struct eg_ctl_request *req,
-			 char *err, size_t errlen);
+int eg_ctl_parse_request(const char *line, size_t len, struct eg_ctl_request *req, char *err,
+			 size_t errlen);
 /* The request as one line with its newline, in a malloc'd string (*out).
  * 0 or -errno. */
 int eg_ctl_format_request(const struct eg_ctl_request *req, char **out);
@@ -108,9 +108,9 @@ int eg_ctl_error_line(const char *msg, char **out, size_t *len);
  * lines come out with eg_ctl_buf_line. */
 struct eg_ctl_buf {
 	char *data;
-	size_t len;         /* bytes held, from data[0] */
-	size_t drop;        /* bytes of the line last returned, dropped on the next call */
-	size_t cap;         /* the longest line accepted, newline excluded */
+	size_t len;  /* bytes held, from data[0] */
+	size_t drop; /* bytes of the line last returned, dropped on the next call */
+	size_t cap;  /* the longest line accepted, newline excluded */
 };
 
 int eg_ctl_buf_init(struct eg_ctl_buf *b, size_t max_line);

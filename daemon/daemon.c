@@ -46,7 +46,9 @@ void daemon_log_error(const char *what, const struct eg_error *err)
  * recorded: a replay derives it again from the replayed events. */
 static void freq_applied(struct daemon *d, const struct eg_decision *x)
 {
-	struct eg_event ev = { .ts = EG_MAX(x->ts, d->last_event_ns), .type = EG_EV_FREQ, .cpu = -1 };
+	struct eg_event ev = { .ts = EG_MAX(x->ts, d->last_event_ns),
+			       .type = EG_EV_FREQ,
+			       .cpu = -1 };
 	struct eg_decisions none;
 
 	ev.freq.pd = x->target;
@@ -89,8 +91,7 @@ void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_even
 	d->decisions.overflow = false;
 }
 
-static void domain_state(const struct daemon *d, int i, uint32_t *cur, uint32_t *min,
-			 uint32_t *max)
+static void domain_state(const struct daemon *d, int i, uint32_t *cur, uint32_t *min, uint32_t *max)
 {
 	const struct eg_pd *pd = &d->model->pds[i];
 	char path[EG_PATH_MAX];
@@ -100,14 +101,14 @@ static void domain_state(const struct daemon *d, int i, uint32_t *cur, uint32_t 
 	*min = eg_pd_min_khz(pd);
 	if (!pd->sysfs_policy[0])
 		return;
-#define RD(name, out)                                                                   \
-	do {                                                                            \
-		uint32_t v;                                                             \
-		if (eg_sysfs_path(&d->sysfs, path, sizeof(path),                           \
-				  "/sys/devices/system/cpu/cpufreq/%s/" name,           \
-				  pd->sysfs_policy) == 0 &&                             \
-		    eg_sysfs_read_u32(path, &v) == 0 && v)                              \
-			*(out) = v;                                                     \
+#define RD(name, out)                                                         \
+	do {                                                                  \
+		uint32_t v;                                                   \
+		if (eg_sysfs_path(&d->sysfs, path, sizeof(path),              \
+				  "/sys/devices/system/cpu/cpufreq/%s/" name, \
+				  pd->sysfs_policy) == 0 &&                   \
+		    eg_sysfs_read_u32(path, &v) == 0 && v)                    \
+			*(out) = v;                                           \
 	} while (0)
 	RD("scaling_cur_freq", cur);
 	RD("scaling_min_freq", min);
@@ -189,7 +190,8 @@ int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 	 * unplugged CPU back into its domain's plan. The time is the latest
 	 * the engine may have seen, as feed() keeps it non-decreasing. */
 	for (int cpu = 0; cpu < d->model->nr_cpus && cpu < EG_MAX_CPUS; cpu++) {
-		struct eg_event ev = { .ts = EG_MAX(now, d->last_event_ns), .cpu = (int16_t)cpu,
+		struct eg_event ev = { .ts = EG_MAX(now, d->last_event_ns),
+				       .cpu = (int16_t)cpu,
 				       .type = EG_EV_CPU_OFFLINE };
 
 		if (!d->cpu_offline[cpu])
@@ -216,8 +218,7 @@ void daemon_update_status(struct daemon *d)
 
 		eg_engine_pd_status(d->engine, i, &st);
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s %s %" PRIu32 " MHz",
-					i ? "," : ":", d->model->pds[i].name,
-					st.cur_khz / 1000);
+					i ? "," : ":", d->model->pds[i].name, st.cur_khz / 1000);
 	}
 	sd_notifyf(0, "STATUS=%s", buf);
 }
@@ -239,14 +240,16 @@ int daemon_reload(struct daemon *d)
 	eg_notice("SIGHUP: reloading the configuration");
 	if (!m || !pc)
 		return -ENOMEM;
-	if (daemon_load_conf(d, &c) < 0 || daemon_choose_device(d, &c, device, sizeof(device)) < 0 ||
+	if (daemon_load_conf(d, &c) < 0 ||
+	    daemon_choose_device(d, &c, device, sizeof(device)) < 0 ||
 	    daemon_load_model(d, device, m, pc) < 0) {
 		eg_err("%s", keep);
 		return 0;
 	}
 	if (m->nr_pds != d->model->nr_pds || m->nr_cpus != d->model->nr_cpus) {
 		eg_err("%s: %d domains over %d CPUs, %d over %d running; restart eagovd for "
-		       "that", keep, m->nr_pds, m->nr_cpus, d->model->nr_pds, d->model->nr_cpus);
+		       "that",
+		       keep, m->nr_pds, m->nr_cpus, d->model->nr_pds, d->model->nr_cpus);
 		return 0;
 	}
 	for (int i = 0; i < m->nr_pds; i++) {
@@ -279,9 +282,10 @@ int daemon_reload(struct daemon *d)
 		eg_log_set_level(c.log_level);
 	/* The profile eagov.conf gives is the daemon's own choice, which D-Bus
 	 * holds outrank; one chosen by a user or on the command line stays. */
-	if (daemon_switch_profile(d, p, d->profile_from_cli || d->profile_chosen ?
-				  PROFILE_RELOAD : PROFILE_AUTOMATIC) < 0)
-		return -EINVAL;   /* the config resolved above: only ENOMEM gets here */
+	if (daemon_switch_profile(d, p,
+				  d->profile_from_cli || d->profile_chosen ? PROFILE_RELOAD :
+									     PROFILE_AUTOMATIC) < 0)
+		return -EINVAL; /* the config resolved above: only ENOMEM gets here */
 	eg_notice("reloaded: device %s, profile %s", device[0] ? device : "discovered",
 		  eg_profile_name(p));
 	daemon_update_status(d);
@@ -327,8 +331,7 @@ static int open_sinks(struct daemon *d, uint64_t now)
 	if (!d->opts->state_file) {
 		char path[EG_PATH_MAX];
 
-		if (snprintf(path, sizeof(path), "%s/state", d->state_dir) >=
-		    (int)sizeof(path))
+		if (snprintf(path, sizeof(path), "%s/state", d->state_dir) >= (int)sizeof(path))
 			return eg_log_errno(-ENAMETOOLONG, "state_dir");
 		eg_strlcpy(d->state.file, path, sizeof(d->state.file));
 	}
@@ -348,7 +351,8 @@ static int restore_file(const char *file)
 	}
 	if (r < 0)
 		eg_err("restore from %s incomplete (%s); what failed stays in the file for "
-		       "eagovd --restore", file, strerror(-r));
+		       "eagovd --restore",
+		       file, strerror(-r));
 	return r;
 }
 
@@ -475,7 +479,8 @@ static int start(struct daemon *d)
 	 * would otherwise lose. */
 	now = daemon_now_ns();
 	if (d->opts->duration_s > 0)
-		d->duration_end_ns = now + (uint64_t)llround(d->opts->duration_s * (double)NSEC_PER_SEC);
+		d->duration_end_ns =
+			now + (uint64_t)llround(d->opts->duration_s * (double)NSEC_PER_SEC);
 	if (sd_watchdog_enabled(0, &usec) > 0 && usec) {
 		/* Ping at half the deadline, as systemd recommends. */
 		d->watchdog_period_ns = usec * NSEC_PER_USEC / 2;
@@ -483,8 +488,8 @@ static int start(struct daemon *d)
 	}
 	d->next_status_ns = now + STATUS_PERIOD_NS;
 	eg_notice("running: %d domain%s, %d CPUs, profile %s%s", d->model->nr_pds,
-		  d->model->nr_pds == 1 ? "" : "s", d->model->nr_cpus,
-		  eg_profile_name(d->profile), d->opts->dry_run ? ", dry run (nothing written)" : "");
+		  d->model->nr_pds == 1 ? "" : "s", d->model->nr_cpus, eg_profile_name(d->profile),
+		  d->opts->dry_run ? ", dry run (nothing written)" : "");
 	sd_notify(0, "READY=1");
 	daemon_update_status(d);
 	return 0;

@@ -9,22 +9,22 @@
 
 /* What the command line asked of a run. Strings are borrowed (argv). */
 struct eg_daemon_opts {
-	const char *device;       /* --device FILE|NAME, NULL: eagov.conf, match, discovery */
-	const char *config;       /* --config FILE, NULL: the default (may be missing) */
-	const char *profile;      /* --profile, NULL: eagov.conf's */
-	const char *source;       /* --source auto|bpf|perf|poll|replay:FILE, NULL: eagov.conf's */
-	const char *record;       /* --record FILE */
-	const char *state_file;   /* --state-file, NULL: the state dir + "/state" */
-	const char *sysfs_root;   /* --sysfs-root DIR, NULL: the machine */
-	const char *log_level;    /* --log-level, NULL: eagov.conf's (or debug with -v) */
+	const char *device;	/* --device FILE|NAME, NULL: eagov.conf, match, discovery */
+	const char *config;	/* --config FILE, NULL: the default (may be missing) */
+	const char *profile;	/* --profile, NULL: eagov.conf's */
+	const char *source;	/* --source auto|bpf|perf|poll|replay:FILE, NULL: eagov.conf's */
+	const char *record;	/* --record FILE */
+	const char *state_file; /* --state-file, NULL: the state dir + "/state" */
+	const char *sysfs_root; /* --sysfs-root DIR, NULL: the machine */
+	const char *log_level;	/* --log-level, NULL: eagov.conf's (or debug with -v) */
 	const char *control_socket; /* --control-socket PATH|none, NULL: eagov.conf's */
-	const char *state_dir;    /* --state-dir DIR, NULL: eagov.conf's state_dir */
-	const char *persist_dir;  /* --persist-dir DIR|none, NULL: eagov.conf's */
-	const char *dbus;         /* --dbus system|none|ADDRESS, NULL: eagov.conf's */
-	bool verbose;             /* -v: info level (twice: debug) */
+	const char *state_dir;	    /* --state-dir DIR, NULL: eagov.conf's state_dir */
+	const char *persist_dir;    /* --persist-dir DIR|none, NULL: eagov.conf's */
+	const char *dbus;	    /* --dbus system|none|ADDRESS, NULL: eagov.conf's */
+	bool verbose;		    /* -v: info level (twice: debug) */
 	int nr_verbose;
 	bool dry_run;
-	double duration_s;        /* > 0: stop after this many seconds */
+	double duration_s; /* > 0: stop after this many seconds */
 };
 
 /* Run the daemon; returns the process exit status (0 after a clean stop). */

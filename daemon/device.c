@@ -59,7 +59,7 @@ int daemon_load_conf(struct daemon *d, struct eg_daemon_conf *c)
 	eg_daemon_conf_init(c);
 	r = eg_conf_load_daemon(d->config_path, c, &err);
 	if (r == -ENOENT && !d->config_explicit) {
-		eg_daemon_conf_init(c);   /* no eagov.conf: the defaults */
+		eg_daemon_conf_init(c); /* no eagov.conf: the defaults */
 		return 0;
 	}
 	if (r < 0)
@@ -69,8 +69,7 @@ int daemon_load_conf(struct daemon *d, struct eg_daemon_conf *c)
 
 /* Which device file applies: --device, else eagov.conf's device, else the
  * one matching the machine, else none (""). */
-int daemon_choose_device(struct daemon *d, const struct eg_daemon_conf *c, char *path,
-			 size_t len)
+int daemon_choose_device(struct daemon *d, const struct eg_daemon_conf *c, char *path, size_t len)
 {
 	const char *arg = d->opts->device;
 
@@ -108,19 +107,21 @@ static void bind_policies(const struct eg_sysfs *fs, struct eg_model *m)
 			if (strncmp(base, "policy", 6) == 0)
 				eg_strlcpy(pd->sysfs_policy, base, sizeof(pd->sysfs_policy));
 		}
-		if (eg_sysfs_path(fs, path, sizeof(path),
-				  "/sys/devices/system/cpu/cpufreq/%s", pd->sysfs_policy) < 0 ||
+		if (eg_sysfs_path(fs, path, sizeof(path), "/sys/devices/system/cpu/cpufreq/%s",
+				  pd->sysfs_policy) < 0 ||
 		    !eg_sysfs_exists(path)) {
 			pd->sysfs_policy[0] = '\0';
 			continue;
 		}
-		if (!pd->cpuinfo_min_khz &&
-		    eg_sysfs_path(fs, path, sizeof(path), "/sys/devices/system/cpu/cpufreq/%s/"
-				  "cpuinfo_min_freq", pd->sysfs_policy) == 0)
+		if (!pd->cpuinfo_min_khz && eg_sysfs_path(fs, path, sizeof(path),
+							  "/sys/devices/system/cpu/cpufreq/%s/"
+							  "cpuinfo_min_freq",
+							  pd->sysfs_policy) == 0)
 			eg_sysfs_read_u32(path, &pd->cpuinfo_min_khz);
-		if (!pd->cpuinfo_max_khz &&
-		    eg_sysfs_path(fs, path, sizeof(path), "/sys/devices/system/cpu/cpufreq/%s/"
-				  "cpuinfo_max_freq", pd->sysfs_policy) == 0)
+		if (!pd->cpuinfo_max_khz && eg_sysfs_path(fs, path, sizeof(path),
+							  "/sys/devices/system/cpu/cpufreq/%s/"
+							  "cpuinfo_max_freq",
+							  pd->sysfs_policy) == 0)
 			eg_sysfs_read_u32(path, &pd->cpuinfo_max_khz);
 	}
 }

@@ -208,8 +208,8 @@ static int print_table(struct json_object *st)
 
 	printf("profile: %s   source: %s%s\n", str_of(st, "profile"), str_of(st, "source"),
 	       dry ? "   (dry run: nothing is written)" : "");
-	printf("%-12s %-8s %-14s %5s %8s %8s %8s %11s\n", "DOMAIN", "CPUS", "GOVERNOR",
-	       "UTIL", "CUR MHz", "REQ MHz", "CAP MHz", "RANGE MHz");
+	printf("%-12s %-8s %-14s %5s %8s %8s %8s %11s\n", "DOMAIN", "CPUS", "GOVERNOR", "UTIL",
+	       "CUR MHz", "REQ MHz", "CAP MHz", "RANGE MHz");
 	lines += 2;
 	for (size_t i = 0; doms && i < json_object_array_length(doms); i++) {
 		struct json_object *d = json_object_array_get_idx(doms, i);
@@ -268,9 +268,9 @@ static void print_plain(struct json_object *st)
 		struct json_object *d = json_object_array_get_idx(doms, i);
 
 		printf("%.3f domain=%s governor=%s util=%" PRId64 " cur_khz=%" PRId64
-		       " req_khz=%" PRId64 " cap_khz=%" PRId64 "\n", t, str_of(d, "name"),
-		       str_of(d, "governor"), int_of(d, "util"), int_of(d, "cur_khz"),
-		       int_of(d, "req_khz"), int_of(d, "cap_khz"));
+		       " req_khz=%" PRId64 " cap_khz=%" PRId64 "\n",
+		       t, str_of(d, "name"), str_of(d, "governor"), int_of(d, "util"),
+		       int_of(d, "cur_khz"), int_of(d, "req_khz"), int_of(d, "cap_khz"));
 	}
 	for (size_t i = 0; zones && i < json_object_array_length(zones); i++) {
 		struct json_object *z = json_object_array_get_idx(zones, i);
@@ -393,8 +393,9 @@ static int run(const char *path, const struct eg_ctl_request *req, bool json, en
 		ret = print_query(o, q, domain);
 	} else if (req->cmd == EG_CTL_STATUS) {
 		if (json)
-			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
+			printf("%s\n", json_object_to_json_string_ext(
+					       o, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
 		else
 			print_table(o);
 	} else if (req->cmd == EG_CTL_MONITOR) {
@@ -402,7 +403,7 @@ static int run(const char *path, const struct eg_ctl_request *req, bool json, en
 			int r;
 
 			if (reply_ok(o)) {
-				if (tty && drawn)   /* back to the table's top, clear below */
+				if (tty && drawn) /* back to the table's top, clear below */
 					printf("\033[%dA\033[J", drawn);
 				if (tty)
 					drawn = print_table(o);
@@ -457,12 +458,9 @@ int main(int argc, char **argv)
 		enum eg_ctl_cmd cmd;
 		const char *options;
 	} commands[] = {
-		{ "status", EG_CTL_STATUS, "js" },
-		{ "monitor", EG_CTL_MONITOR, "is" },
-		{ "set", EG_CTL_SET_GOVERNOR, "ds" },
-		{ "boost", EG_CTL_BOOST, "pms" },
-		{ "get", EG_CTL_STATUS, "ds" },
-		{ "list", EG_CTL_STATUS, "s" },
+		{ "status", EG_CTL_STATUS, "js" },    { "monitor", EG_CTL_MONITOR, "is" },
+		{ "set", EG_CTL_SET_GOVERNOR, "ds" }, { "boost", EG_CTL_BOOST, "pms" },
+		{ "get", EG_CTL_STATUS, "ds" },	      { "list", EG_CTL_STATUS, "s" },
 	};
 	enum query query = QUERY_NONE;
 	struct eg_ctl_request req = { .interval_ms = EG_CTL_MONITOR_DEFAULT_MS };
@@ -509,7 +507,7 @@ int main(int argc, char **argv)
 	/* Options of the command, in any order among its operands. */
 	argc -= optind;
 	argv += optind;
-	optind = 0;  /* 0: GNU getopt re-initializes (permutation state too) */
+	optind = 0; /* 0: GNU getopt re-initializes (permutation state too) */
 	while ((c = getopt_long(argc, argv, "s:h", cmdopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
@@ -528,7 +526,8 @@ int main(int argc, char **argv)
 			if (eg_parse_u32(optarg, EG_CTL_MONITOR_MIN_MS, EG_CTL_MONITOR_MAX_MS,
 					 &req.interval_ms) < 0)
 				return usage_error("--interval: '%s' is not a number of "
-						   "milliseconds in [50, 60000]", optarg);
+						   "milliseconds in [50, 60000]",
+						   optarg);
 			break;
 		case 'd':
 			domain = optarg;
@@ -542,7 +541,8 @@ int main(int argc, char **argv)
 		case 'm':
 			if (eg_parse_u32(optarg, 1, EG_CTL_BOOST_MAX_MS, &req.ms) < 0)
 				return usage_error("--ms: '%s' is not a number of milliseconds "
-						   "in [1, 10000]", optarg);
+						   "in [1, 10000]",
+						   optarg);
 			have_ms = true;
 			break;
 		}
@@ -552,10 +552,10 @@ int main(int argc, char **argv)
 
 	switch (req.cmd) {
 	case EG_CTL_SET_GOVERNOR:
-		if (nargs < 2 || nargs > 3 || (nargs == 3 && (domain ||
-						strcmp(args[0], "governor") != 0)))
+		if (nargs < 2 || nargs > 3 ||
+		    (nargs == 3 && (domain || strcmp(args[0], "governor") != 0)))
 			return usage_error("%s", "set governor NAME [--domain D] | "
-					   "set governor DOMAIN NAME | set profile PROFILE");
+						 "set governor DOMAIN NAME | set profile PROFILE");
 		if (strcmp(args[0], "profile") == 0) {
 			if (domain)
 				return usage_error("%s", "--domain is for set governor");
@@ -575,13 +575,13 @@ int main(int argc, char **argv)
 		break;
 	case EG_CTL_STATUS:
 		if (strcmp(cmd, "get") == 0) {
-			if (nargs != 1 || (strcmp(args[0], "profile") != 0 &&
-					   strcmp(args[0], "governor") != 0))
+			if (nargs != 1 ||
+			    (strcmp(args[0], "profile") != 0 && strcmp(args[0], "governor") != 0))
 				return usage_error("%s", "get profile | get governor [--domain D]");
 			if (domain && strcmp(args[0], "governor") != 0)
 				return usage_error("%s", "--domain is for get governor");
 			query = strcmp(args[0], "profile") == 0 ? QUERY_GET_PROFILE :
-				QUERY_GET_GOVERNOR;
+								  QUERY_GET_GOVERNOR;
 		} else if (strcmp(cmd, "list") == 0) {
 			if (nargs != 1)
 				return usage_error("%s", "list profiles|governors|devices");
@@ -593,7 +593,8 @@ int main(int argc, char **argv)
 				query = QUERY_LIST_DEVICES;
 			else
 				return usage_error("list what? '%s' (profiles, governors or "
-						   "devices)", args[0]);
+						   "devices)",
+						   args[0]);
 		} else if (nargs != 0) {
 			return usage_error("unexpected argument '%s'", args[0]);
 		}

@@ -284,7 +284,7 @@ static int arm_timer(struct daemon *d, uint64_t t)
 	struct itimerspec its = { 0 };
 
 	if (t == 0)
-		t = 1;   /* 0 would disarm; anything in the past fires at once */
+		t = 1; /* 0 would disarm; anything in the past fires at once */
 	/* Nothing to wait for but fds: disarmed (it_value 0). */
 	if (t != EG_NEVER) {
 		its.it_value.tv_sec = (time_t)(t / NSEC_PER_SEC);
@@ -382,8 +382,9 @@ int daemon_loop(struct daemon *d)
 				return r;
 		}
 		now = EG_MAX(daemon_now_ns(), d->last_event_ns);
-		for (int k = 0; d->engine && k < MAX_TICKS_PER_TURN &&
-				eg_engine_next_timer(d->engine) <= now; k++) {
+		for (int k = 0;
+		     d->engine && k < MAX_TICKS_PER_TURN && eg_engine_next_timer(d->engine) <= now;
+		     k++) {
 			struct eg_event tick = { .ts = now, .type = EG_EV_TICK, .cpu = -1 };
 
 			daemon_feed(d, &tick, now);

@@ -325,8 +325,10 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			if (eg_profile_from_string(optarg, &profile) < 0) {
-				fprintf(stderr, "eagovd: unknown profile '%s' (power-saver, balanced, "
-						"performance)\n", optarg);
+				fprintf(stderr,
+					"eagovd: unknown profile '%s' (power-saver, balanced, "
+					"performance)\n",
+					optarg);
 				return EXIT_FAILURE;
 			}
 			o.profile = optarg;
@@ -366,8 +368,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LOG_LEVEL:
 			if (eg_log_level_from_string(optarg, &level) < 0) {
-				fprintf(stderr, "eagovd: unknown log level '%s' (err, warning, "
-						"notice, info, debug)\n", optarg);
+				fprintf(stderr,
+					"eagovd: unknown log level '%s' (err, warning, "
+					"notice, info, debug)\n",
+					optarg);
 				return EXIT_FAILURE;
 			}
 			o.log_level = optarg;
@@ -384,8 +388,10 @@ int main(int argc, char **argv)
 		case OPT_DBUS:
 			if (!eg_streq(optarg, "system") && !eg_streq(optarg, "none") &&
 			    !strchr(optarg, ':')) {
-				fprintf(stderr, "eagovd: --dbus wants system, none or a D-Bus "
-						"address (unix:path=...), not '%s'\n", optarg);
+				fprintf(stderr,
+					"eagovd: --dbus wants system, none or a D-Bus "
+					"address (unix:path=...), not '%s'\n",
+					optarg);
 				return EXIT_FAILURE;
 			}
 			o.dbus = optarg;

@@ -16,10 +16,14 @@
 
 /* The current name first; power-profiles-daemon before 0.20 and the
  * powerprofilesctl of Debian 12 know only the legacy one. */
-enum { OBJ_UPOWER, OBJ_LEGACY, NR_OBJECTS };
+enum {
+	OBJ_UPOWER,
+	OBJ_LEGACY,
+	NR_OBJECTS
+};
 
 static const struct {
-	const char *name;   /* bus name and interface */
+	const char *name; /* bus name and interface */
 	const char *path;
 } objects[NR_OBJECTS] = {
 	[OBJ_UPOWER] = { "org.freedesktop.UPower.PowerProfiles",
@@ -240,8 +244,7 @@ static int get_active_profile(sd_bus *bus EG_UNUSED, const char *path EG_UNUSED,
 {
 	struct eg_ppd *p = userdata;
 
-	return sd_bus_message_append(reply, "s",
-				     eg_profile_name(p->ops->get_profile(p->userdata)));
+	return sd_bus_message_append(reply, "s", eg_profile_name(p->ops->get_profile(p->userdata)));
 }
 
 static int set_active_profile(sd_bus *bus, const char *path EG_UNUSED,
@@ -273,8 +276,8 @@ static int set_active_profile(sd_bus *bus, const char *path EG_UNUSED,
 
 	r = p->ops->set_profile(p->userdata, profile, EG_PPD_REASON_USER);
 	if (r < 0)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED,
-					 "Cannot switch to '%s': %s", name, strerror(-r));
+		return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Cannot switch to '%s': %s",
+					 name, strerror(-r));
 	eg_info("ppd: profile %s chosen by %s", name,
 		nonnull(sd_bus_message_get_sender(sd_bus_get_current_message(bus))));
 	had_holds = release_all_holds(p, profile);
@@ -378,7 +381,7 @@ static int get_version(sd_bus *bus EG_UNUSED, const char *path EG_UNUSED,
 static int object_of(sd_bus_message *m)
 {
 	return eg_streq(sd_bus_message_get_interface(m), objects[OBJ_LEGACY].name) ? OBJ_LEGACY :
-										   OBJ_UPOWER;
+										     OBJ_UPOWER;
 }
 
 static int method_hold(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -398,8 +401,9 @@ static int method_hold(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		return r;
 	if (eg_profile_from_string(name, &profile) < 0 ||
 	    (profile != EG_PROFILE_PERFORMANCE && profile != EG_PROFILE_POWER_SAVER))
-		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
-					"Only profiles 'performance' and 'power-saver' can be a hold profile");
+		return sd_bus_error_set(
+			error, SD_BUS_ERROR_INVALID_ARGS,
+			"Only profiles 'performance' and 'power-saver' can be a hold profile");
 	if (!profile_available(p, profile))
 		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
 					 "Cannot hold profile '%s' as it is not available", name);
@@ -413,8 +417,8 @@ static int method_hold(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		r = sd_bus_track_add_sender(track, m);
 	if (r < 0) {
 		sd_bus_track_unref(track);
-		return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Cannot watch %s: %s",
-					 sender, strerror(-r));
+		return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Cannot watch %s: %s", sender,
+					 strerror(-r));
 	}
 	before = p->ops->get_profile(p->userdata);
 	r = eg_ppd_holds_add(&p->holds, before, profile, reason, app_id, sender, object_of(m),
@@ -461,8 +465,8 @@ static int method_release(sd_bus_message *m, void *userdata, sd_bus_error *error
 	/* Anyone may release any hold, as with power-profiles-daemon: a hold
 	 * only ever asks for a profile, so releasing one grants nothing. */
 	if (!eg_ppd_holds_find(&p->holds, cookie))
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-					 "No hold with cookie %u", cookie);
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No hold with cookie %u",
+					 cookie);
 	r = sd_bus_reply_method_return(m, NULL);
 	release_hold(p, cookie, true);
 	return r;
@@ -478,19 +482,17 @@ static const sd_bus_vtable ppd_vtable[] = {
 	 * older desktop shells still read it. */
 	SD_BUS_PROPERTY("PerformanceInhibited", "s", get_inhibited, 0,
 			SD_BUS_VTABLE_PROPERTY_CONST | SD_BUS_VTABLE_DEPRECATED),
-	SD_BUS_PROPERTY("Profiles", "aa{sv}", get_profiles, 0,
-			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Profiles", "aa{sv}", get_profiles, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("Actions", "as", get_actions, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("ActiveProfileHolds", "aa{sv}", get_holds, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("Version", "s", get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-	SD_BUS_METHOD_WITH_NAMES("HoldProfile", "sss",
-				 SD_BUS_PARAM(profile) SD_BUS_PARAM(reason)
-				 SD_BUS_PARAM(application_id),
-				 "u", SD_BUS_PARAM(cookie), method_hold,
+	SD_BUS_METHOD_WITH_NAMES(
+		"HoldProfile", "sss",
+		SD_BUS_PARAM(profile) SD_BUS_PARAM(reason) SD_BUS_PARAM(application_id), "u",
+		SD_BUS_PARAM(cookie), method_hold, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("ReleaseProfile", "u", SD_BUS_PARAM(cookie), "", , method_release,
 				 SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_NAMES("ReleaseProfile", "u", SD_BUS_PARAM(cookie), "", ,
-				 method_release, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_NAMES("ProfileReleased", "u", SD_BUS_PARAM(cookie), 0),
 	SD_BUS_VTABLE_END,
 };
@@ -563,7 +565,7 @@ int eg_ppd_new(struct eg_ppd **out, const char *address, const struct eg_ppd_ops
 		if (r < 0) {
 			eg_log_errno_full(EG_LOG_INFO, r, "ppd: owning %s%s", objects[i].name,
 					  r == -EEXIST ? " (another power profiles daemon runs)" :
-					  "");
+							 "");
 			goto fail;
 		}
 	}

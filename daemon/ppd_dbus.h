@@ -16,26 +16,26 @@
 /* Why ops->set_profile is called. A daemon that persists the user's choice
  * saves it for EG_PPD_REASON_USER only, as power-profiles-daemon does. */
 enum eg_ppd_reason {
-	EG_PPD_REASON_USER,   /* a client set ActiveProfile */
-	EG_PPD_REASON_HOLD,   /* a hold started, or the last one ended */
+	EG_PPD_REASON_USER, /* a client set ActiveProfile */
+	EG_PPD_REASON_HOLD, /* a hold started, or the last one ended */
 };
 
 /* What a peer asks to do, for ops->authorize. power-profiles-daemon maps them
  * to the polkit actions switch-profile (active local users) and hold-profile
  * (anyone); data/dbus/org.eagov.policy ships the same two for eagov. */
 enum eg_ppd_action {
-	EG_PPD_ACTION_SWITCH,   /* set ActiveProfile */
-	EG_PPD_ACTION_HOLD,     /* HoldProfile */
+	EG_PPD_ACTION_SWITCH, /* set ActiveProfile */
+	EG_PPD_ACTION_HOLD,   /* HoldProfile */
 };
 
 /* The caller of a method, as the bus daemon vouches for it. */
 struct eg_ppd_peer {
-	const char *name;        /* unique bus name */
-	uid_t uid;               /* effective uid */
-	gid_t gid;               /* effective gid, (gid_t)-1 when unknown */
-	const gid_t *groups;     /* supplementary groups, may be NULL */
+	const char *name;    /* unique bus name */
+	uid_t uid;	     /* effective uid */
+	gid_t gid;	     /* effective gid, (gid_t)-1 when unknown */
+	const gid_t *groups; /* supplementary groups, may be NULL */
 	int nr_groups;
-	pid_t pid;               /* 0 when unknown */
+	pid_t pid; /* 0 when unknown */
 };
 
 /* Callbacks into the daemon; userdata is the pointer given to eg_ppd_new.

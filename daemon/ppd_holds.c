@@ -62,8 +62,8 @@ static uint32_t next_cookie(struct eg_ppd_holds *h)
 }
 
 int eg_ppd_holds_add(struct eg_ppd_holds *h, enum eg_profile current, enum eg_profile profile,
-		     const char *reason, const char *application_id, const char *requester,
-		     int via, uint32_t *cookie)
+		     const char *reason, const char *application_id, const char *requester, int via,
+		     uint32_t *cookie)
 {
 	struct eg_ppd_hold hold = { .profile = profile, .via = via };
 

@@ -16,15 +16,15 @@
 
 struct eg_ppd_hold {
 	uint32_t cookie;
-	enum eg_profile profile;   /* EG_PROFILE_PERFORMANCE or EG_PROFILE_POWER_SAVER */
+	enum eg_profile profile; /* EG_PROFILE_PERFORMANCE or EG_PROFILE_POWER_SAVER */
 	char *reason;
 	char *application_id;
-	char *requester;           /* the holder's unique bus name */
-	int via;                   /* caller's tag: which interface it came through */
+	char *requester; /* the holder's unique bus name */
+	int via;	 /* caller's tag: which interface it came through */
 };
 
 struct eg_ppd_holds {
-	struct eg_ppd_hold hold[EG_PPD_MAX_HOLDS];  /* in the order taken */
+	struct eg_ppd_hold hold[EG_PPD_MAX_HOLDS]; /* in the order taken */
 	int nr;
 	/* The profile chosen by hand or by the daemon itself, in force when
 	 * nothing is held and restored when the last hold goes. */
@@ -48,8 +48,8 @@ enum eg_profile eg_ppd_holds_effective(const struct eg_ppd_holds *h);
  * -ENOSPC when EG_PPD_MAX_HOLDS are held, -E2BIG for an over-long text,
  * -ENOMEM. Nothing changes on error. */
 int eg_ppd_holds_add(struct eg_ppd_holds *h, enum eg_profile current, enum eg_profile profile,
-		     const char *reason, const char *application_id, const char *requester,
-		     int via, uint32_t *cookie);
+		     const char *reason, const char *application_id, const char *requester, int via,
+		     uint32_t *cookie);
 /* The hold with this cookie, or NULL. */
 const struct eg_ppd_hold *eg_ppd_holds_find(const struct eg_ppd_holds *h, uint32_t cookie);
 /* The first hold taken by requester, or NULL (to release all of a vanished

@@ -61,8 +61,9 @@ int daemon_resolve_paths(struct daemon *d)
 	else if (trial)
 		eg_strlcpy(d->persist_dir, "none", sizeof(d->persist_dir));
 	else
-		eg_strlcpy(d->persist_dir, d->conf.persist_dir[0] ? d->conf.persist_dir :
-			   DEFAULT_PERSIST_DIR, sizeof(d->persist_dir));
+		eg_strlcpy(d->persist_dir,
+			   d->conf.persist_dir[0] ? d->conf.persist_dir : DEFAULT_PERSIST_DIR,
+			   sizeof(d->persist_dir));
 	if (o->dbus)
 		eg_strlcpy(d->dbus_address, o->dbus, sizeof(d->dbus_address));
 	else if (trial)
@@ -99,7 +100,8 @@ int daemon_load_saved_profile(struct daemon *d, enum eg_profile *p)
 	}
 	if (eg_profile_from_string(buf, p) < 0) {
 		eg_warn("saved profile %s: '%s' is not power-saver, balanced or performance; "
-			"ignored", path, buf);
+			"ignored",
+			path, buf);
 		return -EINVAL;
 	}
 	eg_notice("profile %s: saved in %s", eg_profile_name(*p), path);
@@ -239,7 +241,9 @@ static int ppd_authorize(void *userdata, enum eg_ppd_action action, const struct
 		return 0;
 	g = getgrnam(EG_CONTROL_GROUP);
 	return eg_control_allowed(peer->uid, peer->gid, peer->groups, peer->nr_groups,
-				  g ? g->gr_gid : (gid_t)-1, true) ? 0 : -EPERM;
+				  g ? g->gr_gid : (gid_t)-1, true) ?
+		       0 :
+		       -EPERM;
 }
 
 static const struct eg_ppd_ops ppd_ops = {
@@ -321,9 +325,10 @@ int daemon_open_dbus(struct daemon *d)
 	r = eg_ppd_new(&d->ppd, address, &ppd_ops, d);
 	if (r == -EEXIST) {
 		name_owner(address, owner, sizeof(owner));
-		eg_log(level, "D-Bus: %s is owned by %s on %s: stop that service (power-profiles-"
-		       "daemon, tuned-ppd), or run eagovd with dbus = none%s", PPD_BUS_NAME,
-		       owner[0] ? owner : "another program", bus, without);
+		eg_log(level,
+		       "D-Bus: %s is owned by %s on %s: stop that service (power-profiles-"
+		       "daemon, tuned-ppd), or run eagovd with dbus = none%s",
+		       PPD_BUS_NAME, owner[0] ? owner : "another program", bus, without);
 	} else if (r < 0) {
 		eg_log(level, "D-Bus: %s: %s%s", bus, strerror(-r), without);
 	}

@@ -28,7 +28,12 @@
 #define STATUS_PERIOD_NS (5 * NSEC_PER_SEC)
 
 /* epoll tags besides the sources' (their index in sources[]). */
-enum { TAG_TIMER = 1000, TAG_SIGNAL, TAG_CONTROL, TAG_DBUS };
+enum {
+	TAG_TIMER = 1000,
+	TAG_SIGNAL,
+	TAG_CONTROL,
+	TAG_DBUS
+};
 
 /* A CPU's busy time at the previous status object: busy_pct's window. */
 struct busy_snap {
@@ -72,7 +77,7 @@ struct daemon {
 	char config_path[EG_PATH_MAX];
 	bool config_explicit;
 	struct eg_sysfs sysfs;
-	char device_path[EG_PATH_MAX];   /* "" = discovery alone */
+	char device_path[EG_PATH_MAX]; /* "" = discovery alone */
 	struct eg_model *model;
 	struct eg_policy_conf *policy_conf;
 	enum eg_profile profile;
@@ -81,7 +86,7 @@ struct daemon {
 	struct eg_engine *engine;
 
 	const struct sink_ops *sink;
-	struct eg_state state;           /* originals saved for the restore */
+	struct eg_state state; /* originals saved for the restore */
 	bool state_in_use;
 	struct eg_cpufreq cpufreq;
 	struct eg_cpuidle cpuidle;
@@ -96,9 +101,9 @@ struct daemon {
 	bool sched_ended;
 
 	int epoll_fd, timer_fd, signal_fd;
-	uint64_t start_ns;               /* decision lines' time 0 */
-	uint64_t last_event_ns;          /* the latest time the engine was fed */
-	uint64_t duration_end_ns;        /* --duration: stop then; EG_NEVER */
+	uint64_t start_ns;	  /* decision lines' time 0 */
+	uint64_t last_event_ns;	  /* the latest time the engine was fed */
+	uint64_t duration_end_ns; /* --duration: stop then; EG_NEVER */
 	uint64_t next_status_ns;
 	/* systemd's watchdog: period 0 and next EG_NEVER when it is off. */
 	uint64_t watchdog_period_ns, next_watchdog_ns;
@@ -110,15 +115,15 @@ struct daemon {
 	char control_path[EG_PATH_MAX];
 	char state_dir[EG_PATH_MAX];
 	char persist_dir[EG_PATH_MAX];
-	char dbus_address[EG_PATH_MAX];  /* "system", "none" or an address */
-	bool dbus_explicit;              /* asked for: a taken name is fatal */
-	struct eg_ppd *ppd;              /* NULL: no D-Bus API */
-	char cpu_driver[EG_NAME_MAX];    /* scaling_driver, "" in a dry run */
+	char dbus_address[EG_PATH_MAX]; /* "system", "none" or an address */
+	bool dbus_explicit;		/* asked for: a taken name is fatal */
+	struct eg_ppd *ppd;		/* NULL: no D-Bus API */
+	char cpu_driver[EG_NAME_MAX];	/* scaling_driver, "" in a dry run */
 	/* The cap a domain's profile sets (0: none), and whether the cap in
 	 * force is a thermal zone's, below it. */
 	uint32_t profile_cap_khz[EG_MAX_PDS];
 	bool thermal_capped[EG_MAX_PDS];
-	bool degraded;                   /* any of them: PerformanceDegraded */
+	bool degraded; /* any of them: PerformanceDegraded */
 	/* The profile is a user's choice (control socket, D-Bus, or restored
 	 * from persist_dir): a reload keeps it. */
 	bool profile_chosen;
@@ -143,8 +148,7 @@ void daemon_log_error(const char *what, const struct eg_error *err);
 
 /* device.c: eagov.conf, the device file and the model. */
 int daemon_load_conf(struct daemon *d, struct eg_daemon_conf *c);
-int daemon_choose_device(struct daemon *d, const struct eg_daemon_conf *c, char *path,
-			 size_t len);
+int daemon_choose_device(struct daemon *d, const struct eg_daemon_conf *c, char *path, size_t len);
 int daemon_load_model(struct daemon *d, const char *device, struct eg_model *m,
 		      struct eg_policy_conf *pc);
 
@@ -168,9 +172,9 @@ int daemon_loop(struct daemon *d);
 /* profile.c: the profile switch shared by every way in, its persistence,
  * and the power-profiles D-Bus API's side in the daemon. */
 enum profile_origin {
-	PROFILE_USER,       /* eagovctl set profile: saved, D-Bus holds released */
-	PROFILE_AUTOMATIC,  /* power source, eagov.conf: D-Bus holds outrank it */
-	PROFILE_RELOAD,     /* SIGHUP keeping the profile in force */
+	PROFILE_USER,	   /* eagovctl set profile: saved, D-Bus holds released */
+	PROFILE_AUTOMATIC, /* power source, eagov.conf: D-Bus holds outrank it */
+	PROFILE_RELOAD,	   /* SIGHUP keeping the profile in force */
 };
 /* Resolve the control socket, state, persist and D-Bus settings for this run. */
 int daemon_resolve_paths(struct daemon *d);

@@ -99,8 +99,7 @@ void stats_decision(struct run_stats *s, const struct eg_decision *x)
 		s->urgent++;
 }
 
-void stats_applied(struct run_stats *s, const struct eg_decision *x,
-		   const struct eg_event *cause)
+void stats_applied(struct run_stats *s, const struct eg_decision *x, const struct eg_event *cause)
 {
 	uint64_t now;
 
@@ -143,10 +142,12 @@ void stats_print(const struct run_stats *s, uint64_t now)
 	struct stats_view v;
 
 	stats_view(s, now, &v);
-	fprintf(stderr, "stats: wall_s=%.3f cpu_s=%.3f events=%" PRIu64 " events_per_s=%.1f "
+	fprintf(stderr,
+		"stats: wall_s=%.3f cpu_s=%.3f events=%" PRIu64 " events_per_s=%.1f "
 		"decisions=%" PRIu64 " urgent=%" PRIu64 " wake_to_write_us p50=%.1f p99=%.1f "
-		"n=%" PRIu64 "\n", v.wall_s, v.cpu_s, v.events, v.events_per_s, v.decisions,
-		v.urgent, v.p50_us, v.p99_us, v.wake_n);
+		"n=%" PRIu64 "\n",
+		v.wall_s, v.cpu_s, v.events, v.events_per_s, v.decisions, v.urgent, v.p50_us,
+		v.p99_us, v.wake_n);
 	fflush(stderr);
 }
 

@@ -11,12 +11,12 @@ struct eg_event;
 
 struct run_stats {
 	uint64_t start_ns;
-	uint64_t events;         /* events read from the sources */
-	uint64_t decisions;      /* decisions applied (or printed) */
-	uint64_t urgent;         /* of which fast-ramp */
-	uint64_t wake_n;         /* wake-to-write measurements taken */
-	uint64_t rng;            /* xorshift state for the reservoir */
-	uint64_t *wake_ns;       /* reservoir, min(wake_n, WAKE_SAMPLES) used */
+	uint64_t events;    /* events read from the sources */
+	uint64_t decisions; /* decisions applied (or printed) */
+	uint64_t urgent;    /* of which fast-ramp */
+	uint64_t wake_n;    /* wake-to-write measurements taken */
+	uint64_t rng;	    /* xorshift state for the reservoir */
+	uint64_t *wake_ns;  /* reservoir, min(wake_n, WAKE_SAMPLES) used */
 };
 
 /* Start counting at now (CLOCK_MONOTONIC ns). Without memory for the reservoir the run goes on;
@@ -29,8 +29,7 @@ void stats_decision(struct run_stats *s, const struct eg_decision *x);
  * cause is the event that produced it (NULL: start, reload, ticks). Only
  * an RT wakeup's fast ramp is timed: a queued or impossible write has no
  * latency. */
-void stats_applied(struct run_stats *s, const struct eg_decision *x,
-		   const struct eg_event *cause);
+void stats_applied(struct run_stats *s, const struct eg_decision *x, const struct eg_event *cause);
 /* The exit line on stderr; its format is fixed. */
 void stats_print(const struct run_stats *s, uint64_t now);
 /* The "stats" object of the status schema (NULL without memory). */

@@ -14,11 +14,11 @@ struct engine_pd {
 	const struct eg_pd *pd;
 	const struct eg_freq_policy_ops *ops;
 	void *state;
-	uint32_t cur_khz;         /* as the platform last reported it */
-	uint32_t req_khz;         /* last SET_FREQ we emitted, 0 = none yet */
-	uint32_t min_khz, max_khz;/* platform limits */
-	uint32_t profile_cap_khz; /* from max_freq_pct, 0 = none */
-	uint32_t cap_khz;         /* effective cap last emitted, 0 = none */
+	uint32_t cur_khz;	   /* as the platform last reported it */
+	uint32_t req_khz;	   /* last SET_FREQ we emitted, 0 = none yet */
+	uint32_t min_khz, max_khz; /* platform limits */
+	uint32_t profile_cap_khz;  /* from max_freq_pct, 0 = none */
+	uint32_t cap_khz;	   /* effective cap last emitted, 0 = none */
 	bool limits_changed;
 	uint64_t next_timer;
 };
@@ -41,7 +41,7 @@ struct engine_boost {
 
 struct eg_engine {
 	const struct eg_model *m;
-	struct eg_engine_config cfg;   /* policy pointers; tunables stay the caller's */
+	struct eg_engine_config cfg; /* policy pointers; tunables stay the caller's */
 	struct eg_signals sig;
 	struct engine_pd pd[EG_MAX_PDS];
 	struct engine_zone zone[EG_MAX_ZONES];
@@ -124,8 +124,8 @@ oom:
 	return -ENOMEM;
 }
 
-static void emit(struct eg_decisions *out, uint64_t ts, enum eg_decision_type type,
-		 unsigned flags, enum eg_reason reason, int target, uint32_t value)
+static void emit(struct eg_decisions *out, uint64_t ts, enum eg_decision_type type, unsigned flags,
+		 enum eg_reason reason, int target, uint32_t value)
 {
 	struct eg_decision *d;
 
@@ -161,7 +161,7 @@ static bool pd_has_online_cpu(const struct eg_engine *e, const struct eg_pd *pd)
 {
 	int cpu;
 
-	eg_for_each_cpu(cpu, &pd->cpus)
+	eg_for_each_cpu (cpu, &pd->cpus)
 		if (e->sig.cpu[cpu].online)
 			return true;
 	return false;
@@ -171,7 +171,7 @@ static void fill_cpu_view(struct eg_engine *e, const struct eg_pd *pd, uint64_t 
 {
 	int cpu;
 
-	eg_for_each_cpu(cpu, &pd->cpus) {
+	eg_for_each_cpu (cpu, &pd->cpus) {
 		struct eg_cpu_signals *cs = &e->sig.cpu[cpu];
 		struct eg_freq_cpu *fc = &e->fcpu[cpu];
 
@@ -323,7 +323,7 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 		}
 	}
 	if (cfg->idle && cfg->idle->init) {
-		eg_for_each_cpu(cpu, &m->possible) {
+		eg_for_each_cpu (cpu, &m->possible) {
 			r = cfg->idle->init(&e->idle_state[cpu], eg_model_cpu_pd(m, cpu), cpu,
 					    cfg->idle_tun);
 			if (r < 0)
@@ -349,15 +349,15 @@ void eg_engine_free(struct eg_engine *e)
 	for (int i = 0; i < e->m->nr_zones; i++)
 		if (e->zone[i].ops && e->zone[i].ops->exit && e->zone[i].state)
 			e->zone[i].ops->exit(e->zone[i].state);
-	eg_for_each_cpu(cpu, &e->m->possible)
+	eg_for_each_cpu (cpu, &e->m->possible)
 		if (e->cfg.idle && e->cfg.idle->exit && e->idle_state[cpu])
 			e->cfg.idle->exit(e->idle_state[cpu]);
 	eg_signals_destroy(&e->sig);
 	free(e);
 }
 
-void eg_engine_set_domain_state(struct eg_engine *e, int pdi, uint32_t cur_khz,
-				uint32_t min_khz, uint32_t max_khz)
+void eg_engine_set_domain_state(struct eg_engine *e, int pdi, uint32_t cur_khz, uint32_t min_khz,
+				uint32_t max_khz)
 {
 	struct engine_pd *p;
 
@@ -507,7 +507,7 @@ static int run_thermal(struct eg_engine *e, int zi, int temp_mc, uint64_t now,
 		const struct eg_pd *pd = &e->m->pds[i];
 		uint32_t load = 0;
 
-		eg_for_each_cpu(cpu, &pd->cpus) {
+		eg_for_each_cpu (cpu, &pd->cpus) {
 			uint64_t busy;
 
 			eg_signals_sync_cpu(&e->sig, cpu, now);
@@ -744,7 +744,7 @@ void eg_engine_pd_status(const struct eg_engine *e, int pdi, struct eg_pd_status
 	st->min_khz = p->min_khz;
 	st->max_khz = p->max_khz;
 	st->cap_khz = p->cap_khz;
-	eg_for_each_cpu(cpu, &p->pd->cpus) {
+	eg_for_each_cpu (cpu, &p->pd->cpus) {
 		if (!e->sig.cpu[cpu].online)
 			continue;
 		st->nr_online++;

@@ -47,17 +47,17 @@ int eg_engine_config_simple(struct eg_engine_config *cfg, const struct eg_model 
 
 struct eg_decisions {
 	int n;
-	bool overflow;   /* more decisions than fit: the oldest are kept */
+	bool overflow; /* more decisions than fit: the oldest are kept */
 	struct eg_decision d[EG_MAX_DECISIONS];
 };
 
 /* What the engine knows of a domain, for status displays and traces. */
 struct eg_pd_status {
-	uint32_t cur_khz;       /* last reported or applied */
-	uint32_t req_khz;       /* last requested by the policy */
-	uint32_t min_khz, max_khz;   /* platform limits */
-	uint32_t cap_khz;       /* effective cap (thermal and profile), 0 = none */
-	uint32_t util_max;      /* max util over the domain's online CPUs */
+	uint32_t cur_khz;	   /* last reported or applied */
+	uint32_t req_khz;	   /* last requested by the policy */
+	uint32_t min_khz, max_khz; /* platform limits */
+	uint32_t cap_khz;	   /* effective cap (thermal and profile), 0 = none */
+	uint32_t util_max;	   /* max util over the domain's online CPUs */
 	uint32_t nr_online;
 };
 
@@ -69,8 +69,8 @@ void eg_engine_free(struct eg_engine *e);
 
 /* Tell the engine what the platform found: a domain's current frequency and
  * limits. Call once per domain before the first event. */
-void eg_engine_set_domain_state(struct eg_engine *e, int pd, uint32_t cur_khz,
-				uint32_t min_khz, uint32_t max_khz);
+void eg_engine_set_domain_state(struct eg_engine *e, int pd, uint32_t cur_khz, uint32_t min_khz,
+				uint32_t max_khz);
 
 /* Emit the decisions that follow from the configuration alone (profile caps,
  * idle settings) before any event. Call once after set_domain_state. */

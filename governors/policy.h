@@ -11,37 +11,36 @@
 #include "tunables.h"
 #include "util.h"
 
-
 /* --- frequency policies (one instance per performance domain) --- */
 
 /* Per-CPU view a frequency policy gets, filled by the engine from the
  * signals module (or by a test, by hand). */
 struct eg_freq_cpu {
 	bool online;
-	uint32_t util;        /* schedutil's util: max(cfs avg, runnable, util_est) + rt, <= cap */
-	uint32_t cap;         /* the CPU's max capacity */
-	bool rt_runnable;     /* an RT/DL task is running or runnable */
-	bool iowait;          /* an iowait wakeup since the policy last looked */
-	uint32_t uclamp_min, uclamp_max;  /* rq-level clamp, 0 / 1024 when unset */
-	uint64_t busy_ns;     /* cumulative non-idle time (load-based policies diff it) */
-	uint64_t idle_calls;  /* cumulative entries to idle (busy-CPU hold) */
+	uint32_t util;	  /* schedutil's util: max(cfs avg, runnable, util_est) + rt, <= cap */
+	uint32_t cap;	  /* the CPU's max capacity */
+	bool rt_runnable; /* an RT/DL task is running or runnable */
+	bool iowait;	  /* an iowait wakeup since the policy last looked */
+	uint32_t uclamp_min, uclamp_max; /* rq-level clamp, 0 / 1024 when unset */
+	uint64_t busy_ns;    /* cumulative non-idle time (load-based policies diff it) */
+	uint64_t idle_calls; /* cumulative entries to idle (busy-CPU hold) */
 };
 
 /* What a frequency policy sees when asked. */
 struct eg_freq_input {
 	uint64_t now;
 	const struct eg_pd *pd;
-	const struct eg_freq_cpu *cpu;  /* indexed by CPU id; only the domain's CPUs are valid */
-	uint32_t cur_khz;               /* the domain's current frequency */
-	uint32_t min_khz, max_khz;      /* policy limits, caps (thermal, profile) applied */
-	bool limits_changed;            /* since the last call: bypass the rate limit */
+	const struct eg_freq_cpu *cpu; /* indexed by CPU id; only the domain's CPUs are valid */
+	uint32_t cur_khz;	       /* the domain's current frequency */
+	uint32_t min_khz, max_khz;     /* policy limits, caps (thermal, profile) applied */
+	bool limits_changed;	       /* since the last call: bypass the rate limit */
 	enum eg_reason reason;
-	int trigger_cpu;                /* the CPU whose update caused the call, -1 for timers */
+	int trigger_cpu; /* the CPU whose update caused the call, -1 for timers */
 };
 
 struct eg_freq_output {
-	uint32_t khz;        /* the frequency to run at, one of the domain's OPPs */
-	bool urgent;         /* this change bypassed a rate limit (fast ramp) */
+	uint32_t khz; /* the frequency to run at, one of the domain's OPPs */
+	bool urgent;  /* this change bypassed a rate limit (fast ramp) */
 };
 
 /* cpufreq_policy_transition_delay_us() as of 6.11: the least time between two
@@ -74,7 +73,7 @@ static inline uint32_t eg_freq_cpuinfo_max_khz(const struct eg_pd *pd)
 struct eg_freq_policy_ops {
 	const char *name;
 	const char *summary;
-	const struct eg_tunable *tunables;   /* EG_TUNABLE_END terminated */
+	const struct eg_tunable *tunables; /* EG_TUNABLE_END terminated */
 	size_t tunables_size;
 	/* Called on every utilization update of a CPU in the domain (schedutil
 	 * style) when true; sampling policies say false and use next_timer. */
@@ -95,9 +94,9 @@ struct eg_idle_input {
 	uint64_t now;
 	const struct eg_pd *pd;
 	int cpu;
-	uint64_t next_timer_ns;    /* time until the next timer event on this CPU */
-	uint32_t latency_req_us;   /* resume latency limit, UINT32_MAX = none */
-	uint32_t disabled_mask;    /* bit k set: CPU state k is disabled */
+	uint64_t next_timer_ns;	 /* time until the next timer event on this CPU */
+	uint32_t latency_req_us; /* resume latency limit, UINT32_MAX = none */
+	uint32_t disabled_mask;	 /* bit k set: CPU state k is disabled */
 };
 
 /* Whether CPU idle state i is disabled for this selection. */
@@ -130,8 +129,8 @@ struct eg_idle_policy_ops {
 
 struct eg_thermal_pd_input {
 	uint32_t cur_khz;
-	uint32_t load_pct_sum;     /* sum over the domain's CPUs of busy %, 0..100*n */
-	uint32_t cap_khz;          /* cap in force */
+	uint32_t load_pct_sum; /* sum over the domain's CPUs of busy %, 0..100*n */
+	uint32_t cap_khz;      /* cap in force */
 };
 
 struct eg_thermal_input {
@@ -139,7 +138,7 @@ struct eg_thermal_input {
 	const struct eg_model *model;
 	const struct eg_zone *zone;
 	int temp_mc;
-	int last_temp_mc;          /* previous sample, for trends */
+	int last_temp_mc; /* previous sample, for trends */
 	struct eg_thermal_pd_input pd[EG_MAX_PDS];
 };
 

@@ -52,18 +52,32 @@ struct choice_tun {
 };
 
 static const struct eg_tunable choice_tunables[] = {
-	{ .name = "fast_ramp", .type = EG_TUN_BOOL, .offset = offsetof(struct choice_tun, fast_ramp),
+	{ .name = "fast_ramp",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct choice_tun, fast_ramp),
 	  /* On by default: ramping at once for RT wakeups is what eagov adds
 	   * over the kernel's governors (eg_engine_config_simple agrees). */
-	  .def = "yes", .unit = "", .help = "RT wakeups send the domain to its top frequency" },
-	{ .name = "rt_idle_latency_us", .type = EG_TUN_U32,
-	  .offset = offsetof(struct choice_tun, rt_idle_latency_us), .min = 0, .max = 1000000,
-	  .def = "0", .unit = "us", .help = "resume latency limit while an RT task is runnable" },
+	  .def = "yes",
+	  .unit = "",
+	  .help = "RT wakeups send the domain to its top frequency" },
+	{ .name = "rt_idle_latency_us",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct choice_tun, rt_idle_latency_us),
+	  .min = 0,
+	  .max = 1000000,
+	  .def = "0",
+	  .unit = "us",
+	  .help = "resume latency limit while an RT task is runnable" },
 	/* Below 10 % a domain would crawl; the cap is for saving power, not
 	 * for parking a cluster. */
-	{ .name = "max_freq_pct", .type = EG_TUN_U32,
-	  .offset = offsetof(struct choice_tun, max_freq_pct), .min = 10, .max = 100,
-	  .def = "100", .unit = "%", .help = "cap on every domain, percent of its max frequency" },
+	{ .name = "max_freq_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct choice_tun, max_freq_pct),
+	  .min = 10,
+	  .max = 100,
+	  .def = "100",
+	  .unit = "%",
+	  .help = "cap on every domain, percent of its max frequency" },
 	EG_TUNABLE_END,
 };
 
@@ -78,7 +92,7 @@ struct any_policy {
 	const char *name;
 	const struct eg_tunable *tunables;
 	size_t tunables_size;
-	char kind;  /* 'f', 'i', 't' */
+	char kind; /* 'f', 'i', 't' */
 };
 
 static bool find_any_policy(const char *name, struct any_policy *out)
@@ -104,9 +118,12 @@ static void list_names(char *buf, size_t len, char kind)
 
 	buf[0] = '\0';
 	for (size_t i = 0;; i++) {
-		const char *name = kind == 'f' ? (eg_freq_policies[i] ? eg_freq_policies[i]->name : NULL)
-				 : kind == 'i' ? (eg_idle_policies[i] ? eg_idle_policies[i]->name : NULL)
-				 : (eg_thermal_policies[i] ? eg_thermal_policies[i]->name : NULL);
+		const char *name =
+			kind == 'f' ?
+				(eg_freq_policies[i] ? eg_freq_policies[i]->name : NULL) :
+			kind == 'i' ?
+				(eg_idle_policies[i] ? eg_idle_policies[i]->name : NULL) :
+				(eg_thermal_policies[i] ? eg_thermal_policies[i]->name : NULL);
 		int n;
 
 		if (!name)
@@ -134,9 +151,9 @@ static int check_choice(const struct eg_policy_conf *pc, const struct eg_setting
 	else if (eg_streq(s->key, "thermal"))
 		kind = 't';
 	if (kind) {
-		bool found = kind == 'f' ? eg_freq_policy_find(s->value) != NULL
-			   : kind == 'i' ? eg_idle_policy_find(s->value) != NULL
-					 : eg_thermal_policy_find(s->value) != NULL;
+		bool found = kind == 'f' ? eg_freq_policy_find(s->value) != NULL :
+			     kind == 'i' ? eg_idle_policy_find(s->value) != NULL :
+					   eg_thermal_policy_find(s->value) != NULL;
 
 		if (!found) {
 			list_names(names, sizeof(names), kind);
@@ -160,7 +177,8 @@ static int check_choice(const struct eg_policy_conf *pc, const struct eg_setting
 	if (r == -ENOENT) {
 		eg_error_set(err, pc->file, s->line,
 			     "unknown policy key '%s' (known: freq, idle, thermal, fast_ramp, "
-			     "rt_idle_latency_us, max_freq_pct)", s->key);
+			     "rt_idle_latency_us, max_freq_pct)",
+			     s->key);
 		return -EINVAL;
 	}
 	if (r < 0) {
@@ -183,9 +201,10 @@ static int check_tunable(const struct eg_policy_conf *pc, const struct eg_settin
 		return -EINVAL;
 	}
 	if (p.kind != 'f' && s->pd >= 0) {
-		eg_error_set(err, pc->file, s->line,
-			     "tunables of '%s' cannot be set per domain (only frequency policies' can)",
-			     s->policy);
+		eg_error_set(
+			err, pc->file, s->line,
+			"tunables of '%s' cannot be set per domain (only frequency policies' can)",
+			s->policy);
 		return -EINVAL;
 	}
 	/* A scratch struct: the value is parsed exactly as resolve will. */
@@ -244,8 +263,8 @@ static bool setting_at_level(const struct eg_setting *s, int level, enum eg_prof
 }
 
 /* Last value of a choice key for domain pd (-1: global keys only). */
-static const char *resolve_choice(const struct eg_policy_conf *pc, enum eg_profile profile,
-				  int pd, const char *key, const char *def)
+static const char *resolve_choice(const struct eg_policy_conf *pc, enum eg_profile profile, int pd,
+				  const char *key, const char *def)
 {
 	const char *v = def;
 
@@ -322,7 +341,8 @@ int eg_policy_conf_resolve(const struct eg_policy_conf *pc, const struct eg_mode
 	eg_tunables_defaults(choice_tunables, &ch);
 	for (const struct eg_tunable *t = choice_tunables; t->name; t++) {
 		name = resolve_choice(pc, profile, -1, t->name, NULL);
-		if (name && eg_tunables_set(choice_tunables, &ch, t->name, name, msg, sizeof(msg))) {
+		if (name &&
+		    eg_tunables_set(choice_tunables, &ch, t->name, name, msg, sizeof(msg))) {
 			eg_error_set(err, pc->file, 0, "%s", msg);
 			return -EINVAL;
 		}

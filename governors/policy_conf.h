@@ -22,9 +22,9 @@ int eg_profile_from_string(const char *s, enum eg_profile *out);
 
 /* One "key = value" line of a policy section, kept with its origin. */
 struct eg_setting {
-	int profile;                 /* -1: all profiles; else enum eg_profile */
-	int pd;                      /* -1: all domains; else the domain index */
-	char policy[EG_NAME_MAX];    /* "schedutil", "menu", ... or "" for policy choice keys */
+	int profile;		  /* -1: all profiles; else enum eg_profile */
+	int pd;			  /* -1: all domains; else the domain index */
+	char policy[EG_NAME_MAX]; /* "schedutil", "menu", ... or "" for policy choice keys */
 	char key[EG_NAME_MAX];
 	char value[EG_VALUE_MAX];
 	int line;

@@ -14,8 +14,12 @@ extern const struct eg_thermal_policy_ops eg_thermal_step_wise;
 extern const struct eg_thermal_policy_ops eg_thermal_power_allocator;
 
 const struct eg_freq_policy_ops *const eg_freq_policies[] = {
-	&eg_freq_performance, &eg_freq_powersave,    &eg_freq_schedutil,
-	&eg_freq_ondemand,    &eg_freq_conservative, &eg_freq_interactive,
+	&eg_freq_performance,
+	&eg_freq_powersave,
+	&eg_freq_schedutil,
+	&eg_freq_ondemand,
+	&eg_freq_conservative,
+	&eg_freq_interactive,
 	NULL,
 };
 

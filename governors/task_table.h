@@ -9,27 +9,27 @@
 
 enum eg_task_state {
 	EG_TASK_SLEEPING = 0,
-	EG_TASK_RUNNABLE,    /* enqueued, waiting */
+	EG_TASK_RUNNABLE, /* enqueued, waiting */
 	EG_TASK_RUNNING,
 };
 
 struct eg_task {
-	int32_t pid;         /* 0 = free slot */
+	int32_t pid; /* 0 = free slot */
 	int16_t prio;
 	int16_t cpu;
-	uint8_t state;       /* enum eg_task_state */
+	uint8_t state; /* enum eg_task_state */
 	struct eg_pelt avg;
 	uint32_t util_est_ewma;
 	uint32_t util_est_enqueued;  /* util_avg at the last dequeue */
 	uint32_t util_min, util_max; /* uclamp, 0 / 1024 when unset */
-	uint64_t boost_until;        /* latency boost (eagovctl boost) */
-	uint64_t runtime_ns;         /* total time running */
-	uint64_t enqueued_ns;        /* when it last became runnable on its CPU */
+	uint64_t boost_until;	     /* latency boost (eagovctl boost) */
+	uint64_t runtime_ns;	     /* total time running */
+	uint64_t enqueued_ns;	     /* when it last became runnable on its CPU */
 };
 
 struct eg_task_table {
 	struct eg_task *slots;
-	uint32_t cap;     /* power of two */
+	uint32_t cap; /* power of two */
 	uint32_t used;
 };
 

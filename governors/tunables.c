@@ -86,7 +86,8 @@ static int parse_freq_map(const struct eg_tunable *t, const char *s, struct eg_f
 			return -EINVAL;
 		}
 		if (n == 0 && colon) {
-			snprintf(err, errlen, "%s: must start with a plain value, then kHz:value pairs",
+			snprintf(err, errlen,
+				 "%s: must start with a plain value, then kHz:value pairs",
 				 t->name);
 			return -EINVAL;
 		}
@@ -97,8 +98,8 @@ static int parse_freq_map(const struct eg_tunable *t, const char *s, struct eg_f
 		if (colon) {
 			*colon = '\0';
 			if (parse_u32(tok, &khz) < 0 || (n > 0 && khz <= map->khz[n - 1])) {
-				snprintf(err, errlen, "%s: frequencies must be increasing kHz numbers",
-					 t->name);
+				snprintf(err, errlen,
+					 "%s: frequencies must be increasing kHz numbers", t->name);
 				return -EINVAL;
 			}
 			tok = colon + 1;
@@ -145,8 +146,8 @@ int eg_tunables_set(const struct eg_tunable *tab, void *tun, const char *name, c
 
 		r = parse_u32(value, &v);
 		if (r < 0) {
-			snprintf(err, errlen, "%s: '%s' is not a non-negative integer%s", name, value,
-				 r == -ERANGE ? " (too large)" : "");
+			snprintf(err, errlen, "%s: '%s' is not a non-negative integer%s", name,
+				 value, r == -ERANGE ? " (too large)" : "");
 			return r == -ERANGE ? -ERANGE : -EINVAL;
 		}
 		if (v < t->min || v > t->max) {
@@ -226,8 +227,8 @@ void eg_tunables_format(const struct eg_tunable *t, const void *tun, char *buf, 
 		memcpy(&map, p, sizeof(map));
 		buf[0] = '\0';
 		for (int i = 0; i < map.n && off < len; i++) {
-			int n = i == 0 ? snprintf(buf + off, len - off, "%u", map.value[0])
-				       : snprintf(buf + off, len - off, " %u:%u", map.khz[i],
+			int n = i == 0 ? snprintf(buf + off, len - off, "%u", map.value[0]) :
+					 snprintf(buf + off, len - off, " %u:%u", map.khz[i],
 						  map.value[i]);
 			if (n < 0)
 				return;

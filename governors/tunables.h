@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 enum eg_tunable_type {
-	EG_TUN_U32,     /* decimal, within [min, max] */
-	EG_TUN_BOOL,    /* 0/1, true/false, yes/no, on/off */
-	EG_TUN_FREQ_MAP,/* interactive's "85 1200000:90 1700000:95": value, then freq:value pairs */
+	EG_TUN_U32,	 /* decimal, within [min, max] */
+	EG_TUN_BOOL,	 /* 0/1, true/false, yes/no, on/off */
+	EG_TUN_FREQ_MAP, /* interactive's "85 1200000:90 1700000:95": value, then freq:value pairs */
 };
 
 #define EG_FREQ_MAP_MAX 16
@@ -19,7 +19,7 @@ enum eg_tunable_type {
  * above_hispeed_delay: value[0] below khz[1], value[i] from khz[i] on. */
 struct eg_freq_map {
 	int n;
-	uint32_t khz[EG_FREQ_MAP_MAX];    /* khz[0] is 0 */
+	uint32_t khz[EG_FREQ_MAP_MAX]; /* khz[0] is 0 */
 	uint32_t value[EG_FREQ_MAP_MAX];
 };
 
@@ -28,14 +28,17 @@ uint32_t eg_freq_map_lookup(const struct eg_freq_map *map, uint32_t khz);
 struct eg_tunable {
 	const char *name;
 	enum eg_tunable_type type;
-	size_t offset;           /* into the policy's tunables struct */
-	uint32_t min, max;       /* for U32 and FREQ_MAP values */
-	const char *def;         /* default, as it would be written in the file */
-	const char *unit;        /* "us", "%", "kHz", "" */
+	size_t offset;	   /* into the policy's tunables struct */
+	uint32_t min, max; /* for U32 and FREQ_MAP values */
+	const char *def;   /* default, as it would be written in the file */
+	const char *unit;  /* "us", "%", "kHz", "" */
 	const char *help;
 };
 
-#define EG_TUNABLE_END { .name = NULL }
+#define EG_TUNABLE_END       \
+	{                    \
+		.name = NULL \
+	}
 
 /* Set every tunable to its default. */
 void eg_tunables_defaults(const struct eg_tunable *t, void *tun);

@@ -60,7 +60,10 @@ static int record(struct eg_state *st, const struct eg_cpufreq_pd *p, const char
 const char *eg_cpufreq_epp_for(uint32_t khz, uint32_t min_khz, uint32_t max_khz)
 {
 	static const char *const epp[] = {
-		"power", "balance_power", "balance_performance", "performance",
+		"power",
+		"balance_power",
+		"balance_performance",
+		"performance",
 	};
 	uint64_t q;
 
@@ -110,7 +113,8 @@ static int probe_pd(struct eg_cpufreq_pd *p, const struct eg_sysfs *fs, const st
 		 * powersave lets the hardware follow our floor and EPP. */
 		if (eg_streq(p->orig_governor, "performance") && !has_word(avail, "powersave"))
 			eg_warn("%s: HWP policy under 'performance' without 'powersave': "
-				"floors and EPP will have no effect", p->dir);
+				"floors and EPP will have no effect",
+				p->dir);
 	}
 	p->cap_khz = p->orig_max_khz;
 	p->floor_khz = p->cur_min_khz = p->orig_min_khz;
@@ -165,8 +169,8 @@ int eg_cpufreq_open(struct eg_cpufreq *cf, const struct eg_sysfs *fs, const stru
 
 	memset(cf, 0, sizeof(*cf));
 	for (int i = 0; i < EG_MAX_PDS; i++) {
-		struct eg_attr *all[] = { &cf->pd[i].governor, &cf->pd[i].setspeed,
-					  &cf->pd[i].min, &cf->pd[i].max, &cf->pd[i].epp };
+		struct eg_attr *all[] = { &cf->pd[i].governor, &cf->pd[i].setspeed, &cf->pd[i].min,
+					  &cf->pd[i].max, &cf->pd[i].epp };
 
 		for (size_t k = 0; k < ARRAY_SIZE(all); k++)
 			eg_attr_init(all[k], "");
@@ -266,8 +270,10 @@ static int set_freq(struct eg_cpufreq_pd *p, uint32_t khz, uint64_t now_ns)
 	p->floor_khz = EG_CLAMP(khz, p->cpuinfo_min_khz, p->cpuinfo_max_khz);
 	r = hwp_limits(p, now_ns);
 	if (p->has_epp) {
-		r2 = eg_attr_set(&p->epp, eg_cpufreq_epp_for(p->floor_khz, p->cpuinfo_min_khz,
-							   p->cpuinfo_max_khz), now_ns);
+		r2 = eg_attr_set(&p->epp,
+				 eg_cpufreq_epp_for(p->floor_khz, p->cpuinfo_min_khz,
+						    p->cpuinfo_max_khz),
+				 now_ns);
 		if (r == 0)
 			r = r2;
 	}

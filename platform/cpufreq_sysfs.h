@@ -34,27 +34,27 @@
 #include "sysfs_io.h"
 
 enum eg_cpufreq_mode {
-	EG_CPUFREQ_NONE = 0,     /* no policy in sysfs: decisions are ignored */
+	EG_CPUFREQ_NONE = 0, /* no policy in sysfs: decisions are ignored */
 	EG_CPUFREQ_USERSPACE,
 	EG_CPUFREQ_HWP,
 };
 
 struct eg_cpufreq_pd {
-	char dir[EG_PATH_MAX];               /* .../cpufreq/policyN */
+	char dir[EG_PATH_MAX]; /* .../cpufreq/policyN */
 	enum eg_cpufreq_mode mode;
 	bool has_epp;
 	char orig_governor[EG_NAME_MAX];
 	uint32_t cpuinfo_min_khz, cpuinfo_max_khz;
 	uint32_t orig_min_khz, orig_max_khz;
-	uint32_t floor_khz;                  /* HWP: min requested by SET_FREQ */
-	uint32_t cap_khz;                    /* current max */
-	uint32_t cur_min_khz;                /* HWP: min last asked of the kernel */
+	uint32_t floor_khz;   /* HWP: min requested by SET_FREQ */
+	uint32_t cap_khz;     /* current max */
+	uint32_t cur_min_khz; /* HWP: min last asked of the kernel */
 	struct eg_attr governor, setspeed, min, max, epp;
 };
 
 struct eg_cpufreq {
 	int nr_pds;
-	struct eg_cpufreq_pd pd[EG_MAX_PDS];  /* indexed like model->pds */
+	struct eg_cpufreq_pd pd[EG_MAX_PDS]; /* indexed like model->pds */
 };
 
 /* Read the original governor, limits, setspeed and EPP of every domain that

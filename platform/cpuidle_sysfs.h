@@ -20,7 +20,7 @@
 #include "sysfs_io.h"
 
 struct eg_cpuidle_cpu {
-	bool present;          /* had a cpuidle folder or a QoS file at open */
+	bool present; /* had a cpuidle folder or a QoS file at open */
 	bool has_qos;
 	int nr_states;
 	struct eg_attr qos;
@@ -29,8 +29,8 @@ struct eg_cpuidle_cpu {
 
 struct eg_cpuidle {
 	int nr_cpus;
-	struct eg_cpuidle_cpu *cpu;  /* nr_cpus entries */
-	int dma_fd;                  /* /dev/cpu_dma_latency, -1 when not held */
+	struct eg_cpuidle_cpu *cpu; /* nr_cpus entries */
+	int dma_fd;		    /* /dev/cpu_dma_latency, -1 when not held */
 	char dma_path[EG_PATH_MAX];
 };
 

@@ -84,8 +84,9 @@ static int scan_cpus(eg_cpumask_t *cpus, struct eg_error *err)
 			continue;
 		if (cpu >= EG_MAX_CPUS) {
 			closedir(d);
-			return eg_discover_fail(err, -E2BIG, "CPU %d is beyond eagov's limit of %d CPUs", cpu,
-				    EG_MAX_CPUS);
+			return eg_discover_fail(err, -E2BIG,
+						"CPU %d is beyond eagov's limit of %d CPUs", cpu,
+						EG_MAX_CPUS);
 		}
 		eg_cpumask_set(cpus, cpu);
 		n++;
@@ -154,8 +155,8 @@ static int opps_from_table(struct eg_pd *pd, int cpu, struct eg_error *err)
 			continue;
 		if (n == EG_MAX_OPPS) {
 			cpufreq_put_available_frequencies(list);
-			return eg_discover_fail(err, -E2BIG, "%s lists more than %d frequencies", pd->name,
-				    EG_MAX_OPPS);
+			return eg_discover_fail(err, -E2BIG, "%s lists more than %d frequencies",
+						pd->name, EG_MAX_OPPS);
 		}
 		khz[n++] = (uint32_t)f->frequency;
 	}
@@ -197,7 +198,7 @@ static int read_capacity(struct eg_pd *pd, struct eg_error *err)
 	uint64_t first = 0;
 	int cpu, r;
 
-	eg_for_each_cpu(cpu, &pd->cpus) {
+	eg_for_each_cpu (cpu, &pd->cpus) {
 		uint64_t cap;
 
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%d/cpu_capacity", cpu);
@@ -207,8 +208,9 @@ static int read_capacity(struct eg_pd *pd, struct eg_error *err)
 		if (r)
 			return eg_discover_fail(err, r, "cannot read %s", path);
 		if (cap == 0 || cap > EG_CAPACITY_SCALE)
-			return eg_discover_fail(err, -EINVAL, "%s: capacity %" PRIu64 " out of 1..%u", path,
-				    cap, EG_CAPACITY_SCALE);
+			return eg_discover_fail(err, -EINVAL,
+						"%s: capacity %" PRIu64 " out of 1..%u", path, cap,
+						EG_CAPACITY_SCALE);
 		if (!first) {
 			first = cap;
 			pd->max_cap = (uint32_t)cap;
@@ -216,8 +218,8 @@ static int read_capacity(struct eg_pd *pd, struct eg_error *err)
 			/* Same policy means same core type; differing values are
 			 * a firmware oddity, the first CPU speaks for the domain. */
 			eg_warn("%s: cpu%d capacity %" PRIu64 " differs from cpu%d's %" PRIu64
-				", using %" PRIu64, pd->name, cpu, cap, pd->first_cpu, first,
-				first);
+				", using %" PRIu64,
+				pd->name, cpu, cap, pd->first_cpu, first, first);
 		}
 	}
 	return 0;
@@ -244,7 +246,8 @@ static int read_idle_states(struct eg_pd *pd, int cpu, struct eg_error *err)
 		memset(st, 0, sizeof(*st));
 		name = cpuidle_state_name((unsigned int)cpu, k);
 		if (!name)
-			return eg_discover_fail(err, -EIO, "cannot read the name of cpu%d idle state %u", cpu, k);
+			return eg_discover_fail(
+				err, -EIO, "cannot read the name of cpu%d idle state %u", cpu, k);
 		if (eg_strlcpy(st->name, name, sizeof(st->name)))
 			eg_warn("cpu%d idle state name '%s' truncated", cpu, name);
 		free(name);
@@ -283,7 +286,7 @@ static int fill_domain(struct eg_pd *pd, int cpu, struct eg_error *err)
 	int c, r;
 
 	pd->first_cpu = -1;
-	eg_for_each_cpu(c, &pd->cpus) {
+	eg_for_each_cpu (c, &pd->cpus) {
 		pd->first_cpu = c;
 		break;
 	}
@@ -301,15 +304,17 @@ static int fill_domain(struct eg_pd *pd, int cpu, struct eg_error *err)
 	}
 	if (cpufreq_get_hardware_limits((unsigned int)cpu, &lo, &hi) || !lo || !hi || lo > hi ||
 	    hi > UINT32_MAX)
-		return eg_discover_fail(err, -EIO, "%s: cannot read valid cpuinfo_min_freq/cpuinfo_max_freq "
-			    "(%lu..%lu kHz)", pd->name, lo, hi);
+		return eg_discover_fail(err, -EIO,
+					"%s: cannot read valid cpuinfo_min_freq/cpuinfo_max_freq "
+					"(%lu..%lu kHz)",
+					pd->name, lo, hi);
 	pd->cpuinfo_min_khz = (uint32_t)lo;
 	pd->cpuinfo_max_khz = (uint32_t)hi;
 	lat = cpufreq_get_transition_latency((unsigned int)cpu);
 	/* 0 is libcpupower's failure value and ETERNAL the kernel's "unknown":
 	 * both leave the latency unknown (0) for the governors' defaults. */
 	pd->transition_latency_ns = (lat == CPUFREQ_ETERNAL_NS || lat > UINT32_MAX) ? 0 :
-				    (uint32_t)lat;
+										      (uint32_t)lat;
 
 	r = opps_from_table(pd, cpu, err);
 	if (r < 0)
@@ -334,7 +339,7 @@ static int discover_domains(struct eg_model *m, const eg_cpumask_t *cpus, struct
 	char a[128], b[128];
 	int cpu, r;
 
-	eg_for_each_cpu(cpu, cpus) {
+	eg_for_each_cpu (cpu, cpus) {
 		struct cpufreq_affected_cpus *rel, *x;
 		struct eg_pd *pd;
 
@@ -347,16 +352,19 @@ static int discover_domains(struct eg_model *m, const eg_cpumask_t *cpus, struct
 		}
 		if (m->nr_pds == EG_MAX_PDS) {
 			cpufreq_put_related_cpus(rel);
-			return eg_discover_fail(err, -E2BIG, "more than %d cpufreq policies (per-CPU policies "
-				    "on a large machine?): beyond eagov's model", EG_MAX_PDS);
+			return eg_discover_fail(err, -E2BIG,
+						"more than %d cpufreq policies (per-CPU policies "
+						"on a large machine?): beyond eagov's model",
+						EG_MAX_PDS);
 		}
 		pd = &m->pds[m->nr_pds++];
 		memset(pd, 0, sizeof(*pd));
 		for (x = rel; x; x = x->next) {
 			if (x->cpu >= EG_MAX_CPUS) {
 				cpufreq_put_related_cpus(rel);
-				return eg_discover_fail(err, -E2BIG, "cpu%d: related CPU %u beyond %d", cpu,
-					    x->cpu, EG_MAX_CPUS);
+				return eg_discover_fail(err, -E2BIG,
+							"cpu%d: related CPU %u beyond %d", cpu,
+							x->cpu, EG_MAX_CPUS);
 			}
 			eg_cpumask_set(&pd->cpus, (int)x->cpu);
 			eg_cpumask_set(&covered, (int)x->cpu);
@@ -372,15 +380,18 @@ static int discover_domains(struct eg_model *m, const eg_cpumask_t *cpus, struct
 		/* Expected on VMs and some boards: the caller decides what to do
 		 * (eg_discover_cpus_only() for idle-only or poll-only use), so
 		 * this is information, not an error. */
-		eg_error_set(err, "", 0, "no cpufreq on this machine (no %s/cpu0/cpufreq): "
-			     "no frequency control", CPU_DIR);
+		eg_error_set(err, "", 0,
+			     "no cpufreq on this machine (no %s/cpu0/cpufreq): "
+			     "no frequency control",
+			     CPU_DIR);
 		eg_info("%s", err ? err->msg : "no cpufreq on this machine");
 		return -ENODEV;
 	}
 	eg_cpumask_format(&missing, a, sizeof(a));
 	eg_cpumask_format(&covered, b, sizeof(b));
 	if (eg_cpumask_weight(&missing))
-		return eg_discover_fail(err, -ENODEV, "CPUs %s have no cpufreq policy while CPUs %s do", a, b);
+		return eg_discover_fail(err, -ENODEV,
+					"CPUs %s have no cpufreq policy while CPUs %s do", a, b);
 	return 0;
 }
 
@@ -410,8 +421,7 @@ static int split_compatible(const char *buf, size_t len, char compatible[][EG_NA
 	return 0;
 }
 
-int eg_discover_identity(char compatible[][EG_NAME_MAX], int max, int *n, char *dmi,
-			 size_t dmilen)
+int eg_discover_identity(char compatible[][EG_NAME_MAX], int max, int *n, char *dmi, size_t dmilen)
 {
 	static const char *const dt_paths[] = {
 		"/proc/device-tree/compatible",
@@ -563,7 +573,7 @@ int eg_discover_cpus_only(struct eg_model *m, struct eg_error *err)
 	pd->nr_cpus = eg_cpumask_weight(&cpus);
 	pd->origin = EG_ORIGIN_SYSFS;
 	eg_strlcpy(pd->name, EG_DISCOVER_NOFREQ_NAME, sizeof(pd->name));
-	eg_for_each_cpu(cpu, &cpus) {
+	eg_for_each_cpu (cpu, &cpus) {
 		pd->first_cpu = cpu;
 		break;
 	}
@@ -578,8 +588,8 @@ int eg_discover_cpus_only(struct eg_model *m, struct eg_error *err)
 	pd->nr_opps = 1;
 	pd->opps[0].khz = khz;
 	pd->cpuinfo_min_khz = pd->cpuinfo_max_khz = khz;
-	eg_notice("no cpufreq: one pseudo domain '%s' of %d CPUs with one OPP of %u kHz",
-		  pd->name, pd->nr_cpus, khz);
+	eg_notice("no cpufreq: one pseudo domain '%s' of %d CPUs with one OPP of %u kHz", pd->name,
+		  pd->nr_cpus, khz);
 	r = read_capacity(pd, err);
 	if (r)
 		return r;

@@ -100,5 +100,4 @@ int eg_model_merge(struct eg_model *dst, const struct eg_model *file, struct eg_
  * are skipped with a warning (a truncated id would never match). Missing
  * files are not errors (0 with *n = 0 / dmi ""); other read errors -errno.
  */
-int eg_discover_identity(char compatible[][EG_NAME_MAX], int max, int *n, char *dmi,
-			 size_t dmilen);
+int eg_discover_identity(char compatible[][EG_NAME_MAX], int max, int *n, char *dmi, size_t dmilen);

@@ -29,7 +29,8 @@ static int em_scale(const char *dir, const char *pdname, uint64_t *scale)
 	    eg_parse_hex_u64(buf, &flags) == 0) {
 		if (flags & EM_FLAG_ARTIFICIAL || !(flags & EM_FLAG_MICROWATTS)) {
 			eg_info("energy model %s: abstract power scale (flags %#" PRIx64
-				"), power not used", pdname, flags);
+				"), power not used",
+				pdname, flags);
 			return -EINVAL;
 		}
 		*scale = 1;
@@ -62,10 +63,11 @@ static int em_read_pd(struct eg_model *m, const char *pdname, struct eg_error *e
 
 	if (eg_discover_pathf(dir, sizeof(dir), EM_DIR "/%s", pdname) ||
 	    eg_discover_pathf(path, sizeof(path), "%s/cpus", dir))
-		return eg_discover_fail(err, -ENAMETOOLONG, "energy model %s: path too long", pdname);
+		return eg_discover_fail(err, -ENAMETOOLONG, "energy model %s: path too long",
+					pdname);
 	r = eg_discover_read_text(path, buf, sizeof(buf));
 	if (r == -ENOENT)
-		return 0;  /* a device (GPU, ...) domain, not CPUs */
+		return 0; /* a device (GPU, ...) domain, not CPUs */
 	if (r)
 		return eg_discover_fail(err, r, "cannot read %s", path);
 	if (eg_cpumask_parse(buf, &cpus))
@@ -101,8 +103,8 @@ static int em_read_pd(struct eg_model *m, const char *pdname, struct eg_error *e
 		}
 		idx = khz <= UINT32_MAX ? eg_pd_opp_index(pd, (uint32_t)khz) : -1;
 		if (idx < 0) {
-			eg_warn("energy model %s: %" PRIu64 " kHz is not an OPP of %s", pdname,
-				khz, pd->name);
+			eg_warn("energy model %s: %" PRIu64 " kHz is not an OPP of %s", pdname, khz,
+				pd->name);
 			continue;
 		}
 		pd->opps[idx].power_uw = power * scale;
@@ -111,8 +113,8 @@ static int em_read_pd(struct eg_model *m, const char *pdname, struct eg_error *e
 	}
 	closedir(d);
 	if (got < pd->nr_opps)
-		eg_warn("energy model %s: power for %d of %d OPPs of %s", pdname, got,
-			pd->nr_opps, pd->name);
+		eg_warn("energy model %s: power for %d of %d OPPs of %s", pdname, got, pd->nr_opps,
+			pd->name);
 	else
 		eg_info("energy model %s: power of %s's %d OPPs", pdname, pd->name, got);
 	return 0;

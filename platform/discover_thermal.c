@@ -83,8 +83,8 @@ static void read_cooled(const struct eg_model *m, struct udev_device *dev, struc
 		 * shares equally, i.e. full contribution for each actor. */
 		if (weight == 0 || weight > EG_CAPACITY_SCALE)
 			weight = EG_CAPACITY_SCALE;
-		z->cooled[z->nr_cooled++] = (struct eg_cooled){ .pd = pd,
-								.weight = (uint32_t)weight };
+		z->cooled[z->nr_cooled++] =
+			(struct eg_cooled){ .pd = pd, .weight = (uint32_t)weight };
 	}
 }
 
@@ -111,7 +111,8 @@ static void read_zone(const struct eg_model *m, struct udev_device *dev, struct 
 			break;
 		snprintf(attr, sizeof(attr), "trip_point_%d_type", k);
 		type = udev_device_get_sysattr_value(dev, attr);
-		if (eg_parse_int(v, INT_MIN, INT_MAX, &t.temp_mc) || !type || eg_trip_type_from_string(type, &t.type)) {
+		if (eg_parse_int(v, INT_MIN, INT_MAX, &t.temp_mc) || !type ||
+		    eg_trip_type_from_string(type, &t.type)) {
 			eg_warn("%s: trip %d unreadable (temp '%s', type '%s'), ignored", z->sensor,
 				k, v, type ? type : "");
 			continue;
@@ -121,7 +122,8 @@ static void read_zone(const struct eg_model *m, struct udev_device *dev, struct 
 		if (v && eg_parse_int(v, INT_MIN, INT_MAX, &t.hyst_mc))
 			t.hyst_mc = 0;
 		if (z->nr_trips == EG_MAX_TRIPS) {
-			eg_warn("%s: more than %d trips, the rest ignored", z->sensor, EG_MAX_TRIPS);
+			eg_warn("%s: more than %d trips, the rest ignored", z->sensor,
+				EG_MAX_TRIPS);
 			break;
 		}
 		z->trips[z->nr_trips++] = t;
@@ -177,7 +179,8 @@ int eg_discover_zones(struct eg_model *m, struct eg_error *err)
 		udev_unref(udev);
 		return eg_discover_fail(err, r, "cannot enumerate thermal zones");
 	}
-	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(en)) {
+	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(en))
+	{
 		const char *path = udev_list_entry_get_name(l);
 		const char *base = strrchr(path, '/');
 		int num;

@@ -17,11 +17,11 @@
 #include "util.h"
 
 struct hw_zone {
-	int zone;                          /* index in the model */
-	const sensors_chip_name *chip;     /* owned by libsensors until cleanup */
-	int subfeature;                    /* number of the tempN_input subfeature */
-	uint64_t next_ns;                  /* 0 = at once */
-	int last_err;                      /* a failing zone logs once per error */
+	int zone;		       /* index in the model */
+	const sensors_chip_name *chip; /* owned by libsensors until cleanup */
+	int subfeature;		       /* number of the tempN_input subfeature */
+	uint64_t next_ns;	       /* 0 = at once */
+	int last_err;		       /* a failing zone logs once per error */
 };
 
 struct eg_source {
@@ -132,7 +132,7 @@ static int read_mc(const sensors_chip_name *chip, int sf, int *mc)
 	int r = sensors_get_value(chip, sf, &v);
 
 	if (r)
-		return r < 0 ? r : -r;   /* libsensors' own negative error */
+		return r < 0 ? r : -r; /* libsensors' own negative error */
 	/* libsensors reports degrees C (the driver's millidegrees / 1000). */
 	v = round(v * 1000.0);
 	if (!isfinite(v) || v < INT_MIN || v > INT_MAX)

@@ -21,7 +21,8 @@ static void merge_pd(struct eg_pd *d, const struct eg_pd *f)
 			opps[i] = f->opps[i];
 			if (k < 0 && !synthetic)
 				eg_warn("domain %s: device file OPP %u kHz is not in %s's frequency "
-					"table", f->name, f->opps[i].khz, d->sysfs_policy);
+					"table",
+					f->name, f->opps[i].khz, d->sysfs_policy);
 			if (k >= 0 && !opps[i].power_uw && d->opps[k].power_uw) {
 				opps[i].power_uw = d->opps[k].power_uw;
 				opps[i].power_origin = d->opps[k].power_origin;
@@ -54,8 +55,8 @@ static void merge_pd(struct eg_pd *d, const struct eg_pd *f)
 	d->src_line = f->src_line;
 }
 
-static int match_pd(const struct eg_model *dst, const struct eg_model *file,
-		    const struct eg_pd *f, struct eg_error *err)
+static int match_pd(const struct eg_model *dst, const struct eg_model *file, const struct eg_pd *f,
+		    struct eg_error *err)
 {
 	char fs[128], ds[128];
 	int cpu;
@@ -68,7 +69,7 @@ static int match_pd(const struct eg_model *dst, const struct eg_model *file,
 		const struct eg_pd *d = &dst->pds[j];
 		const char *label = d->sysfs_policy[0] ? d->sysfs_policy : d->name;
 
-		eg_for_each_cpu(cpu, &f->cpus) {
+		eg_for_each_cpu (cpu, &f->cpus) {
 			if (!eg_cpumask_test(&d->cpus, cpu))
 				continue;
 			eg_cpumask_format(&d->cpus, ds, sizeof(ds));

@@ -12,7 +12,7 @@
 struct eg_recorder {
 	FILE *f;
 	char path[EG_PATH_MAX];
-	int err;   /* first write error */
+	int err; /* first write error */
 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -252,8 +252,8 @@ int eg_record_open(struct eg_recorder **out, const char *path, const struct eg_m
 	put32(h + 16, (uint32_t)m->nr_cpus);
 	put32(h + 20, 0);
 	/* Truncated to 63 characters: the 64th byte stays NUL. */
-	memcpy(h + 24, m->name, EG_MIN(strnlen(m->name, sizeof(m->name)),
-				       (size_t)EG_RECORD_NAME_LEN - 1));
+	memcpy(h + 24, m->name,
+	       EG_MIN(strnlen(m->name, sizeof(m->name)), (size_t)EG_RECORD_NAME_LEN - 1));
 	if (fwrite(h, sizeof(h), 1, r->f) != 1) {
 		err = -EIO;
 		fclose(r->f);
@@ -337,8 +337,8 @@ static int record_cpus_check(const struct eg_event *ev, int nr_cpus, char *why, 
 	return -ERANGE;
 }
 
-int eg_record_load(const char *path, struct eg_event **evs, size_t *n,
-		   struct eg_record_info *info, char *err, size_t errlen)
+int eg_record_load(const char *path, struct eg_event **evs, size_t *n, struct eg_record_info *info,
+		   char *err, size_t errlen)
 {
 	uint8_t h[EG_RECORD_HEADER_SIZE], b[EG_RECORD_SIZE];
 	_cleanup_free_ struct eg_event *v = NULL;
@@ -374,9 +374,10 @@ int eg_record_load(const char *path, struct eg_event **evs, size_t *n,
 	nr_cpus = get32(h + 16);
 	flags = get32(h + 20);
 	if (version != EG_RECORD_VERSION || rsize != EG_RECORD_SIZE || flags != 0) {
-		snprintf(err, errlen, "%s: recording version %u, record size %u, flags 0x%x; "
-			 "this eagov reads version %u, size %u, flags 0", path, version, rsize,
-			 flags, EG_RECORD_VERSION, EG_RECORD_SIZE);
+		snprintf(err, errlen,
+			 "%s: recording version %u, record size %u, flags 0x%x; "
+			 "this eagov reads version %u, size %u, flags 0",
+			 path, version, rsize, flags, EG_RECORD_VERSION, EG_RECORD_SIZE);
 		r = -EBADMSG;
 		goto out;
 	}
@@ -387,9 +388,8 @@ int eg_record_load(const char *path, struct eg_event **evs, size_t *n,
 	}
 	if ((uint64_t)st.st_size < sizeof(h) ||
 	    ((uint64_t)st.st_size - sizeof(h)) % EG_RECORD_SIZE) {
-		snprintf(err, errlen, "%s: truncated: %llu bytes after the last whole record",
-			 path, (unsigned long long)(((uint64_t)st.st_size - sizeof(h)) %
-						    EG_RECORD_SIZE));
+		snprintf(err, errlen, "%s: truncated: %llu bytes after the last whole record", path,
+			 (unsigned long long)(((uint64_t)st.st_size - sizeof(h)) % EG_RECORD_SIZE));
 		r = -EBADMSG;
 		goto out;
 	}
@@ -438,8 +438,8 @@ struct eg_source {
 	struct eg_event *evs;
 	size_t n, next;
 	bool realtime;
-	bool based;          /* realtime: the first read fixed the time base */
-	uint64_t base;       /* realtime: caller time of the first event */
+	bool based;    /* realtime: the first read fixed the time base */
+	uint64_t base; /* realtime: caller time of the first event */
 };
 
 static int replay_probe(const struct eg_source_opts *o, char *why, size_t len)
@@ -484,8 +484,8 @@ static int replay_open(struct eg_source **out, const struct eg_source_opts *o)
 	for (size_t i = 0; o->model && info.nr_cpus > o->model->nr_cpus && i < s->n; i++) {
 		r = record_cpus_check(&s->evs[i], o->model->nr_cpus, err, sizeof(err));
 		if (r < 0) {
-			eg_err("replay: %s: record %zu: %s of this model's %d CPUs",
-			       o->replay_path, i, err, o->model->nr_cpus);
+			eg_err("replay: %s: record %zu: %s of this model's %d CPUs", o->replay_path,
+			       i, err, o->model->nr_cpus);
 			free(s->evs);
 			free(s);
 			return -EBADMSG;
@@ -517,7 +517,7 @@ static uint64_t replay_at(const struct eg_source *s, size_t i)
 static uint64_t replay_next_timeout(const struct eg_source *s)
 {
 	if (s->next >= s->n)
-		return 0;   /* read() reports the end */
+		return 0; /* read() reports the end */
 	if (!s->realtime || !s->based)
 		return 0;
 	return replay_at(s, s->next);

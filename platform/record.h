@@ -81,5 +81,5 @@ int eg_record_decode(const uint8_t in[EG_RECORD_SIZE], struct eg_event *ev, char
  * migrate orig_cpu / dest_cpu names no CPU of the recording's CPU count);
  * -EIO / -ENOENT ... from the system. The replay source also refuses a
  * recording with a CPU number its model does not have. */
-int eg_record_load(const char *path, struct eg_event **evs, size_t *n,
-		   struct eg_record_info *info, char *err, size_t errlen);
+int eg_record_load(const char *path, struct eg_event **evs, size_t *n, struct eg_record_info *info,
+		   char *err, size_t errlen);

@@ -45,9 +45,9 @@
 #define EG_BPF_STALE_MS_DEFAULT 10
 
 struct bpf_win {
-	bool primed;       /* a baseline exists */
-	uint64_t ts;       /* end of the last window sent */
-	uint64_t busy;     /* busy total at ts */
+	bool primed;   /* a baseline exists */
+	uint64_t ts;   /* end of the last window sent */
+	uint64_t busy; /* busy total at ts */
 };
 
 struct eg_source {
@@ -59,7 +59,7 @@ struct eg_source {
 	uint64_t stale_ns;
 	uint64_t next_synth;
 	struct bpf_win *win;
-	struct eg_bpf_cpu *pcpu;       /* scratch for one per-CPU map read */
+	struct eg_bpf_cpu *pcpu; /* scratch for one per-CPU map read */
 	/* Events converted but not handed out yet (a FIFO). Holds a whole
 	 * ring buffer's worth, as one consume call cannot be stopped. */
 	struct eg_event *pend;
@@ -169,7 +169,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	e->wakeup.pid = r->pid;
 	e->wakeup.prio = (int16_t)r->prio;
 	e->wakeup.target_cpu = (int16_t)(r->target_cpu >= 0 && r->target_cpu < s->nr_cpus ?
-					  r->target_cpu : r->cpu);
+						 r->target_cpu :
+						 r->cpu);
 	e->wakeup.flags = (r->flags & EG_BPF_WAKE_NEW) ? EG_WAKE_NEW : 0;
 	return 0;
 }
@@ -197,11 +198,11 @@ static void synth(struct eg_source *s)
 		uint64_t total = c->busy_total;
 
 		if (c->last_ts == 0 || now <= c->last_ts)
-			continue;   /* no switch seen yet: nothing known */
+			continue; /* no switch seen yet: nothing known */
 		if (s->win[cpu].primed && now - s->win[cpu].ts < s->stale_ns)
 			continue;
 		if (c->curr_pid != 0)
-			total += now - c->last_ts;   /* the period in progress */
+			total += now - c->last_ts; /* the period in progress */
 		cpu_total(s, cpu, now, total);
 	}
 }
@@ -227,7 +228,7 @@ static int bpf_probe(const struct eg_source_opts *o, char *why, size_t len)
 			/* CapEff is bare hex: parsed as the kernel's %#lx. */
 			if (strncmp(line, "CapEff:", 7) == 0 &&
 			    snprintf(hex, sizeof(hex), "0x%s", line + 7 + strspn(line + 7, " \t")) <
-			    (int)sizeof(hex)) {
+				    (int)sizeof(hex)) {
 				hex[strcspn(hex, "\n")] = '\0';
 				if (eg_parse_hex_u64(hex, &cap) < 0)
 					cap = 0;
@@ -275,7 +276,7 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 	}
 	s->nr_possible = r;
 	s->nr_cpus = o && o->model && o->model->nr_cpus > 0 ? o->model->nr_cpus :
-							       EG_MIN(r, EG_MAX_CPUS);
+							      EG_MIN(r, EG_MAX_CPUS);
 	s->rate_ns = rate_ms * NSEC_PER_MSEC;
 	s->stale_ns = EG_MAX(stale_ms, rate_ms) * NSEC_PER_MSEC;
 	/* The ring holds at most 256 KiB / (8-byte header + record). */
@@ -313,7 +314,8 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 	}
 	s->next_synth = mono_ns() + s->stale_ns;
 	eg_info("bpf source: busy updates at most every %u ms per CPU, idle CPUs closed every "
-		"%" PRIu64 " ms, RT wakeups at once", rate_ms, (uint64_t)(s->stale_ns / NSEC_PER_MSEC));
+		"%" PRIu64 " ms, RT wakeups at once",
+		rate_ms, (uint64_t)(s->stale_ns / NSEC_PER_MSEC));
 	*out = s;
 	return 0;
 }
@@ -392,8 +394,8 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 		out->dropped += s->pcpu[cpu].nr_dropped;
 	}
 	out->events = s->nr_events;
-	out->wakeup_misses = prog_misses(s->skel->progs.eg_wakeup) +
-			     prog_misses(s->skel->progs.eg_wakeup_new);
+	out->wakeup_misses =
+		prog_misses(s->skel->progs.eg_wakeup) + prog_misses(s->skel->progs.eg_wakeup_new);
 	out->switch_misses = prog_misses(s->skel->progs.eg_switch);
 	return 0;
 }
@@ -417,8 +419,8 @@ int eg_sched_bpf_watch(struct eg_source *s, int32_t pid, bool on)
 
 	if (!s || pid <= 0)
 		return -EINVAL;
-	r = on ? bpf_map__update_elem(s->skel->maps.watch, &pid, sizeof(pid), &one,
-				      sizeof(one), BPF_ANY) :
+	r = on ? bpf_map__update_elem(s->skel->maps.watch, &pid, sizeof(pid), &one, sizeof(one),
+				      BPF_ANY) :
 		 bpf_map__delete_elem(s->skel->maps.watch, &pid, sizeof(pid), 0);
 	if (r < 0 && !(r == -ENOENT && !on))
 		return r;
@@ -441,7 +443,8 @@ const struct eg_source_ops eg_source_bpf = {
 static int bpf_probe(const struct eg_source_opts *o, char *why, size_t len)
 {
 	(void)o;
-	snprintf(why, len, "built without BPF support (meson -Dbpf=enabled needs libbpf, clang, "
+	snprintf(why, len,
+		 "built without BPF support (meson -Dbpf=enabled needs libbpf, clang, "
 		 "bpftool and /sys/kernel/btf/vmlinux)");
 	return -EOPNOTSUPP;
 }

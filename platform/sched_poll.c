@@ -96,7 +96,7 @@ static int read_proc_stat(struct eg_sched_poll *p)
 		int cpu, nr = 0;
 
 		if (strncmp(line, "cpu", 3) != 0)
-			break;  /* the cpu lines come first; skip the long intr line */
+			break; /* the cpu lines come first; skip the long intr line */
 		field = strtok_r(line + 3, " \n", &save);
 		/* Also skips the aggregate "cpu " line (no number after cpu). */
 		if (line[3] == ' ' || !field || eg_parse_int(field, 0, p->nr_cpus - 1, &cpu) < 0)
@@ -169,7 +169,8 @@ int eg_sched_poll_open(struct eg_sched_poll *p, const struct eg_sysfs *fs, int n
 	}
 	if (nr_cpuidle < nr_cpus)
 		eg_info("poll source: %d of %d CPUs have cpuidle; the others use /proc/stat "
-			"(10 ms resolution)", nr_cpuidle, nr_cpus);
+			"(10 ms resolution)",
+			nr_cpuidle, nr_cpus);
 	return 0;
 }
 

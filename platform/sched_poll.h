@@ -21,20 +21,20 @@
 
 struct eg_poll_cpu {
 	int nr_states;
-	int fd[EG_MAX_IDLE_STATES];    /* stateK/time, kept open, -1 if closed */
-	bool use_cpuidle;              /* else /proc/stat only */
-	bool not_sysfs;                /* a test fixture: removal seen via nlink */
-	bool primed;                   /* a baseline exists */
-	uint64_t last_ns;              /* caller time of the baseline */
-	uint64_t last_idle_us;         /* cpuidle idle sum at the baseline */
-	bool proc_valid;               /* proc counters at the baseline are known */
-	uint64_t last_proc_idle, last_proc_total;  /* USER_HZ ticks */
+	int fd[EG_MAX_IDLE_STATES];		  /* stateK/time, kept open, -1 if closed */
+	bool use_cpuidle;			  /* else /proc/stat only */
+	bool not_sysfs;				  /* a test fixture: removal seen via nlink */
+	bool primed;				  /* a baseline exists */
+	uint64_t last_ns;			  /* caller time of the baseline */
+	uint64_t last_idle_us;			  /* cpuidle idle sum at the baseline */
+	bool proc_valid;			  /* proc counters at the baseline are known */
+	uint64_t last_proc_idle, last_proc_total; /* USER_HZ ticks */
 };
 
 struct eg_sched_poll {
 	int nr_cpus;
-	char cpu_dir[EG_PATH_MAX];     /* root + /sys/devices/system/cpu */
-	char proc_stat[EG_PATH_MAX];   /* root + /proc/stat */
+	char cpu_dir[EG_PATH_MAX];   /* root + /sys/devices/system/cpu */
+	char proc_stat[EG_PATH_MAX]; /* root + /proc/stat */
 	struct eg_poll_cpu *cpu;
 	/* Scratch for one /proc/stat parse (nr_cpus entries each). */
 	uint64_t *proc_idle, *proc_total;

@@ -16,11 +16,9 @@ extern const struct eg_source_ops eg_source_hwmon;
 extern const struct eg_source_ops eg_source_udev;
 
 const struct eg_source_ops *const eg_sources[] = {
-	&eg_source_bpf,           &eg_source_perf,
-	&eg_source_poll,          &eg_source_replay,
-	&eg_source_thermal_sysfs, &eg_source_thermal_netlink,
-	&eg_source_hwmon,         &eg_source_udev,
-	NULL,
+	&eg_source_bpf,	   &eg_source_perf,	     &eg_source_poll,
+	&eg_source_replay, &eg_source_thermal_sysfs, &eg_source_thermal_netlink,
+	&eg_source_hwmon,  &eg_source_udev,	     NULL,
 };
 
 const struct eg_source_ops *eg_source_find(const char *name)
@@ -44,8 +42,10 @@ int eg_source_select(const char *name, const struct eg_source_opts *o,
 		const struct eg_source_ops *ops = eg_source_find(name);
 
 		if (!ops || ops->kind != EG_SOURCE_SCHED) {
-			snprintf(why, len, "'%s' is not a scheduler event source (auto, bpf, perf, "
-				 "poll, replay)", name);
+			snprintf(why, len,
+				 "'%s' is not a scheduler event source (auto, bpf, perf, "
+				 "poll, replay)",
+				 name);
 			return -EINVAL;
 		}
 		reason[0] = '\0';

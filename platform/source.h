@@ -15,21 +15,21 @@
 #include "util.h"
 
 enum eg_source_kind {
-	EG_SOURCE_SCHED = 0,   /* exactly one of these runs */
+	EG_SOURCE_SCHED = 0, /* exactly one of these runs */
 	EG_SOURCE_THERMAL,
 	EG_SOURCE_DEVICE,
 };
 
 struct eg_source_opts {
 	const struct eg_model *model;
-	const struct eg_sysfs *fs;        /* root prefix ("" = the machine) */
-	uint32_t poll_interval_ms;        /* poll / sampling sources */
-	uint32_t util_rate_ms;            /* bpf: per-CPU utilization updates at most this often */
-	const char *replay_path;          /* replay: the recording */
-	bool replay_realtime;             /* replay: pace by timestamps (else as fast as read) */
+	const struct eg_sysfs *fs; /* root prefix ("" = the machine) */
+	uint32_t poll_interval_ms; /* poll / sampling sources */
+	uint32_t util_rate_ms;	   /* bpf: per-CPU utilization updates at most this often */
+	const char *replay_path;   /* replay: the recording */
+	bool replay_realtime;	   /* replay: pace by timestamps (else as fast as read) */
 };
 
-struct eg_source;  /* each implementation defines its own */
+struct eg_source; /* each implementation defines its own */
 
 struct eg_source_ops {
 	const char *name;

@@ -16,7 +16,7 @@
 struct eg_source {
 	struct eg_sched_poll p;
 	uint64_t interval_ns;
-	uint64_t last;         /* caller time of the last read */
+	uint64_t last; /* caller time of the last read */
 	bool started;
 };
 
@@ -26,8 +26,9 @@ static int poll_probe(const struct eg_source_opts *o, char *why, size_t len)
 	const struct eg_sysfs *fs = o->fs ? o->fs : &real;
 	char path[EG_PATH_MAX];
 
-	if (eg_sysfs_path(fs, path, sizeof(path), "/sys/devices/system/cpu/cpu0/cpuidle/state0/time")
-	    == 0 && access(path, R_OK) == 0)
+	if (eg_sysfs_path(fs, path, sizeof(path),
+			  "/sys/devices/system/cpu/cpu0/cpuidle/state0/time") == 0 &&
+	    access(path, R_OK) == 0)
 		return 0;
 	if (eg_sysfs_path(fs, path, sizeof(path), "/proc/stat") == 0 && access(path, R_OK) == 0)
 		return 0;
@@ -52,8 +53,9 @@ static int poll_open(struct eg_source **out, const struct eg_source_opts *o)
 		free(s);
 		return eg_log_errno(r, "poll: no cpuidle residency and no /proc/stat");
 	}
-	s->interval_ns = (uint64_t)(o->poll_interval_ms ? o->poll_interval_ms :
-				    EG_POLL_DEFAULT_MS) * NSEC_PER_MSEC;
+	s->interval_ns =
+		(uint64_t)(o->poll_interval_ms ? o->poll_interval_ms : EG_POLL_DEFAULT_MS) *
+		NSEC_PER_MSEC;
 	*out = s;
 	return 0;
 }

@@ -177,7 +177,13 @@ static const char *base(const char *path)
 	return s ? s + 1 : path;
 }
 
-enum { RANK_EPP, RANK_GOVERNOR, RANK_LIMITS, RANK_OTHER, RANK__MAX };
+enum {
+	RANK_EPP,
+	RANK_GOVERNOR,
+	RANK_LIMITS,
+	RANK_OTHER,
+	RANK__MAX
+};
 
 static int rank(const char *path)
 {
@@ -215,8 +221,7 @@ static void restore_one(const struct eg_state *st, int i, struct restore_ctx *c)
 {
 	int r = eg_sysfs_write(st->e[i].path, st->e[i].value);
 
-	eg_debug("restore %s=%s: %s", st->e[i].path, st->e[i].value,
-		 r < 0 ? strerror(-r) : "ok");
+	eg_debug("restore %s=%s: %s", st->e[i].path, st->e[i].value, r < 0 ? strerror(-r) : "ok");
 	if (r == 0)
 		return;
 	eg_warn_errno(r, "cannot restore %s to '%s'", st->e[i].path, st->e[i].value);

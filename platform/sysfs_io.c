@@ -182,8 +182,8 @@ static int attr_attempt(struct eg_attr *a, uint64_t now_ns)
 	a->have_last = false;
 	a->err = r;
 	a->nr_failures++;
-	a->backoff_ns = a->backoff_ns ? EG_MIN(a->backoff_ns * 2, EG_ATTR_BACKOFF_MAX_NS)
-				      : EG_ATTR_BACKOFF_MIN_NS;
+	a->backoff_ns = a->backoff_ns ? EG_MIN(a->backoff_ns * 2, EG_ATTR_BACKOFF_MAX_NS) :
+					EG_ATTR_BACKOFF_MIN_NS;
 	a->retry_ns = now_ns + a->backoff_ns;
 	if (!attr_logged(a, r)) {
 		int len = (int)strcspn(val, "\n");

@@ -52,16 +52,16 @@ bool eg_sysfs_exists(const char *path);
  * Unchanged values are not rewritten. */
 struct eg_attr {
 	char path[EG_PATH_MAX];
-	int fd;                       /* -1 when closed */
-	bool truncate;                /* not sysfs: truncate before writing */
+	int fd;	       /* -1 when closed */
+	bool truncate; /* not sysfs: truncate before writing */
 	bool have_last, have_pending;
-	char last[EG_ATTR_VAL_MAX];   /* last value written successfully */
-	char pending[EG_ATTR_VAL_MAX];/* value still to write (after a failure) */
-	int err;                      /* -errno of the last failed attempt, 0 */
-	uint64_t backoff_ns;          /* 0 when healthy */
-	uint64_t retry_ns;            /* no attempt before this time */
-	unsigned int nr_failures;     /* failed attempts since the last success */
-	unsigned int nr_writes;       /* successful writes (for tests and stats) */
+	char last[EG_ATTR_VAL_MAX];    /* last value written successfully */
+	char pending[EG_ATTR_VAL_MAX]; /* value still to write (after a failure) */
+	int err;		       /* -errno of the last failed attempt, 0 */
+	uint64_t backoff_ns;	       /* 0 when healthy */
+	uint64_t retry_ns;	       /* no attempt before this time */
+	unsigned int nr_failures;      /* failed attempts since the last success */
+	unsigned int nr_writes;	       /* successful writes (for tests and stats) */
 	int nr_logged;
 	int logged[EG_ATTR_MAX_LOGGED]; /* errnos already logged for this path */
 };

@@ -41,8 +41,8 @@ struct eg_source {
 	struct nl_sock *sk;
 	int family;
 	struct eg_thermal_nl_map map;
-	size_t len, off;          /* unread messages in buf[off..len) */
-	unsigned int nr_bad;      /* malformed messages seen (logged once) */
+	size_t len, off;     /* unread messages in buf[off..len) */
+	unsigned int nr_bad; /* malformed messages seen (logged once) */
 	unsigned int nr_overruns;
 	char buf[TNL_BUF];
 };
@@ -96,8 +96,8 @@ static int map_zone(const struct eg_thermal_nl_map *m, uint32_t tz_id)
 	return -1;
 }
 
-int eg_thermal_nl_convert(const struct eg_thermal_nl_map *m, int family,
-			  struct nlmsghdr *nlh, uint64_t now, struct eg_event *ev)
+int eg_thermal_nl_convert(const struct eg_thermal_nl_map *m, int family, struct nlmsghdr *nlh,
+			  uint64_t now, struct eg_event *ev)
 {
 	struct nla_policy policy[EG_TNL_ATTR_MAX_USED + 1] = {
 		[EG_TNL_ATTR_TZ_ID] = { .type = NLA_U32 },
@@ -194,8 +194,10 @@ static int tnl_connect(struct nl_sock **out, int *family, bool join, char *why, 
 	}
 	r = genl_ctrl_resolve(sk, TNL_FAMILY);
 	if (r < 0) {
-		snprintf(why, len, "generic netlink family '%s' not found (kernel without "
-			 "CONFIG_THERMAL_NETLINK?): %s", TNL_FAMILY, nl_geterror(r));
+		snprintf(why, len,
+			 "generic netlink family '%s' not found (kernel without "
+			 "CONFIG_THERMAL_NETLINK?): %s",
+			 TNL_FAMILY, nl_geterror(r));
 		goto fail;
 	}
 	*family = r;
@@ -282,8 +284,8 @@ static int tnl_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int 
 		int r;
 
 		if (s->off >= s->len) {
-			ssize_t got = recv(nl_socket_get_fd(s->sk), s->buf, sizeof(s->buf),
-					   MSG_DONTWAIT);
+			ssize_t got =
+				recv(nl_socket_get_fd(s->sk), s->buf, sizeof(s->buf), MSG_DONTWAIT);
 
 			if (got < 0 && errno == EINTR)
 				continue;

@@ -20,8 +20,8 @@
 struct eg_thermal_nl_map {
 	int nr;
 	struct {
-		int tz_id;                      /* kernel id (thermal_zone<id>) */
-		int zone;                       /* index in the model */
+		int tz_id;			/* kernel id (thermal_zone<id>) */
+		int zone;			/* index in the model */
 		int8_t trip[EG_TNL_MAX_KTRIPS]; /* model trip index, -1 unknown */
 	} z[EG_MAX_ZONES];
 	int model_trip_mc[EG_MAX_ZONES][EG_MAX_TRIPS]; /* per z[]: the model's trip temps */
@@ -39,8 +39,8 @@ void eg_thermal_nl_map_init(struct eg_thermal_nl_map *m, const struct eg_model *
  * Returns 1 when *ev was filled, 0 when the message is not one we map
  * (another command, another family, a zone not in the model), -EINVAL when
  * it is one of ours but malformed. */
-int eg_thermal_nl_convert(const struct eg_thermal_nl_map *m, int family,
-			  struct nlmsghdr *nlh, uint64_t now, struct eg_event *ev);
+int eg_thermal_nl_convert(const struct eg_thermal_nl_map *m, int family, struct nlmsghdr *nlh,
+			  uint64_t now, struct eg_event *ev);
 
 /* The numbers of the uapi we use (see thermal_netlink.c for their source). */
 enum {

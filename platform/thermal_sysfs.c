@@ -15,11 +15,11 @@
 #include "util.h"
 
 struct ts_zone {
-	int zone;               /* index in the model */
+	int zone; /* index in the model */
 	char path[EG_PATH_MAX];
-	int fd;                 /* -1 while closed (reopened on the next read) */
-	uint64_t next_ns;       /* next reading due; 0 = at once */
-	int last_err;           /* last errno logged, so a failing zone logs once */
+	int fd;		  /* -1 while closed (reopened on the next read) */
+	uint64_t next_ns; /* next reading due; 0 = at once */
+	int last_err;	  /* last errno logged, so a failing zone logs once */
 };
 
 struct eg_source {

@@ -17,7 +17,7 @@ struct eg_source {
 	struct udev *udev;
 	struct udev_monitor *mon;
 	bool on_ac;
-	bool ac_pending;    /* the initial state, or a change, not yet emitted */
+	bool ac_pending; /* the initial state, or a change, not yet emitted */
 };
 
 /* A sysfs flag as udev gives it ("0", "1", stripped): 1 set, 0 clear, -1
@@ -54,9 +54,10 @@ int eg_udev_read_on_ac(struct udev *udev, bool *on_ac)
 		udev_enumerate_unref(en);
 		return r;
 	}
-	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en)) {
-		struct udev_device *d = udev_device_new_from_syspath(udev,
-			udev_list_entry_get_name(e));
+	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
+	{
+		struct udev_device *d =
+			udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
 		const char *type, *online;
 
 		if (!d)
@@ -195,7 +196,8 @@ static int handle(struct eg_source *s, struct udev_device *d, uint64_t now, stru
 		}
 		if (online < 0)
 			return 0;
-		*ev = (struct eg_event){ .ts = now, .cpu = (int16_t)cpu,
+		*ev = (struct eg_event){ .ts = now,
+					 .cpu = (int16_t)cpu,
 					 .type = online ? EG_EV_CPU_ONLINE : EG_EV_CPU_OFFLINE };
 		return 1;
 	}
@@ -205,7 +207,8 @@ static int handle(struct eg_source *s, struct udev_device *d, uint64_t now, stru
 		if (sysname && !strncmp(sysname, "thermal_zone", 12) &&
 		    (eg_streq(action, "add") || eg_streq(action, "remove")))
 			eg_info("udev: thermal zone %s %s (the model's zones are fixed until "
-				"restart)", sysname, eg_streq(action, "add") ? "added" : "removed");
+				"restart)",
+				sysname, eg_streq(action, "add") ? "added" : "removed");
 		return 0;
 	}
 	if (eg_streq(subsystem, "power_supply")) {
@@ -241,7 +244,7 @@ static int ud_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int m
 		struct udev_device *d = udev_monitor_receive_device(s->mon);
 
 		if (!d)
-			break;   /* nothing more (the socket is non-blocking) */
+			break; /* nothing more (the socket is non-blocking) */
 		n += handle(s, d, now, &ev[n]);
 		udev_device_unref(d);
 	}

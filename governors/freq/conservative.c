@@ -16,25 +16,25 @@
 #define CS_FALLBACK_STEP_KHZ 5U
 
 struct cs_tunables {
-	uint32_t sampling_rate;         /* us, 0 = derive */
-	uint32_t up_threshold;          /* % */
-	uint32_t down_threshold;        /* %, below up_threshold */
-	uint32_t freq_step;             /* % of the max limit per step */
-	uint32_t sampling_down_factor;  /* samples between two looks down */
+	uint32_t sampling_rate;	       /* us, 0 = derive */
+	uint32_t up_threshold;	       /* % */
+	uint32_t down_threshold;       /* %, below up_threshold */
+	uint32_t freq_step;	       /* % of the max limit per step */
+	uint32_t sampling_down_factor; /* samples between two looks down */
 };
 
 static const struct eg_tunable cs_tunables_tab[] = {
 	{ "sampling_rate", EG_TUN_U32, offsetof(struct cs_tunables, sampling_rate), 0, 10000000,
 	  "0", "us",
 	  "sampling period; 0 = max(2 ticks at HZ=250 = 8000 us, the driver's transition delay)" },
-	{ "up_threshold", EG_TUN_U32, offsetof(struct cs_tunables, up_threshold), 2, 100, "80",
-	  "%", "load above which the request goes up one step (must exceed down_threshold)" },
+	{ "up_threshold", EG_TUN_U32, offsetof(struct cs_tunables, up_threshold), 2, 100, "80", "%",
+	  "load above which the request goes up one step (must exceed down_threshold)" },
 	{ "down_threshold", EG_TUN_U32, offsetof(struct cs_tunables, down_threshold), 1, 99, "20",
 	  "%", "load below which the request goes down one step (must be below up_threshold)" },
 	{ "freq_step", EG_TUN_U32, offsetof(struct cs_tunables, freq_step), 1, 100, "5", "%",
 	  "size of one step, percent of the maximum frequency" },
-	{ "sampling_down_factor", EG_TUN_U32, offsetof(struct cs_tunables, sampling_down_factor),
-	  1, 10, "1", "", "look down only every this many samples" },
+	{ "sampling_down_factor", EG_TUN_U32, offsetof(struct cs_tunables, sampling_down_factor), 1,
+	  10, "1", "", "look down only every this many samples" },
 	EG_TUNABLE_END,
 };
 

@@ -13,8 +13,8 @@ static const struct eg_tunable fixed_tunables[] = {
 
 struct fixed_state {
 	const struct eg_pd *pd;
-	bool asked;          /* a frequency was asked for at least once */
-	uint32_t khz;        /* the last one */
+	bool asked;   /* a frequency was asked for at least once */
+	uint32_t khz; /* the last one */
 };
 
 static int fixed_init(void **state, const struct eg_pd *pd, const void *tunables)
@@ -74,9 +74,8 @@ static int psave_update(void *state, const struct eg_freq_input *in, struct eg_f
 
 	if (!s || !in || !out)
 		return -EINVAL;
-	return fixed_answer(s, in,
-			    eg_pd_opp_ceil(s->pd, in->min_khz, in->min_khz, in->max_khz, false),
-			    out);
+	return fixed_answer(
+		s, in, eg_pd_opp_ceil(s->pd, in->min_khz, in->min_khz, in->max_khz, false), out);
 }
 
 static uint64_t fixed_next_timer(const void *state)

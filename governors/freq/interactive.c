@@ -13,12 +13,12 @@
 #include "util.h"
 
 struct it_tunables {
-	uint32_t timer_rate;                    /* us */
-	uint32_t go_hispeed_load;               /* % */
-	uint32_t hispeed_freq;                  /* kHz, 0 = the domain's max */
-	struct eg_freq_map target_loads;        /* %, by frequency */
+	uint32_t timer_rate;			/* us */
+	uint32_t go_hispeed_load;		/* % */
+	uint32_t hispeed_freq;			/* kHz, 0 = the domain's max */
+	struct eg_freq_map target_loads;	/* %, by frequency */
 	struct eg_freq_map above_hispeed_delay; /* us, by frequency */
-	uint32_t min_sample_time;               /* us */
+	uint32_t min_sample_time;		/* us */
 };
 
 static const struct eg_tunable it_tunables_tab[] = {
@@ -28,14 +28,13 @@ static const struct eg_tunable it_tunables_tab[] = {
 	  "99", "%", "load at which the domain jumps to at least hispeed_freq" },
 	{ "hispeed_freq", EG_TUN_U32, offsetof(struct it_tunables, hispeed_freq), 0, UINT32_MAX,
 	  "0", "kHz", "frequency a burst jumps to; 0 = the domain's maximum" },
-	{ "target_loads", EG_TUN_FREQ_MAP, offsetof(struct it_tunables, target_loads), 1, 100,
-	  "90", "%",
-	  "load to aim for at each frequency: \"90\" or \"85 1500000:90 2000000:95\"" },
-	{ "above_hispeed_delay", EG_TUN_FREQ_MAP,
-	  offsetof(struct it_tunables, above_hispeed_delay), 0, 10000000, "20000", "us",
+	{ "target_loads", EG_TUN_FREQ_MAP, offsetof(struct it_tunables, target_loads), 1, 100, "90",
+	  "%", "load to aim for at each frequency: \"90\" or \"85 1500000:90 2000000:95\"" },
+	{ "above_hispeed_delay", EG_TUN_FREQ_MAP, offsetof(struct it_tunables, above_hispeed_delay),
+	  0, 10000000, "20000", "us",
 	  "time to spend at or above hispeed_freq before going higher, by frequency" },
-	{ "min_sample_time", EG_TUN_U32, offsetof(struct it_tunables, min_sample_time), 0,
-	  10000000, "80000", "us", "time a frequency is held before the domain may go lower" },
+	{ "min_sample_time", EG_TUN_U32, offsetof(struct it_tunables, min_sample_time), 0, 10000000,
+	  "80000", "us", "time a frequency is held before the domain may go lower" },
 	EG_TUNABLE_END,
 };
 
@@ -43,7 +42,7 @@ struct it_state {
 	struct it_tunables tun;
 	struct eg_sampling sampling;
 	uint32_t hispeed_khz;
-	uint32_t target_khz;            /* the frequency chosen last */
+	uint32_t target_khz; /* the frequency chosen last */
 	/* min_sample_time: no going below floor_khz until min_sample_time after it was last
 	 * chosen (floor_validate_ns). */
 	uint32_t floor_khz;
@@ -195,8 +194,8 @@ static void it_sample(struct it_state *s, const struct eg_freq_input *in)
 
 	/* Do not drop below a frequency chosen less than min_sample_time ago: a short lull in
 	 * an interactive load should not cost the next burst a ramp. */
-	if (new_khz < s->floor_khz && in->now - s->floor_validate_ns < s->tun.min_sample_time *
-									      NSEC_PER_USEC)
+	if (new_khz < s->floor_khz &&
+	    in->now - s->floor_validate_ns < s->tun.min_sample_time * NSEC_PER_USEC)
 		return;
 	s->floor_khz = new_khz;
 	s->floor_validate_ns = in->now;

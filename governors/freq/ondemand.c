@@ -12,10 +12,10 @@
 #include "util.h"
 
 struct od_tunables {
-	uint32_t sampling_rate;         /* us, 0 = derive from the tick and the driver */
-	uint32_t up_threshold;          /* % */
-	uint32_t sampling_down_factor;  /* periods to stay at max before looking down */
-	uint32_t powersave_bias;        /* per mille taken off each request */
+	uint32_t sampling_rate;	       /* us, 0 = derive from the tick and the driver */
+	uint32_t up_threshold;	       /* % */
+	uint32_t sampling_down_factor; /* periods to stay at max before looking down */
+	uint32_t powersave_bias;       /* per mille taken off each request */
 };
 
 static const struct eg_tunable od_tunables_tab[] = {
@@ -24,11 +24,11 @@ static const struct eg_tunable od_tunables_tab[] = {
 	  "sampling period; 0 = max(2 ticks at HZ=250 = 8000 us, the driver's transition delay)" },
 	{ "up_threshold", EG_TUN_U32, offsetof(struct od_tunables, up_threshold), 11, 100, "80",
 	  "%", "load above which the domain goes to its maximum frequency" },
-	{ "sampling_down_factor", EG_TUN_U32, offsetof(struct od_tunables, sampling_down_factor),
-	  1, 100000, "1", "",
+	{ "sampling_down_factor", EG_TUN_U32, offsetof(struct od_tunables, sampling_down_factor), 1,
+	  100000, "1", "",
 	  "after jumping to max, sample this many times less often (stay at max longer)" },
-	{ "powersave_bias", EG_TUN_U32, offsetof(struct od_tunables, powersave_bias), 0, 1000,
-	  "0", "per mille",
+	{ "powersave_bias", EG_TUN_U32, offsetof(struct od_tunables, powersave_bias), 0, 1000, "0",
+	  "per mille",
 	  "lower each request by this fraction, alternating the two OPPs around the result" },
 	EG_TUNABLE_END,
 };
@@ -37,7 +37,7 @@ struct od_state {
 	struct od_tunables tun;
 	/* next_ns is the next sample or powersave_bias sub-sample. */
 	struct eg_sampling sampling;
-	uint32_t rate_mult;       /* sampling_down_factor while held at max, else 1 */
+	uint32_t rate_mult; /* sampling_down_factor while held at max, else 1 */
 	/* The standing request: a frequency and how it resolves to the table. */
 	uint32_t req_khz;
 	enum eg_rel rel;

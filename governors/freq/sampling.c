@@ -16,7 +16,7 @@ static void sampling_start(struct eg_sampling *sm, const struct eg_freq_input *i
 {
 	int cpu;
 
-	eg_for_each_cpu(cpu, &in->pd->cpus) {
+	eg_for_each_cpu (cpu, &in->pd->cpus) {
 		struct eg_sampling_cpu *c = &sm->cpu[cpu];
 
 		c->valid = in->cpu[cpu].online;
@@ -85,7 +85,7 @@ void eg_sampling_load(struct eg_sampling *sm, const struct eg_freq_input *in, ui
 	ls->load = 0;
 	ls->idle_periods = UINT32_MAX;
 	ls->nr_cpus = 0;
-	eg_for_each_cpu(cpu, &in->pd->cpus) {
+	eg_for_each_cpu (cpu, &in->pd->cpus) {
 		struct eg_sampling_cpu *c = &sm->cpu[cpu];
 		const struct eg_freq_cpu *fc = &in->cpu[cpu];
 		uint32_t load;

@@ -18,32 +18,32 @@
 #define EG_SAMPLING_MIN_US (2U * EG_SAMPLING_TICK_US)
 
 struct eg_sampling_cpu {
-	uint64_t busy_ns;    /* busy_ns at the last sample */
-	uint64_t ts;         /* time of the last sample */
-	uint32_t prev_load;  /* load of the last window, for the wake-from-idle case */
-	bool valid;          /* a snapshot exists (CPU online at the last sample) */
+	uint64_t busy_ns;   /* busy_ns at the last sample */
+	uint64_t ts;	    /* time of the last sample */
+	uint32_t prev_load; /* load of the last window, for the wake-from-idle case */
+	bool valid;	    /* a snapshot exists (CPU online at the last sample) */
 };
 
 struct eg_sampling {
-	uint64_t rate_ns;    /* the sampling period */
-	uint64_t next_ns;    /* when update() wants to be called next */
-	bool started;        /* the first call took the snapshots */
+	uint64_t rate_ns; /* the sampling period */
+	uint64_t next_ns; /* when update() wants to be called next */
+	bool started;	  /* the first call took the snapshots */
 	struct eg_sampling_cpu cpu[EG_MAX_CPUS];
 };
 
 struct eg_load_sample {
-	uint32_t load;          /* max busy % over the CPUs that had a window, 0..100 */
-	uint32_t idle_periods;  /* min over CPUs of idle / period where idle > 2 periods, else
+	uint32_t load;	       /* max busy % over the CPUs that had a window, 0..100 */
+	uint32_t idle_periods; /* min over CPUs of idle / period where idle > 2 periods, else
 				 * UINT32_MAX (conservative steps down once per such period) */
-	int nr_cpus;            /* CPUs that had a window; 0 = nothing to judge */
+	int nr_cpus;	       /* CPUs that had a window; 0 = nothing to judge */
 };
 
 /* What one update() call of a sampling policy has to do. */
 enum eg_sampling_call {
-	EG_SAMPLING_NONE,    /* no sample due, limits unchanged: nothing to say */
-	EG_SAMPLING_START,   /* the first call: snapshots taken, set the initial request */
-	EG_SAMPLING_SAMPLE,  /* a period ended: measure the load and decide */
-	EG_SAMPLING_LIMITS,  /* between samples the limits changed: re-clamp the request */
+	EG_SAMPLING_NONE,   /* no sample due, limits unchanged: nothing to say */
+	EG_SAMPLING_START,  /* the first call: snapshots taken, set the initial request */
+	EG_SAMPLING_SAMPLE, /* a period ended: measure the load and decide */
+	EG_SAMPLING_LIMITS, /* between samples the limits changed: re-clamp the request */
 };
 
 /* The period for a sampling_rate tunable in us; 0 takes the dbs governors' default, never

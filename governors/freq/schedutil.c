@@ -32,25 +32,42 @@ struct su_tunables {
 };
 
 static const struct eg_tunable su_tunables_table[] = {
-	{ .name = "rate_limit_us", .type = EG_TUN_U32,
-	  .offset = offsetof(struct su_tunables, rate_limit_us), .min = 0, .max = 1000000,
-	  .def = "0", .unit = "us",
+	{ .name = "rate_limit_us",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct su_tunables, rate_limit_us),
+	  .min = 0,
+	  .max = 1000000,
+	  .def = "0",
+	  .unit = "us",
 	  .help = "minimum time between two frequency changes; 0 = as the kernel derives it: "
 		  "the driver's transition delay, else 1.5 x its transition latency, else "
 		  "1000 us (more than a second would stop the policy from following load)" },
-	{ .name = "headroom_pct", .type = EG_TUN_U32,
-	  .offset = offsetof(struct su_tunables, headroom_pct), .min = 100, .max = 200,
-	  .def = "125", .unit = "%",
+	{ .name = "headroom_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct su_tunables, headroom_pct),
+	  .min = 100,
+	  .max = 200,
+	  .def = "125",
+	  .unit = "%",
 	  .help = "capacity asked for, as a percentage of util (125 = the kernel's "
 		  "util + util/4; under 100 a busy CPU could never ask for more)" },
-	{ .name = "iowait_boost", .type = EG_TUN_BOOL,
-	  .offset = offsetof(struct su_tunables, iowait_boost), .def = "yes", .unit = "",
+	{ .name = "iowait_boost",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct su_tunables, iowait_boost),
+	  .def = "yes",
+	  .unit = "",
 	  .help = "boost the frequency of CPUs whose tasks keep waking from I/O waits" },
-	{ .name = "skip_inefficient", .type = EG_TUN_BOOL,
-	  .offset = offsetof(struct su_tunables, skip_inefficient), .def = "yes", .unit = "",
+	{ .name = "skip_inefficient",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct su_tunables, skip_inefficient),
+	  .def = "yes",
+	  .unit = "",
 	  .help = "resolve to the next efficient OPP instead of one a higher OPP beats on energy" },
-	{ .name = "busy_hold", .type = EG_TUN_BOOL,
-	  .offset = offsetof(struct su_tunables, busy_hold), .def = "yes", .unit = "",
+	{ .name = "busy_hold",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct su_tunables, busy_hold),
+	  .def = "yes",
+	  .unit = "",
 	  .help = "single-CPU domains: refuse to lower the frequency while the CPU has not idled" },
 	EG_TUNABLE_END,
 };
@@ -58,8 +75,8 @@ static const struct eg_tunable su_tunables_table[] = {
 /* What the policy remembers of one CPU of its domain. */
 struct su_cpu {
 	int cpu;
-	uint64_t last_update;      /* time of this CPU's last util update */
-	uint32_t iowait_boost;     /* 0, or SU_IOWAIT_BOOST_MIN..EG_CAPACITY_SCALE */
+	uint64_t last_update;	   /* time of this CPU's last util update */
+	uint32_t iowait_boost;	   /* 0, or SU_IOWAIT_BOOST_MIN..EG_CAPACITY_SCALE */
 	bool iowait_boost_pending; /* a request not yet consumed by a frequency choice */
 	uint64_t saved_idle_calls; /* idle entries when the frequency was last chosen */
 };
@@ -68,9 +85,9 @@ struct su_state {
 	const struct eg_pd *pd;
 	struct su_tunables tun;
 	uint64_t rate_limit_ns;
-	bool changed_once;         /* a frequency was chosen at least once */
+	bool changed_once;	   /* a frequency was chosen at least once */
 	uint64_t last_freq_update; /* when next_freq last changed */
-	uint32_t next_freq;        /* the last frequency asked for */
+	uint32_t next_freq;	   /* the last frequency asked for */
 	int nr;
 	struct su_cpu cpu[];
 };
@@ -127,8 +144,7 @@ static bool su_iowait_reset(struct su_cpu *sc, uint64_t now, bool request)
  * completion. Each consecutive iowait wakeup doubles the boost, from 1/8 of
  * full capacity up to full, so only a sustained I/O stream earns a high
  * frequency. It doubles at most once per frequency choice (pending). */
-static void su_iowait_boost(const struct su_state *s, struct su_cpu *sc, uint64_t now,
-			    bool request)
+static void su_iowait_boost(const struct su_state *s, struct su_cpu *sc, uint64_t now, bool request)
 {
 	if (!s->tun.iowait_boost)
 		return;
@@ -187,8 +203,7 @@ static uint32_t su_uclamp(uint32_t perf, uint32_t uclamp_min, uint32_t uclamp_ma
  * maximum: RT tasks have no util signal worth trusting for latency, and the
  * kernel runs them at full speed (their default uclamp_min is 1024, and
  * their uclamp_max of 1024 lifts the rq's cap, so uclamp cannot lower it). */
-static uint32_t su_cpu_perf(const struct su_state *s, const struct eg_freq_cpu *c,
-			    uint32_t boost)
+static uint32_t su_cpu_perf(const struct su_state *s, const struct eg_freq_cpu *c, uint32_t boost)
 {
 	uint32_t max_cap = su_cpu_cap(s->pd);
 	uint32_t util;
@@ -278,8 +293,7 @@ static bool su_hold_freq(const struct su_state *s, struct su_cpu *sc, const stru
  * after hotplug): in a shared policy every CPU's util already counts, and
  * one busy CPU would pin its siblings' frequency. A limits change is never
  * held. */
-static uint32_t su_single_hold(struct su_state *s, const struct eg_freq_input *in,
-			       uint32_t next_f)
+static uint32_t su_single_hold(struct su_state *s, const struct eg_freq_input *in, uint32_t next_f)
 {
 	if (su_nr_online(s, in) != 1)
 		return next_f;
@@ -352,7 +366,7 @@ static int su_init(void **state, const struct eg_pd *pd, const void *tunables)
 	s->pd = pd;
 	eg_tunables_init(su_tunables_table, &s->tun, tunables, sizeof(s->tun));
 	s->rate_limit_ns = su_rate_limit_ns(pd, &s->tun);
-	eg_for_each_cpu(cpu, &pd->cpus)
+	eg_for_each_cpu (cpu, &pd->cpus)
 		s->cpu[k++].cpu = cpu;
 	s->nr = nr;
 	*state = s;

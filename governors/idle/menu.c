@@ -33,8 +33,11 @@ struct menu_tunables {
 };
 
 static const struct eg_tunable menu_tunables[] = {
-	{ .name = "use_typical", .type = EG_TUN_BOOL,
-	  .offset = offsetof(struct menu_tunables, use_typical), .def = "yes", .unit = "",
+	{ .name = "use_typical",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct menu_tunables, use_typical),
+	  .def = "yes",
+	  .unit = "",
 	  .help = "bound the prediction by the typical interval of the last 8 idle periods "
 		  "when they are regular" },
 	EG_TUNABLE_END,
@@ -170,7 +173,7 @@ static int menu_select(void *state, const struct eg_idle_input *in)
 		if (eg_idle_state_disabled(in, i))
 			continue;
 		if (idx < 0)
-			idx = i;  /* the shallowest enabled state is the fallback */
+			idx = i; /* the shallowest enabled state is the fallback */
 		if (s->exit_us > in->latency_req_us)
 			break;
 		if ((uint64_t)s->residency_us * NSEC_PER_USEC > predicted_ns)

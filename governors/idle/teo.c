@@ -30,8 +30,8 @@ struct teo_bin {
 struct teo_cpu {
 	const struct eg_pd *pd;
 	struct teo_bin bins[EG_MAX_IDLE_STATES];
-	uint32_t total;            /* all hits and intercepts, after the last update */
-	uint64_t sleep_length_ns;  /* the next timer seen by the last select() */
+	uint32_t total;		  /* all hits and intercepts, after the last update */
+	uint64_t sleep_length_ns; /* the next timer seen by the last select() */
 };
 
 static const struct eg_tunable teo_tunables[] = {
@@ -113,9 +113,9 @@ static int teo_select(void *state, const struct eg_idle_input *in)
 		idx_hit_sum = hit_sum;
 	}
 	if (idx < 0)
-		return 0;  /* nothing enabled: state 0 is the only safe answer */
+		return 0; /* nothing enabled: state 0 is the only safe answer */
 	if (idx == idx0)
-		return idx;  /* a single enabled state: no choice to make */
+		return idx; /* a single enabled state: no choice to make */
 
 	/* total - idx_hit_sum = intercepts of the shallower bins + everything
 	 * at and past the candidate. When the shallower intercepts are more

@@ -40,53 +40,81 @@ struct ipa_tunables {
 };
 
 static const struct eg_tunable ipa_tunables[] = {
-	{ .name = "sustainable_power", .type = EG_TUN_U32,
-	  .offset = offsetof(struct ipa_tunables, sustainable_power), .min = 0, .max = 1000000,
-	  .def = "0", .unit = "mW",
+	{ .name = "sustainable_power",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ipa_tunables, sustainable_power),
+	  .min = 0,
+	  .max = 1000000,
+	  .def = "0",
+	  .unit = "mW",
 	  .help = "power the zone can dissipate at the control temperature; 0 = the zone's, "
 		  "else estimated from the lowest OPPs" },
-	{ .name = "k_po", .type = EG_TUN_U32, .offset = offsetof(struct ipa_tunables, k_po),
-	  .min = 0, .max = INT32_MAX, .def = "0", .unit = "",
+	{ .name = "k_po",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ipa_tunables, k_po),
+	  .min = 0,
+	  .max = INT32_MAX,
+	  .def = "0",
+	  .unit = "",
 	  .help = "proportional gain above the control temperature, mW/mC << 10 as in sysfs; "
 		  "0 = sustainable_power / (control - switch_on)" },
-	{ .name = "k_pu", .type = EG_TUN_U32, .offset = offsetof(struct ipa_tunables, k_pu),
-	  .min = 0, .max = INT32_MAX, .def = "0", .unit = "",
+	{ .name = "k_pu",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ipa_tunables, k_pu),
+	  .min = 0,
+	  .max = INT32_MAX,
+	  .def = "0",
+	  .unit = "",
 	  .help = "proportional gain below the control temperature; 0 = 2 x sustainable_power "
 		  "/ (control - switch_on)" },
-	{ .name = "k_i", .type = EG_TUN_U32, .offset = offsetof(struct ipa_tunables, k_i),
-	  .min = 0, .max = INT32_MAX, .def = "0", .unit = "",
+	{ .name = "k_i",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ipa_tunables, k_i),
+	  .min = 0,
+	  .max = INT32_MAX,
+	  .def = "0",
+	  .unit = "",
 	  .help = "integral gain; 0 = k_pu / 10" },
-	{ .name = "k_d", .type = EG_TUN_U32, .offset = offsetof(struct ipa_tunables, k_d),
-	  .min = 0, .max = INT32_MAX, .def = "0", .unit = "",
+	{ .name = "k_d",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ipa_tunables, k_d),
+	  .min = 0,
+	  .max = INT32_MAX,
+	  .def = "0",
+	  .unit = "",
 	  .help = "derivative gain (0 = none, the kernel's default)" },
-	{ .name = "integral_cutoff", .type = EG_TUN_U32,
-	  .offset = offsetof(struct ipa_tunables, integral_cutoff), .min = 0, .max = 1000000,
-	  .def = "0", .unit = "mC",
+	{ .name = "integral_cutoff",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ipa_tunables, integral_cutoff),
+	  .min = 0,
+	  .max = 1000000,
+	  .def = "0",
+	  .unit = "mC",
 	  .help = "the error is integrated only while control - T is below this" },
 	EG_TUNABLE_END,
 };
 
 struct ipa_actor {
 	int pd;
-	uint32_t load;            /* sum of busy % over the domain's CPUs */
-	uint32_t req_power;       /* mW */
-	uint32_t weighted_req;    /* mW x weight / 1024 */
-	uint32_t max_power;       /* mW */
-	uint32_t granted;         /* mW */
-	uint32_t extra;           /* max - granted: room for redistributed power */
+	uint32_t load;	       /* sum of busy % over the domain's CPUs */
+	uint32_t req_power;    /* mW */
+	uint32_t weighted_req; /* mW x weight / 1024 */
+	uint32_t max_power;    /* mW */
+	uint32_t granted;      /* mW */
+	uint32_t extra;	       /* max - granted: room for redistributed power */
 	uint32_t weight;
 };
 
 struct ipa_zone {
 	struct ipa_tunables tun;
-	int switch_on_mc;         /* valid when has_switch_on */
+	int switch_on_mc; /* valid when has_switch_on */
 	bool has_switch_on;
 	bool has_control;
 	int control_mc;
 	uint32_t sustainable_power;
 	int64_t k_po, k_pu, k_i, k_d;
-	int64_t err_integral;     /* fixed point */
-	int64_t prev_err;         /* fixed point */
+	int64_t err_integral; /* fixed point */
+	int64_t prev_err;     /* fixed point */
 	uint32_t polling_ms, passive_ms;
 	bool mitigating;
 };
@@ -202,8 +230,8 @@ static int ipa_init(void **state, const struct eg_model *m, const struct eg_zone
 	s->passive_ms = z->passive_ms;
 	ipa_pick_trips(s, z);
 
-	s->sustainable_power = s->tun.sustainable_power ? s->tun.sustainable_power
-							: z->sustainable_power_mw;
+	s->sustainable_power = s->tun.sustainable_power ? s->tun.sustainable_power :
+							  z->sustainable_power_mw;
 	if (!s->sustainable_power) {
 		/* Running everything at its lowest OPP is the least the zone
 		 * must be able to sustain: a working, conservative guess. */
@@ -272,8 +300,8 @@ static void ipa_divvy(struct ipa_actor *a, int n, uint32_t total_req, uint32_t b
 	if (!total_req)
 		total_req = 1;
 	for (int k = 0; k < n; k++) {
-		a[k].granted = (uint32_t)eg_div_round((uint64_t)a[k].weighted_req * budget,
-						      total_req);
+		a[k].granted =
+			(uint32_t)eg_div_round((uint64_t)a[k].weighted_req * budget, total_req);
 		if (a[k].granted > a[k].max_power) {
 			extra += a[k].granted - a[k].max_power;
 			a[k].granted = a[k].max_power;
@@ -300,8 +328,8 @@ static int ipa_power_to_opp(const struct eg_pd *pd, uint32_t load, uint32_t gran
 	for (i = pd->nr_opps - 1; i > 0; i--) {
 		uint64_t dom = ipa_mw(pd->opps[i].pd_power_uw);
 
-		if (granted >= dom && (uint64_t)ipa_mw(pd->opps[i].power_uw) * l <=
-					      ((uint64_t)granted - dom) * 100)
+		if (granted >= dom &&
+		    (uint64_t)ipa_mw(pd->opps[i].power_uw) * l <= ((uint64_t)granted - dom) * 100)
 			break;
 	}
 	return i;
@@ -316,8 +344,7 @@ static int ipa_cur_opp(const struct eg_pd *pd, uint32_t khz)
 	return pd->nr_opps - 1;
 }
 
-static int ipa_update(void *state, const struct eg_thermal_input *in,
-		      struct eg_thermal_output *out)
+static int ipa_update(void *state, const struct eg_thermal_input *in, struct eg_thermal_output *out)
 {
 	struct ipa_zone *s = state;
 	const struct eg_zone *z = in->zone;

@@ -29,18 +29,22 @@ static const struct eg_tunable sw_tunables[] = {
 	EG_TUNABLE_END,
 };
 
-enum sw_trend { SW_STABLE, SW_RISING, SW_FALLING };
+enum sw_trend {
+	SW_STABLE,
+	SW_RISING,
+	SW_FALLING
+};
 
 struct sw_instance {
-	int target;        /* SW_NO_TARGET, or a state */
-	bool initialized;  /* has been given a target once */
+	int target;	  /* SW_NO_TARGET, or a state */
+	bool initialized; /* has been given a target once */
 };
 
 struct sw_zone {
 	uint32_t polling_ms, passive_ms;
-	int nr_crossed;                 /* passive trips currently crossed */
+	int nr_crossed; /* passive trips currently crossed */
 	bool crossed[EG_MAX_TRIPS];
-	int state[EG_MAX_PDS];          /* current state of each cooled domain */
+	int state[EG_MAX_PDS]; /* current state of each cooled domain */
 	struct sw_instance inst[EG_MAX_TRIPS][EG_MAX_COOLED];
 };
 
@@ -110,8 +114,7 @@ static int sw_target(const struct sw_instance *inst, int cur, int upper, enum sw
 	return inst->target;
 }
 
-static int sw_update(void *state, const struct eg_thermal_input *in,
-		     struct eg_thermal_output *out)
+static int sw_update(void *state, const struct eg_thermal_input *in, struct eg_thermal_output *out)
 {
 	struct sw_zone *s = state;
 	const struct eg_zone *z = in->zone;

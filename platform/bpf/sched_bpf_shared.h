@@ -8,8 +8,8 @@
 #endif
 
 enum eg_bpf_rec_type {
-	EG_BPF_REC_BUSY = 1,     /* cumulative busy time of cpu at ts */
-	EG_BPF_REC_WAKEUP = 2,   /* an RT or latency-sensitive wakeup */
+	EG_BPF_REC_BUSY = 1,   /* cumulative busy time of cpu at ts */
+	EG_BPF_REC_WAKEUP = 2, /* an RT or latency-sensitive wakeup */
 };
 
 /* Wakeup flags, the same bits as EG_WAKE_* in governors/event.h. */
@@ -20,23 +20,23 @@ enum eg_bpf_rec_type {
  * or add its own samples for CPUs that stopped switching, without the two
  * sides ever counting the same nanosecond twice. */
 struct eg_bpf_rec {
-	__u64 ts;           /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
-	__u64 busy_total;   /* BUSY */
-	__u32 type;         /* enum eg_bpf_rec_type */
-	__s32 cpu;          /* where the program ran */
-	__s32 pid;          /* WAKEUP */
+	__u64 ts;	  /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 busy_total; /* BUSY */
+	__u32 type;	  /* enum eg_bpf_rec_type */
+	__s32 cpu;	  /* where the program ran */
+	__s32 pid;	  /* WAKEUP */
 	__s32 prio;
 	__s32 target_cpu;
-	__u32 flags;        /* EG_BPF_WAKE_* */
+	__u32 flags; /* EG_BPF_WAKE_* */
 };
 
 /* Per-CPU state (a one-entry per-CPU array: each CPU only ever touches its
  * own copy, from its own sched_switch, so no locking is needed). */
 struct eg_bpf_cpu {
-	__u64 busy_total;   /* ns not in the idle task since the first switch */
-	__u64 last_ts;      /* last switch on this CPU; 0 = none seen yet */
-	__u64 last_emit;    /* last BUSY record sent */
-	__s32 curr_pid;     /* 0 = the idle task */
+	__u64 busy_total; /* ns not in the idle task since the first switch */
+	__u64 last_ts;	  /* last switch on this CPU; 0 = none seen yet */
+	__u64 last_emit;  /* last BUSY record sent */
+	__s32 curr_pid;	  /* 0 = the idle task */
 	__u32 pad;
 	/* Counters for the rate checks and the bench: switches seen, records
 	 * sent, records lost because the ring buffer was full. */
@@ -50,6 +50,6 @@ struct eg_bpf_cpu {
  * seeing it cannot fill the table up for good). */
 struct eg_bpf_task {
 	__u64 runtime_ns;
-	__s32 cpu;          /* last CPU it ran on or was migrated to */
+	__s32 cpu; /* last CPU it ran on or was migrated to */
 	__u32 pad;
 };

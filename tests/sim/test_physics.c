@@ -93,10 +93,12 @@ static void periodic(struct wl *h, uint64_t run_ns, uint64_t period_ns, uint64_t
 	h->t[0].nr_ops = 4;
 	h->t[0].ops = h->ops[0];
 	h->ops[0][0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 0 };
-	h->ops[0][1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = run_ns * 1024,
+	h->ops[0][1] = (struct eg_sim_op){ .code = EG_SIM_RUN,
+					   .work = run_ns * 1024,
 					   .nominal_ns = run_ns };
-	h->ops[0][2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = 0, .ns = period_ns,
-					   .flags = EG_SIM_F_UNIQUE };
+	h->ops[0][2] = (struct eg_sim_op){
+		.code = EG_SIM_TIMER, .res = 0, .ns = period_ns, .flags = EG_SIM_F_UNIQUE
+	};
 	h->ops[0][3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
 }
 

@@ -57,8 +57,8 @@ static void big_little_model(struct eg_model *m, bool symmetric)
 	eg_model_init(m);
 	snprintf(m->name, sizeof(m->name), symmetric ? "two-big" : "big-little");
 	m->nr_pds = 2;
-	pd_init(&m->pds[0], symmetric ? "big0" : "little", "0-1",
-		symmetric ? big_khz : little_khz, symmetric ? big_uw : little_uw);
+	pd_init(&m->pds[0], symmetric ? "big0" : "little", "0-1", symmetric ? big_khz : little_khz,
+		symmetric ? big_uw : little_uw);
 	pd_init(&m->pds[1], "big", "2-3", big_khz, big_uw);
 	assert_int_equal(eg_model_finalize(m, &err), 0);
 	assert_int_equal(m->cpu_cap[2], 1024);
@@ -95,7 +95,7 @@ static void wl_init(struct wl *h, uint64_t duration_ns)
 	memset(h, 0, sizeof(*h));
 	snprintf(h->w.name, sizeof(h->w.name), "placement");
 	h->w.duration_ns = duration_ns;
-	h->w.calib_cpu = 2;    /* work calibrated on a big CPU: ns x 1024 */
+	h->w.calib_cpu = 2; /* work calibrated on a big CPU: ns x 1024 */
 	h->w.tasks = h->t;
 	h->w.res = h->r;
 }
@@ -111,10 +111,12 @@ static void add_periodic(struct wl *h, const char *name, uint64_t run_ns, uint64
 	t->nr_loops = 1;
 	t->nr_ops = 4;
 	t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 0 };
-	t->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = run_ns * 1024,
+	t->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN,
+					.work = run_ns * 1024,
 					.nominal_ns = run_ns };
-	t->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = (int16_t)res,
-					.ns = period_ns, .flags = EG_SIM_F_UNIQUE };
+	t->ops[2] = (struct eg_sim_op){
+		.code = EG_SIM_TIMER, .res = (int16_t)res, .ns = period_ns, .flags = EG_SIM_F_UNIQUE
+	};
 	t->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
 }
 
@@ -267,11 +269,11 @@ static void test_misfit_moves_up(void **state)
 	t->nr_ops = 6;
 	t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 30 };
 	t->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = MS * 1024, .nominal_ns = MS };
-	t->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = 0, .ns = 10 * MS,
-					.flags = EG_SIM_F_UNIQUE };
+	t->ops[2] = (struct eg_sim_op){
+		.code = EG_SIM_TIMER, .res = 0, .ns = 10 * MS, .flags = EG_SIM_F_UNIQUE
+	};
 	t->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
-	t->ops[4] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = burst,
-					.nominal_ns = 200 * MS };
+	t->ops[4] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = burst, .nominal_ns = 200 * MS };
 	t->ops[5] = (struct eg_sim_op){ .code = EG_SIM_EXIT };
 	assert_int_equal(run(m, "performance", &h->w, &res), 0);
 	assert_int_equal(total_work(&res), small + burst);
@@ -307,7 +309,8 @@ static void test_symmetric_spreads(void **state)
 		struct eg_sim_task_desc *t = add_task(h, "worker");
 
 		t->nr_ops = 1;
-		t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = 100 * MS * 1024,
+		t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUN,
+						.work = 100 * MS * 1024,
 						.nominal_ns = 100 * MS };
 	}
 	assert_int_equal(run(m, "performance", &h->w, &res), 0);

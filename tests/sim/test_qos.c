@@ -79,7 +79,8 @@ static void add_once(struct wl *h, enum eg_sim_policy policy, int prio, uint64_t
 	struct eg_sim_task_desc *t = add_task(h, policy, prio);
 
 	t->nr_ops = 1;
-	t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = run_ns * 1024,
+	t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUN,
+					.work = run_ns * 1024,
 					.nominal_ns = run_ns };
 }
 
@@ -92,10 +93,13 @@ static void add_periodic(struct wl *h, enum eg_sim_policy policy, int prio, uint
 	t->nr_loops = 1;
 	t->nr_ops = 4;
 	t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 0 };
-	t->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = run_ns * 1024,
+	t->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN,
+					.work = run_ns * 1024,
 					.nominal_ns = run_ns };
-	t->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = (int16_t)(h->w.nr_tasks - 1),
-					.ns = period_ns, .flags = EG_SIM_F_UNIQUE };
+	t->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER,
+					.res = (int16_t)(h->w.nr_tasks - 1),
+					.ns = period_ns,
+					.flags = EG_SIM_F_UNIQUE };
 	t->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
 }
 

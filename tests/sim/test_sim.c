@@ -103,10 +103,12 @@ static void periodic(struct hand_wl *h, int cpu, uint32_t calib_cap, uint64_t ru
 	h->t.ops = h->ops;
 	/* As workload.c compiles "run": work = ns x calibration capacity. */
 	h->ops[0] = (struct eg_sim_op){ .code = EG_SIM_LOOP_BEGIN, .loop = 0, .count = 0 };
-	h->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN, .work = run_ns * calib_cap,
+	h->ops[1] = (struct eg_sim_op){ .code = EG_SIM_RUN,
+					.work = run_ns * calib_cap,
 					.nominal_ns = run_ns };
-	h->ops[2] = (struct eg_sim_op){ .code = EG_SIM_TIMER, .res = 0, .ns = period_ns,
-					.flags = EG_SIM_F_UNIQUE };
+	h->ops[2] = (struct eg_sim_op){
+		.code = EG_SIM_TIMER, .res = 0, .ns = period_ns, .flags = EG_SIM_F_UNIQUE
+	};
 	h->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
 }
 
@@ -332,8 +334,8 @@ static void test_schedutil_settles(void **state)
 	h.ops[2].flags |= EG_SIM_F_ABSOLUTE;
 	second_half_opp(m, &h.w, 1000 * MS, t, t0);
 	if (t[want] * 10 <= half_ns * 8)
-		print_error("time in OPP (ms): %.1f %.1f %.1f %.1f %.1f\n", t[0] / 1e6,
-			    t[1] / 1e6, t[2] / 1e6, t[3] / 1e6, t[4] / 1e6);
+		print_error("time in OPP (ms): %.1f %.1f %.1f %.1f %.1f\n", t[0] / 1e6, t[1] / 1e6,
+			    t[2] / 1e6, t[3] / 1e6, t[4] / 1e6);
 	assert_true(t[want] * 10 > half_ns * 8);
 	free(m);
 }
@@ -379,8 +381,8 @@ static void test_energy_conservation(void **state)
 		print_error("%s: %s\n", path, err.msg);
 	assert_int_equal(r, 0);
 	assert_true(w->nr_tasks > 1);
-	assert_int_equal(run_sim(m, "schedutil", "menu", "power_allocator", w, 2000 * MS, 1, 0,
-				 &res), 0);
+	assert_int_equal(
+		run_sim(m, "schedutil", "menu", "power_allocator", w, 2000 * MS, 1, 0, &res), 0);
 	assert_true(res.energy_j > 0);
 	assert_true(res.busy_j > 0 && res.idle_j >= 0 && res.domain_j > 0);
 	assert_rel(res.busy_j + res.idle_j + res.domain_j, res.energy_j, 1e-9);
@@ -415,11 +417,14 @@ static void test_determinism(void **state)
 		 getenv("EAGOV_SOURCE_ROOT"));
 	assert_int_equal(eg_sim_workload_load(path, m, &w, &err), 0);
 	assert_int_equal(run_sim(m, "schedutil", "menu", "power_allocator", w, 1000 * MS, 7,
-				 10 * MS, &a), 0);
+				 10 * MS, &a),
+			 0);
 	assert_int_equal(run_sim(m, "schedutil", "menu", "power_allocator", w, 1000 * MS, 7,
-				 10 * MS, &b), 0);
+				 10 * MS, &b),
+			 0);
 	assert_int_equal(run_sim(m, "schedutil", "menu", "power_allocator", w, 1000 * MS, 8,
-				 10 * MS, &c), 0);
+				 10 * MS, &c),
+			 0);
 	assert_true(a.nr_samples > 0);
 	assert_int_equal(a.nr_samples, b.nr_samples);
 	assert_memory_equal(a.samples, b.samples, (size_t)a.nr_samples * sizeof(*a.samples));
@@ -516,9 +521,8 @@ static void test_shared_workloads(void **state)
 /* 7. A semaphore cannot be modelled: refused with the key named. */
 static void test_sem_refused(void **state)
 {
-	static const char text[] =
-		"{ \"tasks\" : { \"t\" : { \"loop\" : 1, \"run\" : 1000,\n"
-		"  \"sem_wait\" : \"s0\", \"sleep\" : 1000 } } }\n";
+	static const char text[] = "{ \"tasks\" : { \"t\" : { \"loop\" : 1, \"run\" : 1000,\n"
+				   "  \"sem_wait\" : \"s0\", \"sleep\" : 1000 } } }\n";
 	struct eg_model *m;
 	struct eg_rtapp_workload *rw = NULL;
 	struct eg_sim_workload *w = NULL;
@@ -619,8 +623,11 @@ static void test_time_must_pass(void **state)
 	eg_sim_result_free(&res);
 
 	/* Finite zero-time loops end: the threads run out. */
-	assert_int_equal(compile_text(m, "{\"tasks\":{\"t\":{\"instance\":11,\"loop\":3,"
-				      "\"sleep\":0}}}", &w, &err), 0);
+	assert_int_equal(compile_text(m,
+				      "{\"tasks\":{\"t\":{\"instance\":11,\"loop\":3,"
+				      "\"sleep\":0}}}",
+				      &w, &err),
+			 0);
 	assert_int_equal(run_sim(m, "schedutil", NULL, NULL, w, MS, 0, 0, &res), 0);
 	assert_true(res.events > 0);
 	eg_sim_result_free(&res);
@@ -629,11 +636,14 @@ static void test_time_must_pass(void **state)
 
 	/* Ping-pong on one CPU at one instant: a wait in the loop, so the
 	 * compiler accepts it, but time stops; the run says so. */
-	assert_int_equal(compile_text(m, "{\"tasks\":{"
+	assert_int_equal(compile_text(m,
+				      "{\"tasks\":{"
 				      "\"a\":{\"cpus\":[0],\"signal\":\"c\","
 				      "\"wait\":{\"ref\":\"c\",\"mutex\":\"m\"}},"
 				      "\"b\":{\"cpus\":[0],\"signal\":\"c\","
-				      "\"wait\":{\"ref\":\"c\",\"mutex\":\"m\"}}}}", &w, &err), 0);
+				      "\"wait\":{\"ref\":\"c\",\"mutex\":\"m\"}}}}",
+				      &w, &err),
+			 0);
 	assert_int_equal(run_sim(m, "schedutil", NULL, NULL, w, 10 * MS, 0, 0, &res), -ELOOP);
 	eg_sim_workload_free(w);
 

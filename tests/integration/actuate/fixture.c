@@ -96,15 +96,15 @@ void fx_rm(const struct fx *f, const char *rel)
 
 #define CPUFREQ "/sys/devices/system/cpu/cpufreq"
 
-static void policy(const struct fx *f, int n, const char *cpus, const char *minf,
-		   const char *maxf, bool hwp)
+static void policy(const struct fx *f, int n, const char *cpus, const char *minf, const char *maxf,
+		   bool hwp)
 {
 	char rel[128];
 
-#define P(name, val)                                                   \
-	do {                                                           \
+#define P(name, val)                                                      \
+	do {                                                              \
 		snprintf(rel, sizeof(rel), CPUFREQ "/policy%d/" name, n); \
-		fx_write(f, rel, val);                                 \
+		fx_write(f, rel, val);                                    \
 	} while (0)
 	P("related_cpus", cpus);
 	P("affected_cpus", cpus);

@@ -14,7 +14,7 @@
 
 struct fx {
 	char root[256];
-	char state[300];   /* state file path inside root */
+	char state[300]; /* state file path inside root */
 };
 
 /* Build the tree; hwp = no userspace governor, EPP files instead. */
@@ -24,7 +24,7 @@ void fx_destroy(struct fx *f);
 void fx_write(const struct fx *f, const char *rel, const char *val);
 /* Returns buf, trailing newline stripped; "" plus a failed assert if unreadable. */
 char *fx_read(const struct fx *f, const char *rel, char *buf, size_t len);
-void fx_rm(const struct fx *f, const char *rel);   /* rm -rf */
+void fx_rm(const struct fx *f, const char *rel); /* rm -rf */
 void fx_mkdir(const struct fx *f, const char *rel);
 bool fx_exists(const struct fx *f, const char *rel);
 /* The HiKey960's two domains with their sysfs policies (no OPP table). */

@@ -80,8 +80,9 @@ static const char *rd(struct ctx *c, const char *rel)
 
 static int apply(struct ctx *c, int type, int target, uint32_t value, uint64_t now)
 {
-	struct eg_decision d = { .ts = now, .type = (uint16_t)type, .target = target,
-				 .value = value };
+	struct eg_decision d = {
+		.ts = now, .type = (uint16_t)type, .target = target, .value = value
+	};
 
 	if (type == EG_DEC_SET_FREQ || type == EG_DEC_SET_CAP)
 		return eg_cpufreq_apply(&c->cf, &d, now);
@@ -321,8 +322,8 @@ static void test_restore_partial(void **state)
 	fx_mkdir(&c->fx, CPU(1) "power/pm_qos_resume_latency_us.d");
 	snprintf(text, sizeof(text),
 		 "%1$s" CPU(9) "cpuidle/state0/disable=0\n"
-		 "%1$s" CPU(1) "power/pm_qos_resume_latency_us.d=0\n"
-		 "%1$s" POL0 "scaling_governor=ondemand\n",
+			       "%1$s" CPU(1) "power/pm_qos_resume_latency_us.d=0\n"
+					     "%1$s" POL0 "scaling_governor=ondemand\n",
 		 c->fx.root);
 	fx_write(&c->fx, "/run/eagov/state", text);
 	fx_log_capture(&c->log, EG_LOG_WARNING);
@@ -332,7 +333,8 @@ static void test_restore_partial(void **state)
 	/* Only the EISDIR entry is left, for a later attempt. */
 	snprintf(text, sizeof(text),
 		 "# eagov state v1: path=original value\n"
-		 "%s" CPU(1) "power/pm_qos_resume_latency_us.d=0", c->fx.root);
+		 "%s" CPU(1) "power/pm_qos_resume_latency_us.d=0",
+		 c->fx.root);
 	assert_string_equal(rd(c, "/run/eagov/state"), text);
 	/* Once it is a file again, a second call finishes and removes it. */
 	fx_rm(&c->fx, CPU(1) "power/pm_qos_resume_latency_us.d");

@@ -307,8 +307,9 @@ static void test_set_and_boost(void **state)
 	assert_int_equal(fx->f.gov_pd, -1);
 
 	/* "big" is domains[1] in the fake status. */
-	o = ask(fx, fd, "{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"interactive\","
-			"\"domain\":\"big\"}");
+	o = ask(fx, fd,
+		"{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"interactive\","
+		"\"domain\":\"big\"}");
 	assert_true(ok_of(o));
 	json_object_put(o);
 	assert_int_equal(fx->f.nr_gov, 2);
@@ -316,20 +317,23 @@ static void test_set_and_boost(void **state)
 	assert_int_equal(fx->f.gov_pd, 1);
 
 	/* The index works too. */
-	o = ask(fx, fd, "{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"conservative\","
-			"\"domain\":\"0\"}");
+	o = ask(fx, fd,
+		"{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"conservative\","
+		"\"domain\":\"0\"}");
 	assert_true(ok_of(o));
 	json_object_put(o);
 	assert_int_equal(fx->f.gov_pd, 0);
 
 	/* Unknown domain: refused before the callback. */
-	o = ask(fx, fd, "{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"ondemand\","
-			"\"domain\":\"medium\"}");
+	o = ask(fx, fd,
+		"{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"ondemand\","
+		"\"domain\":\"medium\"}");
 	assert_false(ok_of(o));
 	assert_non_null(strstr(err_of(o), "medium"));
 	json_object_put(o);
-	o = ask(fx, fd, "{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"ondemand\","
-			"\"domain\":\"2\"}");
+	o = ask(fx, fd,
+		"{\"cmd\":\"set\",\"what\":\"governor\",\"value\":\"ondemand\","
+		"\"domain\":\"2\"}");
 	assert_false(ok_of(o));
 	json_object_put(o);
 	assert_int_equal(fx->f.nr_gov, 3);
@@ -363,13 +367,13 @@ static void test_bad_requests(void **state)
 		"not json",
 		"[1,2]",
 		"\"status\"",
-		"{'cmd':'status'}",                                     /* strict JSON */
-		"{\"cmd\":\"status\"} {\"cmd\":\"status\"}",            /* trailing data */
+		"{'cmd':'status'}",			     /* strict JSON */
+		"{\"cmd\":\"status\"} {\"cmd\":\"status\"}", /* trailing data */
 		"{\"cmd\":1}",
 		"{\"cmd\":\"reboot\"}",
-		"{\"what\":\"profile\",\"value\":\"balanced\"}",        /* no cmd */
-		"{\"cmd\":\"status\",\"verbose\":true}",                /* unknown key */
-		"{\"cmd\":\"set\",\"what\":\"profile\"}",               /* no value */
+		"{\"what\":\"profile\",\"value\":\"balanced\"}", /* no cmd */
+		"{\"cmd\":\"status\",\"verbose\":true}",	 /* unknown key */
+		"{\"cmd\":\"set\",\"what\":\"profile\"}",	 /* no value */
 		"{\"cmd\":\"set\",\"what\":\"profile\",\"value\":5}",
 		"{\"cmd\":\"set\",\"what\":\"profile\",\"value\":\"\"}",
 		"{\"cmd\":\"set\",\"what\":\"profile\",\"value\":\"x\",\"domain\":\"big\"}",
@@ -385,8 +389,8 @@ static void test_bad_requests(void **state)
 		"{\"cmd\":\"boost\",\"pid\":-5,\"ms\":100}",
 		"{\"cmd\":\"boost\",\"pid\":12,\"ms\":10001}",
 		"{\"cmd\":\"boost\",\"pid\":12}",
-		"{\"cmd\":\"boost\",\"pid\":99999999999,\"ms\":100}",  /* > INT32_MAX */
-		"{\"cmd\":\"monitor\",\"interval_ms\":10}",            /* < 50 */
+		"{\"cmd\":\"boost\",\"pid\":99999999999,\"ms\":100}", /* > INT32_MAX */
+		"{\"cmd\":\"monitor\",\"interval_ms\":10}",	      /* < 50 */
 		"{\"cmd\":\"monitor\",\"interval_ms\":\"fast\"}",
 	};
 	struct fx *fx = *state;
@@ -417,8 +421,7 @@ static void test_bad_requests(void **state)
 	assert_int_equal(fx->f.nr_gov + fx->f.nr_prof + fx->f.nr_boost, 0);
 	/* The monitor rejections did not subscribe: the one thing left to do
 	 * is the idle deadline, counted from the last request. */
-	assert_int_equal(eg_control_next_tick(fx->c),
-			 fx->now + EG_CONTROL_IDLE_TIMEOUT_MS * MS);
+	assert_int_equal(eg_control_next_tick(fx->c), fx->now + EG_CONTROL_IDLE_TIMEOUT_MS * MS);
 	/* The connection survives bad requests. */
 	o = ask(fx, fd, "{\"cmd\":\"status\"}");
 	if (!ok_of(o))
@@ -524,8 +527,7 @@ static void test_peer_refused(void **state)
 				_exit(16);
 		}
 		send_line(fd, "{\"cmd\":\"set\",\"what\":\"profile\",\"value\":\"performance\"}");
-		if (eg_ctl_buf_init(&b, EG_CTL_MAX_REPLY) < 0 ||
-		    eg_ctl_read_reply(fd, &b, &o) < 0)
+		if (eg_ctl_buf_init(&b, EG_CTL_MAX_REPLY) < 0 || eg_ctl_read_reply(fd, &b, &o) < 0)
 			_exit(11);
 		if (!json_object_object_get_ex(o, "ok", &v) || json_object_get_boolean(v))
 			_exit(12);
@@ -746,8 +748,7 @@ static void test_socket_lifecycle(void **state)
 	}
 	close(fd);
 	/* A group that does not exist: root only, 0600. */
-	assert_int_equal(eg_control_open(&c2, path, "eagov-no-such-group", &fake_ops, &fx->f),
-			 0);
+	assert_int_equal(eg_control_open(&c2, path, "eagov-no-such-group", &fake_ops, &fx->f), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	eg_control_close(c2);
@@ -836,18 +837,19 @@ static void test_eagovctl(void **state)
 	json_object_put(o);
 
 	assert_int_equal(run_ctl(fx, out, sizeof(out), "set", "governor", "ondemand", "--domain",
-				 "big", NULL), 0);
+				 "big", NULL),
+			 0);
 	assert_string_equal(fx->f.gov, "ondemand");
 	assert_int_equal(fx->f.gov_pd, 1);
 	/* eagovctl(1)'s form: set governor DOMAIN NAME */
-	assert_int_equal(run_ctl(fx, out, sizeof(out), "set", "governor", "little", "interactive",
-				 NULL), 0);
+	assert_int_equal(
+		run_ctl(fx, out, sizeof(out), "set", "governor", "little", "interactive", NULL), 0);
 	assert_string_equal(fx->f.gov, "interactive");
 	assert_int_equal(fx->f.gov_pd, 0);
 	assert_int_equal(run_ctl(fx, out, sizeof(out), "set", "profile", "performance", NULL), 0);
 	assert_string_equal(fx->f.prof, "performance");
-	assert_int_equal(run_ctl(fx, out, sizeof(out), "boost", "--pid", "77", "--ms", "300",
-				 NULL), 0);
+	assert_int_equal(run_ctl(fx, out, sizeof(out), "boost", "--pid", "77", "--ms", "300", NULL),
+			 0);
 	assert_int_equal(fx->f.pid, 77);
 	assert_int_equal(fx->f.ms, 300);
 

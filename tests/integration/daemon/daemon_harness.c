@@ -102,10 +102,10 @@ static void policy(const struct ctx *c, int n, const char *cpus, const char *fre
 {
 	char rel[160];
 
-#define P(name, val)                                                               \
-	do {                                                                       \
-		snprintf(rel, sizeof(rel), CPU_DIR "/cpufreq/policy%d/" name, n);  \
-		put(c, rel, val);                                                  \
+#define P(name, val)                                                              \
+	do {                                                                      \
+		snprintf(rel, sizeof(rel), CPU_DIR "/cpufreq/policy%d/" name, n); \
+		put(c, rel, val);                                                 \
 	} while (0)
 	P("related_cpus", cpus);
 	P("affected_cpus", cpus);
@@ -132,8 +132,8 @@ void write_conf(const struct ctx *c, const char *extra)
 {
 	char conf[1024];
 
-	snprintf(conf, sizeof(conf), "[daemon]\ncontrol_socket = %s/run/eagov/control\n%s",
-		 c->root, extra);
+	snprintf(conf, sizeof(conf), "[daemon]\ncontrol_socket = %s/run/eagov/control\n%s", c->root,
+		 extra);
 	put(c, "/eagov.conf", conf);
 }
 
@@ -162,10 +162,10 @@ void tree_create(struct ctx *c)
 		snprintf(rel, sizeof(rel), CPU_DIR "/cpu%d/online", cpu);
 		put(c, rel, "1\n");
 		for (int k = 0; k < NR_STATES; k++) {
-#define S(name, val)                                                                    \
-	do {                                                                            \
+#define S(name, val)                                                                        \
+	do {                                                                                \
 		snprintf(rel, sizeof(rel), CPU_DIR "/cpu%d/cpuidle/state%d/" name, cpu, k); \
-		put(c, rel, val);                                                       \
+		put(c, rel, val);                                                           \
 	} while (0)
 			S("name", names[k]);
 			S("time", "0\n");
@@ -216,7 +216,7 @@ int teardown(void **state)
  * walk order (stable for an unchanged tree). */
 static char *snap_buf;
 static size_t snap_len, snap_cap;
-size_t snap_skip;   /* strlen(root) */
+size_t snap_skip; /* strlen(root) */
 static const char *snap_exclude, *snap_exclude2;
 
 static int snap_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -419,8 +419,7 @@ bool wait_writes(const struct ctx *c, int timeout_ms)
 		get(c, POL4 "scaling_governor", g4, sizeof(g4));
 		get(c, POL0 "scaling_setspeed", s0, sizeof(s0));
 		if (!strcmp(g0, "userspace") && !strcmp(g4, "userspace") &&
-		    strstr("533000 999000 1402000 1709000 1844000", s0) && s0[0] != '<' &&
-		    s0[0])
+		    strstr("533000 999000 1402000 1709000 1844000", s0) && s0[0] != '<' && s0[0])
 			return true;
 		sleep_ms(10);
 	}

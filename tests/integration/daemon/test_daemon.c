@@ -75,8 +75,9 @@ static void test_sigterm_restores(void **state)
 	assert_true(alive(c));
 	/* The poll source reads the tree's frozen idle times (and no
 	 * /proc/stat) as busy CPUs: policy4 is driven off its 1421000. */
-	for (int t = 0; t < 2000 && !strcmp(get(c, POL4 "scaling_setspeed", buf, sizeof(buf)),
-					    "1421000"); t += 10)
+	for (int t = 0;
+	     t < 2000 && !strcmp(get(c, POL4 "scaling_setspeed", buf, sizeof(buf)), "1421000");
+	     t += 10)
 		sleep_ms(10);
 	assert_string_not_equal(buf, "1421000");
 	/* The control socket of eagov.conf is served while running. */

@@ -220,8 +220,8 @@ static void test_record_roundtrip(void **state)
 {
 	struct ctx *c = *state;
 	char rec[400], src[420];
-	const char *a1[] = { "--dry-run", "--device", "hikey960", "--duration", "1",
-			     "--record", rec, NULL };
+	const char *a1[] = { "--dry-run", "--device", "hikey960", "--duration",
+			     "1",	  "--record", rec,	  NULL };
 	const char *a2[] = { "--dry-run", "--device", "hikey960", "--source", src, NULL };
 	char *d1, *d2;
 
@@ -269,10 +269,10 @@ static void write_bad_recording(const char *path, int nr_cpus, const struct eg_e
 static void test_replay_cpu_out_of_range(void **state)
 {
 	static const struct {
-		int nr_cpus;            /* in the recording's header */
+		int nr_cpus; /* in the recording's header */
 		int16_t cpu, target, orig, dest;
 		uint16_t type;
-		const char *what;       /* in the loader's message; NULL: only the model's */
+		const char *what; /* in the loader's message; NULL: only the model's */
 	} cases[] = {
 		{ 8, 4, 0, 8, 5, EG_EV_MIGRATE, "migrate orig_cpu 8 of 8 CPUs" },
 		{ 8, 4, 0, 5, 300, EG_EV_MIGRATE, "migrate dest_cpu 300 of 8 CPUs" },
@@ -290,7 +290,8 @@ static void test_replay_cpu_out_of_range(void **state)
 	snprintf(src, sizeof(src), "replay:%s", rec);
 	before = snapshot(c, NULL, NULL);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct eg_event ev = { .ts = 5001 * MS, .type = cases[i].type,
+		struct eg_event ev = { .ts = 5001 * MS,
+				       .type = cases[i].type,
 				       .cpu = cases[i].cpu };
 		struct eg_event *evs = NULL;
 		char err[300];
@@ -323,8 +324,9 @@ static void test_replay_cpu_out_of_range(void **state)
 		}
 		spawn(c, args);
 		expect_exit(c, 1);
-		snprintf(line, sizeof(line), "%s", cases[i].what ? cases[i].what :
-			 "record 1: migrate dest_cpu 12 of this model's 8 CPUs");
+		snprintf(line, sizeof(line), "%s",
+			 cases[i].what ? cases[i].what :
+					 "record 1: migrate dest_cpu 12 of this model's 8 CPUs");
 		if (count_lines(c->err, "replay: ", line) != 1)
 			fail_msg("case %zu: no '%s' in eagovd's errors", i, line);
 	}

@@ -23,8 +23,7 @@ static const char *eagovctl;
 
 /* Run argv (NULL-terminated) with its stdout in out and stderr in err; the
  * exit status, -1 on a signal. */
-static int run_tool(const char *const *argv, char *out, size_t out_len, char *err,
-		    size_t err_len)
+static int run_tool(const char *const *argv, char *out, size_t out_len, char *err, size_t err_len)
 {
 	char out_path[] = "/tmp/eagov-svc-out-XXXXXX", err_path[] = "/tmp/eagov-svc-err-XXXXXX";
 	int fo = mkstemp(out_path), fe = mkstemp(err_path), st;
@@ -135,8 +134,8 @@ static void test_boost_dead_pid(void **state)
 	wait_socket(sock);
 	snprintf(pid, sizeof(pid), "%d", (int)dead);
 	{
-		const char *argv[] = { eagovctl, "--socket", sock, "boost", "--pid", pid, "--ms",
-				       "500", NULL };
+		const char *argv[] = { eagovctl, "--socket", sock,  "boost", "--pid",
+				       pid,	 "--ms",     "500", NULL };
 		char want[64];
 
 		assert_int_equal(run_tool(argv, out, sizeof(out), err, sizeof(err)), 1);
@@ -145,8 +144,8 @@ static void test_boost_dead_pid(void **state)
 	}
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	{
-		const char *argv[] = { eagovctl, "--socket", sock, "boost", "--pid", pid, "--ms",
-				       "500", NULL };
+		const char *argv[] = { eagovctl, "--socket", sock,  "boost", "--pid",
+				       pid,	 "--ms",     "500", NULL };
 
 		assert_int_equal(run_tool(argv, out, sizeof(out), err, sizeof(err)), 0);
 	}
@@ -160,8 +159,9 @@ static void test_state_dir(void **state)
 {
 	struct ctx *c = *state;
 	char dir[400], file[420], out[1024], err[2048], *before, *after;
-	const char *argv[] = { eagovd, "--sysfs-root", c->root, "--config", c->conf, "--source",
-			       "poll", "--device", "hikey960", "--state-dir", dir, NULL };
+	const char *argv[] = { eagovd,	   "--sysfs-root", c->root, "--config",
+			       c->conf,	   "--source",	   "poll",  "--device",
+			       "hikey960", "--state-dir",  dir,	    NULL };
 
 	snprintf(dir, sizeof(dir), "%s/other-state", c->root);
 	snprintf(file, sizeof(file), "%s/state", dir);
@@ -220,8 +220,8 @@ static void test_dry_run_socket(void **state)
 
 	snprintf(mine, sizeof(mine), "%s/mine.sock", c->root);
 	{
-		const char *a2[] = { "--dry-run", "--device", "hikey960", "--control-socket", mine,
-				     NULL };
+		const char *a2[] = { "--dry-run",	 "--device", "hikey960",
+				     "--control-socket", mine,	     NULL };
 
 		spawn(c, a2);
 		wait_socket(mine);
@@ -229,8 +229,8 @@ static void test_dry_run_socket(void **state)
 		expect_exit(c, 0);
 	}
 	{
-		const char *a3[] = { "--dry-run", "--device", "hikey960", "--control-socket",
-				     "none", "--duration", "0.5", NULL };
+		const char *a3[] = { "--dry-run", "--device",	"hikey960", "--control-socket",
+				     "none",	  "--duration", "0.5",	    NULL };
 
 		spawn(c, a3);
 		expect_exit(c, 0);
@@ -246,8 +246,8 @@ static void test_persist(void **state)
 	struct ctx *c = *state;
 	char dir[400], sock[400], out[1024], saved[64];
 	const char *args[] = { "--dry-run", "--device", "hikey960", "--persist-dir", dir, NULL };
-	const char *forced[] = { "--dry-run", "--device", "hikey960", "--persist-dir", dir,
-				 "--profile", "balanced", NULL };
+	const char *forced[] = { "--dry-run", "--device",  "hikey960", "--persist-dir",
+				 dir,	      "--profile", "balanced", NULL };
 
 	/* The parent exists, as /var/lib does; eagovd makes the last part. */
 	snprintf(dir, sizeof(dir), "%s/var/lib", c->root);
@@ -257,8 +257,7 @@ static void test_persist(void **state)
 	spawn(c, args);
 	wait_socket(sock);
 	assert_int_equal(ctl(sock, out, sizeof(out), "set", "profile", "performance", NULL), 0);
-	assert_string_equal(get(c, "/var/lib/eagov/profile", saved, sizeof(saved)),
-			    "performance");
+	assert_string_equal(get(c, "/var/lib/eagov/profile", saved, sizeof(saved)), "performance");
 	kill(c->pid, SIGTERM);
 	expect_exit(c, 0);
 
@@ -292,8 +291,8 @@ static void test_persist(void **state)
 
 		spawn(c, plain);
 		wait_socket(sock);
-		assert_int_equal(ctl(sock, out, sizeof(out), "set", "profile", "performance",
-				     NULL), 0);
+		assert_int_equal(ctl(sock, out, sizeof(out), "set", "profile", "performance", NULL),
+				 0);
 		kill(c->pid, SIGTERM);
 		expect_exit(c, 0);
 		assert_false(exists(c, "/var/lib/eagov"));

@@ -99,7 +99,8 @@ static int setup(void **state)
 	 * profiles, so each switch is visible. */
 	snprintf(conf, sizeof(conf),
 		 "[daemon]\ncontrol_socket = %s\nprofile = balanced\n"
-		 "profile_on_ac = performance\nprofile_on_battery = power-saver\n", c->sock);
+		 "profile_on_ac = performance\nprofile_on_battery = power-saver\n",
+		 c->sock);
 	f = fopen(c->conf, "w");
 	assert_non_null(f);
 	fputs(conf, f);
@@ -149,8 +150,8 @@ static void spawn(struct ctx *c)
 	 * cpufreq, so the device file's two domains are used alone (the
 	 * machine's own 2 CPUs are never seen); --dry-run because there is no
 	 * cpufreq to write. */
-	const char *argv[] = { eagovd, "-v", "--dry-run", "--device", "hikey960", "--source",
-			       "poll", "--config", c->conf, NULL };
+	const char *argv[] = { eagovd,	   "-v",   "--dry-run", "--device", "hikey960",
+			       "--source", "poll", "--config",	c->conf,    NULL };
 
 	c->pid = fork();
 	assert_true(c->pid >= 0);
@@ -245,8 +246,8 @@ static int cpu_online(struct json_object *o, int cpu)
 {
 	struct json_object *arr, *e, *v;
 
-	if (!json_object_object_get_ex(o, "cpus", &arr) || !json_object_is_type(arr,
-										json_type_array))
+	if (!json_object_object_get_ex(o, "cpus", &arr) ||
+	    !json_object_is_type(arr, json_type_array))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		e = json_object_array_get_idx(arr, i);
@@ -262,7 +263,9 @@ static size_t nr_of(struct json_object *o, const char *key)
 	struct json_object *arr;
 
 	return json_object_object_get_ex(o, key, &arr) &&
-	       json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+			       json_object_is_type(arr, json_type_array) ?
+		       json_object_array_length(arr) :
+		       0;
 }
 
 /* The temperature of zone name in the status, or INT_MIN when missing. */
@@ -270,8 +273,8 @@ static int zone_temp(struct json_object *o, const char *name)
 {
 	struct json_object *arr, *e, *v;
 
-	if (!json_object_object_get_ex(o, "zones", &arr) || !json_object_is_type(arr,
-										 json_type_array))
+	if (!json_object_object_get_ex(o, "zones", &arr) ||
+	    !json_object_is_type(arr, json_type_array))
 		return INT_MIN;
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		e = json_object_array_get_idx(arr, i);

@@ -73,8 +73,7 @@ static const char *fake_degraded(void *userdata)
 
 /* The module's default rule (root switches, anyone holds), logged so the
  * test sees the peer's identity arrive. */
-static int fake_authorize(void *userdata, enum eg_ppd_action action,
-			  const struct eg_ppd_peer *peer)
+static int fake_authorize(void *userdata, enum eg_ppd_action action, const struct eg_ppd_peer *peer)
 {
 	bool switching = action == EG_PPD_ACTION_SWITCH;
 
@@ -188,7 +187,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct fake f = { .profile = EG_PROFILE_BALANCED, .performance = true,
+	struct fake f = { .profile = EG_PROFILE_BALANCED,
+			  .performance = true,
 			  .cpu_driver = "fake_cpufreq" };
 	struct eg_ppd *ppd;
 	int r;

@@ -25,7 +25,7 @@
 struct fixture {
 	UMockdevTestbed *tb;
 	enum eg_log_level saved_level;
-	char *root;   /* testbed root: <root>/sys, <root>/proc */
+	char *root; /* testbed root: <root>/sys, <root>/proc */
 };
 
 static char logbuf[16384];
@@ -70,8 +70,7 @@ static void wfile(struct fixture *fx, const char *rel, const char *text)
 	wbin(fx, rel, text, strlen(text));
 }
 
-static void wfilef(struct fixture *fx, const char *text, const char *relfmt, ...)
-	EG_PRINTF(3, 4);
+static void wfilef(struct fixture *fx, const char *text, const char *relfmt, ...) EG_PRINTF(3, 4);
 static void wfilef(struct fixture *fx, const char *text, const char *relfmt, ...)
 {
 	char rel[512];
@@ -162,10 +161,8 @@ static void hikey960(struct fixture *fx)
 	add_policy(fx, "policy4", 4, 7, "903000 1421000 1805000 2112000 2362000 \n", "903000\n",
 		   "2362000\n", "cpufreq-dt\n");
 	/* clock-latency 300 us in the device tree = 300000 ns in sysfs. */
-	wfile(fx, "sys/devices/system/cpu/cpufreq/policy0/cpuinfo_transition_latency",
-	      "300000\n");
-	wfile(fx, "sys/devices/system/cpu/cpufreq/policy4/cpuinfo_transition_latency",
-	      "300000\n");
+	wfile(fx, "sys/devices/system/cpu/cpufreq/policy0/cpuinfo_transition_latency", "300000\n");
+	wfile(fx, "sys/devices/system/cpu/cpufreq/policy4/cpuinfo_transition_latency", "300000\n");
 	for (int c = 0; c < 8; c++) {
 		bool little = c < 4;
 
@@ -184,7 +181,8 @@ static void hikey960(struct fixture *fx)
 	wfile(fx, "sys/kernel/debug/energy_model/cpu0/cpus", "0-3\n");
 	wfile(fx, "sys/kernel/debug/energy_model/cpu0/flags", "0x1\n");
 	for (size_t i = 0; i < ARRAY_SIZE(little_khz); i++) {
-		snprintf(rel, sizeof(rel), "sys/kernel/debug/energy_model/cpu0/ps:%u/", little_khz[i]);
+		snprintf(rel, sizeof(rel), "sys/kernel/debug/energy_model/cpu0/ps:%u/",
+			 little_khz[i]);
 		snprintf(val, sizeof(val), "%u\n", little_khz[i]);
 		wfilef(fx, val, "%sfrequency", rel);
 		snprintf(val, sizeof(val), "%" PRIu64 "\n", little_uw[i]);
@@ -197,23 +195,23 @@ static void hikey960(struct fixture *fx)
 	/* Thermal: cls0 with its passive trips listed 75 C first, so discovery
 	 * must sort them; zones 0, 2, 10 so udev's path order (0, 10, 2) must
 	 * be put in numeric order. */
-	zone0 = umockdev_testbed_add_device(fx->tb, "thermal", "thermal_zone0", NULL,
-		"type", "cls0\n", "trip_point_0_temp", "75000\n", "trip_point_0_type",
-		"passive\n", "trip_point_0_hyst", "2000\n", "trip_point_1_temp", "65000\n",
-		"trip_point_1_type", "passive\n", "trip_point_1_hyst", "1000\n",
-		"sustainable_power", "4500\n", "cdev0_weight", "0\n", "cdev1_weight", "512\n",
-		"cdev3_weight", "512\n", NULL, NULL);
+	zone0 = umockdev_testbed_add_device(
+		fx->tb, "thermal", "thermal_zone0", NULL, "type", "cls0\n", "trip_point_0_temp",
+		"75000\n", "trip_point_0_type", "passive\n", "trip_point_0_hyst", "2000\n",
+		"trip_point_1_temp", "65000\n", "trip_point_1_type", "passive\n",
+		"trip_point_1_hyst", "1000\n", "sustainable_power", "4500\n", "cdev0_weight", "0\n",
+		"cdev1_weight", "512\n", "cdev3_weight", "512\n", NULL, NULL);
 	assert_non_null(zone0);
 	/* Cooling: cdev0 -> little (weight 0, the kernel's "no preference"),
 	 * cdev1 and cdev3 (a gap at 2, as after an unbind) -> big (512, the
 	 * DT's contribution), the second link being the other trip's; cdev4 a
 	 * fan, not a CPU domain. */
-	cdev[0] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device0", NULL,
-		"type", "cpufreq-cpu0\n", NULL, NULL);
-	cdev[1] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device1", NULL,
-		"type", "cpufreq-cpu4\n", NULL, NULL);
-	cdev[2] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device2", NULL,
-		"type", "fan\n", NULL, NULL);
+	cdev[0] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device0", NULL, "type",
+					      "cpufreq-cpu0\n", NULL, NULL);
+	cdev[1] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device1", NULL, "type",
+					      "cpufreq-cpu4\n", NULL, NULL);
+	cdev[2] = umockdev_testbed_add_device(fx->tb, "thermal", "cooling_device2", NULL, "type",
+					      "fan\n", NULL, NULL);
 	for (int i = 0; i < 3; i++)
 		assert_non_null(cdev[i]);
 	/* Relative targets, as the kernel's: an absolute "/sys/..." link
@@ -225,11 +223,11 @@ static void hikey960(struct fixture *fx)
 	for (int i = 0; i < 3; i++)
 		g_free(cdev[i]);
 	g_free(zone0);
-	add_zone(umockdev_testbed_add_device(fx->tb, "thermal", "thermal_zone10", NULL,
-		"type", "soc\n", "trip_point_0_temp", "105000\n", "trip_point_0_type",
-		"critical\n", NULL, NULL));
-	add_zone(umockdev_testbed_add_device(fx->tb, "thermal", "thermal_zone2", NULL,
-		"type", "gpu\n", NULL, NULL));
+	add_zone(umockdev_testbed_add_device(fx->tb, "thermal", "thermal_zone10", NULL, "type",
+					     "soc\n", "trip_point_0_temp", "105000\n",
+					     "trip_point_0_type", "critical\n", NULL, NULL));
+	add_zone(umockdev_testbed_add_device(fx->tb, "thermal", "thermal_zone2", NULL, "type",
+					     "gpu\n", NULL, NULL));
 	wbin(fx, "proc/device-tree/compatible", "hisilicon,hi3660-hikey960\0hisilicon,hi3660\0",
 	     sizeof("hisilicon,hi3660-hikey960\0hisilicon,hi3660\0") - 1);
 }
@@ -362,7 +360,7 @@ static void test_range_driver(void **state)
 	add_policy(fx, "policy1", 1, 1, NULL, "100000\n", "10000000\n", "intel_pstate\n");
 	add_idle_state(fx, 0, 0, "POLL\n", "0\n", "0\n");
 	add_idle_state(fx, 0, 1, "C1\n", "2\n", "2\n");
-	add_idle_state(fx, 0, 2, "C1E\n", "1\n", "20\n");  /* exit 1 < 2: dropped */
+	add_idle_state(fx, 0, 2, "C1E\n", "1\n", "20\n"); /* exit 1 < 2: dropped */
 	add_idle_state(fx, 0, 3, "C6\n", "170\n", "600\n");
 	assert_int_equal(eg_discover_model(&m, &err), 0);
 	assert_int_equal(m.nr_pds, 2);
@@ -549,7 +547,7 @@ static void hikey_file(struct eg_model *f)
 	z->trips[1] = (struct eg_trip){ .temp_mc = 70000, .type = EG_TRIP_PASSIVE };
 	z->sustainable_power_mw = 3000;
 	z->nr_cooled = 1;
-	z->cooled[0] = (struct eg_cooled){ .pd = 0, .weight = 512 };  /* file's big */
+	z->cooled[0] = (struct eg_cooled){ .pd = 0, .weight = 512 }; /* file's big */
 	z->origin = EG_ORIGIN_FILE;
 	z = &f->zones[1];
 	eg_strlcpy(z->name, "board", sizeof(z->name));
@@ -626,7 +624,7 @@ static void test_merge_warns_unknown_opp(void **state)
 	hikey960(fx);
 	assert_int_equal(eg_discover_model(&m, &err), 0);
 	hikey_file(&f);
-	f.pds[1].opps[2].khz = 1400000;  /* kernel has 1402000 */
+	f.pds[1].opps[2].khz = 1400000; /* kernel has 1402000 */
 	assert_int_equal(eg_model_merge(&m, &f, &err), 0);
 	assert_int_equal(m.pds[0].opps[2].khz, 1400000);
 	assert_non_null(strstr(logbuf, "1400000 kHz is not in policy0's frequency table"));
@@ -641,8 +639,8 @@ static void test_merge_cpu_mismatch(void **state)
 	hikey960(fx);
 	assert_int_equal(eg_discover_model(&m, &err), 0);
 	hikey_file(&f);
-	eg_cpumask_clear(&f.pds[0].cpus, 6);  /* big: 4-5,7 */
-	eg_cpumask_clear(&f.pds[0].cpus, 7);  /* big: 4-5 */
+	eg_cpumask_clear(&f.pds[0].cpus, 6); /* big: 4-5,7 */
+	eg_cpumask_clear(&f.pds[0].cpus, 7); /* big: 4-5 */
 	assert_int_equal(eg_model_merge(&m, &f, &err), -EINVAL);
 	assert_string_equal(err.file, "hikey960.ini");
 	assert_int_equal(err.line, 20);

@@ -284,7 +284,8 @@ static void test_busy_matches_cpuidle(void **state)
 		free(b.ev);
 		eg_source_bpf.close(s);
 		printf("SKIP: cpu0 saturated by other load (cpuidle busy %.3f): the 60 %% duty "
-		       "comparison needs a quiet CPU 0\n", f_idle);
+		       "comparison needs a quiet CPU 0\n",
+		       f_idle);
 		skip();
 	}
 	assert_true(f_idle > 0.3);
@@ -416,8 +417,9 @@ static void test_rate_bounded(void **state)
 	 * that began before t0); RT wakeups (kernel threads) come on top. */
 	bound = (uint64_t)nr_cpus * ((t1 - t0) / (RATE_MS * NSEC_PER_MSEC) + 1) + wake;
 	printf("storm: %" PRIu64 " switches in %.3f s, %zu events (%zu busy, %zu RT wakeups), "
-	       "bound %" PRIu64 ", %" PRIu64 " dropped\n", st1.switches - st0.switches,
-	       (double)(t1 - t0) / 1e9, b.len, busy, wake, bound, st1.dropped - st0.dropped);
+	       "bound %" PRIu64 ", %" PRIu64 " dropped\n",
+	       st1.switches - st0.switches, (double)(t1 - t0) / 1e9, b.len, busy, wake, bound,
+	       st1.dropped - st0.dropped);
 	/* The storm must be one: a pipe ping-pong switches >= 10k/s even on
 	 * a slow VM, so 0.5 s gives >= 5000. */
 	assert_true(st1.switches - st0.switches >= 5000);

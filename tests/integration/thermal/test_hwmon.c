@@ -66,9 +66,10 @@ static gchar *add_coretemp(struct fx *f)
 {
 	/* Values end in a newline, as sysfs's do: libsensors drops the last
 	 * character of a value otherwise. */
-	gchar *path = umockdev_testbed_add_device(f->tb, "hwmon", "hwmon0", NULL,
-		"name", "coretemp\n", "temp1_input", "41000\n", "temp1_label", "Core 0\n",
-		"temp2_input", "52500\n", "temp2_label", "Core 1\n", NULL, NULL);
+	gchar *path = umockdev_testbed_add_device(f->tb, "hwmon", "hwmon0", NULL, "name",
+						  "coretemp\n", "temp1_input", "41000\n",
+						  "temp1_label", "Core 0\n", "temp2_input",
+						  "52500\n", "temp2_label", "Core 1\n", NULL, NULL);
 
 	assert_non_null(path);
 	return path;
@@ -80,16 +81,19 @@ static void test_parse(void **state)
 
 	(void)state;
 	assert_int_equal(eg_hwmon_parse_sensor("hwmon:coretemp/temp1", chip, sizeof(chip), feat,
-					       sizeof(feat)), 0);
+					       sizeof(feat)),
+			 0);
 	assert_string_equal(chip, "coretemp");
 	assert_string_equal(feat, "temp1");
-	assert_int_equal(eg_hwmon_parse_sensor("hwmon:coretemp-isa-0000/temp3", chip,
-					       sizeof(chip), feat, sizeof(feat)), 0);
+	assert_int_equal(eg_hwmon_parse_sensor("hwmon:coretemp-isa-0000/temp3", chip, sizeof(chip),
+					       feat, sizeof(feat)),
+			 0);
 	assert_string_equal(chip, "coretemp-isa-0000");
 	assert_string_equal(feat, "temp3");
 	/* 17 characters and the terminator do not fit in 17 bytes. */
 	assert_int_equal(eg_hwmon_parse_sensor("hwmon:coretemp-isa-0000/temp3", chip, 17, feat,
-					       sizeof(feat)), -ENAMETOOLONG);
+					       sizeof(feat)),
+			 -ENAMETOOLONG);
 	assert_int_equal(eg_hwmon_parse_sensor("thermal_zone0", chip, 16, feat, 16), -EINVAL);
 	assert_int_equal(eg_hwmon_parse_sensor("hwmon:coretemp", chip, 16, feat, 16), -EINVAL);
 	assert_int_equal(eg_hwmon_parse_sensor("hwmon:/temp1", chip, 16, feat, 16), -EINVAL);
@@ -131,7 +135,7 @@ static void test_read(void **state)
 	assert_int_equal(ev[0].type, EG_EV_TEMP);
 	assert_int_equal(ev[0].ts, T0);
 	assert_int_equal(ev[0].temp.zone, 0);
-	assert_int_equal(ev[0].temp.temp_mc, 52500);    /* temp2, not temp1's 41000 */
+	assert_int_equal(ev[0].temp.temp_mc, 52500); /* temp2, not temp1's 41000 */
 	assert_int_equal(ops->next_timeout(s), T0 + 500 * MS);
 	assert_int_equal(ops->read(s, T0 + 499 * MS, ev, 4), 0);
 	/* At 80.5 C (above the 80 C passive trip) the 50 ms interval. */

@@ -156,8 +156,8 @@ static void test_sampling(void **state)
 	assert_int_equal(ev.temp.zone, 0);
 	assert_int_equal(ev.temp.temp_mc, 48500);
 	/* -12 C travels as the u32 0xffffd120 and comes back signed. */
-	assert_int_equal(convert(f, FAMILY, EG_TNL_CMD_SAMPLING_TEMP, 0, ABSENT,
-				 (uint32_t)-12000, &ev), 1);
+	assert_int_equal(
+		convert(f, FAMILY, EG_TNL_CMD_SAMPLING_TEMP, 0, ABSENT, (uint32_t)-12000, &ev), 1);
 	assert_int_equal(ev.temp.zone, 2);
 	assert_int_equal(ev.temp.temp_mc, -12000);
 	/* Kernel zone 9 is not in the model; another family; another
@@ -200,8 +200,7 @@ static void test_trips(void **state)
 	/* No temperature and an unknown trip: nothing to say. */
 	assert_int_equal(convert(f, FAMILY, EG_TNL_EVENT_TZ_TRIP_UP, 0, 5, ABSENT, &ev), 0);
 	/* A trip event without a trip id is malformed. */
-	assert_int_equal(convert(f, FAMILY, EG_TNL_EVENT_TZ_TRIP_DOWN, 4, ABSENT, 1, &ev),
-			 -EINVAL);
+	assert_int_equal(convert(f, FAMILY, EG_TNL_EVENT_TZ_TRIP_DOWN, 4, ABSENT, 1, &ev), -EINVAL);
 }
 
 static void test_live(void **state)

@@ -169,7 +169,7 @@ static void test_intervals(void **state)
 	assert_int_equal(ops->read(s, T0, ev, 4), 2);
 	assert_int_equal(ev[0].type, EG_EV_TEMP);
 	assert_int_equal(ev[0].ts, T0);
-	assert_int_equal(ev[0].temp.zone, 0);      /* model index, not the kernel id 3 */
+	assert_int_equal(ev[0].temp.zone, 0); /* model index, not the kernel id 3 */
 	assert_int_equal(ev[0].temp.temp_mc, 45000);
 	assert_int_equal(ev[1].temp.zone, 2);
 	assert_int_equal(ev[1].temp.temp_mc, -5000);

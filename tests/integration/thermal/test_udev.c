@@ -49,7 +49,7 @@ static int setup(void **state)
 	f->o.model = &f->m;
 	eg_log_set_sink(log_sink, f);
 	f->saved_level = eg_log_get_level();
-	eg_log_set_level(EG_LOG_INFO);   /* the thermal zone line is info */
+	eg_log_set_level(EG_LOG_INFO); /* the thermal zone line is info */
 	*state = f;
 	return 0;
 }
@@ -161,8 +161,8 @@ static void test_cpu_and_thermal(void **state)
 	struct eg_event ev[4];
 	gchar *zone;
 
-	assert_true(umockdev_testbed_add_from_string(f->tb,
-		"P: /devices/system/cpu/cpu1\nE: SUBSYSTEM=cpu\nA: online=1\\n\n", NULL));
+	assert_true(umockdev_testbed_add_from_string(
+		f->tb, "P: /devices/system/cpu/cpu1\nE: SUBSYSTEM=cpu\nA: online=1\\n\n", NULL));
 	assert_int_equal(ops->open(&s, &f->o), 0);
 	/* No supply: on AC, said once. */
 	assert_int_equal(ops->read(s, NOW, ev, 4), 1);
@@ -181,8 +181,8 @@ static void test_cpu_and_thermal(void **state)
 	assert_int_equal(ev[0].cpu, 1);
 
 	/* A thermal zone appearing: logged, no event. */
-	zone = umockdev_testbed_add_device(f->tb, "thermal", "thermal_zone3", NULL, "type",
-					   "soc\n", NULL, NULL);
+	zone = umockdev_testbed_add_device(f->tb, "thermal", "thermal_zone3", NULL, "type", "soc\n",
+					   NULL, NULL);
 	assert_non_null(zone);
 	f->log[0] = '\0';
 	umockdev_testbed_uevent(f->tb, zone, "add");

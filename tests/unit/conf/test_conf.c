@@ -88,13 +88,13 @@ static void expect(const struct eg_error *err, int line, const char *what)
 }
 
 /* A valid file; the rejection tests change one thing in it. Lines numbered. */
-#define HEAD                                      \
-	"[device]\n"                   /* 1 */  \
-	"name = Test\n"                /* 2 */  \
-	"[domain a]\n"                 /* 3 */  \
-	"cpus = 0-1\n"                 /* 4 */  \
-	"opp = 500000 800 100000\n"    /* 5 */  \
-	"opp = 1000000 900 300000\n"   /* 6 */
+#define HEAD                                 \
+	"[device]\n"		     /* 1 */ \
+	"name = Test\n"		     /* 2 */ \
+	"[domain a]\n"		     /* 3 */ \
+	"cpus = 0-1\n"		     /* 4 */ \
+	"opp = 500000 800 100000\n"  /* 5 */ \
+	"opp = 1000000 900 300000\n" /* 6 */
 
 static void test_valid_minimal(void **state)
 {
@@ -105,7 +105,8 @@ static void test_valid_minimal(void **state)
 				   "cpu_idle = off 100 200 500 0~ ; power gated\n"
 				   "[zone z]\ncools = a:1024\ntrip = 60.5 passive 1.25\n"
 				   "rc_resistance = 10~\nrc_capacitance = 2\n",
-			      &err), 0);
+			      &err),
+			 0);
 	assert_string_equal(m->name, "Test");
 	assert_int_equal(m->nr_pds, 1);
 	assert_int_equal(m->nr_cpus, 2);
@@ -147,7 +148,9 @@ static void test_opp_power_estimated(void **state)
 	(void)state;
 	assert_int_equal(load("[device]\nname = Test\n[domain a]\ncpus = 0-1\n"
 			      "opp = 500000 800 100000~\nopp = 1000000 900 300000 20000~\n"
-			      "opp = 1500000 1000 500000\n", &err), 0);
+			      "opp = 1500000 1000 500000\n",
+			      &err),
+			 0);
 	assert_true(m->pds[0].opps[0].power_estimated);
 	assert_int_equal(m->pds[0].opps[0].power_uw, 100000);
 	assert_true(m->pds[0].opps[1].power_estimated);
@@ -200,12 +203,11 @@ static void test_first_idle_state_wfi(void **state)
 	(void)state;
 	assert_int_equal(load(HEAD "cpu_idle = cpu-sleep 100 200 500 0\n", &err), -EINVAL);
 	expect(&err, 7, "the first CPU idle state must be 'wfi'");
-	assert_int_equal(load(HEAD "cpu_idle = WFI 1 1 1 10\ncluster_idle = off 1 2 3 0\n",
-			      &err), 0);
+	assert_int_equal(load(HEAD "cpu_idle = WFI 1 1 1 10\ncluster_idle = off 1 2 3 0\n", &err),
+			 0);
 	assert_int_equal(load(HEAD "cpu_idle = poll 0 0 0 10\n", &err), 0);
 	/* Break-even energy of the deeper state: (10 - 0) uW x 500 us. */
-	assert_int_equal(load(HEAD "cpu_idle = wfi 1 1 1 10\ncpu_idle = off 1 2 500 0\n", &err),
-			 0);
+	assert_int_equal(load(HEAD "cpu_idle = wfi 1 1 1 10\ncpu_idle = off 1 2 500 0\n", &err), 0);
 	assert_true(fabs(m->pds[0].cpu_idle[1].transition_uj - 0.005) < 1e-12);
 }
 
@@ -275,10 +277,11 @@ static void test_cpu_in_two_domains(void **state)
 	struct eg_error err;
 
 	(void)state;
-	assert_int_equal(load(HEAD "[domain b]\n"   /* 7 */
-				   "opp = 100 -\n"  /* 8 */
-				   "cpus = 1-2\n",  /* 9 */
-			      &err), -EINVAL);
+	assert_int_equal(load(HEAD "[domain b]\n"  /* 7 */
+				   "opp = 100 -\n" /* 8 */
+				   "cpus = 1-2\n", /* 9 */
+			      &err),
+			 -EINVAL);
 	expect(&err, 9, "CPU 1 is in two domains (a and b)");
 }
 
@@ -289,11 +292,13 @@ static void test_cpu_in_no_domain(void **state)
 	(void)state;
 	/* [device] cpus = 3 but only CPUs 0-1 in a domain: points at that line. */
 	assert_int_equal(load("[device]\nname = T\ncpus = 3\n[domain a]\ncpus = 0-1\n"
-			      "opp = 100 -\n", &err), -EINVAL);
+			      "opp = 100 -\n",
+			      &err),
+			 -EINVAL);
 	expect(&err, 3, "CPU 2 is in no domain");
 	/* A gap without [device] cpus: points at [device]. */
-	assert_int_equal(load("\n[device]\nname = T\n[domain a]\ncpus = 0,2\nopp = 100 -\n",
-			      &err), -EINVAL);
+	assert_int_equal(load("\n[device]\nname = T\n[domain a]\ncpus = 0,2\nopp = 100 -\n", &err),
+			 -EINVAL);
 	expect(&err, 2, "CPU 1 is in no domain");
 }
 
@@ -311,10 +316,11 @@ static void test_trips_out_of_order(void **state)
 	struct eg_error err;
 
 	(void)state;
-	assert_int_equal(load(HEAD "[zone z]\n"              /* 7 */
-				   "trip = 75 passive\n"     /* 8 */
-				   "trip = 65 passive\n",    /* 9 */
-			      &err), -EINVAL);
+	assert_int_equal(load(HEAD "[zone z]\n"		  /* 7 */
+				   "trip = 75 passive\n"  /* 8 */
+				   "trip = 65 passive\n", /* 9 */
+			      &err),
+			 -EINVAL);
 	expect(&err, 9, "trips out of order");
 }
 
@@ -323,9 +329,10 @@ static void test_idle_deeper_but_faster(void **state)
 	struct eg_error err;
 
 	(void)state;
-	assert_int_equal(load(HEAD "cluster_idle = ret 100 900 2000 10\n"   /* 7 */
-				   "cluster_idle = off 100 800 3000 0\n",   /* 8 */
-			      &err), -EINVAL);
+	assert_int_equal(load(HEAD "cluster_idle = ret 100 900 2000 10\n" /* 7 */
+				   "cluster_idle = off 100 800 3000 0\n", /* 8 */
+			      &err),
+			 -EINVAL);
 	expect(&err, 8, "'off' is deeper than 'ret'");
 }
 
@@ -344,7 +351,8 @@ static void test_empty_file(void **state)
 
 static void test_binary_file(void **state)
 {
-	static const char bin[] = "[device]\nname = T\n\x7f" "ELF\0\0\x01\n";
+	static const char bin[] = "[device]\nname = T\n\x7f"
+				  "ELF\0\0\x01\n";
 	struct eg_error err;
 
 	(void)state;
@@ -421,10 +429,12 @@ static void test_nothing_half_applied(void **state)
 	memcpy(before, m, sizeof(*m));
 	memcpy(pc_before, pc, sizeof(*pc));
 	/* The domain and its OPPs parse fine before the error on line 9. */
-	write_file(tmp_path("bad.ini"), "[device]\nname = Other\n[domain x]\ncpus = 0-3\n"
-		   "opp = 100 -\n[policy]\nfreq = schedutil\nidle = menu\nthermal = nope\n",
-		   strlen("[device]\nname = Other\n[domain x]\ncpus = 0-3\n"
-			  "opp = 100 -\n[policy]\nfreq = schedutil\nidle = menu\nthermal = nope\n"));
+	write_file(
+		tmp_path("bad.ini"),
+		"[device]\nname = Other\n[domain x]\ncpus = 0-3\n"
+		"opp = 100 -\n[policy]\nfreq = schedutil\nidle = menu\nthermal = nope\n",
+		strlen("[device]\nname = Other\n[domain x]\ncpus = 0-3\n"
+		       "opp = 100 -\n[policy]\nfreq = schedutil\nidle = menu\nthermal = nope\n"));
 	assert_int_equal(eg_conf_load_device(tmp_path("bad.ini"), m, pc, &err), -EINVAL);
 	assert_int_equal(err.line, 9);
 	assert_memory_equal(m, before, sizeof(*m));
@@ -439,21 +449,22 @@ static void test_policy_sections(void **state)
 	const struct eg_setting *s;
 
 	(void)state;
-	assert_int_equal(load(HEAD "[domain b]\ncpus = 2-3\nopp = 100 -\n"  /* 7-9 */
-				   "[policy]\n"                             /* 10 */
-				   "freq = schedutil\n"                     /* 11 */
-				   "[policy b]\n"                           /* 12 */
-				   "freq = performance\n"                   /* 13 */
-				   "[schedutil]\n"                          /* 14 */
-				   "rate_limit_us = 500\n"                  /* 15 */
-				   "[schedutil a]\n"                        /* 16 */
-				   "headroom_pct = 130\n"                   /* 17 */
-				   "[profile power-saver]\n"                /* 18 */
-				   "freq = powersave\n"                     /* 19 */
-				   "schedutil.rate_limit_us = 2000\n"       /* 20 */
-				   "[profile performance b]\n"              /* 21 */
-				   "schedutil.headroom_pct = 150\n",        /* 22 */
-			      &err), 0);
+	assert_int_equal(load(HEAD "[domain b]\ncpus = 2-3\nopp = 100 -\n" /* 7-9 */
+				   "[policy]\n"				   /* 10 */
+				   "freq = schedutil\n"			   /* 11 */
+				   "[policy b]\n"			   /* 12 */
+				   "freq = performance\n"		   /* 13 */
+				   "[schedutil]\n"			   /* 14 */
+				   "rate_limit_us = 500\n"		   /* 15 */
+				   "[schedutil a]\n"			   /* 16 */
+				   "headroom_pct = 130\n"		   /* 17 */
+				   "[profile power-saver]\n"		   /* 18 */
+				   "freq = powersave\n"			   /* 19 */
+				   "schedutil.rate_limit_us = 2000\n"	   /* 20 */
+				   "[profile performance b]\n"		   /* 21 */
+				   "schedutil.headroom_pct = 150\n",	   /* 22 */
+			      &err),
+			 0);
 	assert_int_equal(pc->nr_settings, 7);
 	s = &pc->settings[0];
 	assert_int_equal(s->profile, -1);
@@ -635,10 +646,12 @@ static void test_daemon_values_and_errors(void **state)
 
 	(void)state;
 	eg_daemon_conf_init(&c);
-	assert_int_equal(load_daemon("[daemon]\ndevice = hikey960\nprofile = power-saver\n"
-				     "profile_on_battery = power-saver\nprofile_on_ac = performance\n"
-				     "source = poll\nlog_level = debug\npoll_interval_ms = 50\n",
-				     &c, &err), 0);
+	assert_int_equal(
+		load_daemon("[daemon]\ndevice = hikey960\nprofile = power-saver\n"
+			    "profile_on_battery = power-saver\nprofile_on_ac = performance\n"
+			    "source = poll\nlog_level = debug\npoll_interval_ms = 50\n",
+			    &c, &err),
+		0);
 	assert_string_equal(c.device, "hikey960");
 	assert_int_equal(c.profile, EG_PROFILE_POWER_SAVER);
 	assert_int_equal(c.profile_on_ac, EG_PROFILE_PERFORMANCE);
@@ -647,10 +660,11 @@ static void test_daemon_values_and_errors(void **state)
 	assert_int_equal(c.poll_interval_ms, 50);
 
 	before = c;
-	assert_int_equal(load_daemon("[daemon]\nprofile = performance\npoll_interval_ms = 0\n",
-				     &c, &err), -ERANGE);
+	assert_int_equal(load_daemon("[daemon]\nprofile = performance\npoll_interval_ms = 0\n", &c,
+				     &err),
+			 -ERANGE);
 	assert_int_equal(err.line, 3);
-	assert_memory_equal(&c, &before, sizeof(c));   /* nothing half-applied */
+	assert_memory_equal(&c, &before, sizeof(c)); /* nothing half-applied */
 	assert_int_equal(load_daemon("[daemon]\nsource = dtrace\n", &c, &err), -EINVAL);
 	assert_int_equal(err.line, 2);
 	assert_int_equal(load_daemon("[daemon]\nstate_dir = run/eagov\n", &c, &err), -EINVAL);

@@ -154,8 +154,7 @@ static void test_match_shipped(void **state)
 	assert_int_equal(eg_conf_match_device(juno, 2, NULL, path, sizeof(path)), 0);
 	assert_non_null(strstr(path, "/juno-r0.ini"));
 	assert_int_equal(eg_conf_match_device(other, 1, NULL, path, sizeof(path)), -ENOENT);
-	assert_int_equal(eg_conf_match_device(NULL, 0, "No Such PC", path, sizeof(path)),
-			 -ENOENT);
+	assert_int_equal(eg_conf_match_device(NULL, 0, "No Such PC", path, sizeof(path)), -ENOENT);
 	unsetenv("EAGOV_DEVICE_DIR");
 }
 
@@ -209,7 +208,9 @@ static void test_dmi_vendor_board(void **state)
 {
 	const char *dt[] = { "acme,rocket" };
 	struct eg_machine_ident id = {
-		.dmi_product = "Laptop 14", .dmi_vendor = "ACME Corp", .dmi_board = "RK-14",
+		.dmi_product = "Laptop 14",
+		.dmi_vendor = "ACME Corp",
+		.dmi_board = "RK-14",
 	};
 
 	(void)state;
@@ -294,7 +295,8 @@ static void test_new_keys_load(void **state)
 	assert_non_null(f);
 	fputs("[device]\nname = K\ncompatible = acme,rk*\ndmi_vendor = ACME*\n"
 	      "dmi_board = RK-14\n[domain c]\ncpus = 0\ncapacity_dmips_mhz = 1024\n"
-	      "opp = 1000000 900 100000\n", f);
+	      "opp = 1000000 900 100000\n",
+	      f);
 	assert_int_equal(fclose(f), 0);
 	if (eg_conf_load_device(path, m, pc, &err) < 0)
 		fail_msg("%s:%d: %s", err.file, err.line, err.msg);

@@ -75,7 +75,8 @@ static void test_profile_names(void **state)
 
 	(void)state;
 	for (int i = 0; i < EG_PROFILE__MAX; i++) {
-		assert_int_equal(eg_profile_from_string(eg_profile_name((enum eg_profile)i), &p), 0);
+		assert_int_equal(eg_profile_from_string(eg_profile_name((enum eg_profile)i), &p),
+				 0);
 		assert_int_equal(p, i);
 	}
 	assert_string_equal(eg_profile_name(EG_PROFILE_POWER_SAVER), "power-saver");
@@ -116,7 +117,7 @@ static void test_defaults(void **state)
 	assert_int_equal(tun_u32(cfg.freq[0], cfg.freq_tun[0], "headroom_pct"), 125);
 	assert_non_null(cfg.idle_tun);
 	assert_non_null(cfg.thermal_tun[0]);
-	assert_null(cfg.freq_tun[2]);   /* no third domain */
+	assert_null(cfg.freq_tun[2]); /* no third domain */
 	eg_engine_config_free(&cfg);
 	assert_null(cfg.freq_tun[0]);
 }
@@ -134,7 +135,7 @@ static void test_precedence(void **state)
 	add(EG_PROFILE_POWER_SAVER, -1, "schedutil", "headroom_pct", "110", 2);
 	add(-1, 1, "schedutil", "headroom_pct", "140", 3);
 	add(-1, -1, "schedutil", "headroom_pct", "130", 4);
-	add(-1, -1, "schedutil", "headroom_pct", "135", 5);   /* later line wins */
+	add(-1, -1, "schedutil", "headroom_pct", "135", 5); /* later line wins */
 	add(-1, -1, "schedutil", "rate_limit_us", "700", 6);
 	add(-1, -1, "", "max_freq_pct", "90", 7);
 	add(EG_PROFILE_POWER_SAVER, -1, "", "max_freq_pct", "60", 8);
@@ -196,12 +197,12 @@ static void test_validate_errors(void **state)
 	assert_non_null(strstr(err.msg, "unknown policy 'warp'"));
 
 	eg_policy_conf_init(pc, "f.ini");
-	add(-1, -1, "", "idle", "schedutil", 4);   /* a freq policy as idle policy */
+	add(-1, -1, "", "idle", "schedutil", 4); /* a freq policy as idle policy */
 	assert_int_equal(eg_policy_conf_validate(pc, m, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "unknown idle policy 'schedutil'"));
 
 	eg_policy_conf_init(pc, "f.ini");
-	add(-1, 2, "", "freq", "schedutil", 5);    /* only 2 domains */
+	add(-1, 2, "", "freq", "schedutil", 5); /* only 2 domains */
 	assert_int_equal(eg_policy_conf_validate(pc, m, &err), -EINVAL);
 	assert_int_equal(err.line, 5);
 

@@ -58,9 +58,9 @@ static const char *write_text(const char *text)
 struct seen {
 	char calls[16][96];
 	int n;
-	int fail_line;     /* fail the callback on this line (0: never) */
+	int fail_line; /* fail the callback on this line (0: never) */
 	int fail_rc;
-	bool fail_silently;  /* return fail_rc without eg_ini_error() */
+	bool fail_silently; /* return fail_rc without eg_ini_error() */
 };
 
 static int record(struct eg_ini *ini, bool section, const char *a, const char *b)
@@ -117,7 +117,8 @@ static void test_lines_and_values(void **state)
 					"[profile  power-saver   big ]\r\n"
 					"empty =\n"
 					"last = no newline"),
-			     &s, &err), 0);
+			     &s, &err),
+			 0);
 	assert_int_equal(s.n, 5);
 	assert_string_equal(s.calls[0], "L3 [device|]");
 	assert_string_equal(s.calls[1], "L4 name=Test");
@@ -400,8 +401,7 @@ static void test_values(void **state)
 
 	assert_int_equal(value(&v, "name = abcdefg", NULL), 0);
 	assert_string_equal(v.name, "abcdefg");
-	assert_int_equal(value(&v, "name = abcdefgh", "name 'abcdefgh' is longer than 7"),
-			 -EINVAL);
+	assert_int_equal(value(&v, "name = abcdefgh", "name 'abcdefgh' is longer than 7"), -EINVAL);
 	assert_int_equal(value(&v, "name =", "name is empty"), -EINVAL);
 	assert_int_equal(value(&v, "colour = red", "unknown key 'colour' in [v]"), -EINVAL);
 }
@@ -413,7 +413,8 @@ static void test_once(void **state)
 
 	(void)state;
 	assert_int_equal(eg_ini_run(write_text("[v]\nonce = a\nonce = b\nonce = a\n"),
-				    values_section, values_key, &v, &err), -EINVAL);
+				    values_section, values_key, &v, &err),
+			 -EINVAL);
 	assert_int_equal(err.line, 4);
 	assert_non_null(strstr(err.msg, "'a' given twice"));
 	assert_int_equal(v.seen.n, 2);

@@ -103,9 +103,15 @@ static void test_double_exact(void **state)
 		const char *text;
 		double value;
 	} cases[] = {
-		{ "11.11", 11.11 },     { "1.8", 1.8 },       { "15.03", 15.03 },
-		{ "1.33", 1.33 },       { "0.1", 0.1 },       { "0.3", 0.3 },
-		{ "2.675", 2.675 },     { "123.456", 123.456 }, { "-0.7", -0.7 },
+		{ "11.11", 11.11 },
+		{ "1.8", 1.8 },
+		{ "15.03", 15.03 },
+		{ "1.33", 1.33 },
+		{ "0.1", 0.1 },
+		{ "0.3", 0.3 },
+		{ "2.675", 2.675 },
+		{ "123.456", 123.456 },
+		{ "-0.7", -0.7 },
 		{ "9007199254740.991", 9007199254740.991 },
 		{ "0.0000000000000000000001", 1e-22 },
 	};
@@ -219,8 +225,8 @@ static void test_read_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_u64),    cmocka_unit_test(test_u32_int),
-		cmocka_unit_test(test_u64_prefix), cmocka_unit_test(test_double),
+		cmocka_unit_test(test_u64),	     cmocka_unit_test(test_u32_int),
+		cmocka_unit_test(test_u64_prefix),   cmocka_unit_test(test_double),
 		cmocka_unit_test(test_double_exact), cmocka_unit_test(test_milli),
 		cmocka_unit_test(test_read_file),
 	};

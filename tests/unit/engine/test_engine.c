@@ -14,8 +14,8 @@
 
 /* --- a frequency policy that answers what the test tells it --- */
 struct fake_freq {
-	uint32_t answer_khz;   /* 0: no opinion */
-	uint64_t period_ns;    /* >0: sampling policy with this period */
+	uint32_t answer_khz; /* 0: no opinion */
+	uint64_t period_ns;  /* >0: sampling policy with this period */
 	uint64_t next;
 	int calls;
 	struct eg_freq_input last;
@@ -52,11 +52,17 @@ static uint64_t fake_next_timer(const void *state)
 }
 
 static const struct eg_freq_policy_ops fake_util_ops = {
-	.name = "fake-util", .on_util_update = true, .init = fake_init, .update = fake_update,
+	.name = "fake-util",
+	.on_util_update = true,
+	.init = fake_init,
+	.update = fake_update,
 };
 static const struct eg_freq_policy_ops fake_sampling_ops = {
-	.name = "fake-sampling", .on_util_update = false, .init = fake_init,
-	.update = fake_update, .next_timer = fake_next_timer,
+	.name = "fake-sampling",
+	.on_util_update = false,
+	.init = fake_init,
+	.update = fake_update,
+	.next_timer = fake_next_timer,
 };
 
 /* --- a thermal policy that caps the big domain at a set frequency --- */
@@ -87,7 +93,9 @@ static int fake_th_update(void *state, const struct eg_thermal_input *in,
 }
 
 static const struct eg_thermal_policy_ops fake_thermal_ops = {
-	.name = "fake-thermal", .init = fake_th_init, .update = fake_th_update,
+	.name = "fake-thermal",
+	.init = fake_th_init,
+	.update = fake_th_update,
 };
 
 /* HiKey960: little 0-3, big 4-7, OPPs from the device tree. */
@@ -253,7 +261,7 @@ static void test_answer_resolves_to_opp(void **unused)
 	const struct eg_decision *d;
 
 	(void)unused;
-	f->ff[0].answer_khz = 1000000;  /* little OPPs: ..., 999000, 1402000 -> 1402000 */
+	f->ff[0].answer_khz = 1000000; /* little OPPs: ..., 999000, 1402000 -> 1402000 */
 	feed(f, ev_wakeup(1000, 1, 100, 120));
 	d = find(&f->out, EG_DEC_SET_FREQ, 0);
 	assert_non_null(d);
@@ -339,7 +347,7 @@ static void test_timers(void **unused)
 	(void)unused;
 	assert_int_equal(eg_engine_next_timer(f->e), 10 * NSEC_PER_MSEC);
 	feed(f, ev_wakeup(1000, 5, 100, 120));
-	assert_int_equal(f->ff[1].calls, 0);  /* not on util updates */
+	assert_int_equal(f->ff[1].calls, 0); /* not on util updates */
 	feed(f, (struct eg_event){ .ts = 9 * NSEC_PER_MSEC, .type = EG_EV_TICK });
 	assert_int_equal(f->ff[1].calls, 0);
 	feed(f, (struct eg_event){ .ts = 10 * NSEC_PER_MSEC, .type = EG_EV_TICK });
@@ -359,7 +367,8 @@ static void test_hotplug(void **unused)
 
 	(void)unused;
 	for (int c = 4; c < 8; c++)
-		feed(f, (struct eg_event){ .ts = 100, .type = EG_EV_CPU_OFFLINE, .cpu = (int16_t)c });
+		feed(f,
+		     (struct eg_event){ .ts = 100, .type = EG_EV_CPU_OFFLINE, .cpu = (int16_t)c });
 	calls = f->ff[1].calls;
 	feed(f, ev_wakeup(1000, 5, 100, 120));
 	assert_int_equal(f->ff[1].calls, calls);
@@ -406,7 +415,7 @@ static void test_rt_idle_latency(void **unused)
 	assert_int_equal(d->value, 50);
 	f->out.n = 0;
 	feed(f, ev_switch(2000, 3, 0, 400, 20, false));
-	assert_null(find(&f->out, EG_DEC_IDLE_LATENCY, 3));  /* still RT: unchanged */
+	assert_null(find(&f->out, EG_DEC_IDLE_LATENCY, 3)); /* still RT: unchanged */
 	feed(f, ev_switch(3000, 3, 400, 0, 120, false));
 	d = find(&f->out, EG_DEC_IDLE_LATENCY, 3);
 	assert_non_null(d);
@@ -423,8 +432,8 @@ static void test_thermal_load(void **unused)
 	feed(f, (struct eg_event){ .ts = 0, .type = EG_EV_TEMP, .temp = { 0, 40000 } });
 	feed(f, ev_switch(0, 4, 0, 500, 120, false));
 	feed(f, ev_switch(5 * NSEC_PER_MSEC, 4, 500, 0, 120, false));
-	feed(f, (struct eg_event){ .ts = 10 * NSEC_PER_MSEC, .type = EG_EV_TEMP,
-				   .temp = { 0, 41000 } });
+	feed(f, (struct eg_event){
+			.ts = 10 * NSEC_PER_MSEC, .type = EG_EV_TEMP, .temp = { 0, 41000 } });
 	assert_int_equal(f->ft.calls, 2);
 	assert_int_equal(f->ft.last.pd[1].load_pct_sum, 50);
 	assert_int_equal(f->ft.last.pd[0].load_pct_sum, 0);
@@ -488,11 +497,14 @@ static void test_out_of_range_indices(void **unused)
 
 		ev = ev_switch(2000, bad, 0, 12, 120, false);
 		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
-		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_CPU_OFFLINE, .cpu = (int16_t)bad };
+		ev = (struct eg_event){ .ts = 2000,
+					.type = EG_EV_CPU_OFFLINE,
+					.cpu = (int16_t)bad };
 		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
 		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_TICK, .cpu = (int16_t)bad };
 		assert_int_equal(eg_engine_event(f->e, &ev, &f->out), -EINVAL);
-		ev = (struct eg_event){ .ts = 2000, .type = EG_EV_BUSY_SAMPLE,
+		ev = (struct eg_event){ .ts = 2000,
+					.type = EG_EV_BUSY_SAMPLE,
 					.cpu = (int16_t)bad };
 		ev.busy.busy_ns = 1000;
 		ev.busy.window_ns = 1000;

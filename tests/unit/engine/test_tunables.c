@@ -46,8 +46,9 @@ static void test_u32_grammar(void **unused)
 	assert_int_equal(set(&t, "rate", "0010", err), 0);
 	assert_int_equal(t.rate, 10);
 	/* Not numbers: the value is left alone. */
-	static const char *const bad[] = { "", " ", "+5", "-5", "12x", "1 2", "0x10", "1e3",
-					   "12.5" };
+	static const char *const bad[] = {
+		"", " ", "+5", "-5", "12x", "1 2", "0x10", "1e3", "12.5"
+	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(set(&t, "rate", bad[i], err), -EINVAL);
 		assert_int_equal(t.rate, 10);

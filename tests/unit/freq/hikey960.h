@@ -10,9 +10,9 @@
 #include "model.h"
 #include "policy.h"
 
-#define MHZ(x) ((uint32_t)(x) * 1000U)
-#define US(x) ((uint64_t)(x) * 1000ULL)
-#define MS(x) ((uint64_t)(x) * 1000000ULL)
+#define MHZ(x) ((uint32_t)(x)*1000U)
+#define US(x) ((uint64_t)(x)*1000ULL)
+#define MS(x) ((uint64_t)(x)*1000000ULL)
 
 static inline struct eg_pd *fx_add_pd(struct eg_model *m, const char *name, int first_cpu,
 				      int last_cpu, uint32_t dmips, uint32_t coeff,
@@ -138,8 +138,9 @@ static inline int fx_step(struct fx *f, uint64_t now, int trigger, bool limits_c
 		.min_khz = f->min_khz,
 		.max_khz = f->max_khz,
 		.limits_changed = limits_changed,
-		.reason = limits_changed ? EG_REASON_LIMITS
-			 : trigger < 0 ? EG_REASON_TIMER : EG_REASON_UTIL,
+		.reason = limits_changed ? EG_REASON_LIMITS :
+			  trigger < 0	 ? EG_REASON_TIMER :
+					   EG_REASON_UTIL,
 		.trigger_cpu = trigger,
 	};
 	int r;

@@ -604,9 +604,8 @@ static void test_tunables(void **unused)
 	void *t = su_tun(NULL);
 	char buf[64], err[128];
 	static const char *const defs[][2] = {
-		{ "rate_limit_us", "0" },   { "headroom_pct", "125" },
-		{ "iowait_boost", "yes" },  { "skip_inefficient", "yes" },
-		{ "busy_hold", "yes" },
+		{ "rate_limit_us", "0" },      { "headroom_pct", "125" }, { "iowait_boost", "yes" },
+		{ "skip_inefficient", "yes" }, { "busy_hold", "yes" },
 	};
 
 	(void)unused;

@@ -18,8 +18,8 @@
 #include "policy.h"
 #include "tunables.h"
 
-#define MS(x) ((uint64_t)(x) * 1000000ULL)
-#define US(x) ((uint64_t)(x) * 1000ULL)
+#define MS(x) ((uint64_t)(x)*1000000ULL)
+#define US(x) ((uint64_t)(x)*1000ULL)
 
 /* big OPPs, kHz */
 #define F0 903000U
@@ -30,12 +30,12 @@
 
 struct fx {
 	struct eg_model m;
-	const struct eg_pd *pd;          /* big */
+	const struct eg_pd *pd; /* big */
 	const struct eg_freq_policy_ops *ops;
 	void *tun;
 	void *st;
 	struct eg_freq_cpu cpu[EG_MAX_CPUS];
-	uint32_t load[EG_MAX_CPUS];      /* busy % each CPU runs at while time advances */
+	uint32_t load[EG_MAX_CPUS]; /* busy % each CPU runs at while time advances */
 	struct eg_freq_input in;
 	struct eg_freq_output out;
 };

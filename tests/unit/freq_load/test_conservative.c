@@ -169,12 +169,9 @@ static void test_tunables(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_step_up),
-		cmocka_unit_test(test_step_down_to_min),
-		cmocka_unit_test(test_hold_and_max),
-		cmocka_unit_test(test_sampling_down_factor),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_idle_periods),
+		cmocka_unit_test(test_step_up),	     cmocka_unit_test(test_step_down_to_min),
+		cmocka_unit_test(test_hold_and_max), cmocka_unit_test(test_sampling_down_factor),
+		cmocka_unit_test(test_limits),	     cmocka_unit_test(test_idle_periods),
 		cmocka_unit_test(test_tunables),
 	};
 

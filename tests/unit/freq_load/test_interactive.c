@@ -179,9 +179,8 @@ static void test_tunables(void **unused)
 	char buf[128];
 
 	(void)unused;
-	assert_int_equal(fx_start(f, "interactive", "target_loads", "85 1500000:90 2000000:95",
-				  NULL),
-			 0);
+	assert_int_equal(
+		fx_start(f, "interactive", "target_loads", "85 1500000:90 2000000:95", NULL), 0);
 	eg_tunables_format(eg_tunables_find(f->ops->tunables, "target_loads"), f->tun, buf,
 			   sizeof(buf));
 	assert_string_equal(buf, "85 1500000:90 2000000:95");
@@ -189,20 +188,16 @@ static void test_tunables(void **unused)
 			 -ERANGE);
 	assert_int_equal(eg_tunables_set(f->ops->tunables, f->tun, "timer_rate", "999", NULL, 0),
 			 -ERANGE);
-	assert_int_equal(eg_tunables_set(f->ops->tunables, f->tun, "boost", "1", NULL, 0),
-			 -ENOENT);
+	assert_int_equal(eg_tunables_set(f->ops->tunables, f->tun, "boost", "1", NULL, 0), -ENOENT);
 	fx_free(f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_choose_freq),
-		cmocka_unit_test(test_target_loads_map),
-		cmocka_unit_test(test_hispeed_and_delay),
-		cmocka_unit_test(test_hispeed_first),
-		cmocka_unit_test(test_min_sample_time),
-		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_choose_freq),	  cmocka_unit_test(test_target_loads_map),
+		cmocka_unit_test(test_hispeed_and_delay), cmocka_unit_test(test_hispeed_first),
+		cmocka_unit_test(test_min_sample_time),	  cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_tunables),
 	};
 

@@ -39,7 +39,8 @@ static int setup_tun(void **state, const char *use_typical)
 		assert_non_null(tun);
 		eg_tunables_defaults(ops()->tunables, tun);
 		assert_int_equal(eg_tunables_set(ops()->tunables, tun, "use_typical", use_typical,
-						 NULL, 0), 0);
+						 NULL, 0),
+				 0);
 	}
 	assert_int_equal(ops()->init(&f->st, &f->pd, 0, tun), 0);
 	free(tun);
@@ -69,8 +70,12 @@ static int teardown(void **state)
 static int sel(struct fixture *f, uint64_t timer_ns, uint32_t lat_us, uint32_t disabled)
 {
 	struct eg_idle_input in = {
-		.now = 0, .pd = &f->pd, .cpu = 0, .next_timer_ns = timer_ns,
-		.latency_req_us = lat_us, .disabled_mask = disabled,
+		.now = 0,
+		.pd = &f->pd,
+		.cpu = 0,
+		.next_timer_ns = timer_ns,
+		.latency_req_us = lat_us,
+		.disabled_mask = disabled,
 	};
 
 	return ops()->select(f->st, &in);

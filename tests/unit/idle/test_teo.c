@@ -49,8 +49,12 @@ static int teardown(void **state)
 static int sel(struct fixture *f, uint64_t timer_ns, uint32_t lat_us, uint32_t disabled)
 {
 	struct eg_idle_input in = {
-		.now = 0, .pd = &f->pd, .cpu = 0, .next_timer_ns = timer_ns,
-		.latency_req_us = lat_us, .disabled_mask = disabled,
+		.now = 0,
+		.pd = &f->pd,
+		.cpu = 0,
+		.next_timer_ns = timer_ns,
+		.latency_req_us = lat_us,
+		.disabled_mask = disabled,
 	};
 
 	return ops()->select(f->st, &in);

@@ -136,7 +136,7 @@ static void test_inefficient_marks(void **state)
 	assert_true(pd->opps[0].inefficient);
 	assert_false(pd->opps[1].inefficient);
 	assert_false(pd->opps[2].inefficient);
-	assert_int_equal(pd->opps[0].power_origin, EG_ORIGIN_NONE);  /* given, not computed */
+	assert_int_equal(pd->opps[0].power_origin, EG_ORIGIN_NONE); /* given, not computed */
 	free(m);
 }
 
@@ -152,7 +152,7 @@ static void test_no_power_no_cost(void **state)
 	assert_int_equal(eg_model_finalize(m, NULL), 0);
 	assert_int_equal(pd->opps[0].cost, 0);
 	assert_false(pd->opps[0].inefficient);
-	assert_int_equal(pd->opps[0].perf, 512);  /* 1024 * 500000 / 1000000 */
+	assert_int_equal(pd->opps[0].perf, 512); /* 1024 * 500000 / 1000000 */
 	free(m);
 }
 
@@ -254,7 +254,7 @@ static void test_opp_ceil_floor(void **state)
 
 	assert_int_equal(eg_pd_opp_floor(pd, 900000, 0, UINT32_MAX), 0);
 	assert_int_equal(eg_pd_opp_floor(pd, 1000000, 0, UINT32_MAX), 1);
-	assert_int_equal(eg_pd_opp_floor(pd, 100000, 0, UINT32_MAX), 0);   /* lowest */
+	assert_int_equal(eg_pd_opp_floor(pd, 100000, 0, UINT32_MAX), 0); /* lowest */
 	assert_int_equal(eg_pd_opp_floor(pd, 900000, 1000000, UINT32_MAX), 1);
 	assert_int_equal(eg_pd_opp_floor(pd, 3000000, 0, 1000000), 1);
 	assert_int_equal(eg_pd_opp_floor(pd, 100000, 600000, 900000), -1);
@@ -333,7 +333,7 @@ static void test_finalize_errors(void **state)
 	assert_int_equal(err.line, 7);
 
 	add_opp(b, 1000000, 0, 0);
-	m->nr_cpus = 2;   /* but CPU 2 is in domain b */
+	m->nr_cpus = 2; /* but CPU 2 is in domain b */
 	assert_int_equal(eg_model_finalize(m, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "device has 2 CPUs"));
 	m->nr_cpus = 0;

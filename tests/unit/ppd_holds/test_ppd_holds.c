@@ -21,8 +21,8 @@ static uint32_t hold(struct eg_ppd_holds *h, enum eg_profile current, enum eg_pr
 {
 	uint32_t cookie = 0;
 
-	assert_int_equal(eg_ppd_holds_add(h, current, profile, "reason", "app", requester, 0,
-					  &cookie), 0);
+	assert_int_equal(
+		eg_ppd_holds_add(h, current, profile, "reason", "app", requester, 0, &cookie), 0);
 	assert_int_not_equal(cookie, 0);
 	return cookie;
 }

@@ -104,8 +104,8 @@ static void test_rtapp_examples_load(void **state)
 static void test_project_workloads_load(void **state)
 {
 	static const char *const names[] = {
-		"audio-playback", "video-60fps",      "browser-scroll", "camera-preview",
-		"game-loop",      "background-sync",  "duty-cycle-sweep", "ramp",
+		"audio-playback",  "video-60fps",     "browser-scroll",	  "camera-preview",
+		"game-loop",	   "background-sync", "duty-cycle-sweep", "ramp",
 		"sustained-heavy", "mixed-rt-cfs",
 	};
 	const char *root = getenv("EAGOV_SOURCE_ROOT");
@@ -134,14 +134,14 @@ static void test_project_workloads_load(void **state)
 
 static void test_repeated_keys_keep_order(void **state)
 {
-	struct eg_rtapp_workload *w = load_ok(
-		"{ \"tasks\" : { \"t\" : {\n"
-		"  \"run\" : 100, \"sleep\" : 200, \"run\" : 300,\n"
-		"  \"sleep\" : 400, \"run\" : 500,"
-		" \"timer\" : { \"ref\" : \"a\", \"period\" : 7 },\n"
-		"  \"timer\" : { \"ref\" : \"b\", \"period\" : 9 } } } }");
+	struct eg_rtapp_workload *w =
+		load_ok("{ \"tasks\" : { \"t\" : {\n"
+			"  \"run\" : 100, \"sleep\" : 200, \"run\" : 300,\n"
+			"  \"sleep\" : 400, \"run\" : 500,"
+			" \"timer\" : { \"ref\" : \"a\", \"period\" : 7 },\n"
+			"  \"timer\" : { \"ref\" : \"b\", \"period\" : 9 } } } }");
 	static const enum eg_rtapp_event_type type[] = {
-		EG_RTAPP_RUN, EG_RTAPP_SLEEP, EG_RTAPP_RUN, EG_RTAPP_SLEEP,
+		EG_RTAPP_RUN, EG_RTAPP_SLEEP, EG_RTAPP_RUN,   EG_RTAPP_SLEEP,
 		EG_RTAPP_RUN, EG_RTAPP_TIMER, EG_RTAPP_TIMER,
 	};
 	static const uint64_t dur[] = { 100, 200, 300, 400, 500, 7, 9 };
@@ -178,7 +178,9 @@ static double cpu_seconds(void)
  * loaded machine does not fail it. */
 static void test_many_repeated_keys(void **state)
 {
-	enum { NR = 40000 };
+	enum {
+		NR = 40000
+	};
 	size_t cap = (size_t)NR * 24 + 64, len = 0;
 	char *text = malloc(cap);
 	struct eg_rtapp_workload *w;
@@ -211,10 +213,10 @@ static void test_many_repeated_keys(void **state)
  * object. */
 static void test_repeats_per_object(void **state)
 {
-	struct eg_rtapp_workload *w = load_ok(
-		"{ \"tasks\" : {\n"
-		"  \"a\" : { \"run\" : 1, \"sleep\" : 2, \"run\" : 3 },\n"
-		"  \"b\" : { \"run\" : 4, \"run\" : 5, \"run\" : 6 } } }");
+	struct eg_rtapp_workload *w =
+		load_ok("{ \"tasks\" : {\n"
+			"  \"a\" : { \"run\" : 1, \"sleep\" : 2, \"run\" : 3 },\n"
+			"  \"b\" : { \"run\" : 4, \"run\" : 5, \"run\" : 6 } } }");
 	const struct eg_rtapp_phase *a = &w->tasks[0].phases[0], *b = &w->tasks[1].phases[0];
 
 	(void)state;
@@ -230,15 +232,15 @@ static void test_repeats_per_object(void **state)
 
 static void test_comments_trailing_commas(void **state)
 {
-	struct eg_rtapp_workload *w = load_ok(
-		"// leading line comment with \"quote\" and {brace\n"
-		"{\n"
-		"  /* block comment: \"run\" : 5, } */\n"
-		"  \"tasks\" : {\n"
-		"    \"t\" : { \"run\" : 10, /* inline */ \"sleep\" : 20, }, // after\n"
-		"  },\n"
-		"  \"global\" : { \"duration\" : 3, \"gnuplot\" : true, /* x */ },\n"
-		"}\n");
+	struct eg_rtapp_workload *w =
+		load_ok("// leading line comment with \"quote\" and {brace\n"
+			"{\n"
+			"  /* block comment: \"run\" : 5, } */\n"
+			"  \"tasks\" : {\n"
+			"    \"t\" : { \"run\" : 10, /* inline */ \"sleep\" : 20, }, // after\n"
+			"  },\n"
+			"  \"global\" : { \"duration\" : 3, \"gnuplot\" : true, /* x */ },\n"
+			"}\n");
 	const struct eg_rtapp_phase *p = &w->tasks[0].phases[0];
 
 	(void)state;
@@ -258,16 +260,15 @@ static void test_strings_survive_prepass(void **state)
 	/* Values holding comment openers and escaped quotes, then repeated keys
 	 * after them: a pre-pass that lost track of the string would strip text
 	 * or stop renaming keys. */
-	struct eg_rtapp_workload *w = load_ok(
-		"{ \"tasks\" : { \"t\" : {\n"
-		"  \"lock\" : \"a//b\",\n"
-		"  \"unlock\" : \"a//b\",\n"
-		"  \"signal\" : \"x/*y*/z\",\n"
-		"  \"lock\" : \"q\\\"//\\\"{\",\n"
-		"  \"run\" : 1, \"run\" : 2,\n"
-		"  \"unlock\" : \"q\\\"//\\\"{\",\n"
-		"  'sleep' : 3, 'sleep' : 4\n"
-		"} } }");
+	struct eg_rtapp_workload *w = load_ok("{ \"tasks\" : { \"t\" : {\n"
+					      "  \"lock\" : \"a//b\",\n"
+					      "  \"unlock\" : \"a//b\",\n"
+					      "  \"signal\" : \"x/*y*/z\",\n"
+					      "  \"lock\" : \"q\\\"//\\\"{\",\n"
+					      "  \"run\" : 1, \"run\" : 2,\n"
+					      "  \"unlock\" : \"q\\\"//\\\"{\",\n"
+					      "  'sleep' : 3, 'sleep' : 4\n"
+					      "} } }");
 	const struct eg_rtapp_phase *p = &w->tasks[0].phases[0];
 
 	(void)state;
@@ -337,11 +338,11 @@ static void test_unique_timers(void **state)
 
 static void test_instances(void **state)
 {
-	struct eg_rtapp_workload *w = load_ok(
-		"{ \"tasks\" : {\n"
-		"  \"x\" : { \"instance\" : 3, \"run\" : 1, \"barrier\" : \"sync\" },\n"
-		"  \"y\" : { \"instance\" : 0, \"run\" : 1 },\n"
-		"  \"z\" : { \"run\" : 1, \"barrier\" : \"sync\", \"fork\" : \"y\" } } }");
+	struct eg_rtapp_workload *w =
+		load_ok("{ \"tasks\" : {\n"
+			"  \"x\" : { \"instance\" : 3, \"run\" : 1, \"barrier\" : \"sync\" },\n"
+			"  \"y\" : { \"instance\" : 0, \"run\" : 1 },\n"
+			"  \"z\" : { \"run\" : 1, \"barrier\" : \"sync\", \"fork\" : \"y\" } } }");
 
 	(void)state;
 	/* 3 threads of x, none of y (fork only), 1 of z (default instance). */
@@ -360,14 +361,14 @@ static void test_instances(void **state)
 
 static void test_phases_and_loops(void **state)
 {
-	struct eg_rtapp_workload *w = load_ok(
-		"{ \"tasks\" : {\n"
-		"  \"ph\" : { \"loop\" : 3, \"delay\" : 500, \"phases\" : {\n"
-		"     \"light\" : { \"loop\" : 10, \"run\" : 1000, \"sleep\" : 9000 },\n"
-		"     \"heavy\" : { \"run\" : 9000, \"sleep\" : 1000 },\n"
-		"     \"light\" : { \"loop\" : -1, \"runtime\" : 5 } } },\n"
-		"  \"inl\" : { \"loop\" : 5, \"run\" : 1 },\n"
-		"  \"fr\" : { \"run\" : 1 } } }");
+	struct eg_rtapp_workload *w =
+		load_ok("{ \"tasks\" : {\n"
+			"  \"ph\" : { \"loop\" : 3, \"delay\" : 500, \"phases\" : {\n"
+			"     \"light\" : { \"loop\" : 10, \"run\" : 1000, \"sleep\" : 9000 },\n"
+			"     \"heavy\" : { \"run\" : 9000, \"sleep\" : 1000 },\n"
+			"     \"light\" : { \"loop\" : -1, \"runtime\" : 5 } } },\n"
+			"  \"inl\" : { \"loop\" : 5, \"run\" : 1 },\n"
+			"  \"fr\" : { \"run\" : 1 } } }");
 	const struct eg_rtapp_task *ph = &w->tasks[0];
 
 	(void)state;
@@ -397,10 +398,10 @@ static void test_phases_and_loops(void **state)
 
 static void test_cpus(void **state)
 {
-	struct eg_rtapp_workload *w = load_ok(
-		"{ \"tasks\" : { \"t\" : { \"cpus\" : [0, 2, 3], \"phases\" : {\n"
-		"  \"a\" : { \"cpus\" : [1, 130], \"run\" : 1 },\n"
-		"  \"b\" : { \"run\" : 1 } } } } }");
+	struct eg_rtapp_workload *w =
+		load_ok("{ \"tasks\" : { \"t\" : { \"cpus\" : [0, 2, 3], \"phases\" : {\n"
+			"  \"a\" : { \"cpus\" : [1, 130], \"run\" : 1 },\n"
+			"  \"b\" : { \"run\" : 1 } } } } }");
 	const struct eg_rtapp_task *t = &w->tasks[0];
 	char buf[64];
 	char msg[512];
@@ -482,7 +483,8 @@ static void test_unknown_event(void **state)
 	assert_non_null(strstr(msg, "bad.json:5:"));
 	/* Also inside a phase, and inside an event object. */
 	load_bad("{ \"tasks\" : { \"t\" : { \"phases\" : { \"p\" : { \"run\" : 1,\n"
-		 "  \"frobnicate\" : 1 } } } } }", msg, sizeof(msg), &line);
+		 "  \"frobnicate\" : 1 } } } } }",
+		 msg, sizeof(msg), &line);
 	assert_int_equal(line, 2);
 	assert_non_null(strstr(msg, "'frobnicate'"));
 	load_bad("{ \"tasks\" : { \"t\" : { \"timer\" : { \"ref\" : \"a\", \"perod\" : 1 } } } }",
@@ -494,7 +496,8 @@ static void test_unknown_event(void **state)
 		 sizeof(msg), &line);
 	assert_non_null(strstr(msg, "taskgroup"));
 	load_bad("{ \"tasks\" : { \"t\" : { \"run\" : 1,"
-		 " \"phases\" : { \"p\" : { \"run\" : 1 } } } } }", msg, sizeof(msg), &line);
+		 " \"phases\" : { \"p\" : { \"run\" : 1 } } } } }",
+		 msg, sizeof(msg), &line);
 	assert_non_null(strstr(msg, "'run'"));
 	load_bad("{ \"tasks\" : { \"t\" : { \"loop\" : 1, \"run\" : 1,\n \"loop\" : 2 } } }", msg,
 		 sizeof(msg), &line);
@@ -519,23 +522,26 @@ static void test_unknown_global(void **state)
 
 	(void)state;
 	load_bad("{ \"tasks\" : { \"t\" : { \"run\" : 1 } },\n"
-		 "  \"global\" : { \"duration\" : 2,\n \"turbo\" : true } }", msg, sizeof(msg),
-		 &line);
+		 "  \"global\" : { \"duration\" : 2,\n \"turbo\" : true } }",
+		 msg, sizeof(msg), &line);
 	assert_int_equal(line, 3);
 	assert_non_null(strstr(msg, "'turbo'"));
 	load_bad("{ \"tasks\" : { \"t\" : { \"run\" : 1 } }, \"extra\" : {} }", msg, sizeof(msg),
 		 &line);
 	assert_non_null(strstr(msg, "'extra'"));
 	load_bad("{ \"global\" : { \"calibration\" : \"GPU1\" },"
-		 " \"tasks\" : { \"t\" : { \"run\" : 1 } } }", msg, sizeof(msg), &line);
+		 " \"tasks\" : { \"t\" : { \"run\" : 1 } } }",
+		 msg, sizeof(msg), &line);
 	assert_non_null(strstr(msg, "GPU1"));
 	/* "CPU<n>": n a plain decimal CPU number, nothing else. */
 	for (size_t i = 0; i < 5; i++) {
 		static const char *const bad[] = { "CPU", "CPU 1", "CPU-1", "CPU+1", "CPU256" };
 		char text[256];
 
-		snprintf(text, sizeof(text), "{ \"global\" : { \"calibration\" : \"%s\" },"
-			 " \"tasks\" : { \"t\" : { \"run\" : 1 } } }", bad[i]);
+		snprintf(text, sizeof(text),
+			 "{ \"global\" : { \"calibration\" : \"%s\" },"
+			 " \"tasks\" : { \"t\" : { \"run\" : 1 } } }",
+			 bad[i]);
 		load_bad(text, msg, sizeof(msg), &line);
 		assert_non_null(strstr(msg, bad[i]));
 	}
@@ -543,9 +549,8 @@ static void test_unknown_global(void **state)
 
 static void test_calibration_cpu(void **state)
 {
-	struct eg_rtapp_workload *w = load_ok(
-		"{ \"global\" : { \"calibration\" : \"CPU4\" },"
-		" \"tasks\" : { \"t\" : { \"run\" : 1 } } }");
+	struct eg_rtapp_workload *w = load_ok("{ \"global\" : { \"calibration\" : \"CPU4\" },"
+					      " \"tasks\" : { \"t\" : { \"run\" : 1 } } }");
 
 	(void)state;
 	assert_int_equal(w->calibration_cpu, 4);

@@ -68,15 +68,17 @@ static int teardown(void **state)
 static void update(struct fixture *f, int temp_mc, uint32_t *little_cap, uint32_t *big_cap)
 {
 	struct eg_thermal_input in = {
-		.now = 0, .model = &f->m, .zone = &f->m.zones[0], .temp_mc = temp_mc,
+		.now = 0,
+		.model = &f->m,
+		.zone = &f->m.zones[0],
+		.temp_mc = temp_mc,
 		.last_temp_mc = f->last_temp,
 	};
 	struct eg_thermal_output out;
 
-	in.pd[0] = (struct eg_thermal_pd_input){ .cur_khz = 1844000,
-						 .load_pct_sum = f->little_load };
-	in.pd[1] = (struct eg_thermal_pd_input){ .cur_khz = 2362000,
-						 .load_pct_sum = f->big_load };
+	in.pd[0] =
+		(struct eg_thermal_pd_input){ .cur_khz = 1844000, .load_pct_sum = f->little_load };
+	in.pd[1] = (struct eg_thermal_pd_input){ .cur_khz = 2362000, .load_pct_sum = f->big_load };
 	assert_int_equal(ops()->update(f->st, &in, &out), 0);
 	f->last_temp = temp_mc;
 	*little_cap = out.cap_khz[0];
@@ -208,8 +210,8 @@ static void test_sustainable_power_estimate_and_tunable(void **state)
 	tun = calloc(1, ops()->tunables_size);
 	assert_non_null(tun);
 	eg_tunables_defaults(ops()->tunables, tun);
-	assert_int_equal(eg_tunables_set(ops()->tunables, tun, "sustainable_power", "4500", NULL,
-					 0), 0);
+	assert_int_equal(
+		eg_tunables_set(ops()->tunables, tun, "sustainable_power", "4500", NULL, 0), 0);
 	assert_int_equal(ops()->init(&f->st, &f->m, &f->m.zones[0], tun), 0);
 	free(tun);
 	update(f, 75000, &l, &b);

@@ -81,7 +81,10 @@ static int teardown(void **state)
 static struct eg_thermal_output update(struct fixture *f, int temp_mc)
 {
 	struct eg_thermal_input in = {
-		.now = 0, .model = &f->m, .zone = &f->m.zones[0], .temp_mc = temp_mc,
+		.now = 0,
+		.model = &f->m,
+		.zone = &f->m.zones[0],
+		.temp_mc = temp_mc,
 		.last_temp_mc = f->last_temp,
 	};
 	struct eg_thermal_output out;
@@ -102,20 +105,20 @@ static void test_one_trip_cycle(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(ops()->interval_ns(f->st), 1000 * MS);
-	assert_int_equal(little(f, 60000), 0);      /* under the trip */
-	assert_int_equal(little(f, 66000), S1);     /* crossed, rising: 0 -> 1 */
+	assert_int_equal(little(f, 60000), 0);	/* under the trip */
+	assert_int_equal(little(f, 66000), S1); /* crossed, rising: 0 -> 1 */
 	assert_int_equal(ops()->interval_ns(f->st), 100 * MS);
-	assert_int_equal(little(f, 68000), S2);     /* rising: 1 -> 2 */
-	assert_int_equal(little(f, 68000), S2);     /* stable: hold 2 */
-	assert_int_equal(little(f, 67000), S1);     /* falling: 2 -> 1 */
-	assert_int_equal(little(f, 66000), S1);     /* falling: not below lower + 1 */
-	assert_int_equal(little(f, 64000), S1);     /* under 65 but over 63: still
+	assert_int_equal(little(f, 68000), S2); /* rising: 1 -> 2 */
+	assert_int_equal(little(f, 68000), S2); /* stable: hold 2 */
+	assert_int_equal(little(f, 67000), S1); /* falling: 2 -> 1 */
+	assert_int_equal(little(f, 66000), S1); /* falling: not below lower + 1 */
+	assert_int_equal(little(f, 64000), S1); /* under 65 but over 63: still
 						     * crossed, falling: stays 1 */
 	assert_int_equal(ops()->interval_ns(f->st), 100 * MS);
-	assert_int_equal(little(f, 62000), 0);      /* under 63, falling: released */
+	assert_int_equal(little(f, 62000), 0); /* under 63, falling: released */
 	assert_int_equal(ops()->interval_ns(f->st), 1000 * MS);
 	assert_int_equal(little(f, 62000), 0);
-	assert_int_equal(little(f, 64000), 0);      /* rising but not crossed */
+	assert_int_equal(little(f, 64000), 0); /* rising but not crossed */
 }
 
 /* Rising steadily: one state per update up to the deepest (4, 533 MHz),

@@ -49,10 +49,10 @@ static inline void tm_hikey960(struct eg_model *m, int hyst_mc)
 	z = &m->zones[0];
 	strcpy(z->name, "cls0");
 	z->nr_trips = 3;
-	z->trips[0] = (struct eg_trip){ .temp_mc = 65000, .hyst_mc = hyst_mc,
-					.type = EG_TRIP_PASSIVE };
-	z->trips[1] = (struct eg_trip){ .temp_mc = 75000, .hyst_mc = hyst_mc,
-					.type = EG_TRIP_PASSIVE };
+	z->trips[0] =
+		(struct eg_trip){ .temp_mc = 65000, .hyst_mc = hyst_mc, .type = EG_TRIP_PASSIVE };
+	z->trips[1] =
+		(struct eg_trip){ .temp_mc = 75000, .hyst_mc = hyst_mc, .type = EG_TRIP_PASSIVE };
 	z->trips[2] = (struct eg_trip){ .temp_mc = 90000, .type = EG_TRIP_CRITICAL };
 	z->sustainable_power_mw = 4500;
 	z->polling_ms = 1000;
