@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # eagov developer entry point. On a fresh Debian 12 machine, as root:
 #   ./run.sh demo    install what is missing, build, run the main job (eagov-bench
 #                    on the simulated HiKey960)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eagov-bench's job matrix: the devices, workloads and governors asked for,
  * one simulation per device x workload x governor run on worker threads, the
  * two references (the energy lower bound and the oracle's search), and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Energy lower bound.
  *
  * Claim: a run that does W units of work (capacity x ns, the simulator's

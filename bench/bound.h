@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The energy lower bound of eagov-bench: from the machine model alone, the
  * least energy in which any schedule can do a given amount of work in a
  * given time. No schedule, governor or placement beats it (see bound.c). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagov-bench: runs every governor that ships on the simulated SoC, over
  * device x workload, and reports energy, performance and thermal figures
  * side by side. The governor code is the daemon's, unchanged. With --replay,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The oracle: the best fixed OPPs, found by running the simulator.
  *
  * A candidate is one OPP per domain, held for the whole run (the workload's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The oracle of eagov-bench: the lowest energy the simulator itself reaches
  * on a device x workload with every domain held at one fixed OPP, missing no
  * more activations and doing no less work than the performance run. Found

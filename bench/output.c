@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagov-bench's output formats for the simulated matrix, and the CSV and
  * JSON field writers the replay's output shares (see output.h). */
 #include <errno.h>

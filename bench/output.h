@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eagov-bench's output formats, for the simulated matrix and for --replay:
  * the terminal table, CSV (RFC 4180), JSON (json-c), LAVA lines, HTML. Names
  * are data: every format quotes or escapes them as it requires. */

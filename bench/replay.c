@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Replay of a recording against one governor configuration (see replay.h for
  * what is replayed and how the energy estimate is built), and eagov-bench
  * --replay, which runs each recording against every governor asked for. */

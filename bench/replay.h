@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Replay of a recording (eagovd --record) against a governor, for
  * eagov-bench --replay: the recorded event stream drives the engine, its
  * decisions drive a model of the device, and the result is an estimate.

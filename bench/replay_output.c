@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagov-bench --replay's output formats: a table per recording, CSV with a
  * row per governor x domain, JSON (see output.h). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagov-bench's HTML report: tables, bar charts and timelines as inline SVG
  * drawn here, so the page needs nothing but a browser. */
 #include "report_html.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eagov-bench's HTML report: one self-contained page (inline CSS and SVG, no
  * script, no network) with the run parameters, and per device x workload the
  * figures table, energy and perf-index bar charts and per-governor timelines. */

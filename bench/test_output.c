@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests of eagov-bench's output formats with names that are data: a workload
  * file and a recording named 'my "fast",video' (quote, comma, blank) run
  * through the matrix and printed as JSON (parsed back with json-c), CSV

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests of eagov-bench's two references: the lower bound's terms on
  * hand-worked models, and, over every shipped device x workload x governor,
  * that the bound is below every run, that the oracle is a simulator run

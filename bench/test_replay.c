@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests of the replay of recordings (bench/replay.c): recordings written with
  * the recorder API on the HiKey960 model, replayed for performance, powersave
  * and schedutil, with the energy estimate checked against hand arithmetic. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The HTML report: one chart per expected place, escaped names, the figures
  * passed in, best-value highlighting, and timelines reduced to pixels. */
 #include <math.h>

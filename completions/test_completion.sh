@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The bash completions: each is sourced into bash with bash-completion's
 # helpers and asked for a few command lines; COMPREPLY must hold the expected
 # words (subcommands from eagovctl --help, options, governors, profiles,

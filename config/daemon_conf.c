@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagov.conf, the daemon-wide settings: its [daemon] keys, their defaults,
  * and the names of the event-source choices. Format: daemon_conf.h. */
 #include <errno.h>

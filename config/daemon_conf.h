@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eagov.conf: the daemon-wide settings ([daemon] section: device, profile
  * and its AC/battery switching, event source, log level, paths, polling). */
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Device files: the handlers that turn the sections and keys of
  * conf/devices/NAME.ini into the machine model and the policy settings, and
  * the checks that need the whole file. Format: devfile.h,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Device policy files (conf/devices/NAME.ini): the machine model plus the
  * policy choice, read with core's INI reader (ini_reader.h) and checked against the
  * governors' policy and tunable tables.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Finding device files: a --device name to a path, and the machine's
  * device-tree compatible list and DMI strings to the file that claims it,
  * across the device directories. */

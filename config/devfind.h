@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Finding device files: a --device argument resolved to a path, and the
  * file that claims this machine (device-tree compatible, DMI product, vendor
  * and board, each exact or a wildcard) among the device directories. */

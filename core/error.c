@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Input errors: filling and formatting struct eg_error. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Errors found in input (device files, eagov.conf, workloads, discovery):
  * where they are (file and line) and what is wrong, in one value that a
  * parser fills and a caller prints. */

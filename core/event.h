@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Events in, decisions out: the two small tagged structs that cross the line
  * between platform/ (real or simulated machine) and governors/. Time is
  * uint64_t nanoseconds on the source's clock (CLOCK_MONOTONIC or virtual). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Whole-file reads with read(2), not stdio: sysfs attributes must be read in
  * as few calls as possible, and a bounded loop handles files whose stat size
  * is 0 or a page (procfs, sysfs). */

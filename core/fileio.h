@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whole-file reads, the one way eagov reads a file into memory: device
  * files, eagov.conf, rt-app workloads, recordings, sysfs and procfs values.
  * Bounded, so a wrong path (a device node, a huge log) cannot eat memory. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The INI reader: inih does the syntax; a line reader of ours feeds it from
  * memory, after the whole file was checked, so lines are bounded, binary input
  * is refused, indented continuation lines are refused and every callback knows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The bounded INI reader behind device files and eagov.conf: a file is read
  * whole, refused unless it is short-lined text, then handed to inih line by
  * line, so every callback knows its line and every error names file:line. */

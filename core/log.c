@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The logging module: level filter, stderr or caller sink. */
 #include <stdio.h>
 

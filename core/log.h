@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one logging module of eagov. Everything that reports goes through here:
  * to stderr (with a level prefix understood by journald) or to a caller-set
  * sink. Error helpers return the -errno they are given, systemd style:

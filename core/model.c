@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Machine model: validation and the derived values (capacity, perf, cost,
  * inefficient OPPs), with the kernel's Energy Model arithmetic. */
 #include <math.h>

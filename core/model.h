@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The machine model: CPUs, performance domains (the CPUs of one cpufreq
  * policy), their capacities, energy model (OPPs, idle states) and thermal
  * zones. Plain data, filled from a device file, from sysfs discovery or both,

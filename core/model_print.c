@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The machine model as readable, aligned tables (eagovd --show-model). */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Names of event, decision and reason codes, for logs and traces. */
 #include "event.h"
 

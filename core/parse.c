@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Number parsing: one careful implementation of what strtoull/strtod leave
  * to their callers (sign rules, overflow, empty strings, trailing bytes,
  * locale-independent fractions). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Range-checked number parsing shared by every parser in eagov (device files,
  * eagov.conf, tunables, rt-app files, sysfs values, command lines): plain
  * decimal only, no sign where none is allowed, no trailing garbage, no

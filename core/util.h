@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small helpers shared by every part of eagov: sizes, time units, clamps,
  * and scope-bound cleanup in the style of systemd (_cleanup_free_ ...).
  * Header-only; nothing here does I/O. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Control socket server: listener, clients, permission checks, monitor. */
 #include "control.h"
 

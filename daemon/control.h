@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eagovd's control socket, server side: a non-blocking AF_UNIX listener that
  * answers status / monitor / set / boost requests (control_proto.h) through
  * callbacks into the daemon, with per-request peer-credential checks. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* What the control socket asks of the running daemon: the status object
  * (domains, zones, per-CPU busy time, run statistics), a governor or
  * profile switch, a boost; and opening the socket. */

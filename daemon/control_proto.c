@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Control protocol: request parsing / formatting, replies, line reader. */
 #include "control_proto.h"
 

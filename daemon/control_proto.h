@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The control protocol shared by eagovd (control.c) and eagovctl: request
  * parsing and formatting, reply helpers, and a bounded line reader. One JSON
  * object per line ('\n') over an AF_UNIX SOCK_STREAM socket.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd's run mode: start-up (stale state, model, engine, sinks, sources,
  * control socket), applying the engine's decisions, rebuilding the engine
  * (profile, governor, reload), and the restore on the way out. The event

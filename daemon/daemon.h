@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eagovd's run mode: builds the model, engine, sinks and event sources from
  * the command line and eagov.conf, then runs the epoll loop (sources, timer,
  * signals, control socket) until SIGTERM / SIGINT / --duration, and leaves

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Which device file applies (--device, eagov.conf, the machine's device
  * tree or DMI name) and the model built from it: discovery merged with the
  * file, or the file alone under --sysfs-root. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovctl: eagovd's control client (status, monitor, set, boost) over the
  * control socket; the protocol is in control_proto.h. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd's event loop: the event sources (opened, read in batches, put in
  * time order), feeding the engine and the recorder, the timer for the
  * engine's ticks, sink retries, monitor pushes, status and watchdog, and

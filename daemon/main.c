@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd: the eagov daemon. Command line: run the daemon (daemon.c), restore
  * saved settings (--restore), show the machine model and resolved policy
  * (--show-model), check a configuration file (--check). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The power-profiles D-Bus API over sd-bus: both objects share one vtable,
  * holds live in ppd_holds.c, the daemon is reached through eg_ppd_ops. */
 #include "ppd_dbus.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The power-profiles D-Bus API (org.freedesktop.UPower.PowerProfiles and the
  * legacy net.hadess.PowerProfiles) served for eagovd, so desktop power-mode
  * switchers and powerprofilesctl drive eagov's profiles. No global state:

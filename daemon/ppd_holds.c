@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Profile holds: the hold list, the winner, the profile to return to. */
 #include "ppd_holds.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Profile holds of the power-profiles API, as pure logic (no D-Bus): the set of
  * holds programs have taken, which profile wins while they last, and which
  * profile to return to when the last one goes. ppd_dbus.c drives it. */

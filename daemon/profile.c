@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The active profile in eagovd: one switch for every way in (control socket,
  * D-Bus, power source, reload), the user's choice kept in persist_dir across
  * restarts, and the daemon's side of the power-profiles D-Bus API (ppd_dbus.h):

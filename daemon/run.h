@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The running eagovd's state, shared by the parts of its run mode: start-up
  * and teardown (daemon.c), device choice (device.c), the decision sinks
  * (sink.c), the event loop (loop.c) and the control socket's answers

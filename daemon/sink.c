@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Where decisions go: a dry run prints each as a line on stdout, a real run
  * writes them through the cpufreq and cpuidle sinks (with their back-off
  * and retries), which save every original first for the restore. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Run statistics: counters, the wake-to-write reservoir and its
  * percentiles, the exit line and the status object's "stats". */
 #include "stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eagovd's run statistics: events read, decisions applied, and the
  * wake-to-write latency of RT fast ramps, printed as the exit line (which
  * bench/ parses) and reported under the control socket's "stats". */

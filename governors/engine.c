@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The engine: events in, decisions out. It owns the signals, one frequency
  * policy instance per domain, one idle policy instance per CPU and one
  * thermal policy instance per zone, and applies the caps that bound every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The engine: the one place that turns events into decisions. It keeps the
  * utilization signals, one frequency policy per performance domain, an idle
  * policy per CPU and a thermal policy per zone, calls each when it is due,

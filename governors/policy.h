@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The policy interface: frequency, idle and thermal policies are ops tables
  * with their own state. The engine builds an input snapshot, a policy returns
  * a choice; no policy does I/O, reads a clock or keeps global state. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Policy settings of a device file: validation against the policies' tunable
  * tables and resolution into an engine configuration for one profile. */
 #include <stdio.h>

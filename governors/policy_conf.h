@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The policy part of a device file: which frequency, idle and thermal policy
  * runs, their tunables, and per-profile overrides (power-saver / balanced /
  * performance). Plain data as parsed (with file lines), validated and turned

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Every policy that ships, by kind; looked up by name. */
 #include "policy.h"
 #include "util.h"

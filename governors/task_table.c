@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The per-task table of the signals: tasks by pid, open addressing with
  * linear probing and backward-shift removal (no tombstones), grown before an
  * event so that no task pointer moves while the event is applied. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tasks the signals track, and the table that holds them by pid. A
  * table grows only in eg_task_table_reserve(); pointers into it stay valid
  * until the next reserve. */

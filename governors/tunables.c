@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Parsing and formatting of policy tunables from their descriptor tables. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Policy tunables: each policy describes its knobs in a table (name, type,
  * range, default, unit, help); values are parsed from policy-file strings
  * into the policy's own tunables struct. Pure: no I/O, errors as text. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* cpufreq sink: userspace governor or HWP floor/EPP, caps, saved state. */
 #include <stdio.h>
 

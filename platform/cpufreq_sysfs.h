@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The cpufreq sink: applies SET_FREQ and SET_CAP decisions to the cpufreq
  * policies (cpufreq/policyN/) of a machine's performance domains, after
  * saving what it will change to the state file (platform/state.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* cpuidle sink: resume-latency QoS, state disable, global latency fd. */
 #include <fcntl.h>
 #include <stdio.h>

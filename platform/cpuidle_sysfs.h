@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The cpuidle sink: applies IDLE_LATENCY and IDLE_DISABLE decisions through
  * the kernel's userspace controls, after saving the originals to the state
  * file, and holds an optional global request on /dev/cpu_dma_latency.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Machine model discovery from sysfs and procfs: the CPUs, their frequency
  * domains (libcpupower), capacities, idle states (libcpuidle plus the
  * residency files), the machine's identity, and the pseudo domain of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Discovery of the machine model from the running kernel (cpufreq policies
  * through libcpupower, cpu_capacity, cpuidle states, thermal zones through
  * libudev, the Energy Model in debugfs, device-tree / DMI identity), and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The kernel's Energy Model in debugfs (/sys/kernel/debug/energy_model):
  * the power of each OPP of the CPU domains, in the unit its flags or units
  * file gives. Optional: debugfs is root-only and often unmounted, and only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the discovery files (discover.c: CPUs, frequency domains, idle states,
  * identity; discover_em.c: the debugfs Energy Model; discover_thermal.c:
  * thermal zones; model_merge.c: the merge with a device file) share: path formatting, error reporting, small reads. */

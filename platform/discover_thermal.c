@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Thermal zone discovery through libudev: each zone's trips (temperature,
  * hysteresis, type), sustainable power, and which frequency domains its
  * cooling devices throttle. */

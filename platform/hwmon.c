@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* hwmon through libsensors. libsensors keeps its chip list in process-global
  * state (sensors_init / sensors_cleanup), so the users of it in this process
  * (an open source, a probe) share one initialisation, counted here. */

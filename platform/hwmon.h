@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The hwmon source: model zones whose sensor is "hwmon:CHIP/FEATURE" (CHIP a
  * libsensors chip name such as coretemp or coretemp-isa-0000, FEATURE such
  * as temp1) read through libsensors on the zone's interval as EG_EV_TEMP. */

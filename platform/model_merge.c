@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The merge of a discovered model with a device file: the file fills in or
  * corrects what sysfs could not tell (OPP power, capacities, idle states,
  * a synthetic domain's OPPs), per domain matched by its CPUs. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Event recordings (format in record.h) and the `replay` scheduler source. */
 #include <errno.h>
 #include <stdio.h>

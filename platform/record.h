@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Recording and replay of the event stream: eagovd --record FILE writes every
  * event the engine is fed, the `replay` scheduler source plays a recording
  * back, and eg_record_load gives eagov-bench the whole stream at once.

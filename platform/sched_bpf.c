@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The bpf scheduler event source: libbpf CO-RE programs on sched_switch,
  * sched_wakeup(_new), sched_migrate_task and sched_process_exit (see
  * bpf/sched.bpf.c) keep per-CPU busy time and per-task run time in maps.

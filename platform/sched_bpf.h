@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The bpf scheduler event source beyond its ops table (eg_source_bpf):
  * counters for rate checks and the bench, per-task run time, and the pids
  * whose every wakeup is wanted at once (latency boosts). */

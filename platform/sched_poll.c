@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Poll source: per-CPU busy time from cpuidle residency or /proc/stat. */
 #include <fcntl.h>
 #include <inttypes.h>

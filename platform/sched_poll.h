@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The unprivileged scheduler event source: samples per-CPU idle residency
  * (the sum of cpuN/cpuidle/stateK/time, in us) on the caller's interval and
  * turns it into EG_EV_BUSY_SAMPLE events (busy_ns = window - idle delta).

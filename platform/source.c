@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The registry of event sources and the automatic choice of the scheduler
  * source. */
 #include <stdio.h>

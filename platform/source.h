@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Event sources: everything that turns the machine into eg_events — the
  * scheduler (bpf, perf, poll, replay), thermal zones (sysfs, netlink, hwmon)
  * and device changes (udev). One ops table per source; the daemon waits on

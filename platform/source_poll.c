@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The `poll` scheduler source: eg_sched_poll (sched_poll.h) behind the source
  * ops. No fd; read() is due every poll_interval_ms (EG_POLL_DEFAULT_MS when
  * the caller passes 0) after the previous read and emits one BUSY_SAMPLE per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Saved original state: record, atomic save, ordered restore. */
 #include <fcntl.h>
 #include <libgen.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Saved original state: before eagov writes any knob, the knob's original
  * value is recorded here and the whole set is written atomically to a state
  * file, so a clean exit, the next start after a crash, or an admin can put

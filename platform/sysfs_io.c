@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* sysfs I/O helpers and the retrying attribute writer. */
 #include <ctype.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small, careful sysfs I/O: paths under a root prefix ("" = the real machine,
  * a temp dir in tests), whole-file reads, truncating writes, and eg_attr, a
  * kept-open attribute whose failed writes are logged once and retried with

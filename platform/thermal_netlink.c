@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* thermal-netlink: the kernel's thermal generic-netlink family through
  * libnl-genl.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The thermal-netlink source: the kernel's "thermal" generic-netlink family
  * (groups "event" and "sampling") turned into EG_EV_TRIP and EG_EV_TEMP for
  * the model's thermal_zoneN zones. The message conversion is a pure function

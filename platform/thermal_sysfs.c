@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* thermal-sysfs: kept-open thermal_zoneN/temp files read with pread() on the
  * zones' own intervals. */
 #include <ctype.h>

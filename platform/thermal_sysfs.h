@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The thermal-sysfs source: reads each model zone's thermal_zoneN/temp at the
  * zone's polling interval (its passive interval while at or above the first
  * passive trip, as the kernel polls) and emits EG_EV_TEMP. Also the helper

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* udev: libudev monitor on the "udev" netlink group (events after udevd has
  * processed them, so attributes are settled). */
 #include <errno.h>

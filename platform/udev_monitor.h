@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The udev device source: a libudev monitor on the cpu, thermal and
  * power_supply subsystems. CPU online / offline -> EG_EV_CPU_ONLINE/OFFLINE,
  * a mains (or USB) supply's online change -> EG_EV_POWER_SOURCE (emitted once

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Check commit messages: subject at most 72 characters, a blank line between
 # subject and body. Given a file, checks that message (the commit-msg hook);
 # given --since REV, checks every non-merge commit after REV (CI).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run one meson test N times in a row (default 100): how a test that touches
 # timing behaves on this machine, under whatever load it has. A failure is a
 # cause to find, not a reason to retry.

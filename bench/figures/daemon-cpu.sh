@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Figure: eagovd's CPU use (user + sys over wall, % of one CPU) under a
 # hackbench storm of at least 50k context switches per second, per scheduler
 # source, with its event rate. Target for bpf: at most 0.5 % of one CPU.

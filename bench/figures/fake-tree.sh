@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build a fake sysfs tree for eagovd --sysfs-root on a machine without cpufreq
 # (this VM): one cpufreq policy over every online CPU with the OPPs of the
 # HiKey960 little cluster, plus a device file (vm.ini) describing the same

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the figure scripts (sourced, not run): eagovd start/stop,
 # the stats line, /proc readings, cleanup. Expects set -euo pipefail.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Figure: latency from an RT task's wakeup (the tracepoint's
 # timestamp) to the completed write of the fast-ramp decision it caused, p50
 # and p99, per event-driven source (bpf, perf; poll sees no wakeups). Target

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* conservative: the kernel's gradual sampling governor (drivers/cpufreq/cpufreq_conservative.c).
  * Like ondemand it samples the domain's load, but it moves the requested frequency by one
  * freq_step (% of max) per sample, up above up_threshold and down below down_threshold. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* performance and powersave: the kernel's two fixed-frequency governors as
  * eagov frequency policies. A domain runs at the highest (performance) or
  * lowest (powersave) OPP its limits allow; the only event that matters is a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* interactive: Android's sampling governor (out of tree, drivers/cpufreq/cpufreq_interactive.c).
  * Every timer_rate it turns the domain's load into the lowest frequency that would run it at
  * target_loads, jumps to hispeed_freq on a burst, needs above_hispeed_delay before climbing past

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Frequency table resolution for the load-based policies (ondemand, conservative, interactive):
  * a target frequency to one of the domain's OPPs within limits, by cpufreq's L / H / C
  * relations, optionally skipping inefficient OPPs. Header-only and pure. */

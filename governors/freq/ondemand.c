@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ondemand: the kernel's classic sampling governor (drivers/cpufreq/cpufreq_ondemand.c). Every
  * sampling period it measures the domain's load (busy %, max over its CPUs); above up_threshold
  * it goes straight to the top, otherwise it picks a frequency proportional to the load. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The sampling loop shared by ondemand, conservative and interactive: when a sample is due, the
  * domain's load from cumulative per-CPU busy time, and the answer re-clamped into the limits. */
 #include "sampling.h"

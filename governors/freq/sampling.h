@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sampling for the load-based frequency policies (ondemand, conservative, interactive): the part
  * the kernel's cpufreq_governor.c shares between its governors. One state per domain: the
  * period, when the next sample is due, and per-CPU busy-time snapshots to measure load with. */

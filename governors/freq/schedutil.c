@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* schedutil: the kernel's utilization-driven frequency policy
  * (kernel/sched/cpufreq_schedutil.c), as an eagov frequency policy. Each CPU
  * of a domain reports its util; the domain runs at the lowest OPP whose

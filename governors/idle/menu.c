@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The menu idle policy, after the kernel's drivers/cpuidle/governors/menu.c:
  * predicted idle = time to the next timer x a learned correction factor (one
  * per order of magnitude of that time), bounded by the "typical interval" of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The TEO ("timer events oriented") idle policy, after the kernel's
  * drivers/cpuidle/governors/teo.c as of 6.13+: idle durations are sorted into
  * bins bounded by the states' target residencies; each bin counts "hits"

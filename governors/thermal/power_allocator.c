@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The power_allocator (IPA) thermal policy, after the kernel's
  * drivers/thermal/gov_power_allocator.c with the cpufreq cooling device's
  * power callbacks (drivers/thermal/cpufreq_cooling.c). A PID controller turns

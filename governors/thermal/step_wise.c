@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The step_wise thermal policy, after the kernel's drivers/thermal/
  * gov_step_wise.c and the trip handling of thermal_core.c (6.12+). Each
  * cooled domain is a cooling device whose state s caps it at

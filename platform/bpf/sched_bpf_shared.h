@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the scheduler BPF program (sched.bpf.c) and its user-space half
  * (sched_bpf.c) share: the ring-buffer record and the layout of the maps
  * user space reads. Fixed-size kernel types only, so both sides agree. */

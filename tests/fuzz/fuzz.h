@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared pieces of the fuzz harnesses (tests/fuzz/fuzz_*.c): the libFuzzer
  * entry point they each define, a memfd that hands an input to the APIs that
  * take a path, the HiKey960 model they run on, and a quiet log. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Shared pieces of the fuzz harnesses: see fuzz.h. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Fuzz target: the control protocol. The input is what a client sends on
  * the socket: it goes through the bounded line reader as the daemon drives
  * it (a pipe standing in for the socket, written in chunks whose sizes come

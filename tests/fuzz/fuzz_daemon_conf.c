@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Fuzz target: eagov.conf, the daemon's own settings file. */
 #include "conf.h"
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Fuzz target: device files (conf/devices/NAME.ini). A file that loads must
  * also resolve into an engine configuration for every profile and start an
  * engine: the loader's validation is what stands between a device file and

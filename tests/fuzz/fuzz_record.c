@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Fuzz target: recordings (eagovd --record), loaded with eg_record_load and
  * fed to an engine on the HiKey960 model the way eagovd feeds the events of
  * its replay source: timestamps kept non-decreasing, power-source changes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Fuzz target: rt-app workload files, read, compiled for the simulated
  * HiKey960 and simulated for a short virtual time under the device's
  * balanced policies: what eagov-bench does with a workload it is given. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Fuzz target: thermal generic-netlink messages. The input is one receive
  * buffer: its messages are walked as the thermal-netlink source walks what
  * recv() returned (stopping at the first header that does not fit), each is

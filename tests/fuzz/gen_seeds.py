@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Write the binary seeds of the fuzz corpora: a few recordings (the
 platform/record.h format) and thermal generic-netlink receive buffers (the
 layout platform/thermal_netlink.c reads). Text seeds are kept as files.

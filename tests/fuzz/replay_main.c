@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Regression runner for a fuzz harness built without libFuzzer: runs
  * LLVMFuzzerTestOneInput on every file named on the command line, or in a
  * directory named there (not recursive), so the normal test suite replays

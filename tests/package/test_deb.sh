@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the Debian packages from a copy of the source tree (the parent
 # directory gets the .debs, so never the tree itself), extracts them and
 # checks the files they ship: binaries, unit, sysusers / tmpfiles, conf,

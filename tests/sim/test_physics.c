@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The simulator's energy physics checked by hand and against published
  * figures: idle states that break even with the shallower one at their
  * target residency, exits that run no work, static power exactly while a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The simulator's task placement checked by hand on small models: energy-
  * aware placement on a big.LITTLE model (a small task goes little, a task
  * over the little CPUs' capacity margin goes big), the overutilized tipping

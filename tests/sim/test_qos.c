@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The simulator's QoS figures checked by hand on a one-CPU model: wakeup
  * latency counts the time a task queues behind others, and the response
  * time of each activation runs from its release to the end of its work,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Validation of the simulated SoC against arithmetic done by hand: run times
  * and energy on a one-CPU model, governor efficiency, schedutil's settling
  * OPP, energy bookkeeping, determinism, shipped workloads (the rt-app

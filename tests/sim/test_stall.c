@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Stalls are results: a deadlock, a suspend nothing resumes and a task that
  * never gets a CPU are reported by name; a run without a duration ends at a
  * deadlock; an rt-app file written for the old suspend runs as it ran then;

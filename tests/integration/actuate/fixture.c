@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Fake HiKey960 sysfs tree for the actuation tests. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A fake sysfs tree of a HiKey960 (two cpufreq policies, 8 CPUs with three
  * cpuidle states and a resume-latency QoS file) in a temp dir, used as the
  * sysfs_io root prefix by the actuation and poll-source tests. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Actuation against a fake HiKey960 sysfs tree: state saved before the first
  * write, exact writes, caps, HWP mapping, back-off on failures, hot-unplug,
  * and restore (ordered, partial, stale file at start). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The poll source: busy time from fake cpuidle residency (exact), ambiguous
  * windows settled by /proc/stat, /proc/stat alone, offline CPUs, and a live
  * read of this machine's cpuidle. */

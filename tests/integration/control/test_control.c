@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Control socket: a server in-process with fake daemon callbacks on a socket
  * in a temp dir, clients over the real socket, and the eagovctl binary. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The harness of eagovd's end-to-end tests: a fake HiKey960 sysfs tree in a
  * temp dir, snapshots of it, and running the real eagovd against it. */
 #include "daemon_harness.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The harness of eagovd's end-to-end tests: the real binary (argv[1]) run
  * against a fake HiKey960 sysfs tree in a temp dir (--sysfs-root), with the
  * poll source reading the tree's cpuidle residency. */

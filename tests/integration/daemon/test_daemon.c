@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd end to end, running on a fake HiKey960 tree (daemon_harness.h):
  * dry runs, writes and their restore on SIGTERM, --restore after SIGKILL, a
  * knob that cannot be written, SIGHUP reloads (bad and good), a CPU

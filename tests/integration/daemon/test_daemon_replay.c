@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd end to end with recorded event streams, on a fake HiKey960 tree
  * (daemon_harness.h): a scripted recording replayed and written to the
  * tree, the stats line, a --record / replay round trip, and recordings

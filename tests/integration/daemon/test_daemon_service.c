@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd's service-facing options end to end on the fake HiKey960 tree
  * (daemon_harness.h), through the real eagovctl ($EAGOVCTL): get and list,
  * a boost of a dead pid refused, --state-dir with --restore, a dry run kept

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd end to end under umockdev (this test runs under umockdev-wrapper and
  * the daemon it starts inherits the preload and the testbed): a HiKey960
  * testbed (CPUs 0-7 with three idle states each, a Mains supply, thermal

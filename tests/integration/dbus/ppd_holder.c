@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A profile holder for the D-Bus tests: takes a hold, stays on the bus, and
  * reports the ProfileReleased signals it receives, so a test can check that
  * a release reaches the holder (and only on the interface it held through).

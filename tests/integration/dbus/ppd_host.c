@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Test host for the power-profiles D-Bus module: runs eg_ppd on a given bus
  * with a fake profile backend, driven by commands on stdin, and prints what
  * the module asks of the backend on stdout (one line each), so a test can

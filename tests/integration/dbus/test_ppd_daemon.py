@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """eagovd's power-profiles D-Bus API end to end: the real eagovd, a dry run on
 a fake HiKey960 sysfs tree, serving a private dbus-daemon (the bus of
 test_ppd_dbus.py, never the system bus) with --dbus=ADDRESS, driven by Debian's

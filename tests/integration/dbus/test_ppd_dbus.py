@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The power-profiles D-Bus API of eagov end to end, on a private dbus-daemon
 (never the system bus) whose policy includes data/dbus/org.eagov.PowerProfiles.conf.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Discovery against fake sysfs (umockdev, run under umockdev-wrapper): the
  * HiKey960 (two cpufreq-dt policies with tables, cpu_capacity, PSCI idle
  * states, debugfs Energy Model, thermal zones, device tree), a table-less

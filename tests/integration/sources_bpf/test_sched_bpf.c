@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Live tests of the bpf scheduler source (root and a BPF build; each test
  * skips with the reason otherwise): busy fraction against cpuidle
  * residency, RT wakeups delivered with their prio, and the event rate

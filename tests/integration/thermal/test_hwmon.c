@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* hwmon under umockdev (run by umockdev-wrapper): libsensors enumerates a
  * fake coretemp chip; model zones name it as hwmon:coretemp/tempN. Also the
  * sensor-name parser and a machine without chips. */

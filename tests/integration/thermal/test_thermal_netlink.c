@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* thermal-netlink: message -> event conversion on messages built with libnl
  * (no kernel needed), the kernel trip id -> model trip map from sysfs, and a
  * live check that the family resolves and its groups join (skipped when the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* thermal-sysfs on a fake /sys/class/thermal in a temp dir: which zones are
  * read, polling vs passive intervals around the first passive trip, the
  * max/-EAGAIN contract, negative and malformed readings. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* udev source under umockdev (run by umockdev-wrapper): the AC state read at
  * open and emitted once, power_supply uevents switching it, a CPU offline /
  * online uevent, a thermal zone added (logged, no event), and the on-AC

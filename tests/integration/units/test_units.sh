@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Checks of the systemd unit and the manual pages, as shipped by this build.
 # Usage: test_units.sh CHECK BUILD_ROOT
 #   verify      systemd-analyze verify accepts the unit (ExecStart pointed at

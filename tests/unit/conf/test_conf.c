@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Device files and eagov.conf: every rejection the parser promises, with its
  * error code and the line it points at; nothing half-applied on error; the
  * estimate marker; policy sections to settings; the shipped files (finding

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Finding and matching device files: the search order ($EAGOV_DEVICE_DIR,
  * /etc before /usr/share, a file name in an earlier directory hiding a later
  * one), compatible strings exact and wildcard, DMI product / vendor / board

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* governors/policy_conf.c without files: profile names, validation of
  * settings against the tunable tables, and resolution into an engine
  * configuration with its precedence (global < domain < profile <

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The INI reader on its own: the line each callback sees, what it refuses
  * before inih runs (long lines, binary bytes, empty files, files too big),
  * indented continuation lines, a callback's error stopping the run at its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The shared number parser and the whole-file reader: the edge cases every
  * parser in eagov relies on them for. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Engine plumbing: caps bound policies, fast ramp, timers, hot-plug, RT idle
  * latency, thermal load. Policies here are test doubles whose answers the
  * test sets, so every expectation follows from the engine's rules alone. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Tunables: the grammar policy files may use for each type (numbers with
  * blanks around them, no sign, no trailing bytes; booleans; frequency maps),
  * ranges, and the error sentences a user sees. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Test fixture for the frequency policies: a HiKey960-like model built by
  * hand (big cluster CPUs 4-7, little 0-3), a finer single-domain model, and a
  * per-CPU input table with a stepping helper. Header-only, tests only. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* performance and powersave on the hand-built HiKey960 big domain (OPPs
  * 903/1421/1805/2112/2362 MHz): the highest / lowest OPP within the limits,
  * answering on the first call and on limits changes only. */

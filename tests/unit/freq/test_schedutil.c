@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* schedutil on a hand-built HiKey960: scripted util sequences, each expected
  * decision derived in a comment. Big domain (pd 1): CPUs 4-7, max_cap 1024,
  * cpuinfo max 2362 MHz, OPPs 903/1421/1805/2112/2362 MHz. Little (pd 0): CPUs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Test fixture for the sampling frequency policies (ondemand, conservative, interactive): a
  * hand-built HiKey960 (little 0-3, big 4-7), a policy on the big domain, and scripted per-CPU
  * busy %: advance time, the busy counters grow, call update() as the engine would. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* conservative on the HiKey960 big domain (OPPs 903/1421/1805/2112/2362 MHz). One step is
  * freq_step 5 % of the max limit: 5 * 2362000 / 100 = 118100 kHz. The requested frequency
  * accumulates steps and resolves to the highest OPP <= it going up (RELATION_H), to the lowest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* interactive on the HiKey960 big domain (OPPs 903/1421/1805/2112/2362 MHz). loadadjfreq =
  * load % x cur kHz; the choice is the lowest OPP f with loadadjfreq / target_load(f) <= f.
  * Defaults: timer_rate 20 ms, go_hispeed_load 99, hispeed_freq = max, target_loads 90,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ondemand on the HiKey960 big domain (OPPs 903/1421/1805/2112/2362 MHz), and the shared table
  * resolution of governors/freq/load.h. Proportional target: f = 903000 + load * (2362000 -
  * 903000) / 100 = 903000 + load * 14590 kHz. Derived sampling rate: 8000 us (see fixture.h). */

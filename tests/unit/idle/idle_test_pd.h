@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A performance domain with the HiKey960 A53 idle states (devices.md), CPU
  * and cluster states flattened into one list as a PSCI cpuidle driver shows
  * them, plus a WFI state 0. Shared by the idle policy tests. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of the menu idle policy: state choice against timer, latency
  * limit and disabled states, correction-factor learning, typical interval. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of the TEO idle policy: state choice against timer, latency
  * limit and disabled states; hits keep it deep, intercepts move it shallower. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* platform/model.c: capacity normalisation, power from the dynamic-power
  * coefficient, cost and inefficient OPPs, OPP lookup, cpumask parse/format,
  * finalize's consistency checks. Expected values are derived in comments. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Profile holds without D-Bus: who wins, what a release restores, cookies,
  * a vanished holder's holds, a manual choice dropping them, the bounds. */
 #include <errno.h>

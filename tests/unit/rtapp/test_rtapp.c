@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests of the rt-app workload reader: real rt-app files and the project's own
  * load; repeated keys keep their order; comments, trailing commas and strings
  * survive the pre-pass; defaults, timers, instances, phases and cpus follow

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests of rt-app's two meanings of "suspend" in the reader: a file written
  * for rt-app before May 2025 (a suspend names a condition another thread
  * resumes) is read with that meaning, one written for today's rt-app with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of the power_allocator (IPA) thermal policy on the HiKey960
  * model: no cap below switch_on, a hand-computed budget split between the
  * two clusters, the integral term and its reset, the sampling interval. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of the step_wise thermal policy: one step per rising update
  * over a trip, hold when stable, step down when falling, release under the
  * trip (with hysteresis), the aggregate of two trips, the interval. */

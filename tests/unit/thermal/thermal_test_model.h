@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The HiKey960 (Hi3660) model for the thermal policy tests, from devices.md:
  * little = CPUs 0-3 (A53, C = 110), big = CPUs 4-7 (A73, C = 550), OPPs
  * MHz@mV, power from P[uW] = C x mV^2 x MHz / 10^6 (eg_model_finalize), zone
