@@ -146,7 +146,7 @@ ARM64_PACKAGES=(
 ARM64_SYSROOT=build-arm64-sysroot
 # Tests that start the arm64 eagovd, eagovctl or ppd_host themselves: that
 # exec needs the kernel to hand aarch64 programs to qemu (binfmt_misc).
-ARM64_EXEC_TESTS="control daemon ppd_dbus"
+ARM64_EXEC_TESTS="control_proto control_socket control_eagovctl daemon daemon_replay daemon_service ppd_dbus ppd_daemon"
 
 arm64() {
 	local sudo="" missing=() p t tests=()
