@@ -13,6 +13,7 @@
 #include <ftw.h>
 #include <inttypes.h>
 #include <math.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -102,6 +103,25 @@ static uint64_t idle_us(int cpu)
 
 /* Whether CPU 1 has cpuidle residency to compare with. */
 static bool have_cpuidle;
+
+/* The test's CPUs as it was started, and the same without CPU 1. */
+static cpu_set_t cpus_all, cpus_observer;
+static bool have_observer_cpus;
+
+/* The test's own processes (each status query is a fork of eagovctl) stay
+ * off CPU 1 while the window is measured: the kernel's fork balancing puts
+ * a child on the CPU whose CFS runqueue is idle, CPU 1 between the RT
+ * task's runs, and PELT gives a forked task half the CPU's spare CFS
+ * capacity (post_init_entity_util_avg). A source that sees forks (perf)
+ * then reports util ~300 (the task) + ~500 (the query itself) at the very
+ * moment it is asked. eagovd is started with the test's original CPUs, as
+ * it runs in use; rt-app's thread sets its own affinity to CPU 1. */
+static void observer_off_cpu(bool off)
+{
+	if (have_observer_cpus)
+		assert_int_equal(sched_setaffinity(0, sizeof(cpu_set_t),
+						   off ? &cpus_observer : &cpus_all), 0);
+}
 
 /* The kernel's count of the time every thread of pid ran (the first field
  * of /proc/PID/task/TID/schedstat), ns; 0 once it is gone. */
@@ -303,7 +323,9 @@ static void run_source(const char *name)
 	put(json, text);
 	unlink(sock);
 
+	observer_off_cpu(false);
 	d = spawn(dargv, out, errf);
+	observer_off_cpu(true);
 	/* Up when it answers a status request. Opening a source can take
 	 * seconds (perf parses the tracepoint formats; more under ASan), and
 	 * --duration counts from the end of the start-up. */
@@ -459,6 +481,12 @@ int main(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state0/time", CPU);
 	have_cpuidle = access(path, R_OK) == 0;
+	if (sched_getaffinity(0, sizeof(cpus_all), &cpus_all) == 0) {
+		cpus_observer = cpus_all;
+		CPU_CLR(CPU, &cpus_observer);
+		/* With CPU 1 its only CPU, the test cannot keep off it. */
+		have_observer_cpus = CPU_COUNT(&cpus_observer) > 0;
+	}
 	snprintf(tmp, sizeof(tmp), "/tmp/eagov-live-XXXXXX");
 	if (!mkdtemp(tmp))
 		return 1;

@@ -252,6 +252,60 @@ static void test_new_task_util(void **state)
 	assert_false(s->cpu[LITTLE].iowait_pending);
 }
 
+/* The perf source's stream of a 30 % SCHED_FIFO task alone on a CPU (the
+ * live test's load): every 10 ms its RT wakeup, the switch in, the switch
+ * out 3 ms later, and every 100 ms a reconciliation correction of 1.2 ms
+ * (what a tick-sampled /proc/stat reads above the stream). util must stay
+ * at the duty cycle: rt util swings between 1024 (1 - y^2.86) / (1 - y^9.54)
+ * = 330 and 330 y^6.68 = 285, the corrections add ~12 of CFS util. Then a
+ * CFS task forked onto the CPU (what an observer such as `eagovctl status`
+ * is, placed there by the kernel's fork balancing) takes half the spare CFS
+ * capacity, as post_init_entity_util_avg: util reads ~800 while it lives,
+ * the figure the live test once took for an overshoot of the source. Its
+ * exit gives that util back at once. */
+static void test_rt_duty_cycle_and_fork(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+	const uint64_t ms = 1000000ULL, prio = 89;   /* SCHED_FIFO 10 */
+	uint64_t t = 0;
+	uint32_t cfs_before, child_util;
+
+	for (int k = 0; k < 300; k++, t += 10 * ms) {
+		ev_wakeup(s, t, 900, prio, BIG, 0);
+		ev_switch(s, t + 20000, BIG, 0, 0, false, 900, prio);
+		ev_switch(s, t + 3 * ms, BIG, 900, prio, false, 0, 0);
+		if (k >= 200)
+			assert_in_range(eg_signals_cpu_util(s, BIG), 256, 410);
+		if (k % 10 == 9) {
+			struct eg_event b = { .ts = t + 10 * ms - 1000, .type = EG_EV_BUSY_SAMPLE,
+					      .cpu = BIG };
+
+			b.busy.busy_ns = 1200000;
+			b.busy.window_ns = 100 * ms;
+			b.busy.correction = true;
+			feed(s, &b);
+		}
+		eg_signals_sync_cpu(s, BIG, t + 10 * ms - 1000);
+		if (k >= 200)
+			assert_in_range(eg_signals_cpu_util(s, BIG), 256, 410);
+	}
+	assert_in_range(c->rt.util_avg, 270, 300);
+	assert_in_range(c->cfs.util_avg, 1, 30);
+	assert_int_equal(c->nr_running, 0);
+	/* The fork, while the RT task sleeps. */
+	cfs_before = c->cfs.util_avg;
+	ev_wakeup(s, t, 901, CFS_PRIO, BIG, EG_WAKE_NEW);
+	child_util = eg_signals_task(s, 901)->avg.util_avg;
+	assert_int_equal(child_util, (1024 - cfs_before) / 2);
+	assert_true(eg_signals_cpu_util(s, BIG) > 0.6 * 1024);
+	ev_switch(s, t + 100000, BIG, 0, 0, false, 901, CFS_PRIO);
+	ev_switch(s, t + 2 * ms, BIG, 901, CFS_PRIO, false, 0, 0);
+	ev_exit(s, t + 2 * ms, 901);
+	assert_in_range(eg_signals_cpu_util(s, BIG), 256, 410);
+}
+
 /* EXIT frees the slot; the table grows well past its initial size. */
 static void test_exit_and_growth(void **state)
 {
@@ -398,6 +452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_ns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rt_task, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_task_util, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rt_duty_cycle_and_fork, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_and_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_util_est_skip_when_waiting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uclamp_aggregate, setup, teardown),
