@@ -10,11 +10,23 @@
 #include "util.h"
 #include "workload.h"
 
-/* Long enough for timers, forks and phases to interleave; short enough that
- * a legitimate but dense workload stays well inside libFuzzer's timeout:
- * two tasks looping on 1 us runs make ~10^5 events per 10 ms, about 0.5 s
- * of real time per 10 ms under ASan. */
+/* Simulated time per input: long enough for timers, forks and phases to
+ * interleave. A simulation's cost grows with its tasks times its time (49
+ * tasks looping on 6 us sleeps cost ~2 s of real time per 10 ms under ASan),
+ * so the time is shared out: FUZZ_SIM_NS for up to FUZZ_FULL_TASKS tasks,
+ * proportionally less beyond, never under FUZZ_MIN_SIM_NS. */
 #define FUZZ_SIM_NS (20 * NSEC_PER_MSEC)
+#define FUZZ_MIN_SIM_NS (200 * NSEC_PER_USEC)
+#define FUZZ_FULL_TASKS 4
+
+static uint64_t sim_budget_ns(const struct eg_sim_workload *sw)
+{
+	uint64_t ns = FUZZ_SIM_NS;
+
+	if (sw->nr_tasks > FUZZ_FULL_TASKS)
+		ns = ns * FUZZ_FULL_TASKS / (uint64_t)sw->nr_tasks;
+	return EG_MAX(ns, FUZZ_MIN_SIM_NS);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.model = m,
 			.engine = &cfg,
 			.workload = sw,
-			.duration_ns = FUZZ_SIM_NS,
+			.duration_ns = sim_budget_ns(sw),
 			.seed = 1,
 			.sample_ns = 10 * NSEC_PER_MSEC,
 			.record_jobs = true,
