@@ -75,33 +75,47 @@ static inline uint64_t overlap_before(uint64_t from, uint64_t to, uint64_t until
 	return until <= from ? 0 : EG_MIN(to, until) - from;
 }
 
-/* Energy (uW x s) of one CPU from the last event to t: busy and static
- * power of the OPP while it runs; the power of the idle state it left while
- * it exits (the entry and exit energy is charged apart, at the exit); its
- * idle state's power while idle, the deepest when its cluster is off. */
-static void cpu_energy(const struct sim *s, const struct eg_pd *pd, int cpu, uint64_t t,
-		       double dt_s, double *busy, double *idle)
+/* Energy (uW x s) of a domain's CPUs from the last event to t, busy and idle
+ * apart: busy and static power of the OPP while a CPU runs; the power of the
+ * idle state it left while it exits (the entry and exit energy is charged
+ * apart, at the exit); its idle state's power while idle, the deepest when
+ * its cluster is off. The sums are taken in CPU order. */
+static void pd_cpus_energy(struct sim *s, const struct eg_pd *pd, uint64_t t, double dt_s,
+			   double *busy_out, double *idle_out)
 {
-	const struct sim_cpu *c = &s->cpu[cpu];
 	const struct sim_pd *p = &s->pd[pd->id];
 	const struct eg_opp *opp = &pd->opps[p->opp];
-	uint64_t exiting = overlap_before(s->last_account, t, c->waking_until);
 	double run_uw = (double)(opp->power_uw + opp->static_uw);
+	int deepest = p->cluster_idx >= 0 ? pd->nr_cpu_idle - 1 : -1;
+	double busy = 0, idle = 0;
 
-	if (exiting) {
-		double exit_s = (double)exiting / 1e9;
+	for (int n = s->pd_cpu_start[pd->id]; n < s->pd_cpu_start[pd->id + 1]; n++) {
+		int cpu = s->pd_cpu[n];
+		const struct sim_cpu *c = &s->cpu[cpu];
+		uint64_t exiting;
 
-		if (c->exit_idx >= 0)
-			*idle += (double)pd->cpu_idle[c->exit_idx].power_uw * exit_s;
+		if (!c->online)
+			continue;
+		exiting = overlap_before(s->last_account, t, c->waking_until);
+		if (exiting) {
+			double exit_s = (double)exiting / 1e9;
+
+			if (c->exit_idx >= 0)
+				idle += (double)pd->cpu_idle[c->exit_idx].power_uw * exit_s;
+			if (c->curr >= 0)
+				busy += run_uw * (dt_s - exit_s);
+		} else if (c->curr >= 0) {
+			busy += run_uw * dt_s;
+		} else if (pd->nr_cpu_idle && c->idle_idx >= 0) {
+			int idx = deepest >= 0 ? deepest : c->idle_idx;
+
+			idle += (double)pd->cpu_idle[idx].power_uw * dt_s;
+		}
 		if (c->curr >= 0)
-			*busy += run_uw * (dt_s - exit_s);
-	} else if (c->curr >= 0) {
-		*busy += run_uw * dt_s;
-	} else if (pd->nr_cpu_idle && c->idle_idx >= 0) {
-		int idx = p->cluster_idx >= 0 ? pd->nr_cpu_idle - 1 : c->idle_idx;
-
-		*idle += (double)pd->cpu_idle[idx].power_uw * dt_s;
+			account_work(s, cpu, pd->id, t);
 	}
+	*busy_out = busy;
+	*idle_out = idle;
 }
 
 /* Energy (uW x s) of the domain itself from the last event to t: its
@@ -133,35 +147,28 @@ void sim_account(struct sim *s, uint64_t t)
 	double dt_s;
 	uint64_t dt = t - s->last_account;
 	double pd_power[EG_MAX_PDS] = { 0 };
+	struct eg_sim_result *r = s->result;
 	double total = 0;
-	int cpu;
 
 	if (t <= s->last_account)
 		return;
 	dt_s = (double)dt / 1e9;
 	for (int i = 0; i < s->model->nr_pds; i++) {
 		const struct eg_pd *pd = &s->model->pds[i];
-		struct sim_pd *p = &s->pd[i];
-		double busy = 0, idle = 0, dom, e;
+		double busy, idle, dom, e;
 
-		eg_for_each_cpu(cpu, &pd->cpus) {
-			if (!s->cpu[cpu].online)
-				continue;
-			cpu_energy(s, pd, cpu, t, dt_s, &busy, &idle);
-			if (s->cpu[cpu].curr >= 0)
-				account_work(s, cpu, i, t);
-		}
+		pd_cpus_energy(s, pd, t, dt_s, &busy, &idle);
 		dom = domain_energy(s, pd, t, dt_s);
 		e = (busy + idle + dom) / 1e6;
 		pd_power[i] = e / dt_s;
-		s->result->busy_j += busy / 1e6;
-		s->result->idle_j += idle / 1e6;
-		s->result->domain_j += dom / 1e6;
-		s->result->pd[i].energy_j += e;
-		s->result->pd[i].time_in_opp_ns[p->opp] += dt;
+		r->busy_j += busy / 1e6;
+		r->idle_j += idle / 1e6;
+		r->domain_j += dom / 1e6;
+		r->pd[i].energy_j += e;
+		r->pd[i].time_in_opp_ns[s->pd[i].opp] += dt;
 		total += e;
 	}
-	s->result->energy_j += total;
+	r->energy_j += total;
 	account_thermal(s, pd_power, dt, dt_s);
 	s->last_account = t;
 }

@@ -314,7 +314,15 @@ void sim_balance_tick(struct sim *s)
 
 void sim_placement_init(struct sim *s)
 {
-	int n = 0;
+	int n = 0, cpu;
+
+	for (int i = 0; i < s->model->nr_pds; i++) {
+		s->pd_cpu_start[i] = n;
+		eg_for_each_cpu(cpu, &s->model->pds[i].cpus)
+			s->pd_cpu[n++] = cpu;
+	}
+	s->pd_cpu_start[s->model->nr_pds] = n;
+	n = 0;
 
 	s->eas = sim_eas_capable(s->model);
 	for (int k = 0; k < s->model->nr_cpus; k++)

@@ -184,6 +184,11 @@ struct sim {
 	int nr_alive;
 	bool eas;               /* energy-aware placement (placement.c) */
 	int balance_order[EG_MAX_CPUS];  /* CPUs by capacity, biggest first */
+	/* The CPUs of each domain in id order, pd i's at [pd_cpu_start[i],
+	 * pd_cpu_start[i + 1]): the meters and the placement walk them at
+	 * every event, a list is cheaper than the mask. */
+	int pd_cpu[EG_MAX_CPUS];
+	int pd_cpu_start[EG_MAX_PDS + 1];
 	size_t cap_jobs, cap_samples;
 	int err;
 };
