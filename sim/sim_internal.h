@@ -60,7 +60,8 @@ struct sim_activation {
 struct sim_task {
 	const struct eg_sim_task_desc *desc;
 	int desc_idx;
-	const eg_cpumask_t *mask;   /* affinity now */
+	const eg_cpumask_t *mask;   /* affinity now (sim_task_set_mask) */
+	bool any_cpu;               /* mask is empty: no affinity */
 	enum eg_sim_policy policy;  /* policy now */
 	int32_t pid;
 	int16_t kernel_prio;    /* 0..99 RT, 100..139 CFS, -1 deadline */
@@ -165,6 +166,7 @@ struct sim {
 	const struct eg_model *model;
 	const struct eg_sim_workload *workload;
 	struct eg_engine *engine;
+	const struct eg_signals *sig;   /* the engine's, read by the placement */
 	struct eg_decisions decisions;
 	uint64_t now, end;
 	uint64_t gov_next;
@@ -215,9 +217,15 @@ static inline bool cpu_active(const struct sim *s, int cpu)
 	return s->cpu[cpu].curr >= 0 || s->cpu[cpu].waking_until > s->now;
 }
 
+static inline void sim_task_set_mask(struct sim_task *t, const eg_cpumask_t *mask)
+{
+	t->mask = mask;
+	t->any_cpu = eg_cpumask_weight(mask) == 0;
+}
+
 static inline bool task_allowed(const struct sim_task *t, int cpu)
 {
-	return eg_cpumask_weight(t->mask) == 0 || eg_cpumask_test(t->mask, cpu);
+	return t->any_cpu || eg_cpumask_test(t->mask, cpu);
 }
 
 static inline enum sim_class task_class(const struct sim_task *t)
