@@ -27,7 +27,9 @@ static uint32_t decayed(const struct eg_pelt *p, uint64_t now)
 	return periods ? (uint32_t)eg_pelt_decay(p->util_avg, periods) : p->util_avg;
 }
 
-uint32_t sim_task_util(const struct sim *s, const struct sim_task *t)
+/* Utilizations from the engine's PELT signals, decayed over the time an
+ * idle CPU or a sleeping task was not updated. */
+static uint32_t sim_task_util(const struct sim *s, const struct sim_task *t)
 {
 	const struct eg_task *et = eg_signals_task(s->sig, t->pid);
 	uint32_t util, est;
@@ -39,7 +41,7 @@ uint32_t sim_task_util(const struct sim *s, const struct sim_task *t)
 	return EG_MIN(EG_MAX(util, est), (uint32_t)EG_CAPACITY_SCALE);
 }
 
-uint32_t sim_cpu_util(const struct sim *s, int cpu)
+static inline uint32_t sim_cpu_util(const struct sim *s, int cpu)
 {
 	const struct eg_signals *sig = s->sig;
 	const struct eg_cpu_signals *c;
@@ -55,7 +57,8 @@ uint32_t sim_cpu_util(const struct sim *s, int cpu)
 	return EG_MIN(util, s->model->cpu_cap[cpu]);
 }
 
-bool sim_overutilized(const struct sim *s)
+/* Some online CPU's utilization is over its capacity's 80 %. */
+static bool sim_overutilized(const struct sim *s)
 {
 	for (int k = 0; k < s->model->nr_cpus; k++)
 		if (s->cpu[k].online && !util_fits(sim_cpu_util(s, k), s->model->cpu_cap[k]))

@@ -294,12 +294,6 @@ void sim_placement_init(struct sim *s);
 bool sim_eas_capable(const struct eg_model *m);
 /* The CPU a waking task goes to, -1 when it may run nowhere. */
 int sim_select_cpu(const struct sim *s, const struct sim_task *t);
-/* Some online CPU's utilization is over its capacity's 80 %. */
-bool sim_overutilized(const struct sim *s);
-/* Utilizations from the engine's PELT signals, decayed over the time an
- * idle CPU or a sleeping task was not updated. */
-uint32_t sim_task_util(const struct sim *s, const struct sim_task *t);
-uint32_t sim_cpu_util(const struct sim *s, int cpu);
 /* Misfit migration and idle pulls, at the tick. */
 void sim_balance_tick(struct sim *s);
 
