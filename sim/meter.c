@@ -87,9 +87,11 @@ static void pd_cpus_energy(struct sim *s, const struct eg_pd *pd, uint64_t t, do
 	const struct eg_opp *opp = &pd->opps[p->opp];
 	double run_uw = (double)(opp->power_uw + opp->static_uw);
 	int deepest = p->cluster_idx >= 0 ? pd->nr_cpu_idle - 1 : -1;
+	const double *idle_uw = s->cpu_idle_uw[pd->id];
+	int first = s->pd_cpu_start[pd->id], end = s->pd_cpu_start[pd->id + 1];
 	double busy = 0, idle = 0;
 
-	for (int n = s->pd_cpu_start[pd->id]; n < s->pd_cpu_start[pd->id + 1]; n++) {
+	for (int n = first; n < end; n++) {
 		int cpu = s->pd_cpu[n];
 		const struct sim_cpu *c = &s->cpu[cpu];
 		uint64_t exiting;
@@ -101,7 +103,7 @@ static void pd_cpus_energy(struct sim *s, const struct eg_pd *pd, uint64_t t, do
 			double exit_s = (double)exiting / 1e9;
 
 			if (c->exit_idx >= 0)
-				idle += (double)pd->cpu_idle[c->exit_idx].power_uw * exit_s;
+				idle += idle_uw[c->exit_idx] * exit_s;
 			if (c->curr >= 0)
 				busy += run_uw * (dt_s - exit_s);
 		} else if (c->curr >= 0) {
@@ -109,7 +111,7 @@ static void pd_cpus_energy(struct sim *s, const struct eg_pd *pd, uint64_t t, do
 		} else if (pd->nr_cpu_idle && c->idle_idx >= 0) {
 			int idx = deepest >= 0 ? deepest : c->idle_idx;
 
-			idle += (double)pd->cpu_idle[idx].power_uw * dt_s;
+			idle += idle_uw[idx] * dt_s;
 		}
 		if (c->curr >= 0)
 			account_work(s, cpu, pd->id, t);

@@ -324,6 +324,9 @@ void sim_placement_init(struct sim *s)
 			s->pd_cpu[n++] = cpu;
 	}
 	s->pd_cpu_start[s->model->nr_pds] = n;
+	for (int i = 0; i < s->model->nr_pds; i++)
+		for (int k = 0; k < s->model->pds[i].nr_cpu_idle; k++)
+			s->cpu_idle_uw[i][k] = (double)s->model->pds[i].cpu_idle[k].power_uw;
 	n = 0;
 
 	s->eas = sim_eas_capable(s->model);

@@ -191,6 +191,9 @@ struct sim {
 	 * every event, a list is cheaper than the mask. */
 	int pd_cpu[EG_MAX_CPUS];
 	int pd_cpu_start[EG_MAX_PDS + 1];
+	/* Each domain's CPU idle states' power in uW, converted once for the
+	 * meters' per-event sums. */
+	double cpu_idle_uw[EG_MAX_PDS][EG_MAX_IDLE_STATES];
 	size_t cap_jobs, cap_samples;
 	int err;
 };
