@@ -336,17 +336,81 @@ static void sort_values(struct sim_values *v)
 		qsort(v->items, v->nr, sizeof(double), cmp_double);
 }
 
+/* Index of the nearest-rank percentile pct of nr values in sorted order. */
+static size_t percentile_rank(size_t nr, double pct)
+{
+	size_t k = (size_t)ceil(pct / 100.0 * (double)nr);
+
+	return k ? k - 1 : 0;
+}
+
 /* Nearest-rank percentile of sorted values. */
 static double percentile(const struct sim_values *v, double pct)
 {
-	size_t k;
+	return v->nr ? v->items[percentile_rank(v->nr, pct)] : 0;
+}
 
+/* Put the k-th smallest of a[0..nr) at a[k], no larger value before it and
+ * no smaller one after it (Hoare's selection). */
+static void select_kth(double *a, size_t nr, size_t k)
+{
+	size_t lo = 0, hi = nr - 1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		double x = a[lo], y = a[mid], z = a[hi];
+		double pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j && j < hi)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+}
+
+/* The nearest-rank 50th and 99th percentiles of values that are not kept:
+ * two selections (the 50th among the values up to the 99th) cost less
+ * than a sort. A -0 or a NaN, which the comparisons cannot place as a
+ * sort would, makes it sort. */
+static void median_p99(struct sim_values *v, double *p50, double *p99)
+{
+	size_t k50, k99;
+
+	*p50 = *p99 = 0;
 	if (!v->nr)
-		return 0;
-	k = (size_t)ceil(pct / 100.0 * (double)v->nr);
-	if (k == 0)
-		k = 1;
-	return v->items[k - 1];
+		return;
+	for (size_t i = 0; i < v->nr; i++) {
+		if (isnan(v->items[i]) || (v->items[i] == 0 && signbit(v->items[i]))) {
+			sort_values(v);
+			*p50 = percentile(v, 50);
+			*p99 = percentile(v, 99);
+			return;
+		}
+	}
+	k50 = percentile_rank(v->nr, 50);
+	k99 = percentile_rank(v->nr, 99);
+	select_kth(v->items, v->nr, k99);
+	*p99 = v->items[k99];
+	select_kth(v->items, k99 + 1, k50);
+	*p50 = v->items[k50];
 }
 
 void sim_finish(struct sim *s)
@@ -354,25 +418,18 @@ void sim_finish(struct sim *s)
 	struct eg_sim_result *r = s->result;
 	double sum = 0;
 
+	/* The mean is summed in ascending order. */
 	sort_values(&s->perf_index);
-	sort_values(&s->lat_rt);
-	sort_values(&s->lat_cfs);
-	sort_values(&s->resp_rt);
-	sort_values(&s->resp_cfs);
 	for (size_t i = 0; i < s->perf_index.nr; i++)
 		sum += s->perf_index.items[i];
 	r->perf_index_mean = s->perf_index.nr ? sum / (double)s->perf_index.nr : 0;
 	r->perf_index_p5 = percentile(&s->perf_index, 5);
-	r->lat_rt_p50_us = percentile(&s->lat_rt, 50);
-	r->lat_rt_p99_us = percentile(&s->lat_rt, 99);
-	r->lat_cfs_p50_us = percentile(&s->lat_cfs, 50);
-	r->lat_cfs_p99_us = percentile(&s->lat_cfs, 99);
+	median_p99(&s->lat_rt, &r->lat_rt_p50_us, &r->lat_rt_p99_us);
+	median_p99(&s->lat_cfs, &r->lat_cfs_p50_us, &r->lat_cfs_p99_us);
 	r->lat_rt_n = s->lat_rt.nr;
 	r->lat_cfs_n = s->lat_cfs.nr;
-	r->resp_rt_p50_us = percentile(&s->resp_rt, 50);
-	r->resp_rt_p99_us = percentile(&s->resp_rt, 99);
-	r->resp_cfs_p50_us = percentile(&s->resp_cfs, 50);
-	r->resp_cfs_p99_us = percentile(&s->resp_cfs, 99);
+	median_p99(&s->resp_rt, &r->resp_rt_p50_us, &r->resp_rt_p99_us);
+	median_p99(&s->resp_cfs, &r->resp_cfs_p50_us, &r->resp_cfs_p99_us);
 	r->resp_rt_n = s->resp_rt.nr;
 	r->resp_cfs_n = s->resp_cfs.nr;
 	if (s->nr_alive > 0)
