@@ -55,7 +55,8 @@ static void account_thermal(struct sim *s, const double *pd_power, uint64_t dt, 
 		double t1;
 
 		for (int k = 0; k < zone->nr_cooled; k++)
-			power += pd_power[zone->cooled[k].pd];
+			if (zone->cooled[k].pd < s->model->nr_pds)
+				power += pd_power[zone->cooled[k].pd];
 		if (zone->rc_resistance <= 0 || zone->rc_capacitance <= 0)
 			continue;
 		tau = zone->rc_resistance * zone->rc_capacitance;
@@ -148,7 +149,9 @@ void sim_account(struct sim *s, uint64_t t)
 {
 	double dt_s;
 	uint64_t dt = t - s->last_account;
-	double pd_power[EG_MAX_PDS] = { 0 };
+	/* Filled for the model's domains only: clearing all EG_MAX_PDS at
+	 * every event costs more than the sums themselves. */
+	double pd_power[EG_MAX_PDS];
 	struct eg_sim_result *r = s->result;
 	double total = 0;
 
