@@ -25,12 +25,13 @@ static const uint32_t pelt_yn[PELT_HALFLIFE] = {
 
 /* (a * b) >> 32 without a 128-bit type: a = hi * 2^32 + lo, and hi * b * 2^32
  * is a multiple of 2^32, so the shift distributes exactly. */
-static uint64_t mul_shr32(uint64_t a, uint32_t b)
+static inline uint64_t mul_shr32(uint64_t a, uint32_t b)
 {
 	return (a >> 32) * b + (((a & 0xffffffffULL) * b) >> 32);
 }
 
-uint64_t eg_pelt_decay(uint64_t val, uint64_t n)
+/* Inline for the accumulation, which decays up to six values per update. */
+static inline uint64_t pelt_decay(uint64_t val, uint64_t n)
 {
 	if (n == 0)
 		return val;
@@ -41,6 +42,11 @@ uint64_t eg_pelt_decay(uint64_t val, uint64_t n)
 	return mul_shr32(val, pelt_yn[n % PELT_HALFLIFE]);
 }
 
+uint64_t eg_pelt_decay(uint64_t val, uint64_t n)
+{
+	return pelt_decay(val, n);
+}
+
 /* Contribution of a step that crosses `periods` boundaries: d1 (the rest of
  * the oldest period, decayed by periods), the full periods in between (1024
  * each, decayed by 1..periods-1: LOAD_AVG_MAX is the sum over all k >= 0 of
@@ -48,8 +54,8 @@ uint64_t eg_pelt_decay(uint64_t val, uint64_t n)
  * and d3 (the start of the current period, not decayed). */
 static uint64_t pelt_segments(uint64_t periods, uint32_t d1, uint32_t d3)
 {
-	uint64_t c1 = eg_pelt_decay(d1, periods);
-	uint64_t c2 = EG_LOAD_AVG_MAX - eg_pelt_decay(EG_LOAD_AVG_MAX, periods) - PELT_PERIOD;
+	uint64_t c1 = pelt_decay(d1, periods);
+	uint64_t c2 = EG_LOAD_AVG_MAX - pelt_decay(EG_LOAD_AVG_MAX, periods) - PELT_PERIOD;
 
 	return c1 + c2 + d3;
 }
@@ -80,8 +86,12 @@ static uint64_t pelt_accumulate(struct eg_pelt *p, uint64_t now, bool running,
 	delta += p->period_contrib;
 	periods = delta / PELT_PERIOD;
 	if (periods) {
-		p->util_sum = eg_pelt_decay(p->util_sum, periods);
-		p->runnable_sum = eg_pelt_decay(p->runnable_sum, periods);
+		/* An idle entity's sums are often zero (a CPU without RT
+		 * tasks): nothing to decay. */
+		if (p->util_sum)
+			p->util_sum = pelt_decay(p->util_sum, periods);
+		if (p->runnable_sum)
+			p->runnable_sum = pelt_decay(p->runnable_sum, periods);
 		delta %= PELT_PERIOD;
 		if (nr_runnable)
 			contrib = pelt_segments(periods, PELT_PERIOD - p->period_contrib,
@@ -104,12 +114,13 @@ static void pelt_recompute(struct eg_pelt *p)
 {
 	uint32_t div = eg_pelt_divider(p);
 
-	p->util_avg = (uint32_t)(p->util_sum / div);
-	p->runnable_avg = (uint32_t)(p->runnable_sum / div);
+	/* A 64-bit division is slow; idle sums are often zero. */
+	p->util_avg = p->util_sum ? (uint32_t)(p->util_sum / div) : 0;
+	p->runnable_avg = p->runnable_sum ? (uint32_t)(p->runnable_sum / div) : 0;
 }
 
-bool eg_pelt_update_nr(struct eg_pelt *p, uint64_t now, bool running, uint32_t nr_runnable,
-		       uint32_t cpu_scale, uint32_t freq_scale)
+bool eg_pelt_update_nr_slow(struct eg_pelt *p, uint64_t now, bool running, uint32_t nr_runnable,
+			    uint32_t cpu_scale, uint32_t freq_scale)
 {
 	/* Like the kernel, averages move only when a period ends: within a
 	 * period the divider and the sums change together. */

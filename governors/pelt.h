@@ -28,10 +28,21 @@ struct eg_pelt {
  * (the averages were recomputed). */
 bool eg_pelt_update(struct eg_pelt *p, uint64_t now_ns, bool running, bool runnable,
 		    uint32_t cpu_scale, uint32_t freq_scale);
+/* eg_pelt_update_nr for a p at least one 1024-ns unit behind now. */
+bool eg_pelt_update_nr_slow(struct eg_pelt *p, uint64_t now, bool running, uint32_t nr_runnable,
+			    uint32_t cpu_scale, uint32_t freq_scale);
 /* The same with nr_runnable entities runnable (a CPU counts its enqueued
- * tasks, as cfs_rq's h_nr_running). */
-bool eg_pelt_update_nr(struct eg_pelt *p, uint64_t now, bool running, uint32_t nr_runnable,
-		       uint32_t cpu_scale, uint32_t freq_scale);
+ * tasks, as cfs_rq's h_nr_running). Time accrues in 1024-ns units, so less
+ * than one since the last update (time going back included) changes
+ * nothing: that is most calls (a CPU brought up to an instant it is already
+ * at), answered here without a call. */
+static inline bool eg_pelt_update_nr(struct eg_pelt *p, uint64_t now, bool running,
+				     uint32_t nr_runnable, uint32_t cpu_scale, uint32_t freq_scale)
+{
+	if (now <= p->last_update_ns || now - p->last_update_ns < 1024)
+		return false;
+	return eg_pelt_update_nr_slow(p, now, running, nr_runnable, cpu_scale, freq_scale);
+}
 /* y^n * val, with y^32 = 0.5, as the kernel's decay_load(). */
 uint64_t eg_pelt_decay(uint64_t val, uint64_t n);
 /* Empty averages whose time base starts at now. */

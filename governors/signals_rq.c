@@ -36,19 +36,34 @@ void sig_cpu_sync(struct eg_signals *s, int cpu, uint64_t now)
 		sig_cpu_advance(s, cpu, now);
 }
 
+/* p accrues nothing up to now: less than one 1024-ns unit to account. */
+static inline bool pelt_current(const struct eg_pelt *p, uint64_t now)
+{
+	return now <= p->last_update_ns || now - p->last_update_ns < 1024;
+}
+
 void sig_cpu_advance(struct eg_signals *s, int cpu, uint64_t now)
 {
 	struct eg_cpu_signals *c = &s->cpu[cpu];
-	bool curr_rt = c->curr_pid != 0 && sig_prio_is_rt(c->curr_prio);
-	bool curr_cfs = c->curr_pid != 0 && !curr_rt;
-	uint32_t nr_cfs = c->nr_running - EG_MIN(c->nr_rt_running, c->nr_running);
-	uint32_t cs = sig_cpu_scale(s, cpu), fs = sig_freq_scale(s, cpu);
-	struct eg_task *curr;
+	struct eg_task *curr = c->curr_pid ? eg_task_table_find(&s->tasks, c->curr_pid) : NULL;
+	bool curr_rt, curr_cfs;
+	uint32_t nr_cfs, cs, fs;
 
+	/* Half the calls find the CPU at now already (a domain's CPUs are
+	 * brought up at every event of one of them): only its task may lag. */
+	if (now <= c->last_ns && pelt_current(&c->cfs, now) && pelt_current(&c->rt, now)) {
+		if (curr)
+			sig_task_sync(s, curr, now);
+		return;
+	}
+	curr_rt = c->curr_pid != 0 && sig_prio_is_rt(c->curr_prio);
+	curr_cfs = c->curr_pid != 0 && !curr_rt;
+	nr_cfs = c->nr_running - EG_MIN(c->nr_rt_running, c->nr_running);
+	cs = sig_cpu_scale(s, cpu);
+	fs = sig_freq_scale(s, cpu);
 	eg_pelt_update_nr(&c->cfs, now, curr_cfs, nr_cfs, cs, fs);
 	/* The kernel's rt_rq average only sees "an RT task runs". */
 	eg_pelt_update_nr(&c->rt, now, curr_rt, curr_rt, cs, fs);
-	curr = c->curr_pid ? eg_task_table_find(&s->tasks, c->curr_pid) : NULL;
 	if (now > c->last_ns) {
 		if (c->curr_pid != 0) {
 			c->busy_ns += now - c->last_ns;

@@ -55,7 +55,8 @@ static void account_thermal(struct sim *s, const double *pd_power, uint64_t dt, 
 		double t1;
 
 		for (int k = 0; k < zone->nr_cooled; k++)
-			power += pd_power[zone->cooled[k].pd];
+			if (zone->cooled[k].pd < s->model->nr_pds)
+				power += pd_power[zone->cooled[k].pd];
 		if (zone->rc_resistance <= 0 || zone->rc_capacitance <= 0)
 			continue;
 		tau = zone->rc_resistance * zone->rc_capacitance;
@@ -75,33 +76,49 @@ static inline uint64_t overlap_before(uint64_t from, uint64_t to, uint64_t until
 	return until <= from ? 0 : EG_MIN(to, until) - from;
 }
 
-/* Energy (uW x s) of one CPU from the last event to t: busy and static
- * power of the OPP while it runs; the power of the idle state it left while
- * it exits (the entry and exit energy is charged apart, at the exit); its
- * idle state's power while idle, the deepest when its cluster is off. */
-static void cpu_energy(const struct sim *s, const struct eg_pd *pd, int cpu, uint64_t t,
-		       double dt_s, double *busy, double *idle)
+/* Energy (uW x s) of a domain's CPUs from the last event to t, busy and idle
+ * apart: busy and static power of the OPP while a CPU runs; the power of the
+ * idle state it left while it exits (the entry and exit energy is charged
+ * apart, at the exit); its idle state's power while idle, the deepest when
+ * its cluster is off. The sums are taken in CPU order. */
+static void pd_cpus_energy(struct sim *s, const struct eg_pd *pd, uint64_t t, double dt_s,
+			   double *busy_out, double *idle_out)
 {
-	const struct sim_cpu *c = &s->cpu[cpu];
 	const struct sim_pd *p = &s->pd[pd->id];
 	const struct eg_opp *opp = &pd->opps[p->opp];
-	uint64_t exiting = overlap_before(s->last_account, t, c->waking_until);
 	double run_uw = (double)(opp->power_uw + opp->static_uw);
+	int deepest = p->cluster_idx >= 0 ? pd->nr_cpu_idle - 1 : -1;
+	const double *idle_uw = s->cpu_idle_uw[pd->id];
+	int first = s->pd_cpu_start[pd->id], end = s->pd_cpu_start[pd->id + 1];
+	double busy = 0, idle = 0;
 
-	if (exiting) {
-		double exit_s = (double)exiting / 1e9;
+	for (int n = first; n < end; n++) {
+		int cpu = s->pd_cpu[n];
+		const struct sim_cpu *c = &s->cpu[cpu];
+		uint64_t exiting;
 
-		if (c->exit_idx >= 0)
-			*idle += (double)pd->cpu_idle[c->exit_idx].power_uw * exit_s;
+		if (!c->online)
+			continue;
+		exiting = overlap_before(s->last_account, t, c->waking_until);
+		if (exiting) {
+			double exit_s = (double)exiting / 1e9;
+
+			if (c->exit_idx >= 0)
+				idle += idle_uw[c->exit_idx] * exit_s;
+			if (c->curr >= 0)
+				busy += run_uw * (dt_s - exit_s);
+		} else if (c->curr >= 0) {
+			busy += run_uw * dt_s;
+		} else if (pd->nr_cpu_idle && c->idle_idx >= 0) {
+			int idx = deepest >= 0 ? deepest : c->idle_idx;
+
+			idle += idle_uw[idx] * dt_s;
+		}
 		if (c->curr >= 0)
-			*busy += run_uw * (dt_s - exit_s);
-	} else if (c->curr >= 0) {
-		*busy += run_uw * dt_s;
-	} else if (pd->nr_cpu_idle && c->idle_idx >= 0) {
-		int idx = p->cluster_idx >= 0 ? pd->nr_cpu_idle - 1 : c->idle_idx;
-
-		*idle += (double)pd->cpu_idle[idx].power_uw * dt_s;
+			account_work(s, cpu, pd->id, t);
 	}
+	*busy_out = busy;
+	*idle_out = idle;
 }
 
 /* Energy (uW x s) of the domain itself from the last event to t: its
@@ -132,36 +149,31 @@ void sim_account(struct sim *s, uint64_t t)
 {
 	double dt_s;
 	uint64_t dt = t - s->last_account;
-	double pd_power[EG_MAX_PDS] = { 0 };
+	/* Filled for the model's domains only: clearing all EG_MAX_PDS at
+	 * every event costs more than the sums themselves. */
+	double pd_power[EG_MAX_PDS];
+	struct eg_sim_result *r = s->result;
 	double total = 0;
-	int cpu;
 
 	if (t <= s->last_account)
 		return;
 	dt_s = (double)dt / 1e9;
 	for (int i = 0; i < s->model->nr_pds; i++) {
 		const struct eg_pd *pd = &s->model->pds[i];
-		struct sim_pd *p = &s->pd[i];
-		double busy = 0, idle = 0, dom, e;
+		double busy, idle, dom, e;
 
-		eg_for_each_cpu(cpu, &pd->cpus) {
-			if (!s->cpu[cpu].online)
-				continue;
-			cpu_energy(s, pd, cpu, t, dt_s, &busy, &idle);
-			if (s->cpu[cpu].curr >= 0)
-				account_work(s, cpu, i, t);
-		}
+		pd_cpus_energy(s, pd, t, dt_s, &busy, &idle);
 		dom = domain_energy(s, pd, t, dt_s);
 		e = (busy + idle + dom) / 1e6;
 		pd_power[i] = e / dt_s;
-		s->result->busy_j += busy / 1e6;
-		s->result->idle_j += idle / 1e6;
-		s->result->domain_j += dom / 1e6;
-		s->result->pd[i].energy_j += e;
-		s->result->pd[i].time_in_opp_ns[p->opp] += dt;
+		r->busy_j += busy / 1e6;
+		r->idle_j += idle / 1e6;
+		r->domain_j += dom / 1e6;
+		r->pd[i].energy_j += e;
+		r->pd[i].time_in_opp_ns[s->pd[i].opp] += dt;
 		total += e;
 	}
-	s->result->energy_j += total;
+	r->energy_j += total;
 	account_thermal(s, pd_power, dt, dt_s);
 	s->last_account = t;
 }
@@ -247,24 +259,161 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A key whose unsigned order is x's order: the sign bit flipped for
+ * positives, every bit for negatives. It maps back to x (double_of_key). */
+static inline uint64_t double_key(double x)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &x, sizeof(bits));
+	return bits >> 63 ? ~bits : bits | (1ULL << 63);
+}
+
+static inline double double_of_key(uint64_t key)
+{
+	uint64_t bits = key >> 63 ? key & ~(1ULL << 63) : ~key;
+	double x;
+
+	memcpy(&x, &bits, sizeof(x));
+	return x;
+}
+
+/* Sort ascending by an LSD radix sort on the keys, a byte per pass,
+ * skipping the bytes all keys share: the samples number hundreds of
+ * thousands per run, which a comparison sort spends much of a run's end on.
+ * The order is the comparison's as long as equal values have one bit
+ * pattern: -0 (equal to +0) or a NaN (unordered) is left to qsort().
+ * -ENOMEM or -EDOM, items untouched. */
+static int radix_sort(double *items, size_t nr)
+{
+	size_t count[8][256] = { { 0 } };
+	uint64_t *keys, *tmp, *from, *to;
+
+	if (nr < 2)
+		return 0;
+	for (size_t i = 0; i < nr; i++)
+		if (isnan(items[i]) || (items[i] == 0 && signbit(items[i])))
+			return -EDOM;
+	keys = malloc(2 * nr * sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	tmp = keys + nr;
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t key = double_key(items[i]);
+
+		keys[i] = key;
+		for (int b = 0; b < 8; b++)
+			count[b][(key >> (8 * b)) & 0xff]++;
+	}
+	from = keys;
+	to = tmp;
+	for (int b = 0; b < 8; b++) {
+		size_t pos = 0;
+		uint64_t *swap;
+
+		if (count[b][(keys[0] >> (8 * b)) & 0xff] == nr)
+			continue;
+		for (int v = 0; v < 256; v++) {
+			size_t c = count[b][v];
+
+			count[b][v] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < nr; i++)
+			to[count[b][(from[i] >> (8 * b)) & 0xff]++] = from[i];
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	for (size_t i = 0; i < nr; i++)
+		items[i] = double_of_key(from[i]);
+	free(keys);
+	return 0;
+}
+
 static void sort_values(struct sim_values *v)
 {
-	/* qsort wants a non-null base even for zero elements. */
-	if (v->nr)
+	/* qsort wants a non-null base even for zero elements; it does the
+	 * same sort when there is no memory for the radix sort's copy. */
+	if (v->nr && radix_sort(v->items, v->nr))
 		qsort(v->items, v->nr, sizeof(double), cmp_double);
+}
+
+/* Index of the nearest-rank percentile pct of nr values in sorted order. */
+static size_t percentile_rank(size_t nr, double pct)
+{
+	size_t k = (size_t)ceil(pct / 100.0 * (double)nr);
+
+	return k ? k - 1 : 0;
 }
 
 /* Nearest-rank percentile of sorted values. */
 static double percentile(const struct sim_values *v, double pct)
 {
-	size_t k;
+	return v->nr ? v->items[percentile_rank(v->nr, pct)] : 0;
+}
 
+/* Put the k-th smallest of a[0..nr) at a[k], no larger value before it and
+ * no smaller one after it (Hoare's selection). */
+static void select_kth(double *a, size_t nr, size_t k)
+{
+	size_t lo = 0, hi = nr - 1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		double x = a[lo], y = a[mid], z = a[hi];
+		double pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j && j < hi)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+}
+
+/* The nearest-rank 50th and 99th percentiles of values that are not kept:
+ * two selections (the 50th among the values up to the 99th) cost less
+ * than a sort. A -0 or a NaN, which the comparisons cannot place as a
+ * sort would, makes it sort. */
+static void median_p99(struct sim_values *v, double *p50, double *p99)
+{
+	size_t k50, k99;
+
+	*p50 = *p99 = 0;
 	if (!v->nr)
-		return 0;
-	k = (size_t)ceil(pct / 100.0 * (double)v->nr);
-	if (k == 0)
-		k = 1;
-	return v->items[k - 1];
+		return;
+	for (size_t i = 0; i < v->nr; i++) {
+		if (isnan(v->items[i]) || (v->items[i] == 0 && signbit(v->items[i]))) {
+			sort_values(v);
+			*p50 = percentile(v, 50);
+			*p99 = percentile(v, 99);
+			return;
+		}
+	}
+	k50 = percentile_rank(v->nr, 50);
+	k99 = percentile_rank(v->nr, 99);
+	select_kth(v->items, v->nr, k99);
+	*p99 = v->items[k99];
+	select_kth(v->items, k99 + 1, k50);
+	*p50 = v->items[k50];
 }
 
 void sim_finish(struct sim *s)
@@ -272,25 +421,18 @@ void sim_finish(struct sim *s)
 	struct eg_sim_result *r = s->result;
 	double sum = 0;
 
+	/* The mean is summed in ascending order. */
 	sort_values(&s->perf_index);
-	sort_values(&s->lat_rt);
-	sort_values(&s->lat_cfs);
-	sort_values(&s->resp_rt);
-	sort_values(&s->resp_cfs);
 	for (size_t i = 0; i < s->perf_index.nr; i++)
 		sum += s->perf_index.items[i];
 	r->perf_index_mean = s->perf_index.nr ? sum / (double)s->perf_index.nr : 0;
 	r->perf_index_p5 = percentile(&s->perf_index, 5);
-	r->lat_rt_p50_us = percentile(&s->lat_rt, 50);
-	r->lat_rt_p99_us = percentile(&s->lat_rt, 99);
-	r->lat_cfs_p50_us = percentile(&s->lat_cfs, 50);
-	r->lat_cfs_p99_us = percentile(&s->lat_cfs, 99);
+	median_p99(&s->lat_rt, &r->lat_rt_p50_us, &r->lat_rt_p99_us);
+	median_p99(&s->lat_cfs, &r->lat_cfs_p50_us, &r->lat_cfs_p99_us);
 	r->lat_rt_n = s->lat_rt.nr;
 	r->lat_cfs_n = s->lat_cfs.nr;
-	r->resp_rt_p50_us = percentile(&s->resp_rt, 50);
-	r->resp_rt_p99_us = percentile(&s->resp_rt, 99);
-	r->resp_cfs_p50_us = percentile(&s->resp_cfs, 50);
-	r->resp_cfs_p99_us = percentile(&s->resp_cfs, 99);
+	median_p99(&s->resp_rt, &r->resp_rt_p50_us, &r->resp_rt_p99_us);
+	median_p99(&s->resp_cfs, &r->resp_cfs_p50_us, &r->resp_cfs_p99_us);
 	r->resp_rt_n = s->resp_rt.nr;
 	r->resp_cfs_n = s->resp_cfs.nr;
 	if (s->nr_alive > 0)

@@ -27,9 +27,11 @@ static uint32_t decayed(const struct eg_pelt *p, uint64_t now)
 	return periods ? (uint32_t)eg_pelt_decay(p->util_avg, periods) : p->util_avg;
 }
 
-uint32_t sim_task_util(const struct sim *s, const struct sim_task *t)
+/* Utilizations from the engine's PELT signals, decayed over the time an
+ * idle CPU or a sleeping task was not updated. */
+static uint32_t sim_task_util(const struct sim *s, const struct sim_task *t)
 {
-	const struct eg_task *et = eg_signals_task(eg_engine_signals(s->engine), t->pid);
+	const struct eg_task *et = eg_signals_task(s->sig, t->pid);
 	uint32_t util, est;
 
 	if (!et)
@@ -39,9 +41,9 @@ uint32_t sim_task_util(const struct sim *s, const struct sim_task *t)
 	return EG_MIN(EG_MAX(util, est), (uint32_t)EG_CAPACITY_SCALE);
 }
 
-uint32_t sim_cpu_util(const struct sim *s, int cpu)
+static inline uint32_t sim_cpu_util(const struct sim *s, int cpu)
 {
-	const struct eg_signals *sig = eg_engine_signals(s->engine);
+	const struct eg_signals *sig = s->sig;
 	const struct eg_cpu_signals *c;
 	uint32_t util;
 
@@ -55,7 +57,8 @@ uint32_t sim_cpu_util(const struct sim *s, int cpu)
 	return EG_MIN(util, s->model->cpu_cap[cpu]);
 }
 
-bool sim_overutilized(const struct sim *s)
+/* Some online CPU's utilization is over its capacity's 80 %. */
+static bool sim_overutilized(const struct sim *s)
 {
 	for (int k = 0; k < s->model->nr_cpus; k++)
 		if (s->cpu[k].online && !util_fits(sim_cpu_util(s, k), s->model->cpu_cap[k]))
@@ -119,24 +122,24 @@ static int select_energy(const struct sim *s, const struct sim_task *t, const ui
 {
 	int prev = t->cpu, best = -1;
 	uint64_t best_delta = UINT64_MAX, prev_delta = UINT64_MAX;
-	bool any_cpu = eg_cpumask_weight(t->mask) == 0;
 
 	for (int i = 0; i < s->model->nr_pds; i++) {
 		const struct eg_pd *pd = &s->model->pds[i];
-		int cand = -1, k;
+		int cand = -1;
 		int64_t cand_spare = -1;
 		bool prev_fits = false;
 		uint32_t max = 0;
 		uint64_t sum = 0;
 
-		eg_for_each_cpu(k, &pd->cpus) {
+		for (int n = s->pd_cpu_start[i]; n < s->pd_cpu_start[i + 1]; n++) {
+			int k = s->pd_cpu[n];
 			uint32_t cap = s->model->cpu_cap[k];
 
 			if (!s->cpu[k].online)
 				continue;
 			sum += EG_MIN(util[k], pd->max_cap);
 			max = EG_MAX(max, EG_MIN(util[k], pd->max_cap));
-			if (!(any_cpu || eg_cpumask_test(t->mask, k)) || !util_fits(util[k] + p, cap))
+			if (!task_allowed(t, k) || !util_fits(util[k] + p, cap))
 				continue;
 			if (k == prev)
 				prev_fits = true;
@@ -210,12 +213,11 @@ static int select_spread(const struct sim *s, const struct sim_task *t)
 	if (prev >= 0 && cpu_free_for(s, t, prev))
 		return prev;
 	if (prev >= 0) {
-		const struct eg_pd *pd = cpu_pd(s, prev);
-		int k;
+		int pd = s->model->cpu_pd[prev];
 
-		eg_for_each_cpu(k, &pd->cpus)
-			if (cpu_free_for(s, t, k))
-				return k;
+		for (int n = s->pd_cpu_start[pd]; n < s->pd_cpu_start[pd + 1]; n++)
+			if (cpu_free_for(s, t, s->pd_cpu[n]))
+				return s->pd_cpu[n];
 	}
 	for (int k = 0; k < s->model->nr_cpus; k++) {
 		if (!cpu_free_for(s, t, k))
@@ -314,7 +316,18 @@ void sim_balance_tick(struct sim *s)
 
 void sim_placement_init(struct sim *s)
 {
-	int n = 0;
+	int n = 0, cpu;
+
+	for (int i = 0; i < s->model->nr_pds; i++) {
+		s->pd_cpu_start[i] = n;
+		eg_for_each_cpu(cpu, &s->model->pds[i].cpus)
+			s->pd_cpu[n++] = cpu;
+	}
+	s->pd_cpu_start[s->model->nr_pds] = n;
+	for (int i = 0; i < s->model->nr_pds; i++)
+		for (int k = 0; k < s->model->pds[i].nr_cpu_idle; k++)
+			s->cpu_idle_uw[i][k] = (double)s->model->pds[i].cpu_idle[k].power_uw;
+	n = 0;
 
 	s->eas = sim_eas_capable(s->model);
 	for (int k = 0; k < s->model->nr_cpus; k++)

@@ -324,6 +324,7 @@ static int sim_setup(struct sim *s)
 	r = eg_engine_new(&s->engine, s->model, cfg->engine, 0);
 	if (r < 0)
 		return r;
+	s->sig = eg_engine_signals(s->engine);
 	for (int i = 0; i < s->model->nr_pds; i++) {
 		const struct eg_pd *pd = &s->model->pds[i];
 

@@ -60,7 +60,8 @@ struct sim_activation {
 struct sim_task {
 	const struct eg_sim_task_desc *desc;
 	int desc_idx;
-	const eg_cpumask_t *mask;   /* affinity now */
+	const eg_cpumask_t *mask;   /* affinity now (sim_task_set_mask) */
+	bool any_cpu;               /* mask is empty: no affinity */
 	enum eg_sim_policy policy;  /* policy now */
 	int32_t pid;
 	int16_t kernel_prio;    /* 0..99 RT, 100..139 CFS, -1 deadline */
@@ -165,6 +166,7 @@ struct sim {
 	const struct eg_model *model;
 	const struct eg_sim_workload *workload;
 	struct eg_engine *engine;
+	const struct eg_signals *sig;   /* the engine's, read by the placement */
 	struct eg_decisions decisions;
 	uint64_t now, end;
 	uint64_t gov_next;
@@ -184,6 +186,14 @@ struct sim {
 	int nr_alive;
 	bool eas;               /* energy-aware placement (placement.c) */
 	int balance_order[EG_MAX_CPUS];  /* CPUs by capacity, biggest first */
+	/* The CPUs of each domain in id order, pd i's at [pd_cpu_start[i],
+	 * pd_cpu_start[i + 1]): the meters and the placement walk them at
+	 * every event, a list is cheaper than the mask. */
+	int pd_cpu[EG_MAX_CPUS];
+	int pd_cpu_start[EG_MAX_PDS + 1];
+	/* Each domain's CPU idle states' power in uW, converted once for the
+	 * meters' per-event sums. */
+	double cpu_idle_uw[EG_MAX_PDS][EG_MAX_IDLE_STATES];
 	size_t cap_jobs, cap_samples;
 	int err;
 };
@@ -210,9 +220,15 @@ static inline bool cpu_active(const struct sim *s, int cpu)
 	return s->cpu[cpu].curr >= 0 || s->cpu[cpu].waking_until > s->now;
 }
 
+static inline void sim_task_set_mask(struct sim_task *t, const eg_cpumask_t *mask)
+{
+	t->mask = mask;
+	t->any_cpu = eg_cpumask_weight(mask) == 0;
+}
+
 static inline bool task_allowed(const struct sim_task *t, int cpu)
 {
-	return eg_cpumask_weight(t->mask) == 0 || eg_cpumask_test(t->mask, cpu);
+	return t->any_cpu || eg_cpumask_test(t->mask, cpu);
 }
 
 static inline enum sim_class task_class(const struct sim_task *t)
@@ -281,12 +297,6 @@ void sim_placement_init(struct sim *s);
 bool sim_eas_capable(const struct eg_model *m);
 /* The CPU a waking task goes to, -1 when it may run nowhere. */
 int sim_select_cpu(const struct sim *s, const struct sim_task *t);
-/* Some online CPU's utilization is over its capacity's 80 %. */
-bool sim_overutilized(const struct sim *s);
-/* Utilizations from the engine's PELT signals, decayed over the time an
- * idle CPU or a sleeping task was not updated. */
-uint32_t sim_task_util(const struct sim *s, const struct sim_task *t);
-uint32_t sim_cpu_util(const struct sim *s, int cpu);
 /* Misfit migration and idle pulls, at the tick. */
 void sim_balance_tick(struct sim *s);
 

@@ -56,7 +56,7 @@ int sim_spawn(struct sim *s, int desc_idx)
 		free(t->timer_next);
 		return s->err = -ENOMEM;
 	}
-	t->mask = &d->cpus;
+	sim_task_set_mask(t, &d->cpus);
 	sim_set_sched(t, d->policy, d->prio);
 	s->nr_tasks++;
 	s->nr_alive++;
@@ -301,7 +301,7 @@ static bool task_op(struct sim *s, int task, const struct eg_sim_op *op)
 		return true;
 	case EG_SIM_SETCPUS:
 		t->pc++;
-		t->mask = &t->desc->masks[op->mask];
+		sim_task_set_mask(t, &t->desc->masks[op->mask]);
 		if (!task_allowed(t, t->cpu)) {
 			/* Moved off a CPU it may no longer use. */
 			t->blocked_res = SIM_BLOCKED_MOVE;
