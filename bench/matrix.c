@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagov-bench's job matrix: what to run, running it on worker threads, the
  * references (lower bound, oracle search) and the figures of each run (see
  * bench.h). */
@@ -99,7 +100,7 @@ static int list_dir(const char *dir, const char *suffix, char (*paths)[EG_PATH_M
 int bench_add_shipped_devices(struct bench *b)
 {
 	const char *dir = shipped_dir(SOURCE_DIR("/conf/devices"), EAGOV_DATADIR "/devices");
-	char (*names)[EG_PATH_MAX] = calloc(BENCH_MAX_ITEMS, EG_PATH_MAX);
+	char(*names)[EG_PATH_MAX] = calloc(BENCH_MAX_ITEMS, EG_PATH_MAX);
 	int n, r = 0;
 
 	if (!names)
@@ -168,8 +169,8 @@ void bench_add_all_governors(struct bench *b)
 	b->gov[b->nr_gov++] = BENCH_GOV_SCHEDUTIL_RAMP;
 }
 
-int bench_gov_config(const struct bench_device *d, const char *gov,
-		     struct eg_engine_config *ecfg, struct eg_error *err)
+int bench_gov_config(const struct bench_device *d, const char *gov, struct eg_engine_config *ecfg,
+		     struct eg_error *err)
 {
 	bool ramp;
 	const struct eg_freq_policy_ops *ops = gov_ops(gov, &ramp);
@@ -207,8 +208,11 @@ static double elapsed_s(const struct timespec *t0, const struct timespec *t1)
 static void sim_config(const struct bench *b, int dev, const struct eg_sim_workload *w,
 		       const struct eg_engine_config *ecfg, struct eg_sim_config *sc)
 {
-	*sc = (struct eg_sim_config){ .model = &b->dev[dev].model, .engine = ecfg, .workload = w,
-				      .seed = b->seed, .duration_ns = b->duration_ns };
+	*sc = (struct eg_sim_config){ .model = &b->dev[dev].model,
+				      .engine = ecfg,
+				      .workload = w,
+				      .seed = b->seed,
+				      .duration_ns = b->duration_ns };
 	if (!sc->duration_ns && !w->duration_ns)
 		sc->duration_ns = 10 * NSEC_PER_SEC;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* PELT averages as the kernel's kernel/sched/pelt.c keeps them: running and
  * runnable time decayed geometrically (y^32 = 1/2) and scaled by CPU
  * capacity and frequency. Pure arithmetic on one struct eg_pelt. */
@@ -6,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define EG_PELT_PERIOD_US 1024          /* units of 1024 ns per period */
+#define EG_PELT_PERIOD_US 1024 /* units of 1024 ns per period */
 #define EG_LOAD_AVG_MAX 47742
 /* The divider of a sum whose current period has just begun. */
 #define EG_PELT_MIN_DIVIDER (EG_LOAD_AVG_MAX - EG_PELT_PERIOD_US)
@@ -16,7 +17,7 @@ struct eg_pelt {
 	uint64_t last_update_ns;
 	uint64_t util_sum;
 	uint64_t runnable_sum;
-	uint32_t period_contrib;   /* 1024-ns units into the current period */
+	uint32_t period_contrib; /* 1024-ns units into the current period */
 	uint32_t util_avg;
 	uint32_t runnable_avg;
 };
@@ -56,8 +57,8 @@ static inline uint32_t eg_pelt_divider(const struct eg_pelt *p)
 
 /* Add run_ns of running that a window of window_ns missed, spread evenly
  * over that window (and as runnable too when runnable). */
-void eg_pelt_add_missed(struct eg_pelt *p, uint64_t run_ns, uint64_t window_ns,
-			uint32_t cpu_scale, uint32_t freq_scale, bool runnable);
+void eg_pelt_add_missed(struct eg_pelt *p, uint64_t run_ns, uint64_t window_ns, uint32_t cpu_scale,
+			uint32_t freq_scale, bool runnable);
 /* p counted [start, end) as not running: that time was run. */
-void eg_pelt_backdate_run(struct eg_pelt *p, uint64_t start, uint64_t end, uint32_t cs,
-			  uint32_t fs, bool runnable);
+void eg_pelt_backdate_run(struct eg_pelt *p, uint64_t start, uint64_t end, uint32_t cs, uint32_t fs,
+			  bool runnable);

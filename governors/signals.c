@@ -20,7 +20,7 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 	struct eg_task *t;
 
 	c->online = true;
-	c->sampled = false;   /* a switch stream drives it from now on */
+	c->sampled = false; /* a switch stream drives it from now on */
 	if (c->curr_pid != ev->sw.prev_pid)
 		sig_switch_resync(s, cpu, ev->sw.prev_pid, now);
 	sig_cpu_sync(s, cpu, now);
@@ -31,12 +31,12 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 	 * last switch comes after its EXIT). */
 	if (ev->sw.prev_pid > 0) {
 		t = ev->sw.prev_runnable ?
-			sig_task_get(s, ev->sw.prev_pid, ev->sw.prev_prio, cpu, now, NULL) :
-			eg_task_table_find(&s->tasks, ev->sw.prev_pid);
+			    sig_task_get(s, ev->sw.prev_pid, ev->sw.prev_prio, cpu, now, NULL) :
+			    eg_task_table_find(&s->tasks, ev->sw.prev_pid);
 		if (t) {
 			sig_task_set_prio(s, t, ev->sw.prev_prio, now);
 			if (t->cpu != cpu)
-				sig_task_move(s, t, cpu, now);   /* lost migration */
+				sig_task_move(s, t, cpu, now); /* lost migration */
 			if (t->state == EG_TASK_SLEEPING) {
 				if (ev->sw.prev_runnable)
 					sig_task_enqueue(s, t, now);
@@ -67,9 +67,9 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 	sig_task_set_prio(s, t, ev->sw.next_prio, now);
 	sig_task_set_uclamp(s, t, ev->sw.util_min, ev->sw.util_max);
 	if (t->cpu != cpu)
-		sig_task_move(s, t, cpu, now);           /* lost migration */
+		sig_task_move(s, t, cpu, now); /* lost migration */
 	if (t->state == EG_TASK_SLEEPING)
-		sig_task_enqueue(s, t, now);             /* lost wakeup */
+		sig_task_enqueue(s, t, now); /* lost wakeup */
 	sig_task_sync(s, t, now);
 	t->state = EG_TASK_RUNNING;
 	c->curr_pid = t->pid;
@@ -257,7 +257,7 @@ int eg_signals_init(struct eg_signals *s, const struct eg_model *m, uint64_t now
 	memset(s, 0, sizeof(*s));
 	s->model = m;
 	for (int pd = 0; pd < EG_MAX_PDS; pd++)
-		s->freq_scale[pd] = EG_CAPACITY_SCALE;  /* max until told otherwise */
+		s->freq_scale[pd] = EG_CAPACITY_SCALE; /* max until told otherwise */
 	for (int cpu = 0; cpu < EG_MAX_CPUS; cpu++) {
 		struct eg_cpu_signals *c = &s->cpu[cpu];
 
@@ -290,7 +290,7 @@ void eg_signals_set_freq(struct eg_signals *s, int pd, uint32_t khz, uint64_t no
 	/* Up to now at the old frequency. Tasks waiting (not running) get the
 	 * new scale at their next update; only their own runnable_avg, which
 	 * no frequency choice reads, is affected. */
-	eg_for_each_cpu(cpu, &d->cpus)
+	eg_for_each_cpu (cpu, &d->cpus)
 		if (sig_cpu_ok(s, cpu))
 			sig_cpu_sync(s, cpu, now);
 	fmax = eg_pd_max_khz(d);

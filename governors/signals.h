@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Utilization signals, computed the way the kernel's PELT does: per-task and
  * per-CPU running/runnable averages with frequency and CPU invariance,
  * util_est, and per-CPU busy time for the load-based governors. Fed with
@@ -16,30 +17,30 @@
 
 struct eg_cpu_signals {
 	bool online;
-	int32_t curr_pid;            /* running now; 0 = idle */
+	int32_t curr_pid; /* running now; 0 = idle */
 	int16_t curr_prio;
-	struct eg_pelt cfs;          /* CPU running CFS tasks */
-	struct eg_pelt rt;           /* CPU running RT tasks */
-	uint32_t util_est;           /* sum of enqueued CFS tasks' util_est */
-	uint32_t nr_running;         /* enqueued tasks, running one included */
+	struct eg_pelt cfs;  /* CPU running CFS tasks */
+	struct eg_pelt rt;   /* CPU running RT tasks */
+	uint32_t util_est;   /* sum of enqueued CFS tasks' util_est */
+	uint32_t nr_running; /* enqueued tasks, running one included */
 	uint32_t nr_rt_running;
-	uint64_t busy_ns;            /* cumulative non-idle time */
-	uint64_t last_ns;            /* time busy_ns was brought up to */
-	uint64_t idle_calls;         /* times the CPU went idle (busy-CPU hold) */
-	uint64_t idle_since;         /* time of the last switch to idle */
-	bool iowait_pending;         /* an iowait wakeup since the policy last looked */
+	uint64_t busy_ns;		 /* cumulative non-idle time */
+	uint64_t last_ns;		 /* time busy_ns was brought up to */
+	uint64_t idle_calls;		 /* times the CPU went idle (busy-CPU hold) */
+	uint64_t idle_since;		 /* time of the last switch to idle */
+	bool iowait_pending;		 /* an iowait wakeup since the policy last looked */
 	uint32_t uclamp_min, uclamp_max; /* max over runnable tasks */
 	/* Fed by busy samples of a source without switches (bpf, poll): what
 	 * the CPU did between two samples is unknown until the next one, so
 	 * only samples advance its averages. */
 	bool sampled;
-	uint32_t nr_uclamped;        /* enqueued tasks with a non-default clamp */
+	uint32_t nr_uclamped; /* enqueued tasks with a non-default clamp */
 };
 
 struct eg_signals {
 	const struct eg_model *model;
 	struct eg_cpu_signals cpu[EG_MAX_CPUS];
-	uint32_t freq_scale[EG_MAX_PDS];   /* cur / max frequency, 0..1024 */
+	uint32_t freq_scale[EG_MAX_PDS]; /* cur / max frequency, 0..1024 */
 	struct eg_task_table tasks;
 };
 

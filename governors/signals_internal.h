@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Inside the signals module only (signals.c, signals_rq.c, signals_repair.c):
  * the per-CPU and per-task operations events are built from. Callers hold
  * a reserved task table (see eg_task_table_reserve), so no task moves. */

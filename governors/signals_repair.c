@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Repair after lost scheduler events: sources drop events (perf buffers
  * overflow, VMs lose switches, bpf and poll send none), and each later event
  * proves some of what was missed. These functions restore what it proves. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Run-queue accounting of the signals: what a task's state changes (enqueue,
  * dequeue, migration, class or clamp change) do to its CPU's averages,
  * counts, util_est and uclamp, following the kernel's fair.c (6.8+). */
@@ -171,8 +172,8 @@ void sig_cfs_detach(struct eg_signals *s, struct eg_task *t)
 	rq->util_sum = EG_MAX(rq->util_sum, (uint64_t)rq->util_avg * EG_PELT_MIN_DIVIDER);
 	sub_positive32(&rq->runnable_avg, t->avg.runnable_avg);
 	sub_positive64(&rq->runnable_sum, t->avg.runnable_sum);
-	rq->runnable_sum = EG_MAX(rq->runnable_sum,
-				  (uint64_t)rq->runnable_avg * EG_PELT_MIN_DIVIDER);
+	rq->runnable_sum =
+		EG_MAX(rq->runnable_sum, (uint64_t)rq->runnable_avg * EG_PELT_MIN_DIVIDER);
 }
 
 /* attach_entity_load_avg: the task takes the CPU's time base (period

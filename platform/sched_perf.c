@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The `perf` scheduler source: its ops and the events and rings they open
  * (design in sched_perf.h). */
 #include <errno.h>
@@ -24,16 +25,16 @@
 #include <tracefs.h>
 
 static const char *const tp_names[TP__MAX] = {
-	"sched_switch", "sched_wakeup", "sched_wakeup_new", "sched_migrate_task",
-	"sched_process_exit",
+	"sched_switch",	      "sched_wakeup",	    "sched_wakeup_new",
+	"sched_migrate_task", "sched_process_exit",
 };
 
 static const char *const fld_names[F__MAX] = {
 	"prev_pid", "prev_prio", "prev_state", "next_pid", "next_prio",
-	"pid", "prio", "target_cpu", "orig_cpu", "dest_cpu",
+	"pid",	    "prio",	 "target_cpu", "orig_cpu", "dest_cpu",
 };
 
-#define SCRATCH_LEN 65536   /* a perf record's size is a u16 */
+#define SCRATCH_LEN 65536 /* a perf record's size is a u16 */
 #define LOST_LOG_NS (10 * NSEC_PER_SEC)
 
 /* ---- Ops. */
@@ -85,9 +86,9 @@ static int perf_probe(const struct eg_source_opts *o EG_UNUSED, char *why, size_
 	    access("/sys/kernel/debug/tracing/events/sched/sched_switch/format", R_OK) == 0)
 		return 0;
 	if (root && access("/sys/kernel/tracing", F_OK) == 0)
-		return 0;   /* open mounts tracefs there */
-	snprintf(why, len, root ? "no tracefs (no /sys/kernel/tracing)" :
-		 "tracefs not mounted and not root");
+		return 0; /* open mounts tracefs there */
+	snprintf(why, len,
+		 root ? "no tracefs (no /sys/kernel/tracing)" : "tracefs not mounted and not root");
 	return -ENODEV;
 }
 
@@ -173,8 +174,10 @@ static int ring_open(struct eg_source *s, struct ring *g, int cpu, int owner, si
 		if (ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
 			return -errno;
 		if (ioctl(r, PERF_EVENT_IOC_SET_OUTPUT, g->fd[owner]) < 0)
-			return eg_log_errno(-errno, "perf: redirect sched_wakeup_new to cpu%d's "
-					    "RT ring", cpu);
+			return eg_log_errno(-errno,
+					    "perf: redirect sched_wakeup_new to cpu%d's "
+					    "RT ring",
+					    cpu);
 	}
 	return 0;
 }
@@ -216,7 +219,7 @@ static int perf_setup_tep(struct eg_source *s)
 		[TP_MIGRATE] = { F_PID, F_PRIO, F_ORIG_CPU, F_DEST_CPU, -1 },
 		[TP_EXIT] = { F_PID, F_PRIO, -1 },
 	};
-	const char *dir = tracefs_tracing_dir();   /* mounts tracefs when needed */
+	const char *dir = tracefs_tracing_dir(); /* mounts tracefs when needed */
 
 	if (!dir)
 		return eg_log_errno(-ENODEV, "perf: tracefs is not mounted and cannot be");
@@ -264,16 +267,16 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 		return -ENOMEM;
 	s->nr_cpus = o->model->nr_cpus;
 	s->epfd = -1;
-	s->flush_ns = (uint64_t)(o->poll_interval_ms ? o->poll_interval_ms :
-				 EG_PERF_DEFAULT_FLUSH_MS) * NSEC_PER_MSEC;
+	s->flush_ns =
+		(uint64_t)(o->poll_interval_ms ? o->poll_interval_ms : EG_PERF_DEFAULT_FLUSH_MS) *
+		NSEC_PER_MSEC;
 	s->rings = calloc((size_t)s->nr_cpus * 2, sizeof(*s->rings));
 	s->trk = calloc((size_t)s->nr_cpus, sizeof(*s->trk));
 	s->poll_ev = calloc((size_t)s->nr_cpus, sizeof(*s->poll_ev));
 	s->scratch = malloc(SCRATCH_LEN);
 	s->cpu_seen = calloc((size_t)s->nr_cpus, sizeof(*s->cpu_seen));
 	s->cpu_pending = calloc((size_t)s->nr_cpus, sizeof(*s->cpu_pending));
-	if (!s->rings || !s->trk || !s->poll_ev || !s->scratch || !s->cpu_seen ||
-	    !s->cpu_pending) {
+	if (!s->rings || !s->trk || !s->poll_ev || !s->scratch || !s->cpu_seen || !s->cpu_pending) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -298,7 +301,7 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 			s->cpu_seen[cpu] = UINT64_MAX;
 			continue;
 		}
-		s->nr_rings++;   /* perf_close frees what it holds */
+		s->nr_rings++; /* perf_close frees what it holds */
 		if (r < 0)
 			goto fail;
 		if (s->rt_on) {
@@ -309,7 +312,8 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 				/* The filters are what keeps each wakeup in one
 				 * ring: without them, all go the batched way. */
 				eg_warn("perf: no RT wakeup ring (%s); RT wakeups wait for "
-					"the batch", strerror(-r));
+					"the batch",
+					strerror(-r));
 				ring_free(t);
 				s->rt_on = false;
 			} else {
@@ -351,8 +355,8 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 						 s->rings[i].cpu, s->rings[i].rt ? " (RT)" : "");
 				goto fail;
 			}
-	eg_info("perf: tracing %d CPUs, %zu KiB ring each%s", s->nr_rings - (s->rt_on ?
-		s->nr_rings / 2 : 0), data_len / 1024,
+	eg_info("perf: tracing %d CPUs, %zu KiB ring each%s",
+		s->nr_rings - (s->rt_on ? s->nr_rings / 2 : 0), data_len / 1024,
 		s->rt_on ? ", RT wakeups in their own rings (woken per record)" : "");
 	*out = s;
 	return 0;
@@ -404,7 +408,7 @@ static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 		/* After every event read; with records held, not after them:
 		 * at the stream's time, not the read's. */
 		uint64_t stamp = end == EG_PERF_HELD ? s->last_emitted :
-				 EG_MAX(now, s->last_emitted);
+						       EG_MAX(now, s->last_emitted);
 
 		k += eg_perf_reconcile(s, now, stamp, ev + k, max - k);
 		s->last_emitted = stamp;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The `perf` scheduler source: perf_event_open on the sched tracepoints
  * (switch, wakeup, wakeup_new, migrate_task, process_exit), one ring buffer
  * per CPU, fields located with libtraceevent from the tracefs format files.
@@ -84,7 +85,7 @@
  * microseconds between the switch to the idle task and the idle state's
  * entry, per idle period). */
 #define EG_PERF_RECONCILE_MIN_NS 1000000ULL
-#define EG_PERF_RING_PAGES 128       /* 512 KiB per CPU with 4 KiB pages */
+#define EG_PERF_RING_PAGES 128 /* 512 KiB per CPU with 4 KiB pages */
 #define EG_PERF_DEFAULT_FLUSH_MS 10
 /* 32 KiB per CPU: an RT wakeup record is ~64 bytes (header, time, cpu,
  * 36 raw bytes), so ~500 of them between two reads, and the reader is woken

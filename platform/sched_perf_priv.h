@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Private to the `perf` source's three files: sched_perf.c (the ops, opening
  * the events and rings), sched_perf_ring.c (decoding and the time-ordered
  * merge of the rings) and sched_perf_track.c (the stream's busy-time mirror
@@ -29,17 +30,31 @@
 
 #include "sched_poll.h"
 
-enum tp_kind { TP_SWITCH, TP_WAKEUP, TP_WAKEUP_NEW, TP_MIGRATE, TP_EXIT, TP__MAX };
+enum tp_kind {
+	TP_SWITCH,
+	TP_WAKEUP,
+	TP_WAKEUP_NEW,
+	TP_MIGRATE,
+	TP_EXIT,
+	TP__MAX
+};
 
 enum fld {
-	F_PREV_PID, F_PREV_PRIO, F_PREV_STATE, F_NEXT_PID, F_NEXT_PRIO,   /* switch */
-	F_PID, F_PRIO, F_TARGET_CPU,                                      /* wakeup, exit */
-	F_ORIG_CPU, F_DEST_CPU,                                           /* migrate */
+	F_PREV_PID,
+	F_PREV_PRIO,
+	F_PREV_STATE,
+	F_NEXT_PID,
+	F_NEXT_PRIO, /* switch */
+	F_PID,
+	F_PRIO,
+	F_TARGET_CPU, /* wakeup, exit */
+	F_ORIG_CPU,
+	F_DEST_CPU, /* migrate */
 	F__MAX,
 };
 
 struct tp {
-	int id;                 /* -1 when the kernel lacks it */
+	int id; /* -1 when the kernel lacks it */
 	struct tep_format_field *f[F__MAX];
 };
 
@@ -50,33 +65,33 @@ struct tp {
 
 struct waiting {
 	int32_t pid;
-	uint64_t since;         /* when it became runnable on the CPU */
+	uint64_t since; /* when it became runnable on the CPU */
 };
 
 struct track {
-	int32_t curr;           /* pid the stream has running, 0 = idle */
-	uint64_t since;         /* when curr started, or the CPU went idle */
-	uint64_t busy;          /* stream busy time since open, up to since */
+	int32_t curr;	/* pid the stream has running, 0 = idle */
+	uint64_t since; /* when curr started, or the CPU went idle */
+	uint64_t busy;	/* stream busy time since open, up to since */
 	struct waiting runnable[RUNNABLE_SLOTS];
 	int nr_runnable;
 	/* Reconciliation, cumulative since the poll baseline. */
 	bool base_set;
-	uint64_t base_busy;     /* stream busy at the baseline */
-	uint64_t poll_busy;     /* residency busy since the baseline */
-	uint64_t corr;          /* corrections sent */
-	uint64_t last_corr;     /* time of the last correction (or baseline) */
-	uint64_t lossy_until;   /* reconcile fast until then (a recent correction) */
+	uint64_t base_busy;   /* stream busy at the baseline */
+	uint64_t poll_busy;   /* residency busy since the baseline */
+	uint64_t corr;	      /* corrections sent */
+	uint64_t last_corr;   /* time of the last correction (or baseline) */
+	uint64_t lossy_until; /* reconcile fast until then (a recent correction) */
 };
 
 struct ring {
 	int cpu;
-	bool rt;                /* the CPU's RT wakeup ring (sched_perf.h) */
-	int owner;              /* fd[owner] owns the buffer: TP_SWITCH, TP_WAKEUP (rt) */
+	bool rt;   /* the CPU's RT wakeup ring (sched_perf.h) */
+	int owner; /* fd[owner] owns the buffer: TP_SWITCH, TP_WAKEUP (rt) */
 	int fd[TP__MAX];
 	void *base;
 	size_t mmap_len, data_len;
-	uint64_t head, tail;    /* head snapshot at the read, our cursor */
-	bool have;              /* peek holds the next event of this ring */
+	uint64_t head, tail; /* head snapshot at the read, our cursor */
+	bool have;	     /* peek holds the next event of this ring */
 	struct eg_event peek;
 	uint32_t peek_size;
 };
@@ -86,11 +101,11 @@ struct eg_source {
 	int epfd;
 	struct tep_handle *tep;
 	struct tp tp[TP__MAX];
-	struct ring *rings;     /* per CPU its main ring, then its RT ring if any */
+	struct ring *rings; /* per CPU its main ring, then its RT ring if any */
 	int nr_rings;
-	bool rt_on;             /* RT wakeups have their own rings (filters work) */
+	bool rt_on; /* RT wakeups have their own rings (filters work) */
 	struct track *trk;
-	uint8_t *scratch;       /* one wrapped record, contiguous */
+	uint8_t *scratch; /* one wrapped record, contiguous */
 	uint64_t flush_ns;
 	uint64_t last_read;
 	bool started, pending;
@@ -101,15 +116,19 @@ struct eg_source {
 	uint64_t next_reconcile;
 	uint64_t last_emitted;
 	/* Ordered merge (sched_perf_ring.c). */
-	uint64_t *cpu_seen;     /* per CPU: its rings are complete up to this time */
-	bool *cpu_pending;      /* per CPU: a record waits in its rings */
+	uint64_t *cpu_seen; /* per CPU: its rings are complete up to this time */
+	bool *cpu_pending;  /* per CPU: a record waits in its rings */
 	/* Lost records, and records stamped later to keep the order. */
 	uint64_t lost, restamped, lost_logged_at;
 };
 
 /* How a merge ended: the rings are empty up to their heads, the caller's
  * array is full, or the oldest record waits for the other CPUs' rings. */
-enum eg_perf_merge_end { EG_PERF_DRAINED, EG_PERF_FULL, EG_PERF_HELD };
+enum eg_perf_merge_end {
+	EG_PERF_DRAINED,
+	EG_PERF_FULL,
+	EG_PERF_HELD
+};
 
 static inline long eg_perf_page_size(void)
 {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The perf source's rings: records decoded with libtraceevent and merged
  * across CPUs in time order (sched_perf.h). */
 #include <string.h>
@@ -33,7 +34,7 @@ static bool decode(struct eg_source *s, int cpu, uint64_t ts, void *raw, uint32_
 
 	if (raw_len < 2 || cpu < 0 || cpu >= s->nr_cpus)
 		return false;
-	memcpy(&type, raw, sizeof(type));   /* common_type leads every record */
+	memcpy(&type, raw, sizeof(type)); /* common_type leads every record */
 	for (kind = 0; kind < TP__MAX; kind++)
 		if (s->tp[kind].id == type) {
 			t = &s->tp[kind];
@@ -142,8 +143,7 @@ static bool ring_peek(struct eg_source *s, struct ring *r)
 			r->peek_size = hdr.size;
 			if (r->peek.ts > s->cpu_seen[r->cpu])
 				s->cpu_seen[r->cpu] = r->peek.ts;
-		}
-		else
+		} else
 			r->tail += hdr.size;
 	}
 	return r->have;

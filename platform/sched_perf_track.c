@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The perf source's mirror of the busy time signals.c will count from the
  * stream, and its reconciliation with cpuidle residency (sched_perf.h). */
 #include <string.h>
@@ -19,7 +20,8 @@ static void runnable_add(struct track *k, int32_t pid, uint64_t ts)
 			return;
 	if (k->nr_runnable == RUNNABLE_SLOTS) {
 		/* Oldest out: a wakeup that old has long been run. */
-		memmove(k->runnable, k->runnable + 1, sizeof(k->runnable[0]) * (RUNNABLE_SLOTS - 1));
+		memmove(k->runnable, k->runnable + 1,
+			sizeof(k->runnable[0]) * (RUNNABLE_SLOTS - 1));
 		k->nr_runnable--;
 	}
 	k->runnable[k->nr_runnable].pid = pid;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Lenient JSON in two steps:
  *  1. a pre-pass over the text renames repeated keys within an object
  *     ("run", "run" -> "run", "run\u00012") the way rt-app's workgen makes
@@ -22,11 +23,11 @@
 #define DUP_MARK '\x01'
 
 struct eg_json_key {
-	char *name;      /* key as it reaches json-c (renamed keys carry DUP_MARK) */
+	char *name;	 /* key as it reaches json-c (renamed keys carry DUP_MARK) */
 	size_t base_len; /* length of the key as written */
-	bool escaped;    /* raw text had a backslash: name is not the decoded key */
+	bool escaped;	 /* raw text had a backslash: name is not the decoded key */
 	int line;
-	int child;       /* record of the object that is this key's value, or -1 */
+	int child; /* record of the object that is this key's value, or -1 */
 };
 
 /* Occurrences of one key in one object so far. */
@@ -40,7 +41,7 @@ struct key_count {
 
 struct key_counts {
 	struct key_count *slots;
-	size_t cap, used;  /* cap: a power of two */
+	size_t cap, used; /* cap: a power of two */
 };
 
 struct frame {
@@ -80,8 +81,8 @@ static uint32_t key_hash(int object, const char *raw, size_t len)
 	return h;
 }
 
-static struct key_count *key_slot(struct key_counts *kc, int object, const char *raw,
-				  size_t len, uint32_t hash)
+static struct key_count *key_slot(struct key_counts *kc, int object, const char *raw, size_t len,
+				  uint32_t hash)
 {
 	size_t i = hash & (kc->cap - 1);
 
@@ -419,7 +420,8 @@ int eg_json_members(const struct eg_json_doc *doc, struct json_object *o, int ob
 	ms = calloc(n ? (size_t)n : 1, sizeof(*ms));
 	if (!ms)
 		return -ENOMEM;
-	json_object_object_foreach(o, key, val) {
+	json_object_object_foreach(o, key, val)
+	{
 		const struct eg_json_key *pk = &po->keys[i];
 		const char *mark = strchr(key, DUP_MARK);
 		size_t bl = mark ? (size_t)(mark - key) : strlen(key);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The simulator's meters: energy and temperature integrated exactly between
  * events, work done, periodic activations (perf index, jobs for the
  * clairvoyant reference), wakeup latencies, the timeline, and the summary
@@ -124,8 +125,7 @@ static void pd_cpus_energy(struct sim *s, const struct eg_pd *pd, uint64_t t, do
 /* Energy (uW x s) of the domain itself from the last event to t: its
  * cluster state's power while in one or leaving one, else its domain and
  * static power at the OPP, whether its CPUs run or idle. */
-static double domain_energy(const struct sim *s, const struct eg_pd *pd, uint64_t t,
-			    double dt_s)
+static double domain_energy(const struct sim *s, const struct eg_pd *pd, uint64_t t, double dt_s)
 {
 	const struct sim_pd *p = &s->pd[pd->id];
 	const struct eg_opp *opp = &pd->opps[p->opp];
@@ -199,8 +199,7 @@ void sim_account_idle_exit(struct sim *s, int cpu, int cpu_idx, int cluster_idx)
 }
 
 /* End of an activation at a TIMER op: record perf index and the job. */
-void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_period,
-			  uint64_t period)
+void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_period, uint64_t period)
 {
 	struct eg_sim_job *job;
 	double slack;
@@ -362,7 +361,8 @@ static void select_kth(double *a, size_t nr, size_t k)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
 		double x = a[lo], y = a[mid], z = a[hi];
-		double pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		double pivot = x < y ? (y < z ? y : (x < z ? z : x)) :
+				       (x < z ? x : (y < z ? z : y));
 
 		while (i <= j) {
 			while (a[i] < pivot)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Where a waking task runs and when tasks move between CPUs: the kernel's
  * energy-aware placement (find_energy_efficient_cpu) on devices with an
  * energy model and CPUs of different capacities, capacity-aware placement
@@ -88,8 +89,8 @@ static uint64_t pd_energy(const struct eg_pd *pd, uint32_t max, uint64_t sum)
 /* What the domain's energy grows by when the task's util p is added on its
  * CPU k (utilization util_k without it), from the domain's base max and
  * sum without the task. */
-static uint64_t pd_energy_delta(const struct eg_pd *pd, uint32_t max, uint64_t sum,
-				uint32_t util_k, uint32_t p)
+static uint64_t pd_energy_delta(const struct eg_pd *pd, uint32_t max, uint64_t sum, uint32_t util_k,
+				uint32_t p)
 {
 	uint32_t without = EG_MIN(util_k, pd->max_cap), with = EG_MIN(util_k + p, pd->max_cap);
 
@@ -163,8 +164,7 @@ static int select_energy(const struct sim *s, const struct sim_task *t, const ui
 /* May the task run on CPU k at once: online, allowed, idle, nothing queued? */
 static inline bool cpu_free_for(const struct sim *s, const struct sim_task *t, int k)
 {
-	return s->cpu[k].online && task_allowed(t, k) && !cpu_active(s, k) &&
-	       s->cpu[k].nr_rq == 0;
+	return s->cpu[k].online && task_allowed(t, k) && !cpu_active(s, k) && s->cpu[k].nr_rq == 0;
 }
 
 /* The allowed CPU with the fewest queued tasks (lowest CPU id on ties). */
@@ -269,8 +269,7 @@ static void misfit_migrate(struct sim *s, int cpu)
 	for (int k = 0; k < s->model->nr_cpus; k++) {
 		uint32_t kc = s->model->cpu_cap[k];
 
-		if (kc > cap && cpu_free_for(s, t, k) &&
-		    (dest < 0 || kc > s->model->cpu_cap[dest]))
+		if (kc > cap && cpu_free_for(s, t, k) && (dest < 0 || kc > s->model->cpu_cap[dest]))
 			dest = k;
 	}
 	if (dest >= 0)
@@ -320,7 +319,7 @@ void sim_placement_init(struct sim *s)
 
 	for (int i = 0; i < s->model->nr_pds; i++) {
 		s->pd_cpu_start[i] = n;
-		eg_for_each_cpu(cpu, &s->model->pds[i].cpus)
+		eg_for_each_cpu (cpu, &s->model->pds[i].cpus)
 			s->pd_cpu[n++] = cpu;
 	}
 	s->pd_cpu_start[s->model->nr_pds] = n;

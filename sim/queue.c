@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The simulator's event queue: a binary heap ordered by time, then by push
  * order, so that events of one instant are handled first come first served
  * and every run of the same inputs is the same. */
@@ -30,8 +31,12 @@ static bool event_before(const struct sim_event *x, const struct sim_event *y)
 int sim_push(struct sim *s, uint64_t t, enum sim_event_type type, int target, uint32_t khz,
 	     uint64_t gen)
 {
-	struct sim_event ev = { .t = t, .seq = s->seq++, .gen = gen, .khz = khz,
-				.type = (int16_t)type, .task = (int16_t)target };
+	struct sim_event ev = { .t = t,
+				.seq = s->seq++,
+				.gen = gen,
+				.khz = khz,
+				.type = (int16_t)type,
+				.task = (int16_t)target };
 	size_t i;
 
 	if (sim_grow(s, (void **)&s->heap, &s->cap_heap, s->nr_heap + 1, sizeof(*s->heap), 256))

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* rt-app workload reader: the lenient JSON of rt-app files (lenient_json.h)
  * walked into struct eg_rtapp_workload, the task level here (global keys,
  * tasks, phases, scheduling parameters, cpus, loops), the events in
@@ -99,13 +100,20 @@ static int policy_from_string(const char *s, enum eg_rtapp_policy *p)
 const char *eg_rtapp_policy_name(enum eg_rtapp_policy p)
 {
 	switch (p) {
-	case EG_RTAPP_POLICY_SAME: return "same";
-	case EG_RTAPP_POLICY_OTHER: return "SCHED_OTHER";
-	case EG_RTAPP_POLICY_BATCH: return "SCHED_BATCH";
-	case EG_RTAPP_POLICY_IDLE: return "SCHED_IDLE";
-	case EG_RTAPP_POLICY_FIFO: return "SCHED_FIFO";
-	case EG_RTAPP_POLICY_RR: return "SCHED_RR";
-	case EG_RTAPP_POLICY_DEADLINE: return "SCHED_DEADLINE";
+	case EG_RTAPP_POLICY_SAME:
+		return "same";
+	case EG_RTAPP_POLICY_OTHER:
+		return "SCHED_OTHER";
+	case EG_RTAPP_POLICY_BATCH:
+		return "SCHED_BATCH";
+	case EG_RTAPP_POLICY_IDLE:
+		return "SCHED_IDLE";
+	case EG_RTAPP_POLICY_FIFO:
+		return "SCHED_FIFO";
+	case EG_RTAPP_POLICY_RR:
+		return "SCHED_RR";
+	case EG_RTAPP_POLICY_DEADLINE:
+		return "SCHED_DEADLINE";
 	}
 	return "?";
 }
@@ -154,8 +162,8 @@ static int parse_cpus(struct ctx *c, const struct eg_json_member *m, eg_cpumask_
 
 static bool is_sched_key(const char *k)
 {
-	static const char *const keys[] = { "policy", "priority", "dl-runtime", "dl-period",
-					     "dl-deadline", "util_min", "util_max" };
+	static const char *const keys[] = { "policy",	   "priority", "dl-runtime", "dl-period",
+					    "dl-deadline", "util_min", "util_max" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(k, keys[i]))
@@ -298,8 +306,8 @@ static int parse_events(struct ctx *c, int task, struct eg_json_member *ms, int 
 static int check_keys(struct ctx *c, struct eg_json_member *ms, int n, bool task_level,
 		      bool events_ok, const char *where)
 {
-	static const char *const task_keys[] = { "instance", "delay", "loop", "phases", "cpus",
-						 "period", "deadline", NULL };
+	static const char *const task_keys[] = { "instance", "delay",  "loop",	   "phases",
+						 "cpus",     "period", "deadline", NULL };
 	static const char *const phase_keys[] = { "loop", "cpus", NULL };
 
 	for (int i = 0; i < n; i++) {
@@ -500,8 +508,8 @@ static int parse_tasks(struct ctx *c, const struct eg_json_member *tasks)
  * their byte counts) and "frag", a key of old rt-app files that rt-app no
  * longer reads. */
 static const char *const ignored_global[] = {
-	"logdir", "log_basename", "log_size", "lock_pages", "ftrace", "gnuplot",
-	"io_device", "mem_buffer_size", "cumulative_slack", "frag", NULL,
+	"logdir",    "log_basename",	"log_size",	    "lock_pages", "ftrace", "gnuplot",
+	"io_device", "mem_buffer_size", "cumulative_slack", "frag",	  NULL,
 };
 
 static int parse_global(struct ctx *c, const struct eg_json_member *g)
@@ -606,10 +614,10 @@ static int parse_root(struct ctx *c, struct json_object *root)
 	if (r)
 		return r;
 	for (int i = 0; i < n; i++) {
-		struct eg_json_member **slot = !strcmp(ms[i].key, "tasks")	 ? &tasks
-					       : !strcmp(ms[i].key, "global")	 ? &global
-					       : !strcmp(ms[i].key, "resources") ? &res
-										 : NULL;
+		struct eg_json_member **slot = !strcmp(ms[i].key, "tasks")     ? &tasks :
+					       !strcmp(ms[i].key, "global")    ? &global :
+					       !strcmp(ms[i].key, "resources") ? &res :
+										 NULL;
 
 		if (!slot)
 			return rtapp_fail(c, ms[i].line,
@@ -638,8 +646,8 @@ int eg_rtapp_load_string(const char *text, const char *name, struct eg_rtapp_wor
 }
 
 int eg_rtapp_load_string_opts(const char *text, const char *name,
-			      const struct eg_rtapp_options *opts,
-			      struct eg_rtapp_workload **out, struct eg_error *err)
+			      const struct eg_rtapp_options *opts, struct eg_rtapp_workload **out,
+			      struct eg_error *err)
 {
 	struct ctx c = { .source = name ? name : "", .err = err };
 	_cleanup_free_ char *filled = NULL;

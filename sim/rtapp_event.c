@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* rt-app events: the type a key names (by prefix, as rt-app), each event's
  * value or object, and the named resources (timers, mutexes, conditions,
  * barriers, semaphores) they create on first use. */
@@ -35,15 +36,15 @@ int rtapp_resource(struct ctx *c, const char *name, enum eg_rtapp_res_type type,
 const char *eg_rtapp_event_name(enum eg_rtapp_event_type t)
 {
 	static const char *const names[] = {
-		[EG_RTAPP_RUN] = "run",         [EG_RTAPP_RUNTIME] = "runtime",
-		[EG_RTAPP_SLEEP] = "sleep",     [EG_RTAPP_TIMER] = "timer",
-		[EG_RTAPP_LOCK] = "lock",       [EG_RTAPP_UNLOCK] = "unlock",
-		[EG_RTAPP_WAIT] = "wait",       [EG_RTAPP_SIGNAL] = "signal",
-		[EG_RTAPP_BROAD] = "broad",     [EG_RTAPP_SYNC] = "sync",
-		[EG_RTAPP_BARRIER] = "barrier", [EG_RTAPP_SUSPEND] = "suspend",
-		[EG_RTAPP_RESUME] = "resume",   [EG_RTAPP_YIELD] = "yield",
-		[EG_RTAPP_FORK] = "fork",       [EG_RTAPP_MEM] = "mem",
-		[EG_RTAPP_IORUN] = "iorun",     [EG_RTAPP_MEMRUN] = "memrun",
+		[EG_RTAPP_RUN] = "run",		  [EG_RTAPP_RUNTIME] = "runtime",
+		[EG_RTAPP_SLEEP] = "sleep",	  [EG_RTAPP_TIMER] = "timer",
+		[EG_RTAPP_LOCK] = "lock",	  [EG_RTAPP_UNLOCK] = "unlock",
+		[EG_RTAPP_WAIT] = "wait",	  [EG_RTAPP_SIGNAL] = "signal",
+		[EG_RTAPP_BROAD] = "broad",	  [EG_RTAPP_SYNC] = "sync",
+		[EG_RTAPP_BARRIER] = "barrier",	  [EG_RTAPP_SUSPEND] = "suspend",
+		[EG_RTAPP_RESUME] = "resume",	  [EG_RTAPP_YIELD] = "yield",
+		[EG_RTAPP_FORK] = "fork",	  [EG_RTAPP_MEM] = "mem",
+		[EG_RTAPP_IORUN] = "iorun",	  [EG_RTAPP_MEMRUN] = "memrun",
 		[EG_RTAPP_SEM_POST] = "sem_post", [EG_RTAPP_SEM_WAIT] = "sem_wait",
 	};
 
@@ -208,8 +209,8 @@ static int parse_wait(struct ctx *c, const struct eg_json_member *m, struct eg_r
 
 static int parse_memrun(struct ctx *c, const struct eg_json_member *m, struct eg_rtapp_event *e)
 {
-	static const char *const keys[] = { "type", "size", "count", "stride", "pattern", "ref",
-					    NULL };
+	static const char *const keys[] = { "type",    "size", "count", "stride",
+					    "pattern", "ref",  NULL };
 	_cleanup_free_ struct eg_json_member *ms = NULL;
 	struct eg_json_member *s;
 	char buf[16];
@@ -237,8 +238,8 @@ static int parse_memrun(struct ctx *c, const struct eg_json_member *m, struct eg
 		return s ? r : rtapp_fail(c, m->line, "memrun event '%s' needs a \"size\"", m->key);
 	e->memrun.size = (uint64_t)v;
 	if (!(s = rtapp_find_member(ms, n, "count")) || (r = rtapp_get_int(c, s, 0, INT32_MAX, &v)))
-		return s ? r
-			 : rtapp_fail(c, m->line, "memrun event '%s' needs a \"count\"", m->key);
+		return s ? r :
+			   rtapp_fail(c, m->line, "memrun event '%s' needs a \"count\"", m->key);
 	e->count = (uint64_t)v;
 	e->memrun.stride = 64; /* rt-app's default: one cache line */
 	if ((s = rtapp_find_member(ms, n, "stride"))) {
@@ -356,7 +357,6 @@ int rtapp_parse_event(struct ctx *c, int task, const struct eg_json_member *m,
 	return 0;
 }
 
-
 /* --- suspend's two meanings --- */
 
 /* Nesting the bare-suspend pass follows; deeper, keys are left alone. */
@@ -459,25 +459,24 @@ char *rtapp_fill_bare_suspend(const char *text)
 }
 
 /* Every event e of the file, in task t, phase ph. */
-#define for_each_event(w, t, ph, e)                                                   \
-	for (int t = 0; t < (w)->nr_tasks; t++)                                       \
-		for (int ph = 0; ph < (w)->tasks[t].nr_phases; ph++)                  \
-			for (struct eg_rtapp_event *e = (w)->tasks[t].phases[ph].events; \
-			     e < (w)->tasks[t].phases[ph].events +                       \
-					 (w)->tasks[t].phases[ph].nr_events;             \
+#define for_each_event(w, t, ph, e)                                                                \
+	for (int t = 0; t < (w)->nr_tasks; t++)                                                    \
+		for (int ph = 0; ph < (w)->tasks[t].nr_phases; ph++)                               \
+			for (struct eg_rtapp_event *e = (w)->tasks[t].phases[ph].events;           \
+			     e <                                                                   \
+			     (w)->tasks[t].phases[ph].events + (w)->tasks[t].phases[ph].nr_events; \
 			     e++)
 
 /* Does a suspend of the file name another condition than its task's, which
  * some resume targets? Then it was written for the old meaning. */
 static bool written_for_value(const struct eg_rtapp_workload *w)
 {
-	for_each_event(w, t, ph, e) {
-		if (e->type != EG_RTAPP_SUSPEND || !e->arg[0] ||
-		    !strcmp(e->arg, w->tasks[t].name))
+	for_each_event(w, t, ph, e)
+	{
+		if (e->type != EG_RTAPP_SUSPEND || !e->arg[0] || !strcmp(e->arg, w->tasks[t].name))
 			continue;
-		for_each_event(w, t2, ph2, r)
-			if (r->type == EG_RTAPP_RESUME && !strcmp(r->arg, e->arg))
-				return true;
+		for_each_event(w, t2, ph2, r) if (r->type == EG_RTAPP_RESUME &&
+						  !strcmp(r->arg, e->arg)) return true;
 	}
 	return false;
 }
@@ -493,7 +492,8 @@ int rtapp_resolve_suspend(struct ctx *c, enum eg_rtapp_suspend_mode mode)
 	w->suspend = mode;
 	if (mode != EG_RTAPP_SUSPEND_VALUE)
 		return 0;
-	for_each_event(w, t, ph, e) {
+	for_each_event(w, t, ph, e)
+	{
 		int r;
 
 		if (e->type != EG_RTAPP_SUSPEND || !e->arg[0])

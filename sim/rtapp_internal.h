@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The rt-app reader's shared state and helpers, private to sim/: the task
  * level (rtapp.c) and the events (rtapp_event.c) walk the tree of a lenient
  * JSON document into one struct eg_rtapp_workload. */
@@ -11,10 +12,10 @@
 #include "util.h"
 
 struct ctx {
-	const char *source;          /* file name for errors */
+	const char *source; /* file name for errors */
 	struct eg_error *err;
 	struct eg_json_doc doc;
-	struct eg_rtapp_workload *workload;   /* what is read */
+	struct eg_rtapp_workload *workload; /* what is read */
 };
 
 /* Text of an rt-app file with each bare "suspend" key (no value, as rt-app's
@@ -44,7 +45,7 @@ int rtapp_resource(struct ctx *c, const char *name, enum eg_rtapp_res_type type,
 		   int line);
 int rtapp_event_object(struct ctx *c, const struct eg_json_member *m, const char *const *allowed,
 		       struct eg_json_member **ms, int *n);
-int rtapp_sub_str(struct ctx *c, struct eg_json_member *ms, int n, const char *key,
-		  const char *def, char *buf, size_t len);
+int rtapp_sub_str(struct ctx *c, struct eg_json_member *ms, int n, const char *key, const char *def,
+		  char *buf, size_t len);
 int rtapp_parse_event(struct ctx *c, int task, const struct eg_json_member *m,
 		      struct eg_rtapp_event *e);

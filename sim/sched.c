@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The simulator's scheduler (the model is described in the README, "The
  * simulated SoC", and in sim.c's header): scheduling classes and their order,
  * run queues, preemption, idle balancing, the tick (wakeup placement and
@@ -50,9 +51,9 @@ static void event_switch(struct sim *s, int cpu, int prev, int next, bool prev_r
 	ev.sw.next_prio = next >= 0 ? s->tasks[next].kernel_prio : 120;
 	ev.sw.prev_runnable = prev_runnable;
 	ev.sw.util_min = next >= 0 ? s->tasks[next].desc->util_min : 0;
-	ev.sw.util_max = next >= 0 && s->tasks[next].desc->util_max
-				 ? s->tasks[next].desc->util_max
-				 : EG_CAPACITY_SCALE;
+	ev.sw.util_max = next >= 0 && s->tasks[next].desc->util_max ?
+				 s->tasks[next].desc->util_max :
+				 EG_CAPACITY_SCALE;
 	sim_engine_event(s, &ev);
 }
 
@@ -150,7 +151,7 @@ static void cluster_go_idle(struct sim *s, const struct eg_pd *pd)
 	p->cluster_idx = -1;
 	if (!pd->nr_cluster_idle)
 		return;
-	eg_for_each_cpu(k, &pd->cpus) {
+	eg_for_each_cpu (k, &pd->cpus) {
 		uint64_t w = next_wake_on(s, k);
 
 		if (w < wake)
@@ -184,7 +185,7 @@ void sim_cpu_go_idle(struct sim *s, int cpu)
 	c->idle_gen++;
 	if (c->idle_idx >= 0 && c->idle_idx < pd->nr_cpu_idle - 1 && until > SIM_TICK_NS)
 		sim_push(s, s->now + SIM_TICK_NS, SIM_EV_IDLE_TICK, cpu, 0, c->idle_gen);
-	eg_for_each_cpu(k, &pd->cpus)
+	eg_for_each_cpu (k, &pd->cpus)
 		if (s->cpu[k].online && cpu_active(s, k) && k != cpu)
 			return;
 	cluster_go_idle(s, pd);
@@ -362,8 +363,8 @@ void sim_task_wake(struct sim *s, int task, uint32_t flags)
 	if (t->policy == EG_SIM_CFS && t->vruntime < c->min_vruntime)
 		t->vruntime = c->min_vruntime;
 	if (t->policy == EG_SIM_DEADLINE)
-		t->dl_deadline = s->now + (t->desc->dl_deadline_ns ? t->desc->dl_deadline_ns
-								   : t->desc->dl_period_ns);
+		t->dl_deadline = s->now + (t->desc->dl_deadline_ns ? t->desc->dl_deadline_ns :
+								     t->desc->dl_period_ns);
 	ev.cpu = (int16_t)cpu;
 	ev.wakeup.pid = t->pid;
 	ev.wakeup.prio = t->kernel_prio;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The simulated SoC: discrete events in virtual time. This file sets a run
  * up, runs its event loop, dispatches the events, checks workloads and glues
  * the engine in; the event queue is queue.c, the scheduler sched.c, the task
@@ -135,7 +136,7 @@ static void freq_changed(struct sim *s, const struct sim_event *ev)
 	e.freq.pd = ev->pd;
 	e.freq.khz = ev->khz;
 	sim_engine_event(s, &e);
-	eg_for_each_cpu(cpu, &pd->cpus)
+	eg_for_each_cpu (cpu, &pd->cpus)
 		if (s->cpu[cpu].curr >= 0)
 			sim_arm_cpu(s, cpu);
 }
@@ -150,8 +151,8 @@ static void handle(struct sim *s, const struct sim_event *ev)
 			break;
 		/* A task's first wakeup is its creation (sched_wakeup_new):
 		 * the signals give it the kernel's initial util. */
-		sim_task_wake(s, ev->task, (t->iowait ? EG_WAKE_IOWAIT : 0) |
-					   (t->cpu < 0 ? EG_WAKE_NEW : 0));
+		sim_task_wake(s, ev->task,
+			      (t->iowait ? EG_WAKE_IOWAIT : 0) | (t->cpu < 0 ? EG_WAKE_NEW : 0));
 		s->tasks[ev->task].iowait = false;
 		break;
 	}
@@ -186,8 +187,8 @@ static void handle(struct sim *s, const struct sim_event *ev)
 		e.temp.zone = ev->zone;
 		e.temp.temp_mc = (int32_t)(s->zone[ev->zone].temp_c * 1000);
 		sim_engine_event(s, &e);
-		sim_push(s, s->now + (iv == EG_NEVER ? NSEC_PER_SEC : iv), SIM_EV_THERMAL,
-			 ev->zone, 0, 0);
+		sim_push(s, s->now + (iv == EG_NEVER ? NSEC_PER_SEC : iv), SIM_EV_THERMAL, ev->zone,
+			 0, 0);
 		break;
 	}
 	case SIM_EV_IDLE_TICK: {
@@ -229,8 +230,8 @@ static bool op_takes_time(const struct eg_sim_op *op)
 /* Does the op make its task wait for another task? */
 static bool op_waits(const struct eg_sim_op *op)
 {
-	return op->code == EG_SIM_LOCK || op->code == EG_SIM_WAIT ||
-	       op->code == EG_SIM_BARRIER || op->code == EG_SIM_SUSPEND;
+	return op->code == EG_SIM_LOCK || op->code == EG_SIM_WAIT || op->code == EG_SIM_BARRIER ||
+	       op->code == EG_SIM_SUSPEND;
 }
 
 int eg_sim_task_timeless_loop(const struct eg_sim_task_desc *d)
@@ -292,7 +293,7 @@ static int check_workload(const struct eg_sim_workload *w, const struct eg_model
 		bool any = eg_cpumask_weight(&d->cpus) == 0;
 		int cpu;
 
-		eg_for_each_cpu(cpu, &d->cpus)
+		eg_for_each_cpu (cpu, &d->cpus)
 			if (cpu < m->nr_cpus)
 				any = true;
 		if (!any)
@@ -334,7 +335,7 @@ static int sim_setup(struct sim *s)
 		eg_engine_set_domain_state(s->engine, i, eg_pd_max_khz(pd), eg_pd_min_khz(pd),
 					   eg_pd_max_khz(pd));
 	}
-	eg_for_each_cpu(cpu, &s->model->possible) {
+	eg_for_each_cpu (cpu, &s->model->possible) {
 		s->cpu[cpu].curr = -1;
 		s->cpu[cpu].idle_idx = -1;
 		s->cpu[cpu].online = true;
@@ -350,7 +351,7 @@ static int sim_setup(struct sim *s)
 	if (r < 0)
 		return r;
 	sim_apply_decisions(s);
-	eg_for_each_cpu(cpu, &s->model->possible)
+	eg_for_each_cpu (cpu, &s->model->possible)
 		sim_cpu_go_idle(s, cpu);
 	for (int i = 0; i < s->workload->nr_tasks; i++)
 		if (!s->workload->tasks[i].start_on_fork)
@@ -521,8 +522,8 @@ static void sim_loop(struct sim *s)
 			break;
 		/* Simulated time stopped: tasks pass the CPU to each other
 		 * (yield, wake and wait) in a loop of ops that take no time. */
-		if (instant_events > SIM_INSTANT_EVENTS_BASE +
-					     (uint64_t)s->nr_tasks * SIM_INSTANT_EVENTS_PER_TASK) {
+		if (instant_events >
+		    SIM_INSTANT_EVENTS_BASE + (uint64_t)s->nr_tasks * SIM_INSTANT_EVENTS_PER_TASK) {
 			s->err = -ELOOP;
 			break;
 		}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The simulated SoC: a deterministic discrete-event model of a machine from
  * the machine model (domains, OPPs, idle states, thermal RC), running task
  * programs compiled from rt-app workloads, feeding the same events a real
@@ -14,52 +15,52 @@
  * RUN work in capacity x ns: a CPU running at capacity c (its perf at the
  * current OPP, 0..1024) does c units per ns, so work w takes w / c ns. */
 enum eg_sim_opcode {
-	EG_SIM_RUN = 1,     /* calibrated work: work, nominal_ns at calibration */
-	EG_SIM_RUNTIME,     /* busy for ns of wall time whatever the speed */
-	EG_SIM_SLEEP,       /* sleep ns */
-	EG_SIM_TIMER,       /* res = timer; ns = period; flags & EG_SIM_F_ABSOLUTE */
-	EG_SIM_LOCK,        /* res = mutex */
+	EG_SIM_RUN = 1, /* calibrated work: work, nominal_ns at calibration */
+	EG_SIM_RUNTIME, /* busy for ns of wall time whatever the speed */
+	EG_SIM_SLEEP,	/* sleep ns */
+	EG_SIM_TIMER,	/* res = timer; ns = period; flags & EG_SIM_F_ABSOLUTE */
+	EG_SIM_LOCK,	/* res = mutex */
 	EG_SIM_UNLOCK,
-	EG_SIM_SIGNAL,      /* res = condition: wake one waiter */
-	EG_SIM_BROAD,       /* wake all waiters */
-	EG_SIM_WAIT,        /* res = condition, mutex (-1 none) */
-	EG_SIM_BARRIER,     /* res = barrier */
-	EG_SIM_SUSPEND,     /* wait for a resume naming this task */
-	EG_SIM_RESUME,      /* task = task description to resume */
+	EG_SIM_SIGNAL,	/* res = condition: wake one waiter */
+	EG_SIM_BROAD,	/* wake all waiters */
+	EG_SIM_WAIT,	/* res = condition, mutex (-1 none) */
+	EG_SIM_BARRIER, /* res = barrier */
+	EG_SIM_SUSPEND, /* wait for a resume naming this task */
+	EG_SIM_RESUME,	/* task = task description to resume */
 	EG_SIM_YIELD,
-	EG_SIM_FORK,        /* task = task description to start */
-	EG_SIM_LOOP_BEGIN,  /* loop = loop slot, count (0 = forever) */
-	EG_SIM_LOOP_END,    /* loop = loop slot, begin = index of its LOOP_BEGIN */
+	EG_SIM_FORK,	   /* task = task description to start */
+	EG_SIM_LOOP_BEGIN, /* loop = loop slot, count (0 = forever) */
+	EG_SIM_LOOP_END,   /* loop = loop slot, begin = index of its LOOP_BEGIN */
 	EG_SIM_EXIT,
-	EG_SIM_IOWAIT,      /* blocked on I/O for ns; wakes with EG_WAKE_IOWAIT */
-	EG_SIM_SETCPUS,     /* affinity becomes desc->masks[mask] (empty = any CPU) */
-	EG_SIM_SETSCHED,    /* policy, prio */
+	EG_SIM_IOWAIT,	 /* blocked on I/O for ns; wakes with EG_WAKE_IOWAIT */
+	EG_SIM_SETCPUS,	 /* affinity becomes desc->masks[mask] (empty = any CPU) */
+	EG_SIM_SETSCHED, /* policy, prio */
 };
 
 #define EG_SIM_F_ABSOLUTE (1U << 0)
-#define EG_SIM_F_UNIQUE (1U << 1)   /* timer: one per task instance */
+#define EG_SIM_F_UNIQUE (1U << 1) /* timer: one per task instance */
 
 /* One instruction; which fields it uses depends on the opcode (above). */
 struct eg_sim_op {
 	uint8_t code;
 	uint8_t flags;
 	union {
-		int16_t res;          /* index in eg_sim_workload.res */
-		int16_t task;         /* index in eg_sim_workload.tasks */
-		int16_t loop;         /* loop slot of the task */
-		int16_t mask;         /* index in the task's masks */
+		int16_t res;  /* index in eg_sim_workload.res */
+		int16_t task; /* index in eg_sim_workload.tasks */
+		int16_t loop; /* loop slot of the task */
+		int16_t mask; /* index in the task's masks */
 	};
-	int16_t mutex;            /* WAIT: the mutex released while waiting, -1 none */
+	int16_t mutex; /* WAIT: the mutex released while waiting, -1 none */
 	union {
-		uint64_t work;        /* RUN: capacity x ns */
-		uint64_t ns;          /* RUNTIME, SLEEP, IOWAIT: duration; TIMER: period */
-		uint64_t count;       /* LOOP_BEGIN: iterations, 0 = forever */
-		uint64_t policy;      /* SETSCHED: enum eg_sim_policy */
+		uint64_t work;	 /* RUN: capacity x ns */
+		uint64_t ns;	 /* RUNTIME, SLEEP, IOWAIT: duration; TIMER: period */
+		uint64_t count;	 /* LOOP_BEGIN: iterations, 0 = forever */
+		uint64_t policy; /* SETSCHED: enum eg_sim_policy */
 	};
 	union {
-		uint64_t nominal_ns;  /* RUN: its duration on the calibration CPU at max */
-		uint64_t begin;       /* LOOP_END: index of its LOOP_BEGIN */
-		int64_t prio;         /* SETSCHED: RT priority or nice */
+		uint64_t nominal_ns; /* RUN: its duration on the calibration CPU at max */
+		uint64_t begin;	     /* LOOP_END: index of its LOOP_BEGIN */
+		int64_t prio;	     /* SETSCHED: RT priority or nice */
 	};
 };
 
@@ -80,29 +81,29 @@ enum eg_sim_res_type {
 struct eg_sim_task_desc {
 	char name[EG_NAME_MAX];
 	enum eg_sim_policy policy;
-	int prio;                 /* RT priority 1..99, or nice -20..19 for CFS */
-	eg_cpumask_t cpus;        /* empty = any CPU */
-	uint64_t delay_ns;        /* start after */
+	int prio;	   /* RT priority 1..99, or nice -20..19 for CFS */
+	eg_cpumask_t cpus; /* empty = any CPU */
+	uint64_t delay_ns; /* start after */
 	uint32_t util_min, util_max;
 	uint64_t dl_runtime_ns, dl_period_ns, dl_deadline_ns;
-	bool start_on_fork;       /* only started by a FORK op */
-	int nr_loops;             /* loop slots used */
+	bool start_on_fork; /* only started by a FORK op */
+	int nr_loops;	    /* loop slots used */
 	int nr_ops;
 	struct eg_sim_op *ops;
 	int nr_masks;
-	eg_cpumask_t *masks;      /* for SETCPUS */
+	eg_cpumask_t *masks; /* for SETCPUS */
 };
 
 struct eg_sim_res {
 	char name[EG_NAME_MAX];
 	enum eg_sim_res_type type;
-	int users;                /* barrier: number of tasks that use it */
+	int users; /* barrier: number of tasks that use it */
 };
 
 struct eg_sim_workload {
 	char name[EG_NAME_MAX];
-	uint64_t duration_ns;     /* 0 = until every task ends */
-	int calib_cpu;            /* RUN work is calibrated on this CPU at its max OPP */
+	uint64_t duration_ns; /* 0 = until every task ends */
+	int calib_cpu;	      /* RUN work is calibrated on this CPU at its max OPP */
 	int nr_tasks;
 	struct eg_sim_task_desc *tasks;
 	int nr_res;
@@ -120,31 +121,31 @@ void eg_sim_workload_free(struct eg_sim_workload *w);
 struct eg_sim_sample {
 	uint64_t t;
 	uint32_t khz[EG_MAX_PDS];
-	uint32_t util[EG_MAX_PDS];   /* max util over the domain's CPUs */
+	uint32_t util[EG_MAX_PDS]; /* max util over the domain's CPUs */
 	uint32_t cap_khz[EG_MAX_PDS];
 	int32_t temp_mc[EG_MAX_ZONES];
 	double power_w;
 };
 
 struct eg_sim_pd_result {
-	double energy_j;             /* CPU busy + idle + domain of this domain */
-	uint64_t work;               /* RUN work done on its CPUs (capacity x ns) */
+	double energy_j; /* CPU busy + idle + domain of this domain */
+	uint64_t work;	 /* RUN work done on its CPUs (capacity x ns) */
 	uint64_t time_in_opp_ns[EG_MAX_OPPS];
 	uint64_t transitions;
 };
 
 struct eg_sim_result {
-	uint64_t sim_ns;             /* simulated time */
-	uint64_t events;             /* simulator events processed */
-	uint64_t engine_events;      /* events given to the engine */
-	double energy_j;             /* total, integrated as a whole */
-	double busy_j, idle_j, domain_j;  /* the same, split */
+	uint64_t sim_ns;		 /* simulated time */
+	uint64_t events;		 /* simulator events processed */
+	uint64_t engine_events;		 /* events given to the engine */
+	double energy_j;		 /* total, integrated as a whole */
+	double busy_j, idle_j, domain_j; /* the same, split */
 	struct eg_sim_pd_result pd[EG_MAX_PDS];
 	int32_t peak_temp_mc[EG_MAX_ZONES];
 	uint64_t above_trip_ns[EG_MAX_ZONES];
 	/* Activations of periodic tasks (those with a timer). */
 	uint64_t activations;
-	uint64_t missed;             /* negative slack */
+	uint64_t missed; /* negative slack */
 	double perf_index_mean;
 	double perf_index_p5;
 	/* Wakeup latency, per class: from a task becoming runnable to its
@@ -178,8 +179,8 @@ struct eg_sim_result {
 	 * no timer left); a run without a duration then ends there. */
 	int nr_stalled;
 	bool deadlock;
-	uint64_t stall_ns;           /* run end - when the last stalled task began waiting */
-	char stalled[EG_SIM_STALLED_MAX];  /* their names, ", "-separated, "..." when cut */
+	uint64_t stall_ns;		  /* run end - when the last stalled task began waiting */
+	char stalled[EG_SIM_STALLED_MAX]; /* their names, ", "-separated, "..." when cut */
 	/* Per-activation data the clairvoyant reference needs. */
 	int nr_jobs;
 	struct eg_sim_job *jobs;
@@ -203,9 +204,9 @@ struct eg_sim_config {
 	const struct eg_model *model;
 	const struct eg_engine_config *engine;
 	const struct eg_sim_workload *workload;
-	uint64_t duration_ns;        /* 0: the workload's own */
+	uint64_t duration_ns; /* 0: the workload's own */
 	uint64_t seed;
-	uint64_t sample_ns;          /* timeline sample period, 0 = none */
+	uint64_t sample_ns; /* timeline sample period, 0 = none */
 	bool record_jobs;
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The simulator's shared state and the calls between its parts, private to
  * sim/: the run loop and engine glue (sim.c), the event queue (queue.c), the
  * scheduler (sched.c), the task programs (task.c) and the meters (meter.c). */
@@ -27,13 +28,13 @@
 #define SIM_INSTANT_EVENTS_PER_TASK 64
 
 /* What a TASK_BLOCKED task waits for when it is no resource. */
-#define SIM_BLOCKED_SUSPEND (-1)   /* a RESUME naming its description */
-#define SIM_BLOCKED_MOVE (-2)      /* nothing: it is woken at once on another CPU */
+#define SIM_BLOCKED_SUSPEND (-1) /* a RESUME naming its description */
+#define SIM_BLOCKED_MOVE (-2)	 /* nothing: it is woken at once on another CPU */
 
 enum sim_task_state {
 	TASK_NEW = 0,
-	TASK_SLEEPING,  /* waits for a time */
-	TASK_BLOCKED,   /* waits for another task */
+	TASK_SLEEPING, /* waits for a time */
+	TASK_BLOCKED,  /* waits for another task */
 	TASK_RUNNABLE,
 	TASK_RUNNING,
 	TASK_DEAD,
@@ -51,67 +52,67 @@ enum sim_class {
 struct sim_activation {
 	bool open;
 	uint64_t start;
-	uint64_t release;       /* when it was due: timer expiry or wakeup */
-	uint64_t nominal_ns;    /* its work's duration on the calibration CPU */
-	uint64_t work;          /* RUN work done (capacity x ns) */
+	uint64_t release;    /* when it was due: timer expiry or wakeup */
+	uint64_t nominal_ns; /* its work's duration on the calibration CPU */
+	uint64_t work;	     /* RUN work done (capacity x ns) */
 };
 
 /* A running instance of a task description. */
 struct sim_task {
 	const struct eg_sim_task_desc *desc;
 	int desc_idx;
-	const eg_cpumask_t *mask;   /* affinity now (sim_task_set_mask) */
-	bool any_cpu;               /* mask is empty: no affinity */
-	enum eg_sim_policy policy;  /* policy now */
+	const eg_cpumask_t *mask;  /* affinity now (sim_task_set_mask) */
+	bool any_cpu;		   /* mask is empty: no affinity */
+	enum eg_sim_policy policy; /* policy now */
 	int32_t pid;
-	int16_t kernel_prio;    /* 0..99 RT, 100..139 CFS, -1 deadline */
-	uint32_t weight;        /* CFS load weight of its nice level */
+	int16_t kernel_prio; /* 0..99 RT, 100..139 CFS, -1 deadline */
+	uint32_t weight;     /* CFS load weight of its nice level */
 	enum sim_task_state state;
-	int cpu;                /* current or last CPU, -1 before the first run */
-	int pc;                 /* index of the op it executes in desc->ops */
-	uint32_t *loop_left;    /* iterations left, per loop slot */
-	bool in_run;            /* executing RUN or RUNTIME */
-	bool runtime;           /* RUNTIME: remaining is wall ns */
-	uint64_t remaining;     /* capacity x ns (RUN) or ns (RUNTIME) */
+	int cpu;	     /* current or last CPU, -1 before the first run */
+	int pc;		     /* index of the op it executes in desc->ops */
+	uint32_t *loop_left; /* iterations left, per loop slot */
+	bool in_run;	     /* executing RUN or RUNTIME */
+	bool runtime;	     /* RUNTIME: remaining is wall ns */
+	uint64_t remaining;  /* capacity x ns (RUN) or ns (RUNTIME) */
 	uint64_t vruntime;
-	uint64_t wake_at;       /* when sleeping */
-	uint64_t wake_gen;      /* invalidates a pending wakeup event */
-	uint64_t woke_at;       /* became runnable, for the wakeup latency */
+	uint64_t wake_at;  /* when sleeping */
+	uint64_t wake_gen; /* invalidates a pending wakeup event */
+	uint64_t woke_at;  /* became runnable, for the wakeup latency */
 	bool latency_pending;
 	uint64_t slice_start;
 	uint64_t dl_deadline;
 	bool resume_pending;
-	bool iowait;            /* sleeping on I/O: wakes with EG_WAKE_IOWAIT */
-	bool ran;               /* has been on a CPU: a stall check tells a starved task */
-	int blocked_res;        /* TASK_BLOCKED on: resource index, or SIM_BLOCKED_* */
-	uint64_t blocked_at;    /* when it blocked last */
+	bool iowait;	     /* sleeping on I/O: wakes with EG_WAKE_IOWAIT */
+	bool ran;	     /* has been on a CPU: a stall check tells a starved task */
+	int blocked_res;     /* TASK_BLOCKED on: resource index, or SIM_BLOCKED_* */
+	uint64_t blocked_at; /* when it blocked last */
 	struct sim_activation act;
-	uint64_t next_release;  /* the next activation's release, 0 = unknown */
-	uint64_t *timer_next;   /* per timer resource, for unique timers */
+	uint64_t next_release; /* the next activation's release, 0 = unknown */
+	uint64_t *timer_next;  /* per timer resource, for unique timers */
 };
 
 struct sim_cpu {
-	int curr;               /* task index, -1 = idle */
-	int *rq;                /* queued task indexes, not running */
+	int curr; /* task index, -1 = idle */
+	int *rq;  /* queued task indexes, not running */
 	int nr_rq;
 	size_t cap_rq;
-	int idle_idx;           /* chosen CPU idle state while idle */
+	int idle_idx; /* chosen CPU idle state while idle */
 	uint64_t idle_since;
-	uint64_t waking_until;  /* exit latency in progress until */
-	int exit_idx;           /* the CPU idle state it is leaving then, -1 none */
-	uint64_t done_gen;      /* invalidates a pending CPU_DONE event */
-	uint64_t idle_gen;      /* invalidates a pending IDLE_TICK event */
+	uint64_t waking_until; /* exit latency in progress until */
+	int exit_idx;	       /* the CPU idle state it is leaving then, -1 none */
+	uint64_t done_gen;     /* invalidates a pending CPU_DONE event */
+	uint64_t idle_gen;     /* invalidates a pending IDLE_TICK event */
 	uint64_t min_vruntime;
 	uint32_t latency_req_us;
 	bool online;
 };
 
 struct sim_pd {
-	int opp;                /* current OPP index */
+	int opp; /* current OPP index */
 	uint32_t cap_khz;
-	uint64_t freq_gen;      /* invalidates a pending FREQ event */
-	int cluster_idx;        /* cluster idle state while all CPUs idle, -1 none */
-	int cluster_exit_idx;   /* the cluster state being left, until: */
+	uint64_t freq_gen;    /* invalidates a pending FREQ event */
+	int cluster_idx;      /* cluster idle state while all CPUs idle, -1 none */
+	int cluster_exit_idx; /* the cluster state being left, until: */
 	uint64_t cluster_waking_until;
 };
 
@@ -120,24 +121,24 @@ struct sim_zone {
 };
 
 enum sim_event_type {
-	SIM_EV_WAKE = 1,   /* task: a sleeping task's time has come */
-	SIM_EV_CPU_DONE,   /* cpu: the running task's op or the exit latency ends */
-	SIM_EV_TICK,       /* the scheduler tick of every CPU */
-	SIM_EV_GOV,        /* the engine's timer */
-	SIM_EV_FREQ,       /* pd, khz: a frequency change takes effect */
-	SIM_EV_THERMAL,    /* zone: the engine reads its temperature */
-	SIM_EV_SAMPLE,     /* a timeline sample */
-	SIM_EV_IDLE_TICK,  /* cpu: an idle CPU's kept tick */
+	SIM_EV_WAKE = 1,  /* task: a sleeping task's time has come */
+	SIM_EV_CPU_DONE,  /* cpu: the running task's op or the exit latency ends */
+	SIM_EV_TICK,	  /* the scheduler tick of every CPU */
+	SIM_EV_GOV,	  /* the engine's timer */
+	SIM_EV_FREQ,	  /* pd, khz: a frequency change takes effect */
+	SIM_EV_THERMAL,	  /* zone: the engine reads its temperature */
+	SIM_EV_SAMPLE,	  /* a timeline sample */
+	SIM_EV_IDLE_TICK, /* cpu: an idle CPU's kept tick */
 	SIM_EV_END,
 };
 
 struct sim_event {
 	uint64_t t;
-	uint64_t seq;           /* push order: events of one instant pop in it */
-	uint64_t gen;           /* the target's generation counter when pushed */
-	uint32_t khz;           /* FREQ */
+	uint64_t seq; /* push order: events of one instant pop in it */
+	uint64_t gen; /* the target's generation counter when pushed */
+	uint32_t khz; /* FREQ */
 	int16_t type;
-	union {                 /* what the event is about, by type */
+	union { /* what the event is about, by type */
 		int16_t task;
 		int16_t cpu;
 		int16_t pd;
@@ -146,12 +147,12 @@ struct sim_event {
 };
 
 struct sim_resource {
-	int holder;             /* mutex: task index, -1 free */
-	int *waiters;           /* task indexes, first come first served */
+	int holder;   /* mutex: task index, -1 free */
+	int *waiters; /* task indexes, first come first served */
 	int nr_waiters;
 	size_t cap_waiters;
-	int arrived;            /* barrier */
-	uint64_t timer_next;    /* shared timer */
+	int arrived;	     /* barrier */
+	uint64_t timer_next; /* shared timer */
 	bool timer_started;
 };
 
@@ -166,7 +167,7 @@ struct sim {
 	const struct eg_model *model;
 	const struct eg_sim_workload *workload;
 	struct eg_engine *engine;
-	const struct eg_signals *sig;   /* the engine's, read by the placement */
+	const struct eg_signals *sig; /* the engine's, read by the placement */
 	struct eg_decisions decisions;
 	uint64_t now, end;
 	uint64_t gov_next;
@@ -176,7 +177,7 @@ struct sim {
 	struct sim_cpu cpu[EG_MAX_CPUS];
 	struct sim_pd pd[EG_MAX_PDS];
 	struct sim_zone zone[EG_MAX_ZONES];
-	struct sim_resource *resources;   /* state of workload->res[] */
+	struct sim_resource *resources; /* state of workload->res[] */
 	struct sim_event *heap;
 	size_t nr_heap, cap_heap;
 	uint64_t seq;
@@ -184,8 +185,8 @@ struct sim {
 	struct eg_sim_result *result;
 	struct sim_values perf_index, lat_rt, lat_cfs, resp_rt, resp_cfs;
 	int nr_alive;
-	bool eas;               /* energy-aware placement (placement.c) */
-	int balance_order[EG_MAX_CPUS];  /* CPUs by capacity, biggest first */
+	bool eas;			/* energy-aware placement (placement.c) */
+	int balance_order[EG_MAX_CPUS]; /* CPUs by capacity, biggest first */
 	/* The CPUs of each domain in id order, pd i's at [pd_cpu_start[i],
 	 * pd_cpu_start[i + 1]): the meters and the placement walk them at
 	 * every event, a list is cheaper than the mask. */
@@ -311,8 +312,7 @@ void sim_account(struct sim *s, uint64_t t);
  * and exit energy and keep each at its state's power while it exits. */
 void sim_account_idle_exit(struct sim *s, int cpu, int cpu_idx, int cluster_idx);
 int sim_values_add(struct sim *s, struct sim_values *v, double x);
-void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_period,
-			  uint64_t period);
+void sim_close_activation(struct sim *s, struct sim_task *t, uint64_t next_period, uint64_t period);
 void sim_sample(struct sim *s);
 void sim_finish(struct sim *s);
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The simulated tasks' programs: starting a task, and running its ops from
  * its program counter until it needs CPU time or waits (on a time, a mutex,
  * a condition, a barrier, a resume), with the resources they share. */
@@ -99,9 +100,9 @@ static bool op_run(struct sim *s, struct sim_task *t, const struct eg_sim_op *op
 		if (!t->act.open) {
 			t->act.open = true;
 			t->act.start = s->now;
-			t->act.release = t->next_release && t->next_release <= s->now
-						 ? t->next_release
-						 : t->woke_at;
+			t->act.release = t->next_release && t->next_release <= s->now ?
+						 t->next_release :
+						 t->woke_at;
 			t->next_release = 0;
 			t->act.nominal_ns = 0;
 			t->act.work = 0;
@@ -196,7 +197,7 @@ static bool task_op(struct sim *s, int task, const struct eg_sim_op *op)
 	case EG_SIM_LOCK:
 		if (rs->holder >= 0 && rs->holder != task) {
 			block_on(s, task, op->res);
-			return false;   /* pc stays: retried on wakeup */
+			return false; /* pc stays: retried on wakeup */
 		}
 		rs->holder = task;
 		t->pc++;
@@ -210,7 +211,7 @@ static bool task_op(struct sim *s, int task, const struct eg_sim_op *op)
 		w = res_take_waiter(rs);
 		if (w >= 0) {
 			rs->holder = w;
-			s->tasks[w].pc++;  /* it now holds the lock */
+			s->tasks[w].pc++; /* it now holds the lock */
 			sim_task_wake(s, w, 0);
 		}
 		return true;
@@ -336,5 +337,5 @@ void sim_task_step(struct sim *s, int task)
 			return;
 	}
 	if (!s->err)
-		s->err = -ELOOP;  /* a program that never waits nor runs */
+		s->err = -ELOOP; /* a program that never waits nor runs */
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* rt-app workload -> simulator task programs: each event an op, phases and
  * task loops as loop ops; what the simulator cannot model (semaphores,
  * per-phase util clamps, a forever loop in which no time passes) is refused
@@ -115,7 +116,8 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 		op.mutex = (int16_t)e->dep;
 		break;
 	case EG_RTAPP_SYNC: {
-		struct eg_sim_op sig = { .code = EG_SIM_SIGNAL, .res = (int16_t)e->res,
+		struct eg_sim_op sig = { .code = EG_SIM_SIGNAL,
+					 .res = (int16_t)e->res,
 					 .mutex = -1 };
 		int r = emit(p, sig);
 
@@ -133,7 +135,7 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 		break;
 	case EG_RTAPP_FORK:
 		op.code = EG_SIM_FORK;
-		op.task = (int16_t)e->target_task;  /* fixed up to a desc index later */
+		op.task = (int16_t)e->target_task; /* fixed up to a desc index later */
 		break;
 	case EG_RTAPP_MEM:
 		op.code = EG_SIM_RUN;
@@ -155,7 +157,7 @@ static int compile_event(const struct eg_rtapp_workload *rw, const struct eg_rta
 		return unsupported(rw, e, err);
 	}
 	if (op.code == EG_SIM_RUN && op.work == 0)
-		return 0;  /* zero work: nothing to do */
+		return 0; /* zero work: nothing to do */
 	return emit(p, op);
 }
 
@@ -197,18 +199,19 @@ static int compile_task(const struct eg_rtapp_workload *rw, const struct eg_rtap
 			if (phase->sched.util_min >= 0 || phase->sched.util_max >= 0) {
 				eg_error_set(err, rw->source, phase->line,
 					     "phase '%s': util_min / util_max per phase cannot be "
-					     "simulated (give them on the task)", phase->name);
+					     "simulated (give them on the task)",
+					     phase->name);
 				return -EINVAL;
 			}
 			if (phase->sched.policy != EG_RTAPP_POLICY_SAME ||
 			    phase->sched.has_priority) {
 				struct eg_sim_op op = { .code = EG_SIM_SETSCHED, .mutex = -1 };
-				enum eg_rtapp_policy pol =
-					phase->sched.policy != EG_RTAPP_POLICY_SAME
-						? phase->sched.policy
-						: t->sched.policy;
-				int prio = phase->sched.has_priority ? phase->sched.priority
-								     : t->sched.priority;
+				enum eg_rtapp_policy pol = phase->sched.policy !=
+									   EG_RTAPP_POLICY_SAME ?
+								   phase->sched.policy :
+								   t->sched.policy;
+				int prio = phase->sched.has_priority ? phase->sched.priority :
+								       t->sched.priority;
 
 				op.policy = sim_policy(pol);
 				op.prio = prio;
@@ -220,8 +223,8 @@ static int compile_task(const struct eg_rtapp_workload *rw, const struct eg_rtap
 		if (r >= 0) {
 			struct eg_sim_op op = { .code = EG_SIM_SETCPUS, .mutex = -1 };
 			eg_cpumask_t none = { { 0 } };
-			int mi = add_mask(p, phase->has_cpus ? &phase->cpus
-						 : (t->has_cpus ? &t->cpus : &none));
+			int mi = add_mask(p, phase->has_cpus ? &phase->cpus :
+							       (t->has_cpus ? &t->cpus : &none));
 
 			if (mi < 0)
 				return mi;
@@ -325,8 +328,8 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 				d->cpus = t->cpus;
 			d->delay_ns = t->delay_us * NSEC_PER_USEC;
 			d->util_min = t->sched.util_min > 0 ? (uint32_t)t->sched.util_min : 0;
-			d->util_max = t->sched.util_max >= 0 ? (uint32_t)t->sched.util_max
-							      : EG_CAPACITY_SCALE;
+			d->util_max = t->sched.util_max >= 0 ? (uint32_t)t->sched.util_max :
+							       EG_CAPACITY_SCALE;
 			d->dl_runtime_ns = t->sched.dl_runtime_us * NSEC_PER_USEC;
 			d->dl_period_ns = t->sched.dl_period_us * NSEC_PER_USEC;
 			d->dl_deadline_ns = t->sched.dl_deadline_us * NSEC_PER_USEC;
@@ -348,7 +351,8 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 					     "task '%s' loops forever and none of its events "
 					     "takes time (a run, runtime, sleep or iorun of "
 					     "more than 0, a timer) or waits for another task: "
-					     "simulated time would stop", t->name);
+					     "simulated time would stop",
+					     t->name);
 				r = -EINVAL;
 				goto fail;
 			}
@@ -372,8 +376,8 @@ fail:
 	return r;
 }
 
-int eg_sim_workload_load(const char *path, const struct eg_model *m,
-			 struct eg_sim_workload **out, struct eg_error *err)
+int eg_sim_workload_load(const char *path, const struct eg_model *m, struct eg_sim_workload **out,
+			 struct eg_error *err)
 {
 	return eg_sim_workload_load_opts(path, m, NULL, out, err);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Compiles an rt-app workload (rtapp.h) into the simulator's task programs
  * (sim.h): one simulated task per rt-app thread, loops and phases as loop
  * instructions, events as ops. */
@@ -22,8 +23,8 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 			       struct eg_sim_workload **out, struct eg_error *err);
 
 /* Load an rt-app file and compile it. */
-int eg_sim_workload_load(const char *path, const struct eg_model *m,
-			 struct eg_sim_workload **out, struct eg_error *err);
+int eg_sim_workload_load(const char *path, const struct eg_model *m, struct eg_sim_workload **out,
+			 struct eg_error *err);
 /* The same, reading the file with opts (NULL: the defaults, rtapp.h). */
 int eg_sim_workload_load_opts(const char *path, const struct eg_model *m,
 			      const struct eg_rtapp_options *opts, struct eg_sim_workload **out,

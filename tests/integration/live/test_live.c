@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd live acceptance: for each scheduler source (bpf, perf, poll) that
  * can run here, `eagovd --dry-run --source S --duration 8` while rt-app runs
  * a 30 % periodic task (3 ms of wall time every 10 ms) pinned to CPU 1 for
@@ -120,7 +121,8 @@ static void observer_off_cpu(bool off)
 {
 	if (have_observer_cpus)
 		assert_int_equal(sched_setaffinity(0, sizeof(cpu_set_t),
-						   off ? &cpus_observer : &cpus_all), 0);
+						   off ? &cpus_observer : &cpus_all),
+				 0);
 }
 
 /* The kernel's count of the time every thread of pid ran (the first field
@@ -249,7 +251,7 @@ static double num(struct json_object *o, const char *key)
 struct point {
 	double t;
 	uint64_t idle;
-	uint64_t run;           /* rt-app's run time (ns) */
+	uint64_t run; /* rt-app's run time (ns) */
 	struct json_object *st;
 };
 
@@ -273,10 +275,10 @@ static void run_source(const char *name)
 	struct eg_source_opts so = { 0 };
 	struct eg_sysfs fs;
 	struct eg_error err;
-	char why[512], conf[128], sock[128], json[128], out[128], errf[128], rout[128],
-	     rerr[128], text[1024];
-	const char *dargv[] = { eagovd, "--dry-run", "--source", name, "--duration", "8",
-				"--config", conf, NULL };
+	char why[512], conf[128], sock[128], json[128], out[128], errf[128], rout[128], rerr[128],
+		text[1024];
+	const char *dargv[] = { eagovd, "--dry-run", "--source", name, "--duration",
+				"8",	"--config",  conf,	 NULL };
 	const char *rargv[] = { "rt-app", json, NULL };
 	struct point a, b;
 	pid_t d, r;
@@ -350,7 +352,8 @@ static void run_source(const char *name)
 	take(&b, sock, r);
 	if (b.t > t_load + LOAD_S || b.run < a.run)
 		fail_msg("the window (to %.1f s) did not end inside rt-app's %d s: status queries "
-			 "too slow", b.t - t_load, LOAD_S);
+			 "too slow",
+			 b.t - t_load, LOAD_S);
 
 	/* Residency: busy is what the CPU did not spend idle. */
 	busy_ref = 100.0 * (1.0 - (double)(b.idle - a.idle) / 1e6 / (b.t - a.t));
@@ -359,12 +362,13 @@ static void run_source(const char *name)
 	util = num(cpu_entry(b.st, CPU), "util");
 	if (have_cpuidle)
 		print_message("live %s: cpu %d busy_pct %.1f, cpuidle residency %.1f %% (diff "
-			      "%.1f), rt-app ran %.1f %%, util %.0f of capacity %.0f\n", name, CPU,
-			      busy_pct, busy_ref, busy_pct - busy_ref, task_pct, util, cap);
+			      "%.1f), rt-app ran %.1f %%, util %.0f of capacity %.0f\n",
+			      name, CPU, busy_pct, busy_ref, busy_pct - busy_ref, task_pct, util,
+			      cap);
 	else
 		print_message("live %s: cpu %d busy_pct %.1f, no cpuidle; rt-app ran %.1f %% "
-			      "(diff %.1f), util %.0f of capacity %.0f\n", name, CPU, busy_pct,
-			      task_pct, busy_pct - task_pct, util, cap);
+			      "(diff %.1f), util %.0f of capacity %.0f\n",
+			      name, CPU, busy_pct, task_pct, busy_pct - task_pct, util, cap);
 	json_object_put(a.st);
 	json_object_put(b.st);
 	if (wait_pid(r, 10000) != 0) {
@@ -400,7 +404,8 @@ static void run_source(const char *name)
 		 * nothing more: the util bound below needs a quiet CPU. */
 		if (busy_pct > 45) {
 			print_message("live %s: util bound not checked: CPU %d was %.0f %% busy "
-				      "by the daemon\n", name, CPU, busy_pct);
+				      "by the daemon\n",
+				      name, CPU, busy_pct);
 			return;
 		}
 		busy_ref = busy_pct;
@@ -415,7 +420,8 @@ static void run_source(const char *name)
 	 * task had (nearly) to itself, 30 % plus 15 points of background. */
 	if (busy_ref > 45) {
 		print_message("live %s: util bound not checked: CPU %d was %.0f %% busy, "
-			      "other load besides the 30 %% task\n", name, CPU, busy_ref);
+			      "other load besides the 30 %% task\n",
+			      name, CPU, busy_ref);
 		return;
 	}
 	/* util of a task running 30 % of wall time: PELT's mean is 0.3 x

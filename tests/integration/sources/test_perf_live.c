@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The perf source live on this machine: a child spins 6 ms of every 10 ms
  * pinned to one CPU for 1.5 s; the events the source reads (with its
  * cpuidle reconciliation), fed to the signals module, must give that CPU a
@@ -113,14 +114,14 @@ static void spin_child(int cpu, uint64_t end)
 struct read_point {
 	uint64_t now;
 	bool have_resid;
-	uint64_t resid;        /* the CPU's cpuidle residency */
-	uint64_t busy;         /* the CPU's busy time from the events */
-	uint32_t util;         /* eg_signals_cpu_util of the CPU after the read */
-	uint64_t corr;         /* BUSY_SAMPLE busy time for the CPU so far */
-	bool corrected;        /* a BUSY_SAMPLE for the CPU came with this read */
-	uint64_t task_run;     /* the child's running time from the events */
-	uint64_t task_ref;     /* the kernel's count of it (/proc/PID/schedstat) */
-	uint32_t task_util;    /* the child's PELT util_avg from the events */
+	uint64_t resid;	    /* the CPU's cpuidle residency */
+	uint64_t busy;	    /* the CPU's busy time from the events */
+	uint32_t util;	    /* eg_signals_cpu_util of the CPU after the read */
+	uint64_t corr;	    /* BUSY_SAMPLE busy time for the CPU so far */
+	bool corrected;	    /* a BUSY_SAMPLE for the CPU came with this read */
+	uint64_t task_run;  /* the child's running time from the events */
+	uint64_t task_ref;  /* the kernel's count of it (/proc/PID/schedstat) */
+	uint32_t task_util; /* the child's PELT util_avg from the events */
 };
 
 /* Mean of a read point's value over [a, b], each read's value weighted by
@@ -150,7 +151,7 @@ static void run_on(const struct eg_model *m, int cpu, int other)
 	struct epoll_event ee = { .events = EPOLLIN };
 	pid_t child;
 
-	pin(other);   /* the reader stays off the measured CPU */
+	pin(other); /* the reader stays off the measured CPU */
 	/* SCHED_FIFO 1 as eagovd's unit runs it: other load on its CPU does
 	 * not starve the reads that delimit the window. */
 	assert_int_equal(sched_setscheduler(0, SCHED_FIFO, &fifo1), 0);
@@ -180,7 +181,8 @@ static void run_on(const struct eg_model *m, int cpu, int other)
 		if (now > load_end + 300 * MS || nr == MAX_READS)
 			break;
 		timeout_ms = due == EG_NEVER ? 50 :
-			     due <= now ? 0 : (int)((due - now + MS - 1) / MS);
+			     due <= now	     ? 0 :
+					       (int)((due - now + MS - 1) / MS);
 		epoll_wait(epfd, &ee, 1, timeout_ms);
 		now = mono();
 		n = ops->read(s, now, ev, MAX_EV);
@@ -255,12 +257,12 @@ static void run_on(const struct eg_model *m, int cpu, int other)
 
 	printf("# cpu%d: window %.0f ms, %d switches, %d wakeups, busy from events %.3f "
 	       "(of which reconciliation %.3f), util mean %.0f; the 60 %% child: ran %.3f "
-	       "from events, %.3f by its schedstat, util mean %.0f\n", cpu, w / 1e6, n_sw,
-	       n_wake, ev_frac, (double)(rp[b].corr - rp[a].corr) / w,
+	       "from events, %.3f by its schedstat, util mean %.0f\n",
+	       cpu, w / 1e6, n_sw, n_wake, ev_frac, (double)(rp[b].corr - rp[a].corr) / w,
 	       held_mean(rp, a, b, false), task_frac, task_ref, task_util);
 	assert_true(w >= 500e6);
-	assert_true(n_sw > 100);    /* 150 periods, each a switch in and out */
-	assert_true(n_wake > 100);  /* each period ends with a timer wakeup */
+	assert_true(n_sw > 100);   /* 150 periods, each a switch in and out */
+	assert_true(n_wake > 100); /* each period ends with a timer wakeup */
 	/* The kernel's count of the child's time must see the load: up to
 	 * its 0.6, less when other work on the CPU (builds in other cgroups,
 	 * where nice does not reach) takes a share. */
@@ -281,7 +283,8 @@ static void run_on(const struct eg_model *m, int cpu, int other)
 	assert_true(task_util > 0.7 * task_ref * 1024 && task_util < 1.35 * task_ref * 1024);
 	if (!rp[a].have_resid || !rp[b].have_resid) {
 		printf("SKIP: cpu%d has no cpuidle residency: the CPU's busy fraction and "
-		       "util are not compared with it (the child's are, above)\n", cpu);
+		       "util are not compared with it (the child's are, above)\n",
+		       cpu);
 		eg_signals_destroy(&sig);
 		return;
 	}
@@ -443,8 +446,8 @@ static void test_rt_wakeup(void **state)
 	 * fault. Such a wakeup is recognised by that switch out with no
 	 * switch in; one per run is tolerated, no more, and none that the
 	 * stream does not prove lost. */
-	printf("# RT child: %d wakeups read of %d sleeps, %d lost by the kernel\n", nr,
-	       RT_SLEEPS, kernel_lost);
+	printf("# RT child: %d wakeups read of %d sleeps, %d lost by the kernel\n", nr, RT_SLEEPS,
+	       kernel_lost);
 	assert_true(kernel_lost <= 1);
 	/* The loss can take the switch in alone, the wakeup read (seen: 20
 	 * of 20 read, 1 lost): a lost switch excuses a missing wakeup, it
@@ -453,8 +456,8 @@ static void test_rt_wakeup(void **state)
 	qsort(lat, (size_t)nr, sizeof(lat[0]), cmp_u64);
 	/* p99 of 20 is the largest (index ceil(0.99 x 20) - 1 = 19). */
 	printf("# RT wakeup -> read() returned: p50 %.1f us, p99 %.1f us (n %d); the reader "
-	       "waited %.1f ms runnable, not running\n", (double)lat[nr / 2] / 1e3,
-	       (double)lat[nr - 1] / 1e3, nr, (double)delay / 1e6);
+	       "waited %.1f ms runnable, not running\n",
+	       (double)lat[nr / 2] / 1e3, (double)lat[nr - 1] / 1e3, nr, (double)delay / 1e6);
 	/* The bound, 2 ms: the path is an irq_work self-IPI and the wakeup of a
 	 * SCHED_FIFO reader on an otherwise quiet CPU (tens of us on this VM,
 	 * the bpf source's p99 is ~105 us over the same path), plus a read that

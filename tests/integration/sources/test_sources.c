@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The poll source on a fake cpuidle tree, and recordings: every field of
  * every event type survives record -> load and record -> replay; truncated,
  * corrupt and foreign files are rejected with a clear error. */
@@ -56,7 +57,7 @@ static void test_poll_source(void **state EG_UNUSED)
 		set_idle(&f, cpu, 1000);
 	assert_int_equal(ops->open(&s, &o), 0);
 	assert_int_equal(ops->fd(s), -1);
-	assert_int_equal(ops->next_timeout(s), 0);   /* baseline due at once */
+	assert_int_equal(ops->next_timeout(s), 0); /* baseline due at once */
 	assert_int_equal(ops->read(s, T0, ev, FX_NR_CPUS), 0);
 	/* The next read is due one interval (20 ms) after the last. */
 	assert_int_equal(ops->next_timeout(s), T0 + 20 * MS);
@@ -167,7 +168,7 @@ static size_t sample_events(struct eg_event *e)
 	e[n].ts = 5;
 	e[n].cpu = 4;
 	e[n].busy.busy_ns = 0x123456789aULL;
-	e[n].busy.no_switches = true;    /* flag bits 0 and 1 */
+	e[n].busy.no_switches = true; /* flag bits 0 and 1 */
 	e[n].busy.correction = true;
 	e[n++].busy.window_ns = 0xfedcba98765ULL;
 	e[n].type = EG_EV_IDLE_ENTER;
@@ -212,7 +213,7 @@ static size_t sample_events(struct eg_event *e)
 	e[n].limits.min_khz = 533000;
 	e[n++].limits.max_khz = 1844000;
 	e[n].type = EG_EV_TICK;
-	e[n].ts = 0xffffffffffULL;   /* above 2^32 */
+	e[n].ts = 0xffffffffffULL; /* above 2^32 */
 	e[n++].cpu = 3;
 	e[n].type = EG_EV_BOOST;
 	e[n].ts = 0x10000000000ULL;
@@ -366,7 +367,8 @@ static void test_replay_realtime(void **state)
 {
 	struct rec_ctx *c = *state;
 	const struct eg_source_ops *ops = eg_source_find("replay");
-	struct eg_source_opts o = { .model = &c->m, .replay_path = c->path,
+	struct eg_source_opts o = { .model = &c->m,
+				    .replay_path = c->path,
 				    .replay_realtime = true };
 	struct eg_event e[3], got[3];
 	struct eg_recorder *r;
@@ -460,7 +462,7 @@ static void test_rejected_files(void **state)
 
 	/* A record with an unknown type: the third record's type field. */
 	write_sample(c, e);
-	b4[0] = 0xe7, b4[1] = 0x03;   /* 999 */
+	b4[0] = 0xe7, b4[1] = 0x03; /* 999 */
 	patch(c->path, EG_RECORD_HEADER_SIZE + 2 * EG_RECORD_SIZE + 8, b4, 2);
 	expect_load_error(c->path, "record 2");
 	expect_load_error(c->path, "unknown event type 999");
@@ -533,10 +535,8 @@ static void test_perf_merge_order(void **state EG_UNUSED)
 {
 	const uint64_t H = EG_PERF_ORDER_HOLD_NS;
 	const struct sim_rec r[] = {
-		{ 1, 90 * MS, 0 },
-		{ 0, 95 * MS, 0 },
-		{ 0, 100 * MS - H / 4, 0 },
-		{ 1, 100 * MS - H / 2, 1 },   /* late */
+		{ 1, 90 * MS, 0 },	    { 0, 95 * MS, 0 },
+		{ 0, 100 * MS - H / 4, 0 }, { 1, 100 * MS - H / 2, 1 }, /* late */
 		{ 0, 110 * MS, 2 },
 	};
 	const uint64_t reads[] = { 100 * MS, 100 * MS + H / 8, 120 * MS };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fixture for the signals tests: a two-domain model (little CPUs 0-1 at
  * capacity 512, big CPUs 2-3 at 1024), signals on it, and helpers that feed
  * scheduler events as a tracer would report them. */
@@ -17,11 +18,11 @@
 #include "signals.h"
 #include "util.h"
 
-#define P (1024ULL * 1024ULL)   /* one PELT period in ns */
+#define P (1024ULL * 1024ULL) /* one PELT period in ns */
 #define CFS_PRIO 120
 #define RT_PRIO 50
-#define LITTLE 0                /* CPUs 0-1, capacity 512 */
-#define BIG 2                   /* CPUs 2-3, capacity 1024 */
+#define LITTLE 0 /* CPUs 0-1, capacity 512 */
+#define BIG 2	 /* CPUs 2-3, capacity 1024 */
 
 static inline double y_pow(double n)
 {
@@ -95,7 +96,7 @@ static inline void feed(struct eg_signals *s, const struct eg_event *ev)
 }
 
 static inline void ev_switch(struct eg_signals *s, uint64_t ts, int cpu, int prev, int prev_prio,
-		      bool prev_runnable, int next, int next_prio)
+			     bool prev_runnable, int next, int next_prio)
 {
 	struct eg_event ev = { .ts = ts, .type = EG_EV_SWITCH, .cpu = (int16_t)cpu };
 
@@ -109,7 +110,7 @@ static inline void ev_switch(struct eg_signals *s, uint64_t ts, int cpu, int pre
 }
 
 static inline void ev_wakeup(struct eg_signals *s, uint64_t ts, int pid, int prio, int cpu,
-		      uint32_t flags)
+			     uint32_t flags)
 {
 	struct eg_event ev = { .ts = ts, .type = EG_EV_WAKEUP, .cpu = (int16_t)cpu };
 
@@ -120,7 +121,8 @@ static inline void ev_wakeup(struct eg_signals *s, uint64_t ts, int pid, int pri
 	feed(s, &ev);
 }
 
-static inline void ev_migrate(struct eg_signals *s, uint64_t ts, int pid, int prio, int from, int to)
+static inline void ev_migrate(struct eg_signals *s, uint64_t ts, int pid, int prio, int from,
+			      int to)
 {
 	struct eg_event ev = { .ts = ts, .type = EG_EV_MIGRATE, .cpu = (int16_t)to };
 
@@ -141,7 +143,7 @@ static inline void ev_exit(struct eg_signals *s, uint64_t ts, int pid)
 
 /* One activation: wake on cpu, run from t for `run` ns, then block. */
 static inline void activation(struct eg_signals *s, uint64_t t, int pid, int prio, int cpu,
-		       uint64_t run)
+			      uint64_t run)
 {
 	ev_wakeup(s, t, pid, prio, cpu, 0);
 	ev_switch(s, t, cpu, 0, 0, false, pid, prio);

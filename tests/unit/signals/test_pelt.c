@@ -204,8 +204,8 @@ static void test_ramp_half_scale(void **state)
 
 /* Mean of util over one cycle of a periodic entity in steady state, sampled
  * at each period boundary. run/sleep in periods. */
-static double periodic_mean(unsigned run, unsigned sleep, uint32_t cs, uint32_t fs,
-			    uint32_t *min, uint32_t *max)
+static double periodic_mean(unsigned run, unsigned sleep, uint32_t cs, uint32_t fs, uint32_t *min,
+			    uint32_t *max)
 {
 	struct eg_pelt p;
 	double sum = 0;
@@ -256,7 +256,7 @@ static void test_same_work_same_util(void **state)
 	half = periodic_mean(8, 0, 1024, 512, &hmin, &hmax);
 	assert_within_pct(full, 512, 1.0);
 	assert_within_pct(half, 512, 1.0);
-	assert_true(hmax - hmin <= 1);   /* constant input: flat */
+	assert_true(hmax - hmin <= 1); /* constant input: flat */
 }
 
 int main(void)

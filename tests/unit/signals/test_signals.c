@@ -33,7 +33,7 @@ static void run_periodic(struct fixture *f, unsigned run, double hi, double lo)
 	eg_signals_sync_cpu(s, BIG, t0);
 	/* The CPU ran only this task: its CFS util follows the task's. */
 	assert_within_pct(c->cfs.util_avg, lo, 1.0);
-	assert_int_equal(c->util_est, 0);      /* nothing enqueued */
+	assert_int_equal(c->util_est, 0); /* nothing enqueued */
 	assert_int_equal(c->busy_ns, 60 * run * P);
 	assert_int_equal(t->runtime_ns, 60 * run * P);
 	assert_int_equal(c->idle_calls, 60);
@@ -59,7 +59,7 @@ static void test_periodic_half_freq(void **state)
 	double hi = 512.0 * (1 - y_pow(4)) / (1 - y_pow(8));
 
 	ev.freq.pd = 1;
-	ev.freq.khz = 1000000;     /* half of 2 GHz */
+	ev.freq.khz = 1000000; /* half of 2 GHz */
 	feed(&f->s, &ev);
 	assert_int_equal(f->s.freq_scale[1], 512);
 	run_periodic(f, 4, hi, hi * y_pow(4));
@@ -80,7 +80,7 @@ static void test_util_est(void **state)
 	now += 100 * P;
 	t = eg_signals_task(s, 200);
 	assert_within_pct(t->avg.util_avg, 1024 * (1 - y_pow(100)), 1.0);
-	assert_int_equal(t->util_est_ewma, t->avg.util_avg);    /* fast rise */
+	assert_int_equal(t->util_est_ewma, t->avg.util_avg); /* fast rise */
 	ewma = t->util_est_ewma;
 
 	/* Sleep 1, run 4: dequeued ~ 903.6 y^5 + 1024 (1 - y^4) = 896.0, less
@@ -207,8 +207,7 @@ static void test_busy_ns(void **state)
 	}
 	assert_int_equal(b->busy_ns, 60 * 3 * P);
 	assert_int_equal(b->idle_calls, 60);
-	assert_within_pct(b->cfs.util_avg,
-			  1024 * (1 - y_pow(3)) / (1 - y_pow(10)) * y_pow(7), 1.0);
+	assert_within_pct(b->cfs.util_avg, 1024 * (1 - y_pow(3)) / (1 - y_pow(10)) * y_pow(7), 1.0);
 	assert_int_equal(b->curr_pid, 0);
 }
 
@@ -268,7 +267,7 @@ static void test_rt_duty_cycle_and_fork(void **state)
 	struct fixture *f = *state;
 	struct eg_signals *s = &f->s;
 	const struct eg_cpu_signals *c = &s->cpu[BIG];
-	const uint64_t ms = 1000000ULL, prio = 89;   /* SCHED_FIFO 10 */
+	const uint64_t ms = 1000000ULL, prio = 89; /* SCHED_FIFO 10 */
 	uint64_t t = 0;
 	uint32_t cfs_before, child_util;
 
@@ -279,7 +278,8 @@ static void test_rt_duty_cycle_and_fork(void **state)
 		if (k >= 200)
 			assert_in_range(eg_signals_cpu_util(s, BIG), 256, 410);
 		if (k % 10 == 9) {
-			struct eg_event b = { .ts = t + 10 * ms - 1000, .type = EG_EV_BUSY_SAMPLE,
+			struct eg_event b = { .ts = t + 10 * ms - 1000,
+					      .type = EG_EV_BUSY_SAMPLE,
 					      .cpu = BIG };
 
 			b.busy.busy_ns = 1200000;
@@ -326,7 +326,8 @@ static void test_exit_and_growth(void **state)
 		assert_int_equal(t->cpu, pid % 4);
 	}
 	assert_int_equal(s->cpu[0].nr_running + s->cpu[1].nr_running + s->cpu[2].nr_running +
-			 s->cpu[3].nr_running, n);
+				 s->cpu[3].nr_running,
+			 n);
 	/* Exit the odd ones, then check every survivor is still found (the
 	 * backward-shift removal keeps probe chains whole). */
 	for (int pid = 1; pid <= n; pid += 2)

@@ -151,7 +151,7 @@ static void test_busy_sample_without_switches(void **state)
 	ev.busy.busy_ns = 1000000;
 	ev.busy.window_ns = 4000000;
 	feed(s, &ev);
-	assert_true(eg_signals_rt_runnable(s, BIG));   /* no flag: still queued */
+	assert_true(eg_signals_rt_runnable(s, BIG)); /* no flag: still queued */
 	ev.ts = 8000000;
 	ev.busy.no_switches = true;
 	feed(s, &ev);
@@ -265,7 +265,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_sample_without_switches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_correction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sampled_cpu_ignores_syncs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idle_switch_drops_stale_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_switch_drops_stale_queued, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
