@@ -520,6 +520,10 @@ static void sim_loop(struct sim *s)
 		s->result->events++;
 		if (ev.type == SIM_EV_END)
 			break;
+		if (s->config->max_events && s->result->events > s->config->max_events) {
+			s->result->truncated = true;
+			break;
+		}
 		/* Simulated time stopped: tasks pass the CPU to each other
 		 * (yield, wake and wait) in a loop of ops that take no time. */
 		if (instant_events >

@@ -136,6 +136,7 @@ struct eg_sim_pd_result {
 
 struct eg_sim_result {
 	uint64_t sim_ns;		 /* simulated time */
+	bool truncated;			 /* stopped at eg_sim_config.max_events */
 	uint64_t events;		 /* simulator events processed */
 	uint64_t engine_events;		 /* events given to the engine */
 	double energy_j;		 /* total, integrated as a whole */
@@ -208,6 +209,10 @@ struct eg_sim_config {
 	uint64_t seed;
 	uint64_t sample_ns; /* timeline sample period, 0 = none */
 	bool record_jobs;
+	/* Stop after this many events (0: no limit), as if the duration had
+	 * ended there; eg_sim_result.truncated says so. For callers that must
+	 * bound their cost whatever the workload (fuzzing). */
+	uint64_t max_events;
 };
 
 /* Index of the LOOP_BEGIN of a forever loop in which no op takes time nor

@@ -18,6 +18,9 @@
 #define FUZZ_SIM_NS (20 * NSEC_PER_MSEC)
 #define FUZZ_MIN_SIM_NS (200 * NSEC_PER_USEC)
 #define FUZZ_FULL_TASKS 4
+/* And whatever the tasks do (a loop of 2 ns runs is legal), no more events
+ * than cost a fraction of a second under ASan. */
+#define FUZZ_MAX_EVENTS 200000
 
 static uint64_t sim_budget_ns(const struct eg_sim_workload *sw)
 {
@@ -57,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.seed = 1,
 			.sample_ns = 10 * NSEC_PER_MSEC,
 			.record_jobs = true,
+			.max_events = FUZZ_MAX_EVENTS,
 		};
 		struct eg_sim_result res = { 0 };
 

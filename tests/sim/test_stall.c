@@ -43,6 +43,9 @@ static struct bench *new_bench(void)
 	return b;
 }
 
+/* eg_sim_config.max_events of run_text's runs (0: no limit). */
+static uint64_t run_max_events;
+
 /* Run text on HiKey960 under gov for duration_ns (0: the workload's own). */
 static void run_text(const char *text, enum eg_rtapp_suspend_mode mode, const char *gov,
 		     uint64_t duration_ns, struct eg_sim_result *res)
@@ -70,6 +73,7 @@ static void run_text(const char *text, enum eg_rtapp_suspend_mode mode, const ch
 	sc.engine = &ecfg;
 	sc.workload = w;
 	sc.duration_ns = duration_ns;
+	sc.max_events = run_max_events;
 	assert_int_equal(eg_sim_run(&sc, res), 0);
 	eg_engine_config_free(&ecfg);
 	eg_sim_workload_free(w);
@@ -295,6 +299,30 @@ static void test_shipped_never_stall(void **state)
 	assert_int_equal(stalled, 0);
 }
 
+/* A dense workload (48 tasks looping on 2 ns of work) stops at the event
+ * limit, before its duration, and says so; without a limit it is not cut. */
+static void test_max_events(void **state)
+{
+	static const char dense[] = "{\"tasks\":{\"t\":{\"instance\":48,\"mem\":7}}}";
+	static const char light[] = "{\"tasks\":{\"t\":{\"run\":1000,\"timer\":"
+				    "{\"ref\":\"p\",\"period\":10000}}}}";
+	struct eg_sim_result res = { 0 };
+
+	(void)state;
+	run_max_events = 5000;
+	run_text(dense, EG_RTAPP_SUSPEND_AUTO, "schedutil", 50 * NSEC_PER_MSEC, &res);
+	assert_true(res.truncated);
+	assert_true(res.events <= 5001);
+	assert_true(res.sim_ns < 50 * NSEC_PER_MSEC);
+	eg_sim_result_free(&res);
+	memset(&res, 0, sizeof(res));
+	run_max_events = 100000;
+	run_text(light, EG_RTAPP_SUSPEND_AUTO, "schedutil", 50 * NSEC_PER_MSEC, &res);
+	assert_false(res.truncated);
+	eg_sim_result_free(&res);
+	run_max_events = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_waiting_is_no_stall),
 		cmocka_unit_test(test_work_counted_whole),
 		cmocka_unit_test(test_shipped_never_stall),
+		cmocka_unit_test(test_max_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
