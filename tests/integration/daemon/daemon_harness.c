@@ -452,3 +452,13 @@ int harness_main(int argc, char **argv, const struct CMUnitTest *tests, size_t n
 		cmocka_set_test_filter(only);
 	return _cmocka_run_group_tests("eagovd", tests, n, NULL, NULL);
 }
+
+bool wait_line(const char *path, const char *a, int timeout_ms)
+{
+	for (int t = 0; t < timeout_ms; t += 10) {
+		if (count_lines(path, a, NULL) >= 1)
+			return true;
+		sleep_ms(10);
+	}
+	return count_lines(path, a, NULL) >= 1;
+}

@@ -64,6 +64,10 @@ int run_restore(const struct ctx *c);
 int count_lines(const char *path, const char *a, const char *b);
 /* Both policies under userspace and policy0 at an OPP: up and writing. */
 bool wait_writes(const struct ctx *c, int timeout_ms);
+/* Wait up to timeout_ms for a line of path containing a: the daemon's pace
+ * is that of the machine (several times slower under an emulator), so never
+ * a fixed sleep. */
+bool wait_line(const char *path, const char *a, int timeout_ms);
 
 /* main() of a test program: argv[1] is eagovd; EAGOV_TEST_FILTER, when
  * set, runs only the tests whose name matches it. */

@@ -161,18 +161,6 @@ static void device_copy(const struct ctx *c, const char *rel, const char *freq)
  * on the old configuration. SIGHUP with a good one pointing at another
  * device file (performance instead of powersave): the new policy decides
  * (big at its top OPP, 2362000, which powersave never asks for). */
-/* Wait for a line containing a: the daemon's pace is that of the machine
- * (several times slower under an emulator), so never a fixed sleep. */
-static bool wait_line(const char *path, const char *a, int timeout_ms)
-{
-	for (int t = 0; t < timeout_ms; t += 10) {
-		if (count_lines(path, a, NULL) >= 1)
-			return true;
-		sleep_ms(10);
-	}
-	return count_lines(path, a, NULL) >= 1;
-}
-
 static void test_sighup(void **state)
 {
 	struct ctx *c = *state;
