@@ -11,25 +11,11 @@
 #include "workload.h"
 
 /* Simulated time per input: long enough for timers, forks and phases to
- * interleave. A simulation's cost grows with its tasks times its time (49
- * tasks looping on 6 us sleeps cost ~2 s of real time per 10 ms under ASan),
- * so the time is shared out: FUZZ_SIM_NS for up to FUZZ_FULL_TASKS tasks,
- * proportionally less beyond, never under FUZZ_MIN_SIM_NS. */
+ * interleave. Whatever the tasks do (49 of them looping on 6 us sleeps, or on
+ * 2 ns runs, are legal workloads), the run stops at FUZZ_MAX_EVENTS, a
+ * fraction of a second under ASan. */
 #define FUZZ_SIM_NS (20 * NSEC_PER_MSEC)
-#define FUZZ_MIN_SIM_NS (200 * NSEC_PER_USEC)
-#define FUZZ_FULL_TASKS 4
-/* And whatever the tasks do (a loop of 2 ns runs is legal), no more events
- * than cost a fraction of a second under ASan. */
-#define FUZZ_MAX_EVENTS 200000
-
-static uint64_t sim_budget_ns(const struct eg_sim_workload *sw)
-{
-	uint64_t ns = FUZZ_SIM_NS;
-
-	if (sw->nr_tasks > FUZZ_FULL_TASKS)
-		ns = ns * FUZZ_FULL_TASKS / (uint64_t)sw->nr_tasks;
-	return EG_MAX(ns, FUZZ_MIN_SIM_NS);
-}
+#define FUZZ_MAX_EVENTS 50000
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -56,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.model = m,
 			.engine = &cfg,
 			.workload = sw,
-			.duration_ns = sim_budget_ns(sw),
+			.duration_ns = FUZZ_SIM_NS,
 			.seed = 1,
 			.sample_ns = 10 * NSEC_PER_MSEC,
 			.record_jobs = true,
