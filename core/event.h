@@ -125,6 +125,7 @@ enum eg_decision_type {
 	EG_DEC_SET_CAP,	     /* target = pd, value = max kHz (thermal or profile cap) */
 	EG_DEC_IDLE_LATENCY, /* target = cpu, value = resume latency limit us (0 = none) */
 	EG_DEC_IDLE_DISABLE, /* target = cpu, value = bitmask of disabled states */
+	EG_DEC_TASK_UCLAMP,  /* target = pid, value = eg_uclamp_pack(min, max); (0, 1024) clears */
 	EG_DEC__MAX,
 };
 
@@ -152,6 +153,23 @@ struct eg_decision {
 	int32_t target;
 	uint32_t value;
 };
+
+/* A task's utilization clamp (the kernel's uclamp_min / uclamp_max, each
+ * 0..1024) in one decision value: min in the low 16 bits, max in the high. */
+static inline uint32_t eg_uclamp_pack(uint32_t min, uint32_t max)
+{
+	return (min & 0xffffU) | (max & 0xffffU) << 16;
+}
+
+static inline uint32_t eg_uclamp_min(uint32_t packed)
+{
+	return packed & 0xffffU;
+}
+
+static inline uint32_t eg_uclamp_max(uint32_t packed)
+{
+	return packed >> 16;
+}
 
 const char *eg_event_type_name(enum eg_event_type t);
 const char *eg_decision_type_name(enum eg_decision_type t);

@@ -35,6 +35,7 @@ const char *eg_decision_type_name(enum eg_decision_type t)
 		[EG_DEC_SET_CAP] = "set-cap",
 		[EG_DEC_IDLE_LATENCY] = "idle-latency",
 		[EG_DEC_IDLE_DISABLE] = "idle-disable",
+		[EG_DEC_TASK_UCLAMP] = "task-uclamp",
 	};
 
 	return (unsigned)t < EG_DEC__MAX && names[t] ? names[t] : "?";
