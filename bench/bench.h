@@ -17,6 +17,7 @@
 #include "sim.h"
 
 #define BENCH_MAX_ITEMS 64
+#define BENCH_GOV_SPEC_MAX 160
 #define BENCH_MAX_JOBS 64
 
 /* eagov's own fast ramp on top of schedutil: not a kernel governor, a
@@ -52,6 +53,8 @@ struct bench {
 	char wl_path[BENCH_MAX_ITEMS][EG_PATH_MAX];
 	int nr_wl;
 	const char *gov[BENCH_MAX_ITEMS];
+	/* "NAME:tunable=value,..." columns keep their spelling here. */
+	char gov_spec[BENCH_MAX_ITEMS][BENCH_GOV_SPEC_MAX];
 	bool gov_hidden[BENCH_MAX_ITEMS]; /* run for the reference only, not shown */
 	int nr_gov;
 	uint64_t duration_ns; /* 0: each workload's own */

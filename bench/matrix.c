@@ -140,25 +140,91 @@ int bench_add_shipped_workloads(struct bench *b)
 						  EAGOV_DATADIR "/workloads"));
 }
 
-/* The frequency policy behind a bench governor name, and whether eagov's
- * fast ramp goes with it. NULL for an unknown name. */
+/* The frequency policy behind a bench governor name ("NAME" or
+ * "NAME:tunable=value,..."), and whether eagov's fast ramp goes with it.
+ * NULL for an unknown name. */
 static const struct eg_freq_policy_ops *gov_ops(const char *name, bool *fast_ramp)
 {
-	*fast_ramp = eg_streq(name, BENCH_GOV_SCHEDUTIL_RAMP);
-	return eg_freq_policy_find(*fast_ramp ? "schedutil" : name);
+	char base[EG_NAME_MAX];
+	size_t n = strcspn(name, ":");
+
+	if (n >= sizeof(base))
+		return NULL;
+	memcpy(base, name, n);
+	base[n] = '\0';
+	*fast_ramp = eg_streq(base, BENCH_GOV_SCHEDUTIL_RAMP);
+	return eg_freq_policy_find(*fast_ramp ? "schedutil" : base);
+}
+
+/* Apply the "tunable=value,..." part of a governor column to tun, a
+ * domain's tunables of ops. 0, or -errno with err saying what is wrong. */
+static int gov_tunables(const struct eg_freq_policy_ops *ops, const char *spec, void *tun,
+			struct eg_error *err)
+{
+	const char *p = strchr(spec, ':');
+	char buf[BENCH_GOV_SPEC_MAX], *save = NULL, *item;
+
+	if (!p)
+		return 0;
+	if (strlen(p + 1) >= sizeof(buf)) {
+		eg_error_set(err, "", 0, "governor '%s': too long", spec);
+		return -E2BIG;
+	}
+	strcpy(buf, p + 1);
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '='), why[160];
+		int r;
+
+		if (!eq) {
+			eg_error_set(err, "", 0, "governor '%s': '%s' is not tunable=value", spec,
+				     item);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		r = eg_tunables_set(ops->tunables, tun, item, eq + 1, why, sizeof(why));
+		if (r < 0) {
+			eg_error_set(err, "", 0, "governor '%s': %s", spec, why);
+			return r;
+		}
+	}
+	return 0;
 }
 
 int bench_add_governor(struct bench *b, const char *name)
 {
 	bool ramp;
 	const struct eg_freq_policy_ops *ops = gov_ops(name, &ramp);
+	struct eg_error err = { 0 };
+	void *tun;
+	int r;
 
 	if (!ops)
 		return -EINVAL;
 	if (b->nr_gov >= BENCH_MAX_ITEMS)
 		return -E2BIG;
-	/* The static name, not the caller's string: it outlives the options. */
-	b->gov[b->nr_gov++] = ramp ? BENCH_GOV_SCHEDUTIL_RAMP : ops->name;
+	if (!strchr(name, ':')) {
+		/* The static name, not the caller's string: it outlives the
+		 * options. */
+		b->gov[b->nr_gov++] = ramp ? BENCH_GOV_SCHEDUTIL_RAMP : ops->name;
+		return 0;
+	}
+	if (strlen(name) >= BENCH_GOV_SPEC_MAX)
+		return eg_log_errno(-E2BIG, "governor '%s': longer than %d characters", name,
+				    BENCH_GOV_SPEC_MAX - 1);
+	/* Check the tunables now, so a typo fails before any run. */
+	tun = calloc(1, ops->tunables_size ? ops->tunables_size : 1);
+	if (!tun)
+		return -ENOMEM;
+	eg_tunables_defaults(ops->tunables, tun);
+	r = gov_tunables(ops, name, tun, &err);
+	free(tun);
+	if (r < 0) {
+		eg_err("%s", err.msg);
+		return -EINVAL;
+	}
+	strcpy(b->gov_spec[b->nr_gov], name);
+	b->gov[b->nr_gov] = b->gov_spec[b->nr_gov];
+	b->nr_gov++;
 	return 0;
 }
 
@@ -193,6 +259,11 @@ int bench_gov_config(const struct bench_device *d, const char *gov, struct eg_en
 		if (r < 0) {
 			eg_engine_config_free(ecfg);
 			eg_error_set(err, "", 0, "out of memory");
+			return r;
+		}
+		r = gov_tunables(ops, gov, ecfg->freq_tun[i], err);
+		if (r < 0) {
+			eg_engine_config_free(ecfg);
 			return r;
 		}
 	}

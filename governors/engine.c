@@ -186,6 +186,9 @@ static void fill_cpu_view(struct eg_engine *e, const struct eg_pd *pd, uint64_t 
 		fc->uclamp_max = cs->uclamp_max ? cs->uclamp_max : EG_CAPACITY_SCALE;
 		fc->busy_ns = cs->busy_ns;
 		fc->idle_calls = cs->idle_calls;
+		fc->idle = cs->curr_pid == 0;
+		fc->rt_demand = cs->rt_demand;
+		fc->nr_rt_unknown = cs->nr_rt_unknown;
 		/* An iowait wakeup is reported to the policy once. */
 		cs->iowait_pending = false;
 	}
@@ -431,6 +434,8 @@ static void fast_ramp(struct eg_engine *e, int cpu, uint64_t now, struct eg_deci
 	if (pdi < 0)
 		return;
 	p = &e->pd[pdi];
+	if (p->ops && p->ops->handles_rt)
+		return;
 	opp = eg_pd_opp_floor(p->pd, pd_ceiling(p), p->min_khz, pd_ceiling(p));
 	if (opp < 0)
 		return;

@@ -25,6 +25,12 @@ struct eg_freq_cpu {
 	uint32_t uclamp_min, uclamp_max; /* rq-level clamp, 0 / 1024 when unset */
 	uint64_t busy_ns;    /* cumulative non-idle time (load-based policies diff it) */
 	uint64_t idle_calls; /* cumulative entries to idle (busy-CPU hold) */
+	bool idle;	     /* nothing runs on it now */
+	/* Enqueued RT tasks with a periodic history: the capacity they need to
+	 * finish each activation within its period; and how many enqueued RT
+	 * tasks have no such history. */
+	uint32_t rt_demand;
+	uint32_t nr_rt_unknown;
 };
 
 /* What a frequency policy sees when asked. */
@@ -79,6 +85,10 @@ struct eg_freq_policy_ops {
 	/* Called on every utilization update of a CPU in the domain (schedutil
 	 * style) when true; sampling policies say false and use next_timer. */
 	bool on_util_update;
+	/* The policy answers RT and boosted wakeups itself (reason
+	 * EG_REASON_RT, urgent past its own rate limit), so the engine's fast
+	 * ramp to the top frequency leaves its domain alone. */
+	bool handles_rt;
 	int (*init)(void **state, const struct eg_pd *pd, const void *tunables);
 	void (*exit)(void *state);
 	/* Returns 1 with *out filled when the policy wants a frequency (it may

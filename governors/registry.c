@@ -9,19 +9,15 @@ extern const struct eg_freq_policy_ops eg_freq_schedutil;
 extern const struct eg_freq_policy_ops eg_freq_ondemand;
 extern const struct eg_freq_policy_ops eg_freq_conservative;
 extern const struct eg_freq_policy_ops eg_freq_interactive;
+extern const struct eg_freq_policy_ops eg_freq_eagov;
 extern const struct eg_idle_policy_ops eg_idle_menu;
 extern const struct eg_idle_policy_ops eg_idle_teo;
 extern const struct eg_thermal_policy_ops eg_thermal_step_wise;
 extern const struct eg_thermal_policy_ops eg_thermal_power_allocator;
 
 const struct eg_freq_policy_ops *const eg_freq_policies[] = {
-	&eg_freq_performance,
-	&eg_freq_powersave,
-	&eg_freq_schedutil,
-	&eg_freq_ondemand,
-	&eg_freq_conservative,
-	&eg_freq_interactive,
-	NULL,
+	&eg_freq_performance,  &eg_freq_powersave,   &eg_freq_schedutil, &eg_freq_ondemand,
+	&eg_freq_conservative, &eg_freq_interactive, &eg_freq_eagov,	 NULL,
 };
 
 const struct eg_idle_policy_ops *const eg_idle_policies[] = {

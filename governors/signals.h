@@ -35,6 +35,11 @@ struct eg_cpu_signals {
 	 * only samples advance its averages. */
 	bool sampled;
 	uint32_t nr_uclamped; /* enqueued tasks with a non-default clamp */
+	/* Enqueued RT tasks: the capacity the periodic ones need to finish
+	 * each activation within its period (sum of work / period), and how
+	 * many have no such history yet. */
+	uint32_t rt_demand;
+	uint32_t nr_rt_unknown;
 };
 
 struct eg_signals {

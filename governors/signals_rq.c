@@ -68,8 +68,10 @@ void sig_cpu_advance(struct eg_signals *s, int cpu, uint64_t now)
 	if (now > c->last_ns) {
 		if (c->curr_pid != 0) {
 			c->busy_ns += now - c->last_ns;
-			if (curr)
+			if (curr) {
 				curr->runtime_ns += now - c->last_ns;
+				eg_task_activity_run(&curr->act, now - c->last_ns, cs, fs);
+			}
 		}
 		c->last_ns = now;
 	}
@@ -137,9 +139,14 @@ static void rq_add(struct eg_signals *s, struct eg_task *t)
 	if (!uclamp_is_default(t->util_min, t->util_max))
 		c->nr_uclamped++;
 	c->nr_running++;
-	if (sig_prio_is_rt(t->prio))
+	if (sig_prio_is_rt(t->prio)) {
 		c->nr_rt_running++;
-	else
+		t->act.rq_need = eg_task_activity_need(&t->act, 100);
+		if (t->act.rq_need)
+			c->rt_demand += t->act.rq_need;
+		else
+			c->nr_rt_unknown++;
+	} else
 		c->util_est += task_util_est(t);
 }
 
@@ -151,9 +158,14 @@ void sig_rq_del(struct eg_signals *s, struct eg_task *t)
 		return;
 	c = &s->cpu[t->cpu];
 	sub_positive32(&c->nr_running, 1);
-	if (sig_prio_is_rt(t->prio))
+	if (sig_prio_is_rt(t->prio)) {
 		sub_positive32(&c->nr_rt_running, 1);
-	else
+		if (t->act.rq_need)
+			sub_positive32(&c->rt_demand, t->act.rq_need);
+		else
+			sub_positive32(&c->nr_rt_unknown, 1);
+		t->act.rq_need = 0;
+	} else
 		sub_positive32(&c->util_est, task_util_est(t));
 	cpu_uclamp_del(s, t->cpu, t);
 }
@@ -271,6 +283,7 @@ void sig_task_enqueue(struct eg_signals *s, struct eg_task *t, uint64_t now)
 	sig_task_sync(s, t, now);
 	t->state = EG_TASK_RUNNABLE;
 	t->enqueued_ns = now;
+	eg_task_activity_wake(&t->act, now);
 	rq_add(s, t);
 }
 
@@ -283,6 +296,8 @@ void sig_task_dequeue(struct eg_signals *s, struct eg_task *t, uint64_t now, boo
 	sig_rq_del(s, t);
 	if (sleep && !sig_prio_is_rt(t->prio))
 		util_est_update(t);
+	if (sleep)
+		eg_task_activity_sleep(&t->act, now);
 	t->state = EG_TASK_SLEEPING;
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "pelt.h"
+#include "task_activity.h"
 
 enum eg_task_state {
 	EG_TASK_SLEEPING = 0,
@@ -26,6 +27,7 @@ struct eg_task {
 	uint64_t boost_until;	     /* latency boost (eagovctl boost) */
 	uint64_t runtime_ns;	     /* total time running */
 	uint64_t enqueued_ns;	     /* when it last became runnable on its CPU */
+	struct eg_task_activity act; /* period, work and response per activation */
 };
 
 struct eg_task_table {

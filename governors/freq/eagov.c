@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* eagov: the project's own energy-aware frequency policy. It asks for the
+ * capacity schedutil would (util with headroom, uclamp), then spends it
+ * where the energy model says it is cheapest: among the OPPs that provide
+ * at least that capacity it picks the one with the least estimated power
+ * for the work, counting busy, static, idle and cluster power, so it races
+ * to idle where leakage and deep idle states make racing cheaper. RT tasks
+ * whose activations it has seen get the capacity their work needs within
+ * their period instead of the top OPP, at their wakeup. A domain whose CPUs
+ * all went idle drops to its cheapest OPP. Each mechanism is a tunable, so
+ * the benchmark can show what each one brings. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "policy.h"
+#include "util.h"
+
+#define EA_TICK_NS (4 * NSEC_PER_MSEC)
+#define EA_IOWAIT_BOOST_MIN (EG_CAPACITY_SCALE / 8)
+
+struct ea_tunables {
+	uint32_t rate_limit_us;
+	uint32_t headroom_pct;
+	bool energy_opp;
+	bool rt_fit;
+	uint32_t rt_fill_pct;
+	bool idle_drop;
+	uint32_t idle_drop_x;
+	bool iowait_boost;
+};
+
+static const struct eg_tunable ea_tunables_table[] = {
+	{ .name = "rate_limit_us",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, rate_limit_us),
+	  .min = 0,
+	  .max = 1000000,
+	  .def = "0",
+	  .unit = "us",
+	  .help = "least time between two lowerings of the frequency; 0 = the driver's "
+		  "transition delay (as schedutil derives it). Raising is never held back" },
+	{ .name = "headroom_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, headroom_pct),
+	  .min = 100,
+	  .max = 200,
+	  .def = "125",
+	  .unit = "%",
+	  .help = "least capacity asked for, as a percentage of util (schedutil's 125, so "
+		  "that no task gets less than under schedutil)" },
+	{ .name = "energy_opp",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ea_tunables, energy_opp),
+	  .def = "yes",
+	  .unit = "",
+	  .help = "among the OPPs that provide the capacity asked for, run at the one the "
+		  "energy model says costs least for the work (busy, static, idle and cluster "
+		  "power); no: the lowest, as schedutil" },
+	{ .name = "rt_fit",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ea_tunables, rt_fit),
+	  .def = "yes",
+	  .unit = "",
+	  .help = "an RT task with a periodic history gets the capacity that finishes its "
+		  "activation within rt_fill_pct of its period, at its wakeup; no: every RT "
+		  "task runs at the top OPP" },
+	{ .name = "rt_fill_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, rt_fill_pct),
+	  .min = 5,
+	  .max = 100,
+	  .def = "15",
+	  .unit = "%",
+	  .help = "share of an RT task's period its activation may take (lower: more margin "
+		  "and shorter response times, more energy)" },
+	{ .name = "idle_drop",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ea_tunables, idle_drop),
+	  .def = "yes",
+	  .unit = "",
+	  .help = "when every CPU of the domain is idle, drop to the cheapest OPP (the "
+		  "domain's leakage and power follow the voltage while it idles)" },
+	{ .name = "idle_drop_x",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, idle_drop_x),
+	  .min = 0,
+	  .max = 10000,
+	  .def = "20",
+	  .unit = "x",
+	  .help = "drop an idle domain only when its idle periods last, on average, this many "
+		  "transition latencies" },
+	{ .name = "iowait_boost",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ea_tunables, iowait_boost),
+	  .def = "yes",
+	  .unit = "",
+	  .help = "boost CPUs whose tasks keep waking from I/O waits, as schedutil does" },
+	EG_TUNABLE_END,
+};
+
+struct ea_cpu {
+	int cpu;
+	uint64_t last_update;
+	uint32_t iowait_boost;
+	bool iowait_pending;
+};
+
+struct ea_state {
+	const struct eg_pd *pd;
+	struct ea_tunables tun;
+	uint64_t rate_limit_ns;
+	bool changed_once;
+	uint64_t last_change;
+	uint64_t idle_start;  /* when every CPU of the domain last went idle; 0 = busy */
+	uint64_t idle_avg_ns; /* how long such idle periods last, moving average */
+	uint32_t next_khz;
+	int nr;
+	struct ea_cpu cpu[];
+};
+
+static uint32_t ea_max_cap(const struct eg_pd *pd)
+{
+	return pd->max_cap ? pd->max_cap : EG_CAPACITY_SCALE;
+}
+
+/* iowait boost as schedutil keeps it: doubles per consecutive iowait
+ * wakeup from 1/8 of capacity, halves per choice without one, and is reset
+ * by a tick without an update. */
+static uint32_t ea_iowait(const struct ea_state *s, struct ea_cpu *ec, const struct eg_freq_cpu *c,
+			  uint64_t now, bool updated)
+{
+	if (!s->tun.iowait_boost)
+		return 0;
+	if (ec->iowait_boost && now > ec->last_update && now - ec->last_update > EA_TICK_NS) {
+		ec->iowait_boost = 0;
+		ec->iowait_pending = false;
+	}
+	if (updated && c->iowait && !ec->iowait_pending) {
+		ec->iowait_pending = true;
+		ec->iowait_boost = ec->iowait_boost ?
+					   EG_MIN(ec->iowait_boost * 2, EG_CAPACITY_SCALE) :
+					   EA_IOWAIT_BOOST_MIN;
+	} else if (ec->iowait_boost && !ec->iowait_pending) {
+		ec->iowait_boost /= 2;
+		if (ec->iowait_boost < EA_IOWAIT_BOOST_MIN)
+			ec->iowait_boost = 0;
+	}
+	if (updated)
+		ec->last_update = now;
+	if (ec->iowait_boost && ec->iowait_pending)
+		ec->iowait_pending = false;
+	return (uint32_t)((uint64_t)ec->iowait_boost * ea_max_cap(s->pd) / EG_CAPACITY_SCALE);
+}
+
+/* The capacity one CPU needs, and (in *demand) the work it expects per unit
+ * of time, which the energy estimate spreads over busy and idle time. */
+static uint32_t ea_cpu_perf(const struct ea_state *s, const struct eg_freq_cpu *c, uint32_t boost,
+			    uint32_t *demand)
+{
+	uint32_t max_cap = ea_max_cap(s->pd);
+	uint32_t util = EG_MIN(c->util, max_cap);
+	uint64_t perf;
+
+	*demand = util;
+	perf = (uint64_t)EG_MAX(util, boost) * s->tun.headroom_pct / 100;
+	if (c->rt_runnable) {
+		if (!s->tun.rt_fit || c->nr_rt_unknown || !c->rt_demand) {
+			perf = max_cap;
+		} else {
+			uint64_t rt = (uint64_t)c->rt_demand * 100 / s->tun.rt_fill_pct;
+
+			perf = EG_MAX(perf, rt);
+		}
+	}
+	perf = EG_MIN(perf, max_cap);
+	perf = EG_MIN(perf, (uint64_t)c->uclamp_max);
+	perf = EG_MAX(perf, (uint64_t)c->uclamp_min);
+	return (uint32_t)perf;
+}
+
+/* Estimated power of the domain at OPP k when its CPUs have the given
+ * demands: each CPU busy for demand / perf(k) of the time at busy and
+ * static power and idle (in its shallowest state, the one a CPU is sure to
+ * reach) the rest; the domain draws its own power, except while all its
+ * CPUs idle at once (taken as independent) if it has a cluster state. */
+static double ea_power(const struct ea_state *s, const struct eg_freq_input *in, int k,
+		       const uint32_t *demand)
+{
+	const struct eg_pd *pd = s->pd;
+	const struct eg_opp *o = &pd->opps[k];
+	double idle_uw = pd->nr_cpu_idle ? (double)pd->cpu_idle[pd->nr_cpu_idle - 1].power_uw : 0.0;
+	double all_idle = 1.0, p = 0.0, dom;
+
+	for (int i = 0; i < s->nr; i++) {
+		double b;
+
+		if (!in->cpu[s->cpu[i].cpu].online)
+			continue;
+		b = o->perf ? (double)demand[i] / o->perf : 1.0;
+		if (b > 1.0)
+			b = 1.0;
+		p += b * (double)(o->power_uw + o->static_uw) + (1.0 - b) * idle_uw;
+		all_idle *= 1.0 - b;
+	}
+	dom = (double)(o->pd_power_uw + o->pd_static_uw);
+	if (pd->nr_cluster_idle)
+		p += dom * (1.0 - all_idle) + all_idle * (double)pd->cluster_idle[0].power_uw;
+	else
+		p += dom;
+	return p;
+}
+
+/* The lowest OPP within the limits that provides perf, then, with
+ * energy_opp, the cheapest one at or above it. */
+static uint32_t ea_choose(const struct ea_state *s, const struct eg_freq_input *in, uint32_t perf,
+			  const uint32_t *demand)
+{
+	const struct eg_pd *pd = s->pd;
+	uint64_t fmax = eg_freq_cpuinfo_max_khz(pd);
+	uint64_t target = fmax * perf / ea_max_cap(pd);
+	int lo = eg_pd_opp_ceil(pd, target > UINT32_MAX ? UINT32_MAX : (uint32_t)target,
+				in->min_khz, in->max_khz, true);
+	int best;
+	double best_p;
+
+	if (lo < 0)
+		return in->max_khz;
+	if (!s->tun.energy_opp)
+		return pd->opps[lo].khz;
+	best = lo;
+	best_p = ea_power(s, in, lo, demand);
+	for (int k = lo + 1; k < pd->nr_opps && pd->opps[k].khz <= in->max_khz; k++) {
+		double p;
+
+		if (pd->opps[k].inefficient)
+			continue;
+		p = ea_power(s, in, k, demand);
+		if (p < best_p) {
+			best_p = p;
+			best = k;
+		}
+	}
+	return pd->opps[best].khz;
+}
+
+static bool ea_all_idle(const struct ea_state *s, const struct eg_freq_input *in)
+{
+	for (int i = 0; i < s->nr; i++) {
+		const struct eg_freq_cpu *c = &in->cpu[s->cpu[i].cpu];
+
+		if (c->online && !c->idle)
+			return false;
+	}
+	return true;
+}
+
+/* Dropping the frequency of an idle domain pays when the domain stays idle
+ * long enough for the lower voltage to save more than the wakeup loses: it
+ * starts at the low OPP until the raise takes effect, one transition
+ * latency later. So the policy learns how long the domain's idle periods
+ * last and drops only when they last idle_drop_x transition latencies. */
+static bool ea_idle_drop(struct ea_state *s, const struct eg_freq_input *in)
+{
+	bool idle = ea_all_idle(s, in);
+	uint64_t lat = s->pd->transition_latency_ns ? s->pd->transition_latency_ns : NSEC_PER_USEC;
+
+	if (idle && !s->idle_start) {
+		s->idle_start = in->now ? in->now : 1;
+	} else if (!idle && s->idle_start) {
+		uint64_t d = in->now > s->idle_start ? in->now - s->idle_start : 0;
+
+		s->idle_avg_ns =
+			s->idle_avg_ns ? s->idle_avg_ns - (s->idle_avg_ns >> 2) + (d >> 2) : d;
+		s->idle_start = 0;
+	}
+	return idle && s->tun.idle_drop && s->idle_avg_ns >= lat * s->tun.idle_drop_x;
+}
+
+static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq_output *out)
+{
+	struct ea_state *s = state;
+	uint32_t demand[EG_MAX_CPUS];
+	uint32_t perf = 0, khz;
+	bool rt_wake, held;
+
+	if (!s || !in || !out || !in->cpu)
+		return -EINVAL;
+	for (int i = 0; i < s->nr; i++) {
+		struct ea_cpu *ec = &s->cpu[i];
+		const struct eg_freq_cpu *c = &in->cpu[ec->cpu];
+		bool updated = ec->cpu == in->trigger_cpu || c->iowait;
+		uint32_t boost;
+
+		demand[i] = 0;
+		if (!c->online)
+			continue;
+		boost = ea_iowait(s, ec, c, in->now, updated);
+		perf = EG_MAX(perf, ea_cpu_perf(s, c, boost, &demand[i]));
+	}
+	/* A boosted task (eagovctl boost) is not RT: the engine says so by the
+	 * reason alone, and it gets the top OPP as the engine's fast ramp
+	 * would give it. */
+	rt_wake = in->reason == EG_REASON_RT;
+	if (rt_wake && in->trigger_cpu >= 0 && !in->cpu[in->trigger_cpu].rt_runnable)
+		perf = ea_max_cap(s->pd);
+
+	if (ea_idle_drop(s, in))
+		khz = in->min_khz;
+	else
+		khz = ea_choose(s, in, perf, demand);
+
+	/* Lowering waits for the rate limit (the driver's delay); raising
+	 * never does: a CPU that needs capacity should not wait for it. */
+	held = s->changed_once && khz < s->next_khz && !in->limits_changed &&
+	       in->now >= s->last_change && in->now - s->last_change < s->rate_limit_ns;
+	if (held || (s->changed_once && khz == s->next_khz && !in->limits_changed))
+		return 0;
+	out->urgent = rt_wake && s->changed_once && khz > s->next_khz &&
+		      in->now - s->last_change < s->rate_limit_ns;
+	s->next_khz = khz;
+	s->last_change = in->now;
+	s->changed_once = true;
+	out->khz = khz;
+	return 1;
+}
+
+static int ea_init(void **state, const struct eg_pd *pd, const void *tunables)
+{
+	struct ea_state *s;
+	int nr = eg_cpumask_weight(&pd->cpus);
+	int k = 0, cpu;
+
+	if (!state || !pd || pd->nr_opps == 0)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s) + (size_t)nr * sizeof(s->cpu[0]));
+	if (!s)
+		return -ENOMEM;
+	s->pd = pd;
+	eg_tunables_init(ea_tunables_table, &s->tun, tunables, sizeof(s->tun));
+	s->rate_limit_ns = (uint64_t)(s->tun.rate_limit_us ? s->tun.rate_limit_us :
+							     eg_freq_transition_delay_us(pd)) *
+			   NSEC_PER_USEC;
+	eg_for_each_cpu (cpu, &pd->cpus)
+		s->cpu[k++].cpu = cpu;
+	s->nr = nr;
+	*state = s;
+	return 0;
+}
+
+static void ea_exit(void *state)
+{
+	free(state);
+}
+
+static uint64_t ea_next_timer(const void *state)
+{
+	(void)state;
+	return EG_NEVER;
+}
+
+const struct eg_freq_policy_ops eg_freq_eagov = {
+	.name = "eagov",
+	.summary = "eagov's energy-aware policy: the capacity schedutil asks for, at the OPP the "
+		   "energy model says is cheapest; RT tasks served by their history; idle domains "
+		   "dropped to their cheapest OPP",
+	.tunables = ea_tunables_table,
+	.tunables_size = sizeof(struct ea_tunables),
+	.on_util_update = true,
+	.handles_rt = true,
+	.init = ea_init,
+	.exit = ea_exit,
+	.update = ea_update,
+	.next_timer = ea_next_timer,
+};
