@@ -189,6 +189,8 @@ static void fill_cpu_view(struct eg_engine *e, const struct eg_pd *pd, uint64_t 
 		fc->idle = cs->curr_pid == 0;
 		fc->rt_demand = cs->rt_demand;
 		fc->nr_rt_unknown = cs->nr_rt_unknown;
+		fc->cfs_demand = cs->cfs_demand;
+		fc->nr_cfs_unknown = cs->nr_cfs_unknown;
 		/* An iowait wakeup is reported to the policy once. */
 		cs->iowait_pending = false;
 	}
@@ -462,6 +464,46 @@ static void rt_idle_latency(struct eg_engine *e, int cpu, uint64_t now, struct e
 	     want ? e->cfg.rt_idle_latency_us : 0);
 }
 
+/* A policy that hints task clamps is asked at each wakeup; a hint is sent
+ * when it moves by more than HINT_STEP (or is the task's first), so that a
+ * steady task costs one sched_setattr, not one per activation. */
+#define HINT_STEP 32U
+
+static uint32_t clamp_dist(uint32_t a, uint32_t b)
+{
+	uint32_t dmin = eg_uclamp_min(a) > eg_uclamp_min(b) ? eg_uclamp_min(a) - eg_uclamp_min(b) :
+							      eg_uclamp_min(b) - eg_uclamp_min(a);
+	uint32_t dmax = eg_uclamp_max(a) > eg_uclamp_max(b) ? eg_uclamp_max(a) - eg_uclamp_max(b) :
+							      eg_uclamp_max(b) - eg_uclamp_max(a);
+
+	return EG_MAX(dmin, dmax);
+}
+
+static void task_hint(struct eg_engine *e, int cpu, int32_t pid, uint64_t now,
+		      struct eg_decisions *out)
+{
+	int pdi = cpu >= 0 && cpu < EG_MAX_CPUS ? e->m->cpu_pd[cpu] : -1;
+	const struct engine_pd *p;
+	struct eg_task *t;
+	uint32_t min, max, packed;
+
+	if (pdi < 0)
+		return;
+	p = &e->pd[pdi];
+	if (!p->ops || !p->ops->task_clamp || !(t = eg_task_table_find(&e->sig.tasks, pid)))
+		return;
+	if (!p->ops->task_clamp(p->state, &t->act, t->prio, &min, &max))
+		return;
+	packed = eg_uclamp_pack(EG_MIN(min, EG_CAPACITY_SCALE), EG_MIN(max, EG_CAPACITY_SCALE));
+	/* A task never hinted keeps its own clamp until there is one to give. */
+	if (!t->clamp_hint && packed == eg_uclamp_pack(0, EG_CAPACITY_SCALE))
+		return;
+	if (t->clamp_hint && clamp_dist(packed, t->clamp_hint) <= HINT_STEP)
+		return;
+	t->clamp_hint = packed;
+	emit(out, now, EG_DEC_TASK_UCLAMP, 0, EG_REASON_UTIL, pid, packed);
+}
+
 static int on_util(struct eg_engine *e, int cpu, uint64_t now, enum eg_reason reason,
 		   struct eg_decisions *out)
 {
@@ -615,6 +657,7 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		r = eg_signals_event(&e->sig, ev);
 		if (r < 0)
 			return r;
+		task_hint(e, cpu, ev->wakeup.pid, now, out);
 		if (ev->wakeup.flags & EG_WAKE_IOWAIT)
 			reason = EG_REASON_IOWAIT;
 		if (rt || task_boosted(e, ev->wakeup.pid, now)) {

@@ -9,6 +9,7 @@
 
 #include "event.h"
 #include "model.h"
+#include "task_activity.h"
 #include "tunables.h"
 #include "util.h"
 
@@ -31,6 +32,9 @@ struct eg_freq_cpu {
 	 * tasks have no such history. */
 	uint32_t rt_demand;
 	uint32_t nr_rt_unknown;
+	/* The same for enqueued CFS tasks. */
+	uint32_t cfs_demand;
+	uint32_t nr_cfs_unknown;
 };
 
 /* What a frequency policy sees when asked. */
@@ -97,6 +101,12 @@ struct eg_freq_policy_ops {
 	/* The next time the policy wants update() called without an event, or
 	 * EG_NEVER; a time already past (0 included) asks for a call at once. */
 	uint64_t (*next_timer)(const void *state);
+	/* Optional: the utilization clamp (uclamp_min, uclamp_max, 0..1024)
+	 * the policy wants a waking task to carry, from what the task did in
+	 * its recent activations; false to leave the task's clamp alone. The
+	 * engine turns a changed answer into EG_DEC_TASK_UCLAMP. */
+	bool (*task_clamp)(const void *state, const struct eg_task_activity *act, int prio,
+			   uint32_t *min, uint32_t *max);
 };
 
 /* --- idle policies (one instance per CPU; the simulator's cpuidle) --- */

@@ -40,6 +40,9 @@ struct eg_cpu_signals {
 	 * many have no such history yet. */
 	uint32_t rt_demand;
 	uint32_t nr_rt_unknown;
+	/* The same for enqueued CFS tasks. */
+	uint32_t cfs_demand;
+	uint32_t nr_cfs_unknown;
 };
 
 struct eg_signals {

@@ -139,14 +139,20 @@ static void rq_add(struct eg_signals *s, struct eg_task *t)
 	if (!uclamp_is_default(t->util_min, t->util_max))
 		c->nr_uclamped++;
 	c->nr_running++;
+	t->act.rq_need = eg_task_activity_need(&t->act, 100);
 	if (sig_prio_is_rt(t->prio)) {
 		c->nr_rt_running++;
-		t->act.rq_need = eg_task_activity_need(&t->act, 100);
 		if (t->act.rq_need)
 			c->rt_demand += t->act.rq_need;
 		else
 			c->nr_rt_unknown++;
-	} else
+	} else {
+		if (t->act.rq_need)
+			c->cfs_demand += t->act.rq_need;
+		else
+			c->nr_cfs_unknown++;
+	}
+	if (!sig_prio_is_rt(t->prio))
 		c->util_est += task_util_est(t);
 }
 
@@ -164,8 +170,14 @@ void sig_rq_del(struct eg_signals *s, struct eg_task *t)
 			sub_positive32(&c->rt_demand, t->act.rq_need);
 		else
 			sub_positive32(&c->nr_rt_unknown, 1);
-		t->act.rq_need = 0;
-	} else
+	} else {
+		if (t->act.rq_need)
+			sub_positive32(&c->cfs_demand, t->act.rq_need);
+		else
+			sub_positive32(&c->nr_cfs_unknown, 1);
+	}
+	t->act.rq_need = 0;
+	if (!sig_prio_is_rt(t->prio))
 		sub_positive32(&c->util_est, task_util_est(t));
 	cpu_uclamp_del(s, t->cpu, t);
 }

@@ -38,7 +38,7 @@ void eg_task_activity_wake(struct eg_task_activity *a, uint64_t now)
 			a->period_ns = ewma(a->period_ns, p);
 		}
 	}
-	a->wake_ns = now;
+	a->wake_ns = now ? now : 1; /* 0 means "no activation yet" */
 	a->wake_work_ns = a->work_ns;
 }
 

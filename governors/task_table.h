@@ -28,6 +28,7 @@ struct eg_task {
 	uint64_t runtime_ns;	     /* total time running */
 	uint64_t enqueued_ns;	     /* when it last became runnable on its CPU */
 	struct eg_task_activity act; /* period, work and response per activation */
+	uint32_t clamp_hint;	     /* eg_uclamp_pack() last asked for it; 0 = none */
 };
 
 struct eg_task_table {

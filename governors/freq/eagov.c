@@ -25,9 +25,15 @@ struct ea_tunables {
 	bool energy_opp;
 	bool rt_fit;
 	uint32_t rt_fill_pct;
+	bool rt_clamp;
+	bool cfs_fit;
+	uint32_t cfs_fill_pct;
+	uint32_t cfs_fit_window_ms;
 	bool idle_drop;
 	uint32_t idle_drop_x;
+	uint32_t idle_drop_pct;
 	bool iowait_boost;
+	bool fast_raise;
 };
 
 static const struct eg_tunable ea_tunables_table[] = {
@@ -74,6 +80,41 @@ static const struct eg_tunable ea_tunables_table[] = {
 	  .unit = "%",
 	  .help = "share of an RT task's period its activation may take (lower: more margin "
 		  "and shorter response times, more energy)" },
+	{ .name = "cfs_fit",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ea_tunables, cfs_fit),
+	  .def = "no",
+	  .unit = "",
+	  .help = "a CPU whose queued CFS tasks all have a periodic history runs them just in "
+		  "time: the capacity that finishes each activation's work within cfs_fill_pct "
+		  "of its period, known at the wakeup, instead of util with headroom" },
+	{ .name = "cfs_fill_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, cfs_fill_pct),
+	  .min = 5,
+	  .max = 100,
+	  .def = "80",
+	  .unit = "%",
+	  .help = "share of a periodic CFS task's period its activation may take" },
+	{ .name = "cfs_fit_window_ms",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, cfs_fit_window_ms),
+	  .min = 1,
+	  .max = 10000,
+	  .def = "32",
+	  .unit = "ms",
+	  .help = "a CPU busy without a break for longer than this is saturated: its tasks "
+		  "are late, no longer sleep and so no longer teach their period; it is "
+		  "served by util with headroom until it idles again (default: PELT's "
+		  "half-life)" },
+	{ .name = "rt_clamp",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ea_tunables, rt_clamp),
+	  .def = "yes",
+	  .unit = "",
+	  .help = "give an RT task with a periodic history a uclamp_min of the capacity it "
+		  "needs (the kernel's default for RT is 1024, which sends it to the biggest "
+		  "CPU at its top OPP), so placement and frequency follow its real need" },
 	{ .name = "idle_drop",
 	  .type = EG_TUN_BOOL,
 	  .offset = offsetof(struct ea_tunables, idle_drop),
@@ -90,17 +131,36 @@ static const struct eg_tunable ea_tunables_table[] = {
 	  .unit = "x",
 	  .help = "drop an idle domain only when its idle periods last, on average, this many "
 		  "transition latencies" },
+	{ .name = "idle_drop_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, idle_drop_pct),
+	  .min = 0,
+	  .max = 1000,
+	  .def = "10",
+	  .unit = "%",
+	  .help = "drop an idle domain only when a transition latency is at most this share of "
+		  "its average busy period (the slow start it costs the next one)" },
 	{ .name = "iowait_boost",
 	  .type = EG_TUN_BOOL,
 	  .offset = offsetof(struct ea_tunables, iowait_boost),
 	  .def = "yes",
 	  .unit = "",
 	  .help = "boost CPUs whose tasks keep waking from I/O waits, as schedutil does" },
+	{ .name = "fast_raise",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ea_tunables, fast_raise),
+	  .def = "yes",
+	  .unit = "",
+	  .help = "raise the frequency at once, past the rate limit, whenever more capacity "
+		  "is needed (no: only for RT and boosted wakeups, as the rate limit's "
+		  "purpose is to let the last change settle)" },
 	EG_TUNABLE_END,
 };
 
 struct ea_cpu {
 	int cpu;
+	uint64_t last_idle;	  /* when the CPU was last seen idle */
+	uint64_t seen_idle_calls; /* its idle entries then */
 	uint64_t last_update;
 	uint32_t iowait_boost;
 	bool iowait_pending;
@@ -113,7 +173,9 @@ struct ea_state {
 	bool changed_once;
 	uint64_t last_change;
 	uint64_t idle_start;  /* when every CPU of the domain last went idle; 0 = busy */
-	uint64_t idle_avg_ns; /* how long such idle periods last, moving average */
+	uint64_t busy_start;  /* when one of them last woke from that; 0 = idle */
+	uint64_t idle_avg_ns; /* how long the domain's idle periods last, moving average */
+	uint64_t busy_avg_ns; /* and its busy periods */
 	uint32_t next_khz;
 	int nr;
 	struct ea_cpu cpu[];
@@ -156,7 +218,7 @@ static uint32_t ea_iowait(const struct ea_state *s, struct ea_cpu *ec, const str
 /* The capacity one CPU needs, and (in *demand) the work it expects per unit
  * of time, which the energy estimate spreads over busy and idle time. */
 static uint32_t ea_cpu_perf(const struct ea_state *s, const struct eg_freq_cpu *c, uint32_t boost,
-			    uint32_t *demand)
+			    bool saturated, uint32_t *demand)
 {
 	uint32_t max_cap = ea_max_cap(s->pd);
 	uint32_t util = EG_MIN(c->util, max_cap);
@@ -164,6 +226,17 @@ static uint32_t ea_cpu_perf(const struct ea_state *s, const struct eg_freq_cpu *
 
 	*demand = util;
 	perf = (uint64_t)EG_MAX(util, boost) * s->tun.headroom_pct / 100;
+	if (s->tun.cfs_fit && c->cfs_demand && !c->nr_cfs_unknown && !boost && !saturated) {
+		/* Every queued CFS task is periodic and known: serve the
+		 * work their next activations will bring, not what PELT
+		 * has seen of the last ones. */
+		uint64_t jit = (uint64_t)c->cfs_demand * 100 / s->tun.cfs_fill_pct;
+
+		/* Never under what the CPU is measured to do: a task that
+		 * falls behind stops sleeping, its period and work stop
+		 * being learnt, and only its util shows the overload. */
+		perf = EG_MAX(jit, (uint64_t)util);
+	}
 	if (c->rt_runnable) {
 		if (!s->tun.rt_fit || c->nr_rt_unknown || !c->rt_demand) {
 			perf = max_cap;
@@ -255,26 +328,38 @@ static bool ea_all_idle(const struct ea_state *s, const struct eg_freq_input *in
 	return true;
 }
 
-/* Dropping the frequency of an idle domain pays when the domain stays idle
- * long enough for the lower voltage to save more than the wakeup loses: it
- * starts at the low OPP until the raise takes effect, one transition
- * latency later. So the policy learns how long the domain's idle periods
- * last and drops only when they last idle_drop_x transition latencies. */
+static uint64_t ea_avg(uint64_t avg, uint64_t sample)
+{
+	return avg ? avg - (avg >> 2) + (sample >> 2) : sample;
+}
+
+/* Dropping the frequency of an idle domain saves the difference in its
+ * leakage and domain power for as long as it stays idle, and costs the next
+ * busy period its start: it runs at the low OPP until the raise takes
+ * effect, one transition latency later. So the policy learns how long the
+ * domain's idle and busy periods last, and drops only when an idle period
+ * outlasts idle_drop_x transition latencies and the latency is at most
+ * idle_drop_pct of a busy period (what the slow start may cost the work
+ * that wakes it). */
 static bool ea_idle_drop(struct ea_state *s, const struct eg_freq_input *in)
 {
 	bool idle = ea_all_idle(s, in);
 	uint64_t lat = s->pd->transition_latency_ns ? s->pd->transition_latency_ns : NSEC_PER_USEC;
+	uint64_t now = in->now ? in->now : 1;
 
 	if (idle && !s->idle_start) {
-		s->idle_start = in->now ? in->now : 1;
-	} else if (!idle && s->idle_start) {
-		uint64_t d = in->now > s->idle_start ? in->now - s->idle_start : 0;
-
-		s->idle_avg_ns =
-			s->idle_avg_ns ? s->idle_avg_ns - (s->idle_avg_ns >> 2) + (d >> 2) : d;
+		if (s->busy_start && now > s->busy_start)
+			s->busy_avg_ns = ea_avg(s->busy_avg_ns, now - s->busy_start);
+		s->idle_start = now;
+		s->busy_start = 0;
+	} else if (!idle && !s->busy_start) {
+		if (s->idle_start && now > s->idle_start)
+			s->idle_avg_ns = ea_avg(s->idle_avg_ns, now - s->idle_start);
+		s->busy_start = now;
 		s->idle_start = 0;
 	}
-	return idle && s->tun.idle_drop && s->idle_avg_ns >= lat * s->tun.idle_drop_x;
+	return idle && s->tun.idle_drop && s->idle_avg_ns >= lat * s->tun.idle_drop_x &&
+	       lat * 100 <= s->busy_avg_ns * s->tun.idle_drop_pct;
 }
 
 static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq_output *out)
@@ -296,7 +381,15 @@ static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq
 		if (!c->online)
 			continue;
 		boost = ea_iowait(s, ec, c, in->now, updated);
-		perf = EG_MAX(perf, ea_cpu_perf(s, c, boost, &demand[i]));
+		if (c->idle || c->idle_calls != ec->seen_idle_calls || !ec->last_idle) {
+			ec->last_idle = in->now;
+			ec->seen_idle_calls = c->idle_calls;
+		}
+		perf = EG_MAX(perf, ea_cpu_perf(s, c, boost,
+						in->now - ec->last_idle >
+							(uint64_t)s->tun.cfs_fit_window_ms *
+								NSEC_PER_MSEC,
+						&demand[i]));
 	}
 	/* A boosted task (eagovctl boost) is not RT: the engine says so by the
 	 * reason alone, and it gets the top OPP as the engine's fast ramp
@@ -312,8 +405,9 @@ static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq
 
 	/* Lowering waits for the rate limit (the driver's delay); raising
 	 * never does: a CPU that needs capacity should not wait for it. */
-	held = s->changed_once && khz < s->next_khz && !in->limits_changed &&
-	       in->now >= s->last_change && in->now - s->last_change < s->rate_limit_ns;
+	held = s->changed_once && (khz < s->next_khz || (!rt_wake && !s->tun.fast_raise)) &&
+	       !in->limits_changed && in->now >= s->last_change &&
+	       in->now - s->last_change < s->rate_limit_ns;
 	if (held || (s->changed_once && khz == s->next_khz && !in->limits_changed))
 		return 0;
 	out->urgent = rt_wake && s->changed_once && khz > s->next_khz &&
@@ -323,6 +417,24 @@ static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq
 	s->changed_once = true;
 	out->khz = khz;
 	return 1;
+}
+
+/* RT tasks only: a CFS task's clamp is its owner's to set (app hints), while
+ * an RT task's default clamp is the kernel's blanket 1024 that its history
+ * can replace. An RT task that loses its periodic history goes back to
+ * the default clamp. */
+static bool ea_task_clamp(const void *state, const struct eg_task_activity *act, int prio,
+			  uint32_t *min, uint32_t *max)
+{
+	const struct ea_state *s = state;
+	uint32_t need;
+
+	if (!s->tun.rt_clamp || !s->tun.rt_fit || prio >= 100)
+		return false;
+	need = eg_task_activity_need(act, s->tun.rt_fill_pct);
+	*min = need ? need : 0;
+	*max = EG_CAPACITY_SCALE;
+	return true;
 }
 
 static int ea_init(void **state, const struct eg_pd *pd, const void *tunables)
@@ -372,4 +484,5 @@ const struct eg_freq_policy_ops eg_freq_eagov = {
 	.exit = ea_exit,
 	.update = ea_update,
 	.next_timer = ea_next_timer,
+	.task_clamp = ea_task_clamp,
 };

@@ -318,6 +318,77 @@ static void test_fast_ramp(void **unused)
 	teardown_fixture(f);
 }
 
+/* A policy that hints clamps and handles RT wakeups itself: it answers a
+ * clamp of min = the activation count it was shown, so each call is seen. */
+static bool hint_clamp(const void *state, const struct eg_task_activity *act, int prio,
+		       uint32_t *min, uint32_t *max)
+{
+	(void)state;
+	if (prio >= 100 || act->nr_activations < EG_TASK_ACTIVITY_MIN)
+		return false;
+	*min = (uint32_t)(act->act_work_ns / 1000); /* 1 per us of work */
+	*max = 1024;
+	return true;
+}
+
+static const struct eg_freq_policy_ops fake_hint_ops = {
+	.name = "fake-hint",
+	.on_util_update = true,
+	.handles_rt = true,
+	.init = fake_init,
+	.update = fake_update,
+	.task_clamp = hint_clamp,
+};
+
+/* An RT task on CPU 5 (big, full frequency at start: 2362 MHz of 2362, so
+ * its work is its run time) wakes every 10 ms and runs work_us. */
+static void rt_activation(struct fixture *f, uint64_t t, uint64_t work_us)
+{
+	struct eg_event out = ev_switch(t + 1000 + work_us * 1000, 5, 700, 0, 120, false);
+
+	out.sw.prev_prio = 10;
+	feed(f, ev_wakeup(t, 5, 700, 10));
+	feed(f, ev_switch(t + 1000, 5, 0, 700, 10, false));
+	feed(f, out);
+}
+
+static void test_task_clamp_hint(void **unused)
+{
+	struct fixture *f = setup_with(&fake_hint_ops, 100, 0);
+	const struct eg_decision *d;
+
+	(void)unused;
+	eg_engine_set_domain_state(f->e, 1, 2362000, 903000, 2362000);
+	for (int i = 0; i < 4; i++)
+		rt_activation(f, (uint64_t)i * 10 * NSEC_PER_MSEC, 200);
+	/* The engine's fast ramp stays out of a domain whose policy handles
+	 * RT wakeups, and no hint before four activations. */
+	assert_null(find(&f->out, EG_DEC_SET_FREQ, 1));
+	assert_null(find(&f->out, EG_DEC_TASK_UCLAMP, 700));
+	/* The fifth wakeup: 200 us of work per activation -> min 200. */
+	f->out.n = 0;
+	rt_activation(f, 40 * NSEC_PER_MSEC, 300);
+	d = find(&f->out, EG_DEC_TASK_UCLAMP, 700);
+	assert_non_null(d);
+	assert_int_equal(eg_uclamp_min(d->value), 200);
+	assert_int_equal(eg_uclamp_max(d->value), 1024);
+	/* 300 us raised the estimate to 300 at once: a move of 100 (over 32)
+	 * is sent at the next wakeup. */
+	f->out.n = 0;
+	rt_activation(f, 50 * NSEC_PER_MSEC, 300);
+	d = find(&f->out, EG_DEC_TASK_UCLAMP, 700);
+	assert_non_null(d);
+	assert_int_equal(eg_uclamp_min(d->value), 300);
+	/* 290 us: the estimate decays by a quarter of 10 to 297, a move of 3:
+	 * nothing sent. */
+	f->out.n = 0;
+	rt_activation(f, 60 * NSEC_PER_MSEC, 290);
+	f->out.n = 0;
+	rt_activation(f, 70 * NSEC_PER_MSEC, 290);
+	assert_null(find(&f->out, EG_DEC_TASK_UCLAMP, 700));
+	teardown_fixture(f);
+}
+
 /* Boosted CFS task: eagovctl boost makes its wakeups take the fast ramp until
  * the boost expires. */
 static void test_boost(void **unused)
@@ -635,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_answer_resolves_to_opp),
 		cmocka_unit_test(test_profile_cap),
 		cmocka_unit_test(test_fast_ramp),
+		cmocka_unit_test(test_task_clamp_hint),
 		cmocka_unit_test(test_boost),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_hotplug),

@@ -210,44 +210,72 @@ static void test_raise_now_lower_later(void **unused)
 	fx_stop(&f);
 }
 
+static void set_idle(struct fx *f, bool idle_now)
+{
+	for (int c = 4; c <= 7; c++)
+		f->cpu[c].idle = idle_now || c != 4;
+}
+
+/* Busy periods of busy_ms then idle periods of idle_ms, starting busy at
+ * 1 ns; returns the time of the last switch to idle. The frequency chosen at
+ * the first update (util 700: 875 of capacity, 2112 MHz) never changes in
+ * the busy periods, so each update answers 0 until the end. */
+static uint64_t cycles(struct fx *f, int n, uint64_t busy_ms, uint64_t idle_ms)
+{
+	struct eg_freq_output out;
+	uint64_t t = 1;
+
+	busy(f, 4, 700);
+	set_idle(f, false);
+	assert_int_equal(freq_of(f, t, 4, EG_REASON_UTIL), MHZ(2112));
+	for (int i = 0; i < n; i++) {
+		set_idle(f, true);
+		assert_int_equal(step(f, t + MS(busy_ms), 4, EG_REASON_UTIL, &out), 0);
+		set_idle(f, false);
+		assert_int_equal(step(f, t + MS(busy_ms + idle_ms), 4, EG_REASON_UTIL, &out), 0);
+		t += MS(busy_ms + idle_ms);
+	}
+	return t;
+}
+
 static void test_idle_drop_learns(void **unused)
 {
 	struct fx f;
 	struct eg_freq_output out;
+	uint64_t t;
 
 	(void)unused;
-	/* Threshold: 20 x 300 us = 6 ms of average idle period. */
+	/* Thresholds: idle periods of 20 x 300 us = 6 ms, and the 300 us
+	 * latency at most 10 % of a busy period, so busy periods of 3 ms.
+	 * After one 4 ms busy / 10 ms idle cycle both hold: the next switch to
+	 * idle drops to the lowest OPP although util is still 700. */
 	assert_int_equal(fx_start(&f, fx_hikey960(7), BIG, &eg_freq_eagov, ea_tun(NULL)), 0);
-	idle(&f);
-	busy(&f, 4, 700); /* 875 of capacity -> 2112 MHz */
-	assert_int_equal(freq_of(&f, MS(0) + 1, 4, EG_REASON_UTIL), MHZ(2112));
-	/* First idle period: nothing learnt yet, util still 700 (PELT decays
-	 * slowly), so the frequency stays. */
-	for (int c = 4; c <= 7; c++)
-		f.cpu[c].idle = true;
-	assert_int_equal(step(&f, MS(1), 4, EG_REASON_UTIL, &out), 0);
-	/* It lasted 10 ms: the average is 10 ms, over the threshold. */
-	f.cpu[4].idle = false;
-	assert_int_equal(step(&f, MS(11), 4, EG_REASON_UTIL, &out), 0);
-	for (int c = 4; c <= 7; c++)
-		f.cpu[c].idle = true;
-	assert_int_equal(freq_of(&f, MS(12), 4, EG_REASON_UTIL), MHZ(903));
+	t = cycles(&f, 1, 4, 10);
+	set_idle(&f, true);
+	assert_int_equal(freq_of(&f, t + MS(4), 4, EG_REASON_UTIL), MHZ(903));
 	fx_stop(&f);
 
-	/* Idle periods of 1 ms (under 6 ms) never drop. */
+	/* Idle periods of 2 ms: too short to pay. */
 	assert_int_equal(fx_start(&f, fx_hikey960(7), BIG, &eg_freq_eagov, ea_tun(NULL)), 0);
-	idle(&f);
-	busy(&f, 4, 700);
-	assert_int_equal(freq_of(&f, 1, 4, EG_REASON_UTIL), MHZ(2112));
-	for (int i = 0; i < 10; i++) {
-		uint64_t t = MS(2 * i + 1);
+	t = cycles(&f, 6, 4, 2);
+	set_idle(&f, true);
+	assert_int_equal(step(&f, t + MS(4), 4, EG_REASON_UTIL, &out), 0);
+	fx_stop(&f);
 
-		for (int c = 4; c <= 7; c++)
-			f.cpu[c].idle = true;
-		assert_int_equal(step(&f, t, 4, EG_REASON_UTIL, &out), 0);
-		f.cpu[4].idle = false;
-		assert_int_equal(step(&f, t + MS(1), 4, EG_REASON_UTIL, &out), 0);
-	}
+	/* Busy periods of 1 ms: the slow start would cost 30 % of each. */
+	assert_int_equal(fx_start(&f, fx_hikey960(7), BIG, &eg_freq_eagov, ea_tun(NULL)), 0);
+	t = cycles(&f, 6, 1, 10);
+	set_idle(&f, true);
+	assert_int_equal(step(&f, t + MS(1), 4, EG_REASON_UTIL, &out), 0);
+	fx_stop(&f);
+
+	/* The mechanism off: never. */
+	assert_int_equal(fx_start(&f, fx_hikey960(7), BIG, &eg_freq_eagov,
+				  ea_tun("idle_drop", "no", NULL)),
+			 0);
+	t = cycles(&f, 3, 4, 10);
+	set_idle(&f, true);
+	assert_int_equal(step(&f, t + MS(4), 4, EG_REASON_UTIL, &out), 0);
 	fx_stop(&f);
 }
 
