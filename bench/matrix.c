@@ -102,7 +102,7 @@ static int list_dir(const char *dir, const char *suffix, char (*paths)[EG_PATH_M
  * against, and a policy's robustness is reported on them apart
  * (--held-out). A methodology choice, not a property of the machine: the
  * daemon matches and loads these files like any other. */
-static const char *const held_out_devices[] = { "mt8173" };
+static const char *const held_out_devices[] = { "mt8173", "sdm845" };
 
 bool bench_device_held_out(const char *path)
 {

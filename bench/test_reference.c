@@ -309,6 +309,7 @@ static void test_default_devices(void **unused)
 	assert_false(bench_device_held_out("mt8173x.ini"));
 	assert_false(bench_device_held_out("/a/mt8173/hikey960.ini"));
 	assert_false(bench_device_held_out("hikey960"));
+	assert_true(bench_device_held_out("sdm845"));
 
 	snprintf(dir, sizeof(dir), "%s/conf/devices", getenv("EAGOV_SOURCE_ROOT"));
 	d = opendir(dir);
@@ -333,6 +334,7 @@ static void test_default_devices(void **unused)
 	for (int i = files - held; i < b->nr_dev; i++)
 		assert_true(bench_device_held_out(b->dev[i].path));
 	assert_string_equal(b->dev[files - held].model.name, "MediaTek MT8173");
+	assert_string_equal(b->dev[files - held + 1].model.name, "Qualcomm SDM845");
 	bench_free(b);
 	free(b);
 }

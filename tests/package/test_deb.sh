@@ -60,6 +60,7 @@ expect eagov usr/sbin/eagovd usr/bin/eagovctl etc/eagov/eagov.conf etc/eagov/dev
 	usr/share/polkit-1/actions/org.eagov.policy \
 	usr/share/eagov/devices/hikey960.ini usr/share/eagov/devices/hikey620.ini \
 	usr/share/eagov/devices/juno-r0.ini usr/share/eagov/devices/mt8173.ini \
+	usr/share/eagov/devices/sdm845.ini \
 	usr/share/man/man8/eagovd.8.gz usr/share/man/man1/eagovctl.1.gz \
 	usr/share/man/man5/eagov-devices.5.gz \
 	usr/share/bash-completion/completions/eagovctl usr/share/doc/eagov/copyright \
