@@ -89,9 +89,16 @@ static int list_dir(const char *dir, const char *suffix, char (*paths)[EG_PATH_M
 
 	if (!d)
 		return -errno;
-	while ((de = readdir(d)) && n < max)
-		if (has_suffix(de->d_name, suffix))
-			snprintf(paths[n++], EG_PATH_MAX, "%s/%s", dir, de->d_name);
+	while ((de = readdir(d)) && n < max) {
+		int len;
+
+		if (!has_suffix(de->d_name, suffix))
+			continue;
+		/* A path that does not fit is skipped, not cut short. */
+		len = snprintf(paths[n], EG_PATH_MAX, "%s/%s", dir, de->d_name);
+		if (len > 0 && len < EG_PATH_MAX)
+			n++;
+	}
 	closedir(d);
 	qsort(paths[first], (size_t)(n - first), EG_PATH_MAX, cmp_str);
 	return n - first;
