@@ -81,8 +81,15 @@ struct bench {
 
 /* Add a device file, or a device named in conf/devices. 0 or -errno (logged). */
 int bench_add_device(struct bench *b, const char *arg);
-/* Every device file that ships, in name order. */
+/* Every device file that ships, in name order, but the held-out ones: the
+ * default matrix. */
 int bench_add_shipped_devices(struct bench *b);
+/* The held-out devices: shipped files that no policy was tuned on, whose
+ * figures are reported apart (bench/matrix.c lists them). */
+int bench_add_held_out_devices(struct bench *b);
+/* Whether a device file (a path or a name, with or without .ini) is one of
+ * the held-out devices. */
+bool bench_device_held_out(const char *path);
 /* An rt-app workload file, or every .json file of a folder in name order. */
 int bench_add_workloads(struct bench *b, const char *arg);
 /* The shipped workloads (the source tree's when running from a build). */

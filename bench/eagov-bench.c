@@ -28,7 +28,9 @@ static void usage(FILE *out)
 		"Usage: eagov-bench [OPTION]...\n"
 		"Run the governors on the simulated SoC and compare them.\n\n"
 		"  -d, --device FILE|NAME   device file or name in conf/devices (repeatable;\n"
-		"                           default: every shipped device)\n"
+		"                           default: every shipped device but the held-out)\n"
+		"      --held-out           add the held-out devices, shipped files no policy\n"
+		"                           was tuned on (alone: those devices only)\n"
 		"  -w, --workload FILE|DIR  rt-app workload file, or a folder of them\n"
 		"                           (repeatable; default: bench/workloads)\n"
 		"  -g, --governor NAME      frequency governor (repeatable; default: all)\n"
@@ -96,6 +98,7 @@ enum {
 	OPT_NO_ORACLE,
 	OPT_RTAPP_SUSPEND,
 	OPT_ALLOW_STALL,
+	OPT_HELD_OUT,
 };
 
 /* What the command line asked for, beyond the matrix in struct bench. */
@@ -183,6 +186,8 @@ static int parse_option(struct bench *b, struct options *o, int c, const char *a
 	case OPT_ALLOW_STALL:
 		o->allow_stall = true;
 		return 0;
+	case OPT_HELD_OUT:
+		return bench_add_held_out_devices(b) < 0 ? 1 : 0;
 	case OPT_REPLAY:
 		if (o->nr_replay >= BENCH_MAX_ITEMS) {
 			eg_err("--replay: at most %d recordings", BENCH_MAX_ITEMS);
@@ -228,6 +233,7 @@ static int parse_args(struct bench *b, struct options *o, int argc, char **argv)
 		{ "no-oracle", no_argument, NULL, OPT_NO_ORACLE },
 		{ "rtapp-suspend", required_argument, NULL, OPT_RTAPP_SUSPEND },
 		{ "allow-stall", no_argument, NULL, OPT_ALLOW_STALL },
+		{ "held-out", no_argument, NULL, OPT_HELD_OUT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests of eagov-bench's two references: the lower bound's terms on
- * hand-worked models, and, over every shipped device x workload x governor,
- * that the bound is below every run, that the oracle is a simulator run
+ * hand-worked models, and, over every shipped device x workload x governor
+ * (held-out devices included), that the bound is below every run, that the oracle is a simulator run
  * that reproduces, is no worse than performance and misses no more, and
  * that the whole matrix is deterministic whatever the number of threads. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "bench.h"
 #include "bound.h"
 #include "oracle.h"
 #include "output.h"
@@ -164,7 +166,7 @@ static void test_bound_no_idle_state(void **unused)
 	free(m);
 }
 
-/* The shipped matrix, run once per thread count. */
+/* The shipped matrix with the held-out devices, run once per thread count. */
 static struct bench *shipped_matrix(int jobs)
 {
 	struct bench *b = calloc(1, sizeof(*b));
@@ -172,6 +174,7 @@ static struct bench *shipped_matrix(int jobs)
 
 	assert_non_null(b);
 	assert_int_equal(bench_add_shipped_devices(b), 0);
+	assert_int_equal(bench_add_held_out_devices(b), 0);
 	assert_int_equal(bench_add_shipped_workloads(b), 0);
 	bench_add_all_governors(b);
 	b->jobs = jobs;
@@ -286,6 +289,56 @@ static void test_shipped_matrix(void **unused)
 	free(again);
 }
 
+/* The default device set is every shipped file but the held-out ones, which
+ * --held-out adds: the default matrix keeps the devices the policies were
+ * tuned on, and a new device is reported apart only when it is listed. */
+static void test_default_devices(void **unused)
+{
+	struct bench *b = calloc(1, sizeof(*b));
+	char dir[512];
+	DIR *d;
+	struct dirent *de;
+	int files = 0, held = 0;
+
+	(void)unused;
+	assert_non_null(b);
+	assert_true(bench_device_held_out("mt8173"));
+	assert_true(bench_device_held_out("mt8173.ini"));
+	assert_true(bench_device_held_out("/usr/share/eagov/devices/mt8173.ini"));
+	assert_false(bench_device_held_out("mt817"));
+	assert_false(bench_device_held_out("mt8173x.ini"));
+	assert_false(bench_device_held_out("/a/mt8173/hikey960.ini"));
+	assert_false(bench_device_held_out("hikey960"));
+	assert_true(bench_device_held_out("sdm845"));
+
+	snprintf(dir, sizeof(dir), "%s/conf/devices", getenv("EAGOV_SOURCE_ROOT"));
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 4 && !strcmp(de->d_name + n - 4, ".ini")) {
+			files++;
+			held += bench_device_held_out(de->d_name);
+		}
+	}
+	closedir(d);
+	assert_true(held >= 1);
+
+	assert_int_equal(bench_add_shipped_devices(b), 0);
+	assert_int_equal(b->nr_dev, files - held);
+	for (int i = 0; i < b->nr_dev; i++)
+		assert_false(bench_device_held_out(b->dev[i].path));
+	assert_int_equal(bench_add_held_out_devices(b), 0);
+	assert_int_equal(b->nr_dev, files);
+	for (int i = files - held; i < b->nr_dev; i++)
+		assert_true(bench_device_held_out(b->dev[i].path));
+	assert_string_equal(b->dev[files - held].model.name, "MediaTek MT8173");
+	assert_string_equal(b->dev[files - held + 1].model.name, "Qualcomm SDM845");
+	bench_free(b);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_bound_cluster_off),
 		cmocka_unit_test(test_bound_cheapest_domain),
 		cmocka_unit_test(test_bound_no_idle_state),
+		cmocka_unit_test(test_default_devices),
 		cmocka_unit_test(test_shipped_matrix),
 	};
 

@@ -59,7 +59,8 @@ expect eagov usr/sbin/eagovd usr/bin/eagovctl etc/eagov/eagov.conf etc/eagov/dev
 	usr/lib/tmpfiles.d/eagov.conf usr/share/dbus-1/system.d/org.eagov.PowerProfiles.conf \
 	usr/share/polkit-1/actions/org.eagov.policy \
 	usr/share/eagov/devices/hikey960.ini usr/share/eagov/devices/hikey620.ini \
-	usr/share/eagov/devices/juno-r0.ini \
+	usr/share/eagov/devices/juno-r0.ini usr/share/eagov/devices/mt8173.ini \
+	usr/share/eagov/devices/sdm845.ini \
 	usr/share/man/man8/eagovd.8.gz usr/share/man/man1/eagovctl.1.gz \
 	usr/share/man/man5/eagov-devices.5.gz \
 	usr/share/bash-completion/completions/eagovctl usr/share/doc/eagov/copyright \

@@ -583,7 +583,7 @@ static void test_shipped_hikey960(void **state)
 
 static void test_shipped_others(void **state)
 {
-	static const char *const names[] = { "juno-r0", "hikey620" };
+	static const char *const names[] = { "juno-r0", "hikey620", "mt8173", "sdm845" };
 	char path[512];
 	struct eg_error err;
 
@@ -597,6 +597,54 @@ static void test_shipped_others(void **state)
 			assert_int_equal(m->pds[1].max_cap, 446);
 			/* EAS A57 cost 168 read as mW */
 			assert_int_equal(m->pds[0].opps[0].power_uw, 168000);
+		} else if (eg_streq(names[i], "mt8173")) {
+			/* 740 * 1703000 * 1024 / (1024 * 2106000) = 598.4 -> 598 */
+			assert_int_equal(m->nr_pds, 2);
+			assert_int_equal(m->pds[0].max_cap, 598);
+			assert_int_equal(m->pds[1].max_cap, 1024);
+			/* 263 * 859^2 * 507 / 10^6 = 98389.8 uW; 530 * 1125^2 * 2106
+			 * / 10^6 = 1412665.3 uW */
+			assert_int_equal(m->pds[0].opps[0].power_uw / 1000, 98);
+			assert_int_equal(m->pds[1].opps[7].power_uw / 1000, 1412);
+			/* No clock-latency in the device tree: unknown. No cluster
+			 * state; every idle and domain power an estimate. */
+			assert_int_equal(m->pds[0].transition_latency_ns, 0);
+			for (int d = 0; d < 2; d++) {
+				assert_int_equal(m->pds[d].nr_cluster_idle, 0);
+				assert_int_equal(m->pds[d].nr_cpu_idle, 2);
+				assert_int_equal(m->pds[d].cpu_idle[1].exit_us, 680);
+				assert_int_equal(m->pds[d].cpu_idle[1].residency_us, 1088);
+				for (int k = 0; k < m->pds[d].nr_cpu_idle; k++)
+					assert_true(m->pds[d].cpu_idle[k].power_estimated);
+				assert_true(m->pds[d].static_estimated);
+			}
+			/* The DT's 3072 : 1024 cooling contributions as 1024 : 341. */
+			assert_int_equal(m->nr_zones, 1);
+			assert_int_equal(m->zones[0].sustainable_power_mw, 1500);
+			assert_int_equal(m->zones[0].trips[1].temp_mc, 85000);
+			assert_int_equal(m->zones[0].cooled[0].weight, 1024);
+			assert_int_equal(m->zones[0].cooled[1].weight, 341);
+		} else if (eg_streq(names[i], "sdm845")) {
+			/* 607 * 1766400 * 1024 / (1024 * 2803200) = 382.5 -> 382 */
+			assert_int_equal(m->pds[0].max_cap, 382);
+			assert_int_equal(m->pds[0].nr_opps, 18);
+			assert_int_equal(m->pds[1].nr_opps, 24);
+			/* EAS costs read as mW, no voltages: the file's powers. */
+			assert_int_equal(m->pds[1].opps[23].power_uw, 1298000);
+			assert_int_equal(m->pds[1].opps[23].pd_power_uw, 170000);
+			/* Noise in the measured table: 576 MHz costs more than
+			 * 652.8 MHz, so it is inefficient. */
+			assert_true(m->pds[0].opps[3].inefficient);
+			/* Three CPU states, no cluster state (the cluster spans both
+			 * domains); two zones, no sustainable power. */
+			for (int d = 0; d < 2; d++) {
+				assert_int_equal(m->pds[d].nr_cpu_idle, 3);
+				assert_int_equal(m->pds[d].nr_cluster_idle, 0);
+			}
+			assert_int_equal(m->pds[1].cpu_idle[2].exit_us, 1061);
+			assert_int_equal(m->nr_zones, 2);
+			assert_int_equal(m->zones[1].sustainable_power_mw, 0);
+			assert_int_equal(m->zones[1].trips[1].temp_mc, 95000);
 		} else {
 			/* one domain for both clusters (one shared OPP table) */
 			assert_int_equal(m->nr_pds, 1);

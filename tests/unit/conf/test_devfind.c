@@ -143,6 +143,9 @@ static void test_match_shipped(void **state)
 	const char *hikey960[] = { "hisilicon,hi3660-hikey960", "hisilicon,hi3660" };
 	const char *hikey[] = { "vendor,unknown-board", "hisilicon,hi6220" };
 	const char *juno[] = { "arm,juno", "arm,vexpress" };
+	/* A Chromebook on the SoC: the board strings first, then the SoC's. */
+	const char *elm[] = { "google,elm-rev8", "google,elm", "mediatek,mt8173" };
+	const char *c630[] = { "lenovo,yoga-c630", "qcom,sdm845" };
 	const char *other[] = { "acme,rocket" };
 	char path[512];
 
@@ -154,6 +157,10 @@ static void test_match_shipped(void **state)
 	assert_non_null(strstr(path, "/hikey620.ini"));
 	assert_int_equal(eg_conf_match_device(juno, 2, NULL, path, sizeof(path)), 0);
 	assert_non_null(strstr(path, "/juno-r0.ini"));
+	assert_int_equal(eg_conf_match_device(elm, 3, NULL, path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "/mt8173.ini"));
+	assert_int_equal(eg_conf_match_device(c630, 2, NULL, path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "/sdm845.ini"));
 	assert_int_equal(eg_conf_match_device(other, 1, NULL, path, sizeof(path)), -ENOENT);
 	assert_int_equal(eg_conf_match_device(NULL, 0, "No Such PC", path, sizeof(path)), -ENOENT);
 	unsetenv("EAGOV_DEVICE_DIR");
