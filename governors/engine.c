@@ -189,6 +189,8 @@ static void fill_cpu_view(struct eg_engine *e, const struct eg_pd *pd, uint64_t 
 		fc->idle = cs->curr_pid == 0;
 		fc->rt_demand = cs->rt_demand;
 		fc->nr_rt_unknown = cs->nr_rt_unknown;
+		fc->rt_work_ns = cs->rt_work_ns;
+		fc->rt_lat_ns = cs->rt_lat_ns;
 		fc->cfs_demand = cs->cfs_demand;
 		fc->nr_cfs_unknown = cs->nr_cfs_unknown;
 		/* An iowait wakeup is reported to the policy once. */

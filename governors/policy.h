@@ -32,6 +32,8 @@ struct eg_freq_cpu {
 	 * tasks have no such history. */
 	uint32_t rt_demand;
 	uint32_t nr_rt_unknown;
+	uint64_t rt_work_ns; /* largest work per activation of those, ns at 1024 */
+	uint64_t rt_lat_ns;  /* their shortest wakeup-to-run latency */
 	/* The same for enqueued CFS tasks. */
 	uint32_t cfs_demand;
 	uint32_t nr_cfs_unknown;

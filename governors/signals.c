@@ -71,6 +71,7 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 	if (t->state == EG_TASK_SLEEPING)
 		sig_task_enqueue(s, t, now); /* lost wakeup */
 	sig_task_sync(s, t, now);
+	eg_task_activity_run_start(&t->act, now);
 	t->state = EG_TASK_RUNNING;
 	c->curr_pid = t->pid;
 	c->curr_prio = t->prio;

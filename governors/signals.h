@@ -40,6 +40,11 @@ struct eg_cpu_signals {
 	 * many have no such history yet. */
 	uint32_t rt_demand;
 	uint32_t nr_rt_unknown;
+	/* Of those RT tasks with a history: the largest work per activation
+	 * and the shortest wakeup latency (the pair asking the most of a
+	 * response-time bound). */
+	uint64_t rt_work_ns;
+	uint64_t rt_lat_ns;
 	/* The same for enqueued CFS tasks. */
 	uint32_t cfs_demand;
 	uint32_t nr_cfs_unknown;

@@ -142,10 +142,14 @@ static void rq_add(struct eg_signals *s, struct eg_task *t)
 	t->act.rq_need = eg_task_activity_need(&t->act, 100);
 	if (sig_prio_is_rt(t->prio)) {
 		c->nr_rt_running++;
-		if (t->act.rq_need)
+		if (t->act.rq_need) {
 			c->rt_demand += t->act.rq_need;
-		else
+			c->rt_work_ns = EG_MAX(c->rt_work_ns, t->act.act_work_ns);
+			c->rt_lat_ns = c->rt_lat_ns ? EG_MIN(c->rt_lat_ns, t->act.act_lat_ns) :
+						      t->act.act_lat_ns;
+		} else {
 			c->nr_rt_unknown++;
+		}
 	} else {
 		if (t->act.rq_need)
 			c->cfs_demand += t->act.rq_need;
@@ -170,6 +174,13 @@ void sig_rq_del(struct eg_signals *s, struct eg_task *t)
 			sub_positive32(&c->rt_demand, t->act.rq_need);
 		else
 			sub_positive32(&c->nr_rt_unknown, 1);
+		/* The max and min cannot be taken back one task at a time:
+		 * they are kept until the CPU has no RT task left, which errs
+		 * on the side of more capacity. */
+		if (c->nr_rt_running == 0) {
+			c->rt_work_ns = 0;
+			c->rt_lat_ns = 0;
+		}
 	} else {
 		if (t->act.rq_need)
 			sub_positive32(&c->cfs_demand, t->act.rq_need);

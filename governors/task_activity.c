@@ -40,6 +40,18 @@ void eg_task_activity_wake(struct eg_task_activity *a, uint64_t now)
 	}
 	a->wake_ns = now ? now : 1; /* 0 means "no activation yet" */
 	a->wake_work_ns = a->work_ns;
+	a->ran = false;
+}
+
+void eg_task_activity_run_start(struct eg_task_activity *a, uint64_t now)
+{
+	uint64_t lat;
+
+	if (a->ran || !a->wake_ns || now < a->wake_ns)
+		return;
+	a->ran = true;
+	lat = now - a->wake_ns;
+	a->act_lat_ns = a->nr_activations ? ewma(a->act_lat_ns, lat) : lat;
 }
 
 /* The work estimate rises at once and decays by quarters: a deadline is
@@ -68,6 +80,23 @@ bool eg_task_activity_periodic(const struct eg_task_activity *a)
 {
 	return a->nr_activations >= EG_TASK_ACTIVITY_MIN && a->period_ns &&
 	       a->period_dev_ns * 4 < a->period_ns;
+}
+
+uint32_t eg_task_activity_stretch_need(uint64_t work_ns, uint64_t lat_ns, uint32_t stretch_pct,
+				       uint32_t cap_max)
+{
+	uint64_t budget, need;
+
+	if (!work_ns || !cap_max)
+		return 0;
+	/* run_max = work x 1024 / cap_max; budget = run_max + s (run_max +
+	 * lat); need = work x 1024 / budget. */
+	budget = work_ns * EG_CAPACITY_SCALE / cap_max;
+	budget += (budget + lat_ns) * stretch_pct / 100;
+	if (!budget)
+		return cap_max;
+	need = (work_ns * EG_CAPACITY_SCALE + budget - 1) / budget;
+	return need > cap_max ? cap_max : (uint32_t)need;
 }
 
 uint32_t eg_task_activity_need(const struct eg_task_activity *a, uint32_t fill_pct)

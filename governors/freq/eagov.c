@@ -25,6 +25,7 @@ struct ea_tunables {
 	bool energy_opp;
 	bool rt_fit;
 	uint32_t rt_fill_pct;
+	uint32_t rt_stretch_pct;
 	bool rt_clamp;
 	bool cfs_fit;
 	uint32_t cfs_fill_pct;
@@ -76,7 +77,7 @@ static const struct eg_tunable ea_tunables_table[] = {
 	  .offset = offsetof(struct ea_tunables, rt_fill_pct),
 	  .min = 5,
 	  .max = 100,
-	  .def = "15",
+	  .def = "50",
 	  .unit = "%",
 	  .help = "share of an RT task's period its activation may take (lower: more margin "
 		  "and shorter response times, more energy)" },
@@ -107,6 +108,16 @@ static const struct eg_tunable ea_tunables_table[] = {
 		  "are late, no longer sleep and so no longer teach their period; it is "
 		  "served by util with headroom until it idles again (default: PELT's "
 		  "half-life)" },
+	{ .name = "rt_stretch_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, rt_stretch_pct),
+	  .min = 0,
+	  .max = 1000,
+	  .def = "20",
+	  .unit = "%",
+	  .help = "how much longer than at the top OPP a known RT task's response (its "
+		  "measured wakeup latency plus its run) may become; the capacity that keeps "
+		  "it there is a floor under rt_fill_pct's" },
 	{ .name = "rt_clamp",
 	  .type = EG_TUN_BOOL,
 	  .offset = offsetof(struct ea_tunables, rt_clamp),
@@ -160,6 +171,10 @@ static const struct eg_tunable ea_tunables_table[] = {
 struct ea_cpu {
 	int cpu;
 	uint64_t last_idle;	  /* when the CPU was last seen idle */
+	bool was_idle;		  /* as last seen */
+	uint64_t edge;		  /* when it last went idle or busy; 0 = not seen */
+	uint64_t busy_avg_ns;	  /* its busy periods, moving average */
+	uint64_t idle_avg_ns;	  /* and its idle periods */
 	uint64_t seen_idle_calls; /* its idle entries then */
 	uint64_t last_update;
 	uint32_t iowait_boost;
@@ -180,6 +195,11 @@ struct ea_state {
 	int nr;
 	struct ea_cpu cpu[];
 };
+
+static uint64_t ea_avg(uint64_t avg, uint64_t sample)
+{
+	return avg ? avg - (avg >> 2) + (sample >> 2) : sample;
+}
 
 static uint32_t ea_max_cap(const struct eg_pd *pd)
 {
@@ -243,6 +263,9 @@ static uint32_t ea_cpu_perf(const struct ea_state *s, const struct eg_freq_cpu *
 		} else {
 			uint64_t rt = (uint64_t)c->rt_demand * 100 / s->tun.rt_fill_pct;
 
+			rt = EG_MAX(rt, (uint64_t)eg_task_activity_stretch_need(
+						c->rt_work_ns, c->rt_lat_ns, s->tun.rt_stretch_pct,
+						max_cap));
 			perf = EG_MAX(perf, rt);
 		}
 	}
@@ -252,36 +275,90 @@ static uint32_t ea_cpu_perf(const struct ea_state *s, const struct eg_freq_cpu *
 	return (uint32_t)perf;
 }
 
-/* Estimated power of the domain at OPP k when its CPUs have the given
- * demands: each CPU busy for demand / perf(k) of the time at busy and
- * static power and idle (in its shallowest state, the one a CPU is sure to
- * reach) the rest; the domain draws its own power, except while all its
- * CPUs idle at once (taken as independent) if it has a cluster state. */
+/* The deepest CPU idle state an idle period of idle_ns pays for: the
+ * target residency is where a state breaks even with the shallower one. */
+static int ea_idle_state(const struct eg_pd *pd, double idle_ns)
+{
+	int k = 0;
+
+	for (int i = 1; i < pd->nr_cpu_idle; i++)
+		if ((double)eg_idle_residency_ns(pd, i) <= idle_ns)
+			k = i;
+	return k;
+}
+
+/* Estimated power of the domain at OPP k. Each CPU is busy for demand /
+ * perf(k) of the time at busy and static power. Its idle time comes in
+ * periods as long as it has learnt (its busy-plus-idle cycle, with the busy
+ * part shrinking as k rises), so each idle period is spent in the deepest
+ * state that period pays for, at that state's power plus its entry and
+ * exit energy once per cycle. A CPU with no cycle learnt yet idles in its
+ * shallowest state, which racing cannot improve. The domain draws its own
+ * power while any CPU runs, and while all idle when it has no cluster
+ * state (the CPUs' idle taken as independent). */
 static double ea_power(const struct ea_state *s, const struct eg_freq_input *in, int k,
 		       const uint32_t *demand)
 {
 	const struct eg_pd *pd = s->pd;
 	const struct eg_opp *o = &pd->opps[k];
-	double idle_uw = pd->nr_cpu_idle ? (double)pd->cpu_idle[pd->nr_cpu_idle - 1].power_uw : 0.0;
-	double all_idle = 1.0, p = 0.0, dom;
+	double all_idle = 1.0, p = 0.0, dom, dom_cycle;
 
 	for (int i = 0; i < s->nr; i++) {
-		double b;
+		const struct ea_cpu *ec = &s->cpu[i];
+		double b, idle_uw = 0.0, cycle = (double)(ec->busy_avg_ns + ec->idle_avg_ns);
+		int st = 0;
 
-		if (!in->cpu[s->cpu[i].cpu].online)
+		if (!in->cpu[ec->cpu].online)
 			continue;
 		b = o->perf ? (double)demand[i] / o->perf : 1.0;
 		if (b > 1.0)
 			b = 1.0;
+		if (pd->nr_cpu_idle) {
+			if (ec->busy_avg_ns && ec->idle_avg_ns)
+				st = ea_idle_state(pd, (1.0 - b) * cycle);
+			idle_uw = (double)pd->cpu_idle[st].power_uw;
+			if (st > 0 && b < 1.0)
+				idle_uw +=
+					pd->cpu_idle[st].transition_uj * 1e9 / ((1.0 - b) * cycle);
+		}
 		p += b * (double)(o->power_uw + o->static_uw) + (1.0 - b) * idle_uw;
 		all_idle *= 1.0 - b;
 	}
+	/* The cluster state is used when the domain's idle periods, which
+	 * racing lengthens like the CPUs' own, reach its residency; its entry
+	 * and exit energy is paid once per domain cycle. */
 	dom = (double)(o->pd_power_uw + o->pd_static_uw);
-	if (pd->nr_cluster_idle)
-		p += dom * (1.0 - all_idle) + all_idle * (double)pd->cluster_idle[0].power_uw;
+	dom_cycle = (double)(s->busy_avg_ns + s->idle_avg_ns);
+	if (pd->nr_cluster_idle && s->busy_avg_ns && s->idle_avg_ns && all_idle > 0.0 &&
+	    all_idle * dom_cycle >= (double)pd->cluster_idle[0].residency_us * NSEC_PER_USEC)
+		p += dom * (1.0 - all_idle) + all_idle * (double)pd->cluster_idle[0].power_uw +
+		     eg_pd_cluster_transition_uj(pd, 0, k) * 1e9 / dom_cycle;
 	else
 		p += dom;
 	return p;
+}
+
+/* Learn each CPU's busy and idle periods from what the engine shows at
+ * every update (it calls on every switch of the domain's CPUs). */
+static void ea_learn_cycles(struct ea_state *s, const struct eg_freq_input *in)
+{
+	for (int i = 0; i < s->nr; i++) {
+		struct ea_cpu *ec = &s->cpu[i];
+		const struct eg_freq_cpu *c = &in->cpu[ec->cpu];
+
+		if (!c->online || c->idle == ec->was_idle)
+			continue;
+		if (ec->edge && in->now > ec->edge) {
+			uint64_t d = in->now - ec->edge;
+
+			if (c->idle)
+				ec->busy_avg_ns = ea_avg(ec->busy_avg_ns, d);
+			else
+				ec->idle_avg_ns = ea_avg(ec->idle_avg_ns, d);
+		}
+		ec->was_idle = c->idle;
+		ec->edge = in->now;
+	}
 }
 
 /* The lowest OPP within the limits that provides perf, then, with
@@ -326,11 +403,6 @@ static bool ea_all_idle(const struct ea_state *s, const struct eg_freq_input *in
 			return false;
 	}
 	return true;
-}
-
-static uint64_t ea_avg(uint64_t avg, uint64_t sample)
-{
-	return avg ? avg - (avg >> 2) + (sample >> 2) : sample;
 }
 
 /* Dropping the frequency of an idle domain saves the difference in its
@@ -398,6 +470,7 @@ static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq
 	if (rt_wake && in->trigger_cpu >= 0 && !in->cpu[in->trigger_cpu].rt_runnable)
 		perf = ea_max_cap(s->pd);
 
+	ea_learn_cycles(s, in);
 	if (ea_idle_drop(s, in))
 		khz = in->min_khz;
 	else
@@ -432,7 +505,11 @@ static bool ea_task_clamp(const void *state, const struct eg_task_activity *act,
 	if (!s->tun.rt_clamp || !s->tun.rt_fit || prio >= 100)
 		return false;
 	need = eg_task_activity_need(act, s->tun.rt_fill_pct);
-	*min = need ? need : 0;
+	if (need)
+		need = EG_MAX(need, eg_task_activity_stretch_need(act->act_work_ns, act->act_lat_ns,
+								  s->tun.rt_stretch_pct,
+								  EG_CAPACITY_SCALE));
+	*min = need;
 	*max = EG_CAPACITY_SCALE;
 	return true;
 }
