@@ -93,37 +93,72 @@ static struct eg_model *racy_model(bool cluster_state)
 	return m;
 }
 
+/* CPU 4 runs 2 ms then idles 8 ms, n times, at util 200 (the others idle):
+ * the policy learns the CPU's and the domain's cycles. Returns the last
+ * frequency it asked for. */
+static uint32_t learn_cycles(struct fx *f, int n)
+{
+	struct eg_freq_output out;
+	uint32_t khz = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t t = MS(10 * i) + 1;
+
+		busy(f, 4, 200);
+		if (step(f, t, 4, EG_REASON_UTIL, &out) == 1)
+			khz = out.khz;
+		f->cpu[4].idle = true;
+		if (step(f, t + MS(2), 4, EG_REASON_UTIL, &out) == 1)
+			khz = out.khz;
+	}
+	busy(f, 4, 200);
+	if (step(f, MS(10 * n) + 1, 4, EG_REASON_UTIL, &out) == 1)
+		khz = out.khz;
+	return khz;
+}
+
 static void test_energy_opp_races(void **unused)
 {
 	struct fx f;
 
 	(void)unused;
-	/* util 200 on CPU 4, others idle. Busy power per CPU (W): 0.243,
-	 * 0.500, 0.804, 1.162, 1.572 at 903..2362 MHz; perf 391, 616, 782,
-	 * 916, 1024; busy share b = 200 / perf. Estimated power b x busy +
-	 * 3 W x b (the cluster is off when the one busy CPU idles):
-	 * 903: 0.51 x 3.243 = 1.66; 1421: 0.325 x 3.5 = 1.14; 1805: 0.256 x
-	 * 3.804 = 0.97; 2112: 0.218 x 4.162 = 0.91; 2362: 0.195 x 4.572 =
-	 * 0.89. The top OPP is the cheapest. */
-	assert_int_equal(fx_start(&f, racy_model(true), BIG, &eg_freq_eagov, ea_tun(NULL)), 0);
+	/* util 200 on CPU 4, others idle, cycles of 2 ms busy and 8 ms idle
+	 * learnt. Busy power per CPU (W): 0.243, 0.500, 0.804, 1.162, 1.572 at
+	 * 903..2362 MHz; perf 391, 616, 782, 916, 1024; busy share b = 200 /
+	 * perf. The domain idles (1 - b) x 10 ms >= the 1 ms residency, so its
+	 * cluster state counts: estimated power b x busy + 3 W x b, plus the
+	 * state's entry and exit energy per cycle, the same at every OPP (the
+	 * domain's power is): 903: 0.51 x 3.243 = 1.66; 1421: 0.325 x 3.5 =
+	 * 1.14; 1805: 0.256 x 3.804 = 0.97; 2112: 0.218 x 4.162 = 0.91; 2362:
+	 * 0.195 x 4.572 = 0.89. The top OPP is the cheapest. */
+	assert_int_equal(fx_start(&f, racy_model(true), BIG, &eg_freq_eagov,
+				  ea_tun("idle_drop", "no", NULL)),
+			 0);
 	idle(&f);
-	busy(&f, 4, 200);
-	assert_int_equal(freq_of(&f, MS(1), 4, EG_REASON_UTIL), MHZ(2362));
+	assert_int_equal(learn_cycles(&f, 4), MHZ(2362));
 	fx_stop(&f);
 
 	/* Without the mechanism: the lowest OPP with 200 x 1.25 = 250 of
 	 * capacity, 903 MHz (391). */
 	assert_int_equal(fx_start(&f, racy_model(true), BIG, &eg_freq_eagov,
-				  ea_tun("energy_opp", "no", NULL)),
+				  ea_tun("energy_opp", "no", "idle_drop", "no", NULL)),
 			 0);
 	idle(&f);
-	busy(&f, 4, 200);
-	assert_int_equal(freq_of(&f, MS(1), 4, EG_REASON_UTIL), MHZ(903));
+	assert_int_equal(learn_cycles(&f, 4), MHZ(903));
 	fx_stop(&f);
 
 	/* No cluster state: the domain's 3 W are paid at every OPP, and the
 	 * busy part grows with the OPP, so the lowest that fits wins. */
-	assert_int_equal(fx_start(&f, racy_model(false), BIG, &eg_freq_eagov, ea_tun(NULL)), 0);
+	assert_int_equal(fx_start(&f, racy_model(false), BIG, &eg_freq_eagov,
+				  ea_tun("idle_drop", "no", NULL)),
+			 0);
+	idle(&f);
+	assert_int_equal(learn_cycles(&f, 4), MHZ(903));
+	fx_stop(&f);
+
+	/* Nothing learnt yet: no idle period is known to reach the cluster
+	 * state, so racing is not assumed to pay. */
+	assert_int_equal(fx_start(&f, racy_model(true), BIG, &eg_freq_eagov, ea_tun(NULL)), 0);
 	idle(&f);
 	busy(&f, 4, 200);
 	assert_int_equal(freq_of(&f, MS(1), 4, EG_REASON_UTIL), MHZ(903));
@@ -156,12 +191,21 @@ static void test_rt_fit(void **unused)
 	f.cpu[4].rt_runnable = true;
 	f.cpu[4].nr_rt_unknown = 1;
 	assert_int_equal(freq_of(&f, MS(1), 4, EG_REASON_RT), MHZ(2362));
-	/* A known one needing 100 of capacity per period, served within 15 %
-	 * of it: 100 x 100 / 15 = 666; 2362 x 666 / 1024 = 1536 MHz -> 1805. A
-	 * lowering, so after the rate limit (450 us). */
+	/* A known one needing 100 of capacity per period, served within 50 %
+	 * of it: 100 x 100 / 50 = 200. Its response bound asks more: 200 us of
+	 * work (200 us at the top OPP) after 1000 us of wakeup latency may
+	 * take 200 + 20 % x (200 + 1000) = 440 us, so 200 x 1024 / 440 =
+	 * 465.5 -> 466; 2362 x 466 / 1024 = 1075 MHz -> 1421. A lowering, so
+	 * after the rate limit (450 us). */
 	f.cpu[4].nr_rt_unknown = 0;
 	f.cpu[4].rt_demand = 100;
-	assert_int_equal(freq_of(&f, MS(2), 4, EG_REASON_RT), MHZ(1805));
+	f.cpu[4].rt_work_ns = US(200);
+	f.cpu[4].rt_lat_ns = US(1000);
+	assert_int_equal(freq_of(&f, MS(2), 4, EG_REASON_RT), MHZ(1421));
+	/* Without a measured run, the period bound alone: 200 -> 461 MHz, the
+	 * lowest OPP. */
+	f.cpu[4].rt_work_ns = 0;
+	assert_int_equal(freq_of(&f, MS(3), 4, EG_REASON_RT), MHZ(903));
 	fx_stop(&f);
 
 	/* rt_fit off: every RT task at the top. */
@@ -319,6 +363,31 @@ static void test_activity_periodic_need(void **unused)
 	assert_int_equal(a.act_work_ns, MS(3));
 }
 
+static void test_activity_latency_stretch(void **unused)
+{
+	struct eg_task_activity a = { 0 };
+
+	(void)unused;
+	/* Wakeup latency: wake to the first run only; later runs of the same
+	 * activation do not count. */
+	eg_task_activity_wake(&a, MS(1));
+	eg_task_activity_run_start(&a, MS(1) + US(300));
+	eg_task_activity_run_start(&a, MS(1) + US(900));
+	eg_task_activity_sleep(&a, MS(2));
+	assert_int_equal(a.act_lat_ns, US(300));
+	eg_task_activity_wake(&a, MS(11));
+	eg_task_activity_run_start(&a, MS(11) + US(700));
+	assert_int_equal(a.act_lat_ns, US(400)); /* 300 + (700 - 300) / 4 */
+	/* 200 us of work after 1000 us of latency, 20 % stretch on a 1024
+	 * CPU: 200 + 0.2 x 1200 = 440 us, 200 x 1024 / 440 -> 466. On a 512
+	 * CPU the run at its top is 400 us: 400 + 0.2 x 1400 = 680 us,
+	 * 204800 / 680 = 301.2 -> 302. No stretch: the CPU's top. */
+	assert_int_equal(eg_task_activity_stretch_need(US(200), US(1000), 20, 1024), 466);
+	assert_int_equal(eg_task_activity_stretch_need(US(200), US(1000), 20, 512), 302);
+	assert_int_equal(eg_task_activity_stretch_need(US(200), US(1000), 0, 1024), 1024);
+	assert_int_equal(eg_task_activity_stretch_need(0, US(1000), 20, 1024), 0);
+}
+
 static void test_activity_jitter_not_periodic(void **unused)
 {
 	struct eg_task_activity a = { 0 };
@@ -347,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_raise_now_lower_later),
 		cmocka_unit_test(test_idle_drop_learns),
 		cmocka_unit_test(test_activity_periodic_need),
+		cmocka_unit_test(test_activity_latency_stretch),
 		cmocka_unit_test(test_activity_jitter_not_periodic),
 	};
 
