@@ -205,10 +205,40 @@ static const struct eg_freq_policy_ops *gov_ops(const char *name, bool *fast_ram
 	return eg_freq_policy_find(*fast_ramp ? "schedutil" : base);
 }
 
+#define THERMAL_PREFIX "thermal."
+
+/* Apply "thermal.NAME=VALUE" to every zone whose thermal policy has that
+ * tunable; -ENOENT when none has it. With no configuration (the check at
+ * option time), only whether some thermal policy knows it. */
+static int gov_thermal_tunable(struct eg_engine_config *ecfg, int nr_zones, const char *name,
+			       const char *value, char *why, size_t whylen)
+{
+	if (!ecfg) {
+		for (int i = 0; eg_thermal_policies[i]; i++)
+			if (eg_tunables_find(eg_thermal_policies[i]->tunables, name))
+				return 0;
+		snprintf(why, whylen, "no thermal policy has a tunable '%s'", name);
+		return -ENOENT;
+	}
+	for (int z = 0; z < nr_zones; z++) {
+		const struct eg_thermal_policy_ops *t = ecfg->thermal[z];
+		int r;
+
+		if (!t || !ecfg->thermal_tun[z] || !eg_tunables_find(t->tunables, name))
+			continue;
+		r = eg_tunables_set(t->tunables, ecfg->thermal_tun[z], name, value, why, whylen);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Apply the "tunable=value,..." part of a governor column to tun, a
- * domain's tunables of ops. 0, or -errno with err saying what is wrong. */
+ * domain's tunables of ops, and its "thermal.tunable=value" items to the
+ * zones' thermal policies (ecfg, nr_zones; NULL at option time). 0, or
+ * -errno with err saying what is wrong. */
 static int gov_tunables(const struct eg_freq_policy_ops *ops, const char *spec, void *tun,
-			struct eg_error *err)
+			struct eg_engine_config *ecfg, int nr_zones, struct eg_error *err)
 {
 	const char *p = strchr(spec, ':');
 	char buf[BENCH_GOV_SPEC_MAX], *save = NULL, *item;
@@ -230,7 +260,16 @@ static int gov_tunables(const struct eg_freq_policy_ops *ops, const char *spec, 
 			return -EINVAL;
 		}
 		*eq = '\0';
-		r = eg_tunables_set(ops->tunables, tun, item, eq + 1, why, sizeof(why));
+		/* One call does the frequency policy's items (tun given), the
+		 * other the thermal ones. */
+		if (!strncmp(item, THERMAL_PREFIX, strlen(THERMAL_PREFIX)))
+			r = tun ? 0 :
+				  gov_thermal_tunable(ecfg, nr_zones, item + strlen(THERMAL_PREFIX),
+						      eq + 1, why, sizeof(why));
+		else
+			r = tun ? eg_tunables_set(ops->tunables, tun, item, eq + 1, why,
+						  sizeof(why)) :
+				  0;
 		if (r < 0) {
 			eg_error_set(err, "", 0, "governor '%s': %s", spec, why);
 			return r;
@@ -265,7 +304,9 @@ int bench_add_governor(struct bench *b, const char *name)
 	if (!tun)
 		return -ENOMEM;
 	eg_tunables_defaults(ops->tunables, tun);
-	r = gov_tunables(ops, name, tun, &err);
+	r = gov_tunables(ops, name, tun, NULL, 0, &err);
+	if (r >= 0)
+		r = gov_tunables(ops, name, NULL, NULL, 0, &err);
 	free(tun);
 	if (r < 0) {
 		eg_err("%s", err.msg);
@@ -310,11 +351,16 @@ int bench_gov_config(const struct bench_device *d, const char *gov, struct eg_en
 			eg_error_set(err, "", 0, "out of memory");
 			return r;
 		}
-		r = gov_tunables(ops, gov, ecfg->freq_tun[i], err);
+		r = gov_tunables(ops, gov, ecfg->freq_tun[i], NULL, 0, err);
 		if (r < 0) {
 			eg_engine_config_free(ecfg);
 			return r;
 		}
+	}
+	r = gov_tunables(ops, gov, NULL, ecfg, d->model.nr_zones, err);
+	if (r < 0) {
+		eg_engine_config_free(ecfg);
+		return r;
 	}
 	return 0;
 }

@@ -38,6 +38,7 @@ struct ipa_tunables {
 	uint32_t sustainable_power;
 	uint32_t k_po, k_pu, k_i, k_d;
 	uint32_t integral_cutoff;
+	bool efficient_split;
 };
 
 static const struct eg_tunable ipa_tunables[] = {
@@ -92,6 +93,14 @@ static const struct eg_tunable ipa_tunables[] = {
 	  .def = "0",
 	  .unit = "mC",
 	  .help = "the error is integrated only while control - T is below this" },
+	{ .name = "efficient_split",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ipa_tunables, efficient_split),
+	  .def = "no",
+	  .unit = "",
+	  .help = "eagov's split: the budget goes, OPP step by OPP step, to the domain whose "
+		  "next step delivers the most capacity its load can use per extra mW, from the "
+		  "energy model (no: the kernel's, in proportion to the power each asks for)" },
 	EG_TUNABLE_END,
 };
 
@@ -317,6 +326,97 @@ static void ipa_divvy(struct ipa_actor *a, int n, uint32_t total_req, uint32_t b
 		a[k].granted += (uint32_t)eg_div_round((uint64_t)a[k].extra * extra, capped_extra);
 }
 
+/* What domain pd draws (mW) at OPP o when its load is demand (capacity
+ * units summed over its CPUs): its CPUs busy demand / perf(o) of the time,
+ * at most all of it, plus its domain power while it has any load. */
+static uint64_t ipa_split_power(const struct eg_pd *pd, uint64_t demand, int o)
+{
+	uint64_t full = (uint64_t)pd->opps[o].perf * (uint64_t)pd->nr_cpus;
+	uint64_t cpu = (uint64_t)ipa_mw(pd->opps[o].power_uw) * (uint64_t)pd->nr_cpus;
+
+	if (!demand)
+		return 0;
+	if (full && demand < full)
+		cpu = cpu * demand / full;
+	return cpu + ipa_mw(pd->opps[o].pd_power_uw);
+}
+
+static uint64_t ipa_split_delivered(const struct eg_pd *pd, uint64_t demand, int o, bool capped)
+{
+	uint64_t full = (uint64_t)pd->opps[o].perf * (uint64_t)pd->nr_cpus;
+
+	return capped ? EG_MIN(demand, full) : full;
+}
+
+static int ipa_cur_opp(const struct eg_pd *pd, uint32_t khz);
+
+/* One greedy pass: take, while the budget lasts, the OPP step that adds the
+ * most delivered capacity per extra mW. */
+static void ipa_split_pass(const struct eg_model *m, const struct ipa_actor *a, int n,
+			   const uint64_t *demand, uint32_t budget, bool capped, uint64_t *used,
+			   int *opp)
+{
+	for (;;) {
+		int best = -1;
+		double best_ratio = 0.0;
+
+		for (int k = 0; k < n; k++) {
+			const struct eg_pd *pd = &m->pds[a[k].pd];
+			uint64_t p0, p1, d0, d1;
+			double ratio;
+
+			if (opp[k] >= pd->nr_opps - 1)
+				continue;
+			d0 = ipa_split_delivered(pd, demand[k], opp[k], capped);
+			d1 = ipa_split_delivered(pd, demand[k], opp[k] + 1, capped);
+			p0 = ipa_split_power(pd, demand[k], opp[k]);
+			p1 = ipa_split_power(pd, demand[k], opp[k] + 1);
+			if (d1 <= d0 || *used - p0 + p1 > budget)
+				continue;
+			ratio = (double)(d1 - d0) / (double)(p1 > p0 ? p1 - p0 : 1);
+			if (best < 0 || ratio > best_ratio) {
+				best = k;
+				best_ratio = ratio;
+			}
+		}
+		if (best < 0)
+			return;
+		*used -= ipa_split_power(&m->pds[a[best].pd], demand[best], opp[best]);
+		opp[best]++;
+		*used += ipa_split_power(&m->pds[a[best].pd], demand[best], opp[best]);
+	}
+}
+
+/* eagov's split of the budget: every domain starts at its lowest OPP, then
+ * the step that adds the most delivered capacity per extra mW is taken,
+ * while the budget lasts. A domain's demand is its load at the OPP it runs
+ * at; a saturated domain (every CPU busy) would use any capacity. The
+ * kernel's split follows the power asked for, which favours the domain
+ * that already draws the most; this one favours the capacity a watt buys,
+ * so under a cap the efficient CPUs run fast first. Sets each actor's OPP. */
+static void ipa_split_efficient(const struct eg_model *m, const struct eg_thermal_input *in,
+				const struct ipa_actor *a, int n, uint32_t budget, int *opp)
+{
+	uint64_t demand[EG_MAX_COOLED], used = 0;
+
+	for (int k = 0; k < n; k++) {
+		const struct eg_pd *pd = &m->pds[a[k].pd];
+		int cur = ipa_cur_opp(pd, in->pd[a[k].pd].cur_khz);
+
+		demand[k] = (uint64_t)a[k].load * pd->opps[cur].perf / 100;
+		if (a[k].load >= 95U * (uint32_t)pd->nr_cpus)
+			demand[k] =
+				(uint64_t)pd->opps[pd->nr_opps - 1].perf * (uint64_t)pd->nr_cpus;
+		opp[k] = 0;
+		used += ipa_split_power(pd, demand[k], 0);
+	}
+	/* First what the load can use; then what is left of the budget
+	 * raises the caps further, so a domain whose load grows before the
+	 * next sample is not held at what it needed before. */
+	ipa_split_pass(m, a, n, demand, budget, true, &used, opp);
+	ipa_split_pass(m, a, n, demand, budget, false, &used, opp);
+}
+
 /* The highest OPP at which the domain, at its present load, draws no more
  * than granted mW; the lowest OPP when none does. */
 static int ipa_power_to_opp(const struct eg_pd *pd, uint32_t load, uint32_t granted)
@@ -396,6 +496,18 @@ static int ipa_update(void *state, const struct eg_thermal_input *in, struct eg_
 		return 0;
 
 	budget = ipa_pid(s, in->temp_mc, max_power);
+	if (s->tun.efficient_split) {
+		int opp[EG_MAX_COOLED];
+
+		ipa_split_efficient(m, in, a, n, budget, opp);
+		for (int k = 0; k < n; k++) {
+			const struct eg_pd *pd = &m->pds[a[k].pd];
+
+			out->cap_khz[a[k].pd] = opp[k] == pd->nr_opps - 1 ? 0 :
+									    pd->opps[opp[k]].khz;
+		}
+		return 0;
+	}
 	ipa_divvy(a, n, total_wreq, budget);
 	for (int k = 0; k < n; k++) {
 		const struct eg_pd *pd = &m->pds[a[k].pd];

@@ -220,12 +220,54 @@ static void test_sustainable_power_estimate_and_tunable(void **state)
 	assert_int_equal(b, 1805000);
 }
 
+/* eagov's split at T = 80 C (first update: budget 1804 mW, see above),
+ * both clusters saturated. Per CPU (mW / capacity) little 28/133, 70/250,
+ * 124/351, 187/428, 245/462; big 243/391, 500/616, ... From all-lowest
+ * (4 x 28 + 4 x 243 = 1084 mW) the steps by capacity per mW: little 0->1
+ * 468/168 = 2.79, 1->2 404/216 = 1.87, 2->3 308/252 = 1.22 (1720 mW);
+ * then little 3->4 (0.59, +232) and big 0->1 (0.88, +1028) both pass the
+ * budget. Little capped at 1709 MHz, big at 903: 4 x 428 + 4 x 391 = 3276
+ * of capacity, where the kernel's split above (little 999, big 903) gives
+ * 4 x 250 + 4 x 391 = 2564 for the same budget. */
+static void test_efficient_split(void **state)
+{
+	struct fixture *f = *state;
+	void *tun = calloc(1, ops()->tunables_size);
+	uint32_t l, b;
+
+	assert_non_null(tun);
+	eg_tunables_defaults(ops()->tunables, tun);
+	assert_int_equal(eg_tunables_set(ops()->tunables, tun, "efficient_split", "yes", NULL, 0),
+			 0);
+	ops()->exit(f->st);
+	assert_int_equal(ops()->init(&f->st, &f->m, &f->m.zones[0], tun), 0);
+	f->last_temp = 80000;
+	update(f, 80000, &l, &b);
+	assert_int_equal(l, 1709000);
+	assert_int_equal(b, 903000);
+
+	/* A fresh controller at 74 C (budget 5399 mW) with little half busy
+	 * (load 200 at 1844 MHz: 924 of capacity): little's steps past 999
+	 * MHz deliver nothing more to the first pass (1230 mW), big climbs to
+	 * 2112 MHz (4902 mW; 2362 would need 6542). The second pass spends the
+	 * rest on raw capacity: little's power at 924 of demand rises by 68,
+	 * 77, 87 mW to the top (5134 mW): no cap. */
+	ops()->exit(f->st);
+	assert_int_equal(ops()->init(&f->st, &f->m, &f->m.zones[0], tun), 0);
+	free(tun);
+	f->little_load = 200;
+	update(f, 74000, &l, &b);
+	assert_int_equal(l, 0);
+	assert_int_equal(b, 2112000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_below_switch_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_follows_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_efficient_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_integral_accumulates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_integral_reset_below_switch_on, setup,
 						teardown),
