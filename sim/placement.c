@@ -39,6 +39,8 @@ static int util_fits_cpu(const struct sim *s, uint32_t util, uint32_t umin, uint
 	uint32_t cap = s->model->cpu_cap[k];
 	bool fits = util_fits(util, cap);
 
+	if (!s->uclamp_used)
+		return fits;
 	if (!fits && umax < EG_CAPACITY_SCALE && umax <= cap)
 		fits = true;
 	if (!fits)
@@ -97,9 +99,10 @@ static inline uint32_t sim_cpu_util(const struct sim *s, int cpu)
  * its capacity is not overutilized, however busy). */
 static bool cpu_overutilized(const struct sim *s, int k, uint32_t util)
 {
-	uint32_t umin, umax;
+	uint32_t umin = 0, umax = EG_CAPACITY_SCALE;
 
-	sim_rq_uclamp(s, k, &umin, &umax);
+	if (s->uclamp_used)
+		sim_rq_uclamp(s, k, &umin, &umax);
 	return util_fits_cpu(s, util, umin, umax, k) == 0;
 }
 
@@ -169,6 +172,11 @@ static uint64_t pd_energy_delta(const struct sim *s, const struct pd_view *v,
 	uint32_t without = EG_MIN(util_k, pd->max_cap), with = EG_MIN(util_k + p, pd->max_cap);
 	uint32_t umin, umax, need = 0;
 
+	/* No clamp: with the task k asks for at least what it did. */
+	if (!s->uclamp_used)
+		return pd_energy(pd, EG_MAX(v->need_max, perf_need(with, 0, EG_CAPACITY_SCALE)),
+				 v->sum - without + with) -
+		       pd_energy(pd, v->need_max, v->sum);
 	if (sim_rq_uclamp(s, k, &umin, &umax)) {
 		umin = EG_MAX(umin, t->uclamp_min);
 		umax = EG_MAX(umax, t->uclamp_max);
@@ -233,7 +241,8 @@ static int select_energy(const struct sim *s, const struct sim_task *t, const ui
 		for (int n = v.first; n < v.last; n++) {
 			int k = s->pd_cpu[n];
 			uint32_t cap = s->model->cpu_cap[k], u = EG_MIN(util[k], pd->max_cap);
-			uint32_t rmin, rmax, tmin = t->uclamp_min, tmax = t->uclamp_max;
+			uint32_t rmin = 0, rmax = EG_CAPACITY_SCALE;
+			uint32_t tmin = t->uclamp_min, tmax = t->uclamp_max;
 			int64_t spare;
 			int fit;
 
@@ -241,7 +250,8 @@ static int select_energy(const struct sim *s, const struct sim_task *t, const ui
 			if (!s->cpu[k].online)
 				continue;
 			/* An idle run queue's kept max caps its blocked util. */
-			sim_rq_uclamp(s, k, &rmin, &rmax);
+			if (s->uclamp_used)
+				sim_rq_uclamp(s, k, &rmin, &rmax);
 			v.need[k] = perf_need(u, rmin, rmax);
 			v.sum += u;
 			v.need_max = EG_MAX(v.need_max, v.need[k]);
@@ -249,7 +259,7 @@ static int select_energy(const struct sim *s, const struct sim_task *t, const ui
 				continue;
 			/* The fit takes the run queue's clamp as well, unless
 			 * the CPU runs nothing (the task's alone then). */
-			if (sim_rq_uclamp(s, k, &rmin, &rmax)) {
+			if (s->uclamp_used && sim_rq_uclamp(s, k, &rmin, &rmax)) {
 				tmin = EG_MAX(tmin, rmin);
 				tmax = EG_MAX(tmax, rmax);
 			}

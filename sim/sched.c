@@ -47,6 +47,8 @@ int sim_task_set_uclamp(struct sim *s, int task, uint32_t min, uint32_t max)
 		return -EINVAL;
 	t->uclamp_min = min;
 	t->uclamp_max = max;
+	if (min != 0 || max != EG_CAPACITY_SCALE)
+		s->uclamp_used = true;
 	return 0;
 }
 

@@ -193,7 +193,11 @@ struct sim {
 	struct eg_sim_result *result;
 	struct sim_values perf_index, lat_rt, lat_cfs, resp_rt, resp_cfs;
 	int nr_alive;
-	bool eas;			/* energy-aware placement (placement.c) */
+	bool eas; /* energy-aware placement (placement.c) */
+	/* Some task has had a clamp other than (0, 1024): until then the
+	 * placement skips the clamp arithmetic (the kernel's uclamp static
+	 * key, sched_uclamp_used). */
+	bool uclamp_used;
 	int balance_order[EG_MAX_CPUS]; /* CPUs by capacity, biggest first */
 	/* The CPUs of each domain in id order, pd i's at [pd_cpu_start[i],
 	 * pd_cpu_start[i + 1]): the meters and the placement walk them at

@@ -59,9 +59,9 @@ int sim_spawn(struct sim *s, int desc_idx)
 	}
 	sim_task_set_mask(t, &d->cpus);
 	sim_set_sched(t, d->policy, d->prio);
-	t->uclamp_min = d->util_min;
-	t->uclamp_max = d->util_max ? d->util_max : EG_CAPACITY_SCALE;
 	s->nr_tasks++;
+	sim_task_set_uclamp(s, s->nr_tasks - 1, d->util_min,
+			    d->util_max ? d->util_max : EG_CAPACITY_SCALE);
 	s->nr_alive++;
 	/* A seed shifts each task's start by up to 1 ms, so several runs see
 	 * different phase alignments; seed 0 = none. */
