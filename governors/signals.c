@@ -332,3 +332,13 @@ const struct eg_task *eg_signals_task(const struct eg_signals *s, int32_t pid)
 {
 	return s ? eg_task_table_find(&s->tasks, pid) : NULL;
 }
+
+int eg_signals_set_task_uclamp(struct eg_signals *s, int32_t pid, uint32_t min, uint32_t max)
+{
+	struct eg_task *t = s ? eg_task_table_find(&s->tasks, pid) : NULL;
+
+	if (!t)
+		return -ENOENT;
+	sig_task_set_uclamp(s, t, min, max);
+	return 0;
+}

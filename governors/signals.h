@@ -74,3 +74,8 @@ uint32_t eg_signals_cpu_util(const struct eg_signals *s, int cpu);
 /* An RT (or DL) task is running or runnable on cpu. */
 bool eg_signals_rt_runnable(const struct eg_signals *s, int cpu);
 const struct eg_task *eg_signals_task(const struct eg_signals *s, int32_t pid);
+/* A known task's clamp changed (sched_setattr) now, not at its next switch
+ * in: its CPU's aggregate follows at once if it is queued. max 0 reads as
+ * no cap, as in a switch event. 0, or -ENOENT for a task not tracked (its
+ * first switch will carry the clamp). */
+int eg_signals_set_task_uclamp(struct eg_signals *s, int32_t pid, uint32_t min, uint32_t max);

@@ -104,7 +104,9 @@ static bool uclamp_is_default(uint32_t min, uint32_t max)
 
 /* After t left cpu: recompute the aggregate. Only clamped tasks can hold it
  * away from the default, so the (costly) table scan happens only while some
- * remain enqueued on the CPU. */
+ * remain enqueued on the CPU. When t was the last, the CPU keeps t's max
+ * (and drops the min), as the kernel's idle run queue does, so that its
+ * blocked util is not counted uncapped. */
 static void cpu_uclamp_del(struct eg_signals *s, int cpu, const struct eg_task *t)
 {
 	struct eg_cpu_signals *c = &s->cpu[cpu];
@@ -115,7 +117,11 @@ static void cpu_uclamp_del(struct eg_signals *s, int cpu, const struct eg_task *
 	else if (c->nr_uclamped == 0)
 		return;
 	sig_cpu_uclamp_reset(c);
-	if (c->nr_running == 0 || c->nr_uclamped == 0)
+	if (c->nr_running == 0) {
+		c->uclamp_max = t->util_max;
+		return;
+	}
+	if (c->nr_uclamped == 0)
 		return;
 	for (uint32_t i = 0; i < s->tasks.cap; i++) {
 		const struct eg_task *o = &s->tasks.slots[i];

@@ -15,6 +15,42 @@ static inline bool util_fits(uint32_t util, uint32_t cap)
 	return (uint64_t)util * SIM_FITS_MARGIN <= (uint64_t)cap * EG_CAPACITY_SCALE;
 }
 
+/* CPU k's capacity under its domain's frequency cap (thermal, profile):
+ * what a uclamp_min asks of it is measured against this. */
+static uint32_t cpu_actual_cap(const struct sim *s, int k)
+{
+	const struct eg_pd *pd = cpu_pd(s, k);
+	uint32_t cap_khz = s->pd[pd->id].cap_khz, top = eg_pd_max_khz(pd);
+
+	if (!cap_khz || cap_khz >= top)
+		return s->model->cpu_cap[k];
+	return (uint32_t)((uint64_t)s->model->cpu_cap[k] * cap_khz / top);
+}
+
+/* The kernel's util_fits_cpu(): does utilization util, under the clamp
+ * (umin, umax), fit CPU k? 1: it fits; -1: it fits but the CPU cannot give
+ * the performance umin asks for; 0: it does not fit. util itself is not
+ * clamped: it fits with the 20 % margin, or because umax caps it at or
+ * below the CPU's capacity (no margin; except a umax of 1024 on a CPU of
+ * capacity 1024, which caps nothing). With no clamp (0, 1024) this is
+ * util_fits(). */
+static int util_fits_cpu(const struct sim *s, uint32_t util, uint32_t umin, uint32_t umax, int k)
+{
+	uint32_t cap = s->model->cpu_cap[k];
+	bool fits = util_fits(util, cap);
+
+	if (!s->uclamp_used)
+		return fits;
+	if (!fits && umax < EG_CAPACITY_SCALE && umax <= cap)
+		fits = true;
+	if (!fits)
+		return 0;
+	umin = EG_MIN(umin, umax);
+	if (util < umin && umin > cpu_actual_cap(s, k))
+		return -1;
+	return 1;
+}
+
 /* A PELT average brought forward over time it was not updated for: its
  * entity is taken to have been idle since (the blocked-load decay the
  * kernel does for idle CPUs and sleeping tasks). */
@@ -58,23 +94,52 @@ static inline uint32_t sim_cpu_util(const struct sim *s, int cpu)
 	return EG_MIN(util, s->model->cpu_cap[cpu]);
 }
 
-/* Some online CPU's utilization is over its capacity's 80 %. */
+/* The kernel's cpu_overutilized(): CPU k's utilization util does not fit
+ * it under its run queue's clamp (a CPU whose tasks are capped at or below
+ * its capacity is not overutilized, however busy). */
+static bool cpu_overutilized(const struct sim *s, int k, uint32_t util)
+{
+	uint32_t umin = 0, umax = EG_CAPACITY_SCALE;
+
+	if (s->uclamp_used)
+		sim_rq_uclamp(s, k, &umin, &umax);
+	return util_fits_cpu(s, util, umin, umax, k) == 0;
+}
+
+/* Some online CPU is overutilized. */
 static bool sim_overutilized(const struct sim *s)
 {
 	for (int k = 0; k < s->model->nr_cpus; k++)
-		if (s->cpu[k].online && !util_fits(sim_cpu_util(s, k), s->model->cpu_cap[k]))
+		if (s->cpu[k].online && cpu_overutilized(s, k, sim_cpu_util(s, k)))
 			return true;
 	return false;
 }
 
-/* Energy the domain's CPUs spend per unit of time (arbitrary unit: uW x
- * capacity / capacity) at utilizations summing to sum, the busiest at max,
- * as the energy model estimates it: the OPP is the lowest efficient one
- * whose capacity covers max with 25 % headroom; energy is that OPP's power
- * times sum over its capacity. */
-static uint64_t pd_energy(const struct eg_pd *pd, uint32_t max, uint64_t sum)
+/* Does the task fit CPU k on its own clamp (the kernel's task_fits_cpu())? */
+static int task_fits_cpu(const struct sim *s, const struct sim_task *t, uint32_t p, int k)
 {
-	uint64_t need = (uint64_t)max * SIM_FITS_MARGIN / EG_CAPACITY_SCALE;
+	return util_fits_cpu(s, p, t->uclamp_min, t->uclamp_max, k);
+}
+
+/* The performance a CPU asks of its domain (the kernel's
+ * sugov_effective_cpu_perf() as the energy model uses it): its utilization
+ * with 25 % headroom, capped by the clamp's max, raised to its min. */
+static uint32_t perf_need(uint32_t util, uint32_t umin, uint32_t umax)
+{
+	uint32_t need = (uint32_t)((uint64_t)util * SIM_FITS_MARGIN / EG_CAPACITY_SCALE);
+
+	if (umax < EG_CAPACITY_SCALE)
+		need = EG_MIN(need, umax);
+	return EG_MAX(need, umin);
+}
+
+/* Energy the domain's CPUs spend per unit of time (arbitrary unit: uW x
+ * capacity / capacity) at utilizations summing to sum, its busiest CPU
+ * asking for performance need, as the energy model estimates it: the OPP
+ * is the lowest efficient one whose capacity covers need; energy is that
+ * OPP's power times sum over its capacity. */
+static uint64_t pd_energy(const struct eg_pd *pd, uint32_t need, uint64_t sum)
+{
 	const struct eg_opp *opp = &pd->opps[pd->nr_opps - 1];
 
 	for (int i = 0; i < pd->nr_opps; i++) {
@@ -86,15 +151,44 @@ static uint64_t pd_energy(const struct eg_pd *pd, uint32_t max, uint64_t sum)
 	return opp->power_uw * sum / EG_MAX(opp->perf, 1U);
 }
 
-/* What the domain's energy grows by when the task's util p is added on its
- * CPU k (utilization util_k without it), from the domain's base max and
- * sum without the task. */
-static uint64_t pd_energy_delta(const struct eg_pd *pd, uint32_t max, uint64_t sum, uint32_t util_k,
-				uint32_t p)
-{
-	uint32_t without = EG_MIN(util_k, pd->max_cap), with = EG_MIN(util_k + p, pd->max_cap);
+/* One domain as find_energy_efficient_cpu sees it before the task comes:
+ * each CPU's utilization without the task (capped at the CPU's capacity)
+ * and the performance it asks for under its run queue's clamp. */
+struct pd_view {
+	const struct eg_pd *pd;
+	int first, last; /* its CPUs: s->pd_cpu[first .. last) */
+	uint32_t need[EG_MAX_CPUS];
+	uint32_t need_max;
+	uint64_t sum;
+};
 
-	return pd_energy(pd, EG_MAX(max, with), sum - without + with) - pd_energy(pd, max, sum);
+/* What the domain's energy grows by when the task (util p, clamp of t)
+ * joins CPU k, whose utilization without it is util_k. The task's clamp
+ * joins k's run queue's (alone on an idle one) for k's performance. */
+static uint64_t pd_energy_delta(const struct sim *s, const struct pd_view *v,
+				const struct sim_task *t, int k, uint32_t util_k, uint32_t p)
+{
+	const struct eg_pd *pd = v->pd;
+	uint32_t without = EG_MIN(util_k, pd->max_cap), with = EG_MIN(util_k + p, pd->max_cap);
+	uint32_t umin, umax, need = 0;
+
+	/* No clamp: with the task k asks for at least what it did. */
+	if (!s->uclamp_used)
+		return pd_energy(pd, EG_MAX(v->need_max, perf_need(with, 0, EG_CAPACITY_SCALE)),
+				 v->sum - without + with) -
+		       pd_energy(pd, v->need_max, v->sum);
+	if (sim_rq_uclamp(s, k, &umin, &umax)) {
+		umin = EG_MAX(umin, t->uclamp_min);
+		umax = EG_MAX(umax, t->uclamp_max);
+	} else {
+		umin = t->uclamp_min;
+		umax = t->uclamp_max;
+	}
+	for (int n = v->first; n < v->last; n++)
+		if (s->pd_cpu[n] != k)
+			need = EG_MAX(need, v->need[s->pd_cpu[n]]);
+	need = EG_MAX(need, perf_need(with, umin, umax));
+	return pd_energy(pd, need, v->sum - without + with) - pd_energy(pd, v->need_max, v->sum);
 }
 
 bool sim_eas_capable(const struct eg_model *m)
@@ -113,52 +207,97 @@ bool sim_eas_capable(const struct eg_model *m)
 	return true;
 }
 
-/* find_energy_efficient_cpu: per domain, the allowed CPU with the most
- * spare capacity where the task (of util p) fits is the candidate; the task
- * goes where the estimated energy grows least, staying on its previous CPU
- * unless another CPU saves energy. util[] is each CPU's utilization without
- * the task. -1 when it fits nowhere. */
+/* Is fit a (strictly) better kind of fit than best? 1 beats -1 beats 0. */
+static inline bool fits_better(int fit, int best)
+{
+	return best == 0 ? fit != 0 : fit > best;
+}
+
+/* find_energy_efficient_cpu: per domain, the candidate is the allowed CPU
+ * where the task (of util p, under its clamp and the CPU's run queue's)
+ * fits best, then with the most spare capacity; the task goes to the
+ * candidate that fully fits where the estimated energy grows least (or, if
+ * it fully fits nowhere, to the one of the highest capacity), staying on
+ * its previous CPU unless the candidate fits better or saves energy.
+ * util[] is each CPU's utilization without the task. -1 when it fits
+ * nowhere. */
 static int select_energy(const struct sim *s, const struct sim_task *t, const uint32_t *util,
 			 uint32_t p)
 {
-	int prev = t->cpu, best = -1;
+	int prev = t->cpu, best = -1, best_fits = 0, prev_fits = 0;
 	uint64_t best_delta = UINT64_MAX, prev_delta = UINT64_MAX;
+	struct pd_view v;
 
 	for (int i = 0; i < s->model->nr_pds; i++) {
 		const struct eg_pd *pd = &s->model->pds[i];
-		int cand = -1;
+		int cand = -1, cand_fits = 0;
 		int64_t cand_spare = -1;
-		bool prev_fits = false;
-		uint32_t max = 0;
-		uint64_t sum = 0;
 
-		for (int n = s->pd_cpu_start[i]; n < s->pd_cpu_start[i + 1]; n++) {
+		v.pd = pd;
+		v.first = s->pd_cpu_start[i];
+		v.last = s->pd_cpu_start[i + 1];
+		v.need_max = 0;
+		v.sum = 0;
+		for (int n = v.first; n < v.last; n++) {
 			int k = s->pd_cpu[n];
-			uint32_t cap = s->model->cpu_cap[k];
+			uint32_t cap = s->model->cpu_cap[k], u = EG_MIN(util[k], pd->max_cap);
+			uint32_t rmin = 0, rmax = EG_CAPACITY_SCALE;
+			uint32_t tmin = t->uclamp_min, tmax = t->uclamp_max;
+			int64_t spare;
+			int fit;
 
+			v.need[k] = 0;
 			if (!s->cpu[k].online)
 				continue;
-			sum += EG_MIN(util[k], pd->max_cap);
-			max = EG_MAX(max, EG_MIN(util[k], pd->max_cap));
-			if (!task_allowed(t, k) || !util_fits(util[k] + p, cap))
+			/* An idle run queue's kept max caps its blocked util. */
+			if (s->uclamp_used)
+				sim_rq_uclamp(s, k, &rmin, &rmax);
+			v.need[k] = perf_need(u, rmin, rmax);
+			v.sum += u;
+			v.need_max = EG_MAX(v.need_max, v.need[k]);
+			if (!task_allowed(t, k))
 				continue;
-			if (k == prev)
-				prev_fits = true;
-			else if ((int64_t)cap - util[k] - p > cand_spare)
-				cand_spare = (int64_t)cap - util[k] - p, cand = k;
+			/* The fit takes the run queue's clamp as well, unless
+			 * the CPU runs nothing (the task's alone then). */
+			if (s->uclamp_used && sim_rq_uclamp(s, k, &rmin, &rmax)) {
+				tmin = EG_MAX(tmin, rmin);
+				tmax = EG_MAX(tmax, rmax);
+			}
+			fit = util_fits_cpu(s, util[k] + p, tmin, tmax, k);
+			if (!fit)
+				continue;
+			if (k == prev) {
+				prev_fits = fit;
+				continue;
+			}
+			spare = (int64_t)cap - util[k] - p;
+			spare = spare < 0 ? 0 : spare;
+			if (fits_better(fit, cand_fits) || (fit == cand_fits && spare > cand_spare))
+				cand_spare = spare, cand = k, cand_fits = fit;
 		}
-		if (prev_fits)
-			prev_delta = pd_energy_delta(pd, max, sum, util[prev], p);
-		if (cand >= 0) {
-			uint64_t delta = pd_energy_delta(pd, max, sum, util[cand], p);
+		if (prev_fits && s->model->cpu_pd[prev] == i)
+			prev_delta = pd_energy_delta(s, &v, t, prev, util[prev], p);
+		if (cand < 0)
+			continue;
+		/* Among candidates that fit only in part, the biggest. */
+		if (cand_fits < 0 &&
+		    (best_fits > 0 ||
+		     (best >= 0 && cpu_actual_cap(s, cand) <= cpu_actual_cap(s, best))))
+			continue;
+		{
+			uint64_t delta = pd_energy_delta(s, &v, t, cand, util[cand], p);
 
-			if (delta < best_delta)
-				best_delta = delta, best = cand;
+			if (cand_fits > 0 && best_fits > 0 && delta >= best_delta)
+				continue;
+			best_delta = delta, best = cand, best_fits = cand_fits;
 		}
 	}
-	if (prev_delta != UINT64_MAX && prev_delta <= best_delta)
-		return prev;
-	return best;
+	if (best < 0)
+		return prev_fits ? prev : -1;
+	if (!prev_fits || best_fits > prev_fits || (best_fits > 0 && best_delta < prev_delta) ||
+	    (best_fits < 0 && cpu_actual_cap(s, best) > cpu_actual_cap(s, prev)))
+		return best;
+	return prev;
 }
 
 /* May the task run on CPU k at once: online, allowed, idle, nothing queued? */
@@ -181,23 +320,34 @@ static int select_least_queued(const struct sim *s, const struct sim_task *t)
 	return best;
 }
 
-/* select_idle_capacity: the previous CPU if idle and the task fits it, else
- * the first idle CPU (by id) where it fits, else the idle CPU of the
- * highest capacity, else the least queued CPU. */
+/* select_idle_capacity: the previous CPU if idle and the task fits it
+ * (under its clamp), else the first idle CPU (by id) where it fits, else
+ * among idle CPUs one where it fits but for its uclamp_min, of the highest
+ * capacity, else the idle CPU of the highest capacity, else the least
+ * queued CPU. */
 static int select_capacity(const struct sim *s, const struct sim_task *t)
 {
 	uint32_t p = sim_task_util(s, t);
-	int best = -1;
+	int best = -1, best_fits = 0;
 
-	if (t->cpu >= 0 && cpu_free_for(s, t, t->cpu) && util_fits(p, s->model->cpu_cap[t->cpu]))
+	if (t->cpu >= 0 && cpu_free_for(s, t, t->cpu) && task_fits_cpu(s, t, p, t->cpu) > 0)
 		return t->cpu;
 	for (int k = 0; k < s->model->nr_cpus; k++) {
+		int fit;
+
 		if (!cpu_free_for(s, t, k))
 			continue;
-		if (util_fits(p, s->model->cpu_cap[k]))
+		fit = task_fits_cpu(s, t, p, k);
+		if (fit > 0)
 			return k;
-		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
-			best = k;
+		/* The capacity under the frequency cap counts for a uclamp_min
+		 * (the kernel's get_actual_cpu_capacity), the CPU's own else. */
+		if (best < 0 || fit < best_fits ||
+		    (fit == best_fits && fit < 0 &&
+		     cpu_actual_cap(s, k) > cpu_actual_cap(s, best)) ||
+		    (fit == best_fits && fit == 0 &&
+		     s->model->cpu_cap[k] > s->model->cpu_cap[best]))
+			best = k, best_fits = fit;
 	}
 	return best >= 0 ? best : select_least_queued(s, t);
 }
@@ -240,7 +390,7 @@ int sim_select_cpu(const struct sim *s, const struct sim_task *t)
 		return select_spread(s, t);
 	for (int k = 0; k < s->model->nr_cpus; k++) {
 		util[k] = s->cpu[k].online ? sim_cpu_util(s, k) : 0;
-		if (s->cpu[k].online && !util_fits(util[k], s->model->cpu_cap[k]))
+		if (s->cpu[k].online && cpu_overutilized(s, k, util[k]))
 			return select_capacity(s, t);
 	}
 	/* The task's blocked util still counts on the CPU it last ran on: take
@@ -253,8 +403,10 @@ int sim_select_cpu(const struct sim *s, const struct sim_task *t)
 
 /* --- balancing at the tick --- */
 
-/* The running CFS task of cpu no longer fits it: move it to the idle
- * allowed CPU of the highest capacity above cpu's, if there is one. */
+/* The running CFS task of cpu no longer fits it (under its clamp: a task
+ * capped at or below the CPU's capacity fits; one whose uclamp_min the CPU
+ * cannot give does not): move it to the idle allowed CPU of the highest
+ * capacity above cpu's, if there is one. */
 static void misfit_migrate(struct sim *s, int cpu)
 {
 	int task = s->cpu[cpu].curr, dest = -1;
@@ -264,7 +416,7 @@ static void misfit_migrate(struct sim *s, int cpu)
 	if (task < 0)
 		return;
 	t = &s->tasks[task];
-	if (task_class(t) != CLASS_FAIR || util_fits(sim_task_util(s, t), cap))
+	if (task_class(t) != CLASS_FAIR || task_fits_cpu(s, t, sim_task_util(s, t), cpu) > 0)
 		return;
 	for (int k = 0; k < s->model->nr_cpus; k++) {
 		uint32_t kc = s->model->cpu_cap[k];

@@ -39,6 +39,38 @@ void sim_set_sched(struct sim_task *t, enum eg_sim_policy policy, int prio)
 	}
 }
 
+int sim_task_set_uclamp(struct sim *s, int task, uint32_t min, uint32_t max)
+{
+	struct sim_task *t = &s->tasks[task];
+
+	if (min > EG_CAPACITY_SCALE || max > EG_CAPACITY_SCALE || min > max)
+		return -EINVAL;
+	t->uclamp_min = min;
+	t->uclamp_max = max;
+	if (min != 0 || max != EG_CAPACITY_SCALE)
+		s->uclamp_used = true;
+	return 0;
+}
+
+bool sim_rq_uclamp(const struct sim *s, int cpu, uint32_t *min, uint32_t *max)
+{
+	const struct sim_cpu *c = &s->cpu[cpu];
+	bool any = c->curr >= 0;
+
+	*min = 0;
+	*max = any ? s->tasks[c->curr].uclamp_max : c->idle_uclamp_max;
+	if (any)
+		*min = s->tasks[c->curr].uclamp_min;
+	for (int i = 0; i < c->nr_rq; i++) {
+		const struct sim_task *t = &s->tasks[c->rq[i]];
+
+		*min = any ? EG_MAX(*min, t->uclamp_min) : t->uclamp_min;
+		*max = any ? EG_MAX(*max, t->uclamp_max) : t->uclamp_max;
+		any = true;
+	}
+	return any;
+}
+
 /* --- engine events of the scheduler --- */
 
 static void event_switch(struct sim *s, int cpu, int prev, int next, bool prev_runnable)
@@ -50,10 +82,11 @@ static void event_switch(struct sim *s, int cpu, int prev, int next, bool prev_r
 	ev.sw.next_pid = next >= 0 ? s->tasks[next].pid : 0;
 	ev.sw.next_prio = next >= 0 ? s->tasks[next].kernel_prio : 120;
 	ev.sw.prev_runnable = prev_runnable;
-	ev.sw.util_min = next >= 0 ? s->tasks[next].desc->util_min : 0;
-	ev.sw.util_max = next >= 0 && s->tasks[next].desc->util_max ?
-				 s->tasks[next].desc->util_max :
-				 EG_CAPACITY_SCALE;
+	/* The clamp next runs with. The event reads a util_max of 0 as "not
+	 * reported": a clamp to 0 goes as 1, which runs the same (the lowest
+	 * OPP, every CPU fits). */
+	ev.sw.util_min = next >= 0 ? s->tasks[next].uclamp_min : 0;
+	ev.sw.util_max = next >= 0 ? EG_MAX(s->tasks[next].uclamp_max, 1U) : EG_CAPACITY_SCALE;
 	sim_engine_event(s, &ev);
 }
 
@@ -312,6 +345,8 @@ void sim_cpu_reschedule(struct sim *s, int cpu)
 	}
 	if (prev != next)
 		event_switch(s, cpu, prev, next, prev_runnable);
+	if (next < 0 && prev >= 0)
+		c->idle_uclamp_max = s->tasks[prev].uclamp_max;
 	if (next < 0)
 		sim_cpu_go_idle(s, cpu);
 	sim_arm_cpu(s, cpu);

@@ -21,9 +21,14 @@
  *   all tasks of a symmetric device are spread: the previous CPU if idle;
  *   else an idle CPU of the previous CPU's domain; else the idle CPU with
  *   the highest capacity; else the CPU with the fewest queued tasks (lowest
- *   CPU id on ties). Utilizations are the engine's PELT signals. An RT
- *   wakeup preempts a CFS or lower-priority RT task; a CFS wakeup preempts
- *   CFS when its vruntime is 1 ms behind.
+ *   CPU id on ties). Utilizations are the engine's PELT signals. A task's
+ *   utilization clamp (uclamp: its description's, a program op's or an
+ *   EG_DEC_TASK_UCLAMP decision's, at once) enters the fit checks, the
+ *   overutilized test and the energy estimate as the kernel's
+ *   util_fits_cpu and sugov_effective_cpu_perf take it, and the switches
+ *   to the task report it to the engine. An RT wakeup preempts a CFS or
+ *   lower-priority RT task; a CFS wakeup preempts CFS when its vruntime is
+ *   1 ms behind.
  * - A CPU that goes idle pulls the first waiting task it may run from the
  *   CPU with the longest queue. Every 4 ms tick, unless the device is
  *   energy-aware and no CPU overutilized: a running CFS task that no longer
@@ -109,6 +114,16 @@ void sim_apply_decisions(struct sim *s)
 		case EG_DEC_IDLE_LATENCY:
 			if (d->target >= 0 && d->target < EG_MAX_CPUS)
 				s->cpu[d->target].latency_req_us = d->value ? d->value : UINT32_MAX;
+			break;
+		case EG_DEC_TASK_UCLAMP:
+			/* Task i has pid i + 1 (sim_spawn). The clamp holds at
+			 * once, for placement and for what the next switch to
+			 * the task reports; an exited task or a pair the kernel
+			 * refuses changes nothing. */
+			if (d->target >= 1 && d->target <= s->nr_tasks &&
+			    s->tasks[d->target - 1].state != TASK_DEAD)
+				sim_task_set_uclamp(s, d->target - 1, eg_uclamp_min(d->value),
+						    eg_uclamp_max(d->value));
 			break;
 		default:
 			break;
@@ -200,6 +215,12 @@ static void handle(struct sim *s, const struct sim_event *ev)
 		sim_cpu_go_idle(s, ev->cpu);
 		break;
 	}
+	case SIM_EV_SCRIPT:
+		s->decisions.n = 1;
+		s->decisions.d[0] = s->config->script[ev->task];
+		s->decisions.d[0].ts = s->now;
+		sim_apply_decisions(s);
+		break;
 	case SIM_EV_SAMPLE:
 		sim_sample(s);
 		sim_push(s, s->now + s->config->sample_ns, SIM_EV_SAMPLE, 0, 0, 0);
@@ -293,6 +314,10 @@ static int check_workload(const struct eg_sim_workload *w, const struct eg_model
 		bool any = eg_cpumask_weight(&d->cpus) == 0;
 		int cpu;
 
+		if (d->util_max > EG_CAPACITY_SCALE || d->util_min > EG_CAPACITY_SCALE ||
+		    (d->util_max && d->util_min > d->util_max))
+			return -EINVAL;
+
 		eg_for_each_cpu (cpu, &d->cpus)
 			if (cpu < m->nr_cpus)
 				any = true;
@@ -340,6 +365,7 @@ static int sim_setup(struct sim *s)
 		s->cpu[cpu].idle_idx = -1;
 		s->cpu[cpu].online = true;
 		s->cpu[cpu].latency_req_us = UINT32_MAX;
+		s->cpu[cpu].idle_uclamp_max = EG_CAPACITY_SCALE;
 	}
 	for (int z = 0; z < s->model->nr_zones; z++) {
 		s->zone[z].temp_c = s->model->zones[z].ambient_mc / 1000.0;
@@ -359,6 +385,8 @@ static int sim_setup(struct sim *s)
 	sim_push(s, SIM_TICK_NS, SIM_EV_TICK, 0, 0, 0);
 	for (int z = 0; z < s->model->nr_zones; z++)
 		sim_push(s, 0, SIM_EV_THERMAL, z, 0, 0);
+	for (int i = 0; i < cfg->nr_script; i++)
+		sim_push(s, cfg->script[i].ts, SIM_EV_SCRIPT, i, 0, 0);
 	if (cfg->sample_ns)
 		sim_push(s, 0, SIM_EV_SAMPLE, 0, 0, 0);
 	if (s->end)
@@ -570,7 +598,8 @@ int eg_sim_run(const struct eg_sim_config *cfg, struct eg_sim_result *res)
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (!cfg->model || !cfg->engine || !cfg->workload)
+	if (!cfg->model || !cfg->engine || !cfg->workload || cfg->nr_script < 0 ||
+	    cfg->nr_script > INT16_MAX || (cfg->nr_script && !cfg->script))
 		return -EINVAL;
 	r = check_workload(cfg->workload, cfg->model);
 	if (r < 0)

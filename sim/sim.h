@@ -32,9 +32,10 @@ enum eg_sim_opcode {
 	EG_SIM_LOOP_BEGIN, /* loop = loop slot, count (0 = forever) */
 	EG_SIM_LOOP_END,   /* loop = loop slot, begin = index of its LOOP_BEGIN */
 	EG_SIM_EXIT,
-	EG_SIM_IOWAIT,	 /* blocked on I/O for ns; wakes with EG_WAKE_IOWAIT */
-	EG_SIM_SETCPUS,	 /* affinity becomes desc->masks[mask] (empty = any CPU) */
-	EG_SIM_SETSCHED, /* policy, prio */
+	EG_SIM_IOWAIT,	  /* blocked on I/O for ns; wakes with EG_WAKE_IOWAIT */
+	EG_SIM_SETCPUS,	  /* affinity becomes desc->masks[mask] (empty = any CPU) */
+	EG_SIM_SETSCHED,  /* policy, prio */
+	EG_SIM_SETUCLAMP, /* clamp_min, clamp_max (0..1024, -1 = unchanged) */
 };
 
 #define EG_SIM_F_ABSOLUTE (1U << 0)
@@ -52,15 +53,17 @@ struct eg_sim_op {
 	};
 	int16_t mutex; /* WAIT: the mutex released while waiting, -1 none */
 	union {
-		uint64_t work;	 /* RUN: capacity x ns */
-		uint64_t ns;	 /* RUNTIME, SLEEP, IOWAIT: duration; TIMER: period */
-		uint64_t count;	 /* LOOP_BEGIN: iterations, 0 = forever */
-		uint64_t policy; /* SETSCHED: enum eg_sim_policy */
+		uint64_t work;	   /* RUN: capacity x ns */
+		uint64_t ns;	   /* RUNTIME, SLEEP, IOWAIT: duration; TIMER: period */
+		uint64_t count;	   /* LOOP_BEGIN: iterations, 0 = forever */
+		uint64_t policy;   /* SETSCHED: enum eg_sim_policy */
+		int64_t clamp_min; /* SETUCLAMP */
 	};
 	union {
 		uint64_t nominal_ns; /* RUN: its duration on the calibration CPU at max */
 		uint64_t begin;	     /* LOOP_END: index of its LOOP_BEGIN */
 		int64_t prio;	     /* SETSCHED: RT priority or nice */
+		int64_t clamp_max;   /* SETUCLAMP */
 	};
 };
 
@@ -84,6 +87,8 @@ struct eg_sim_task_desc {
 	int prio;	   /* RT priority 1..99, or nice -20..19 for CFS */
 	eg_cpumask_t cpus; /* empty = any CPU */
 	uint64_t delay_ns; /* start after */
+	/* uclamp from the start, 0..1024, util_min <= util_max; util_max 0 is
+	 * no cap (1024). */
 	uint32_t util_min, util_max;
 	uint64_t dl_runtime_ns, dl_period_ns, dl_deadline_ns;
 	bool start_on_fork; /* only started by a FORK op */
@@ -213,6 +218,10 @@ struct eg_sim_config {
 	 * ended there; eg_sim_result.truncated says so. For callers that must
 	 * bound their cost whatever the workload (fuzzing). */
 	uint64_t max_events;
+	/* Decisions applied at their ts as if the engine had returned them
+	 * then (tests, what-if runs); sorted by ts, at most INT16_MAX. */
+	const struct eg_decision *script;
+	int nr_script;
 };
 
 /* Index of the LOOP_BEGIN of a forever loop in which no op takes time nor

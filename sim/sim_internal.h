@@ -67,6 +67,9 @@ struct sim_task {
 	int32_t pid;
 	int16_t kernel_prio; /* 0..99 RT, 100..139 CFS, -1 deadline */
 	uint32_t weight;     /* CFS load weight of its nice level */
+	/* Utilization clamp now (sched_setattr's util_min / util_max), 0..1024;
+	 * 0 / 1024 is no clamp. */
+	uint32_t uclamp_min, uclamp_max;
 	enum sim_task_state state;
 	int cpu;	     /* current or last CPU, -1 before the first run */
 	int pc;		     /* index of the op it executes in desc->ops */
@@ -104,6 +107,10 @@ struct sim_cpu {
 	uint64_t idle_gen;     /* invalidates a pending IDLE_TICK event */
 	uint64_t min_vruntime;
 	uint32_t latency_req_us;
+	/* uclamp_max of the last task that left the CPU's run queue: an idle
+	 * run queue keeps it, as the kernel does (UCLAMP_FLAG_IDLE), so that
+	 * blocked util does not count uncapped. */
+	uint32_t idle_uclamp_max;
 	bool online;
 };
 
@@ -129,6 +136,7 @@ enum sim_event_type {
 	SIM_EV_THERMAL,	  /* zone: the engine reads its temperature */
 	SIM_EV_SAMPLE,	  /* a timeline sample */
 	SIM_EV_IDLE_TICK, /* cpu: an idle CPU's kept tick */
+	SIM_EV_SCRIPT,	  /* task = index in eg_sim_config.script: apply it */
 	SIM_EV_END,
 };
 
@@ -185,7 +193,11 @@ struct sim {
 	struct eg_sim_result *result;
 	struct sim_values perf_index, lat_rt, lat_cfs, resp_rt, resp_cfs;
 	int nr_alive;
-	bool eas;			/* energy-aware placement (placement.c) */
+	bool eas; /* energy-aware placement (placement.c) */
+	/* Some task has had a clamp other than (0, 1024): until then the
+	 * placement skips the clamp arithmetic (the kernel's uclamp static
+	 * key, sched_uclamp_used). */
+	bool uclamp_used;
 	int balance_order[EG_MAX_CPUS]; /* CPUs by capacity, biggest first */
 	/* The CPUs of each domain in id order, pd i's at [pd_cpu_start[i],
 	 * pd_cpu_start[i + 1]): the meters and the placement walk them at
@@ -279,6 +291,12 @@ void sim_apply_decisions(struct sim *s);
 
 /* sched.c: the scheduler. */
 void sim_set_sched(struct sim_task *t, enum eg_sim_policy policy, int prio);
+/* The task's clamp becomes (min, max), at once, as sched_setattr sets it:
+ * 0, or -EINVAL (nothing changed) for values over 1024 or min > max. */
+int sim_task_set_uclamp(struct sim *s, int task, uint32_t min, uint32_t max);
+/* The run queue's clamp, max-aggregated over the tasks running or queued on
+ * cpu; false (min 0, max the kept idle value) when it holds none. */
+bool sim_rq_uclamp(const struct sim *s, int cpu, uint32_t *min, uint32_t *max);
 int sim_rq_add(struct sim *s, int cpu, int task);
 void sim_arm_cpu(struct sim *s, int cpu);
 void sim_cpu_go_idle(struct sim *s, int cpu);

@@ -197,14 +197,27 @@ static int compile_task(const struct eg_rtapp_workload *rw, const struct eg_rtap
 			continue;
 		if (phase->sched.set) {
 			if (phase->sched.util_min >= 0 || phase->sched.util_max >= 0) {
-				eg_error_set(err, rw->source, phase->line,
-					     "phase '%s': util_min / util_max per phase cannot be "
-					     "simulated (give them on the task)",
-					     phase->name);
-				return -EINVAL;
+				/* Like sched_setattr at the phase's start; a
+				 * bound not named keeps its value. */
+				struct eg_sim_op op = { .code = EG_SIM_SETUCLAMP, .mutex = -1 };
+
+				if (phase->sched.util_min >= 0 && phase->sched.util_max >= 0 &&
+				    phase->sched.util_min > phase->sched.util_max) {
+					eg_error_set(err, rw->source, phase->line,
+						     "phase '%s': util_min %d is over util_max %d "
+						     "(sched_setattr refuses it)",
+						     phase->name, phase->sched.util_min,
+						     phase->sched.util_max);
+					return -EINVAL;
+				}
+				op.clamp_min = phase->sched.util_min;
+				/* A clamp to 0 runs as one to 1 (see sim.h). */
+				op.clamp_max = phase->sched.util_max == 0 ? 1 :
+									    phase->sched.util_max;
+				r = emit(p, op);
 			}
-			if (phase->sched.policy != EG_RTAPP_POLICY_SAME ||
-			    phase->sched.has_priority) {
+			if (r >= 0 && (phase->sched.policy != EG_RTAPP_POLICY_SAME ||
+				       phase->sched.has_priority)) {
 				struct eg_sim_op op = { .code = EG_SIM_SETSCHED, .mutex = -1 };
 				enum eg_rtapp_policy pol = phase->sched.policy !=
 									   EG_RTAPP_POLICY_SAME ?
@@ -327,9 +340,22 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 			if (t->has_cpus)
 				d->cpus = t->cpus;
 			d->delay_ns = t->delay_us * NSEC_PER_USEC;
+			/* The clamp from the task's start; -1 is no clamp.
+			 * util_max 0 means none in a desc: a clamp to 0 runs
+			 * as one to 1 (the lowest OPP, every CPU fits). */
 			d->util_min = t->sched.util_min > 0 ? (uint32_t)t->sched.util_min : 0;
-			d->util_max = t->sched.util_max >= 0 ? (uint32_t)t->sched.util_max :
+			d->util_max = t->sched.util_max > 0  ? (uint32_t)t->sched.util_max :
+				      t->sched.util_max == 0 ? 1 :
 							       EG_CAPACITY_SCALE;
+			if (d->util_min > d->util_max) {
+				eg_error_set(err, rw->source, t->line,
+					     "task '%s': util_min %u is over util_max %u "
+					     "(sched_setattr refuses it)",
+					     t->name, d->util_min, d->util_max);
+				r = -EINVAL;
+				nr_desc++;
+				goto fail;
+			}
 			d->dl_runtime_ns = t->sched.dl_runtime_us * NSEC_PER_USEC;
 			d->dl_period_ns = t->sched.dl_period_us * NSEC_PER_USEC;
 			d->dl_deadline_ns = t->sched.dl_deadline_us * NSEC_PER_USEC;

@@ -3,7 +3,8 @@
  * aware placement on a big.LITTLE model (a small task goes little, a task
  * over the little CPUs' capacity margin goes big), the overutilized tipping
  * point falling back to capacity-aware placement, misfit migration of a
- * growing task, and the spread of a symmetric model. */
+ * growing task, the spread of a symmetric model, and utilization clamps
+ * (uclamp) in placement and frequency. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,8 +122,10 @@ static void add_periodic(struct wl *h, const char *name, uint64_t run_ns, uint64
 	t->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
 }
 
-static int run(const struct eg_model *m, const char *freq, const struct eg_sim_workload *w,
-	       struct eg_sim_result *res)
+/* Run w under frequency policy freq, with decisions applied at their ts as
+ * if the engine had made them (script, nr_script). */
+static int run_script(const struct eg_model *m, const char *freq, const struct eg_sim_workload *w,
+		      const struct eg_decision *script, int nr_script, struct eg_sim_result *res)
 {
 	struct eg_engine_config cfg;
 	struct eg_sim_config sc = { 0 };
@@ -133,9 +136,17 @@ static int run(const struct eg_model *m, const char *freq, const struct eg_sim_w
 	sc.model = m;
 	sc.engine = &cfg;
 	sc.workload = w;
+	sc.script = script;
+	sc.nr_script = nr_script;
 	r = eg_sim_run(&sc, res);
 	eg_engine_config_free(&cfg);
 	return r;
+}
+
+static int run(const struct eg_model *m, const char *freq, const struct eg_sim_workload *w,
+	       struct eg_sim_result *res)
+{
+	return run_script(m, freq, w, NULL, 0, res);
 }
 
 static uint64_t total_work(const struct eg_sim_result *r)
@@ -325,6 +336,255 @@ static void test_symmetric_spreads(void **state)
 	free(m);
 }
 
+/* 6. uclamp_max takes a big task little, and its domain's frequency
+ * follows the clamp. 7 ms of big-CPU work every 16 ms: util ~448, over the
+ * little CPUs' 409.6; unclamped, every activation runs big (control). With
+ * util_max 200 it fits a little CPU anyway (capped at 200 <= 512, the
+ * kernel's util_fits_cpu), and the energy model, which caps the OPP it
+ * needs at the clamp, puts it there: little needs min(448 x 1.25, 200) =
+ * 200, 500 MHz (perf 256): 50000 x 448 / 256 = 87500; big needs 200 too,
+ * 1000 MHz (perf 512): 300000 x 448 / 512 = 262500. Its first activation
+ * is on CPU 2 (a first wakeup spreads) with the big domain held at
+ * 1000 MHz by the clamp: 14 ms; its wakeup at 16 ms goes little. There,
+ * at 500 MHz, 7 ms of work take 28 ms: it never sleeps again (it misses
+ * activations: the price of the cap), is not a misfit (capped at 200 <=
+ * 512) and makes no CPU overutilized (CPU 0's run queue is capped at 200),
+ * so it stays, 984 ms at 500 MHz but for the first tick at most. */
+static void test_uclamp_max_goes_little(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	wl_init(h, 1000 * MS);
+	add_periodic(h, "capped", 7 * MS, 16 * MS, 0);
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_int_equal(res.pd[0].work, 0);
+	assert_int_equal(res.pd[1].work, 63 * 7 * MS * 1024);
+	assert_int_equal(res.missed, 0);
+	eg_sim_result_free(&res);
+
+	h->t[0].util_max = 200;
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_int_equal(res.pd[1].work, 7 * MS * 1024);
+	assert_int_equal(res.pd[1].time_in_opp_ns[1], 0);
+	assert_true(res.pd[0].work >= 984 * MS * 256);
+	assert_true(res.pd[0].work <= 984 * MS * 256 + 4 * MS * 256);
+	assert_true(res.pd[0].time_in_opp_ns[1] <= 4 * MS);
+	assert_true(res.missed > 0);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+/* 7. uclamp_min takes a small task big, at the OPP the clamp asks. The
+ * task of test 1 (1 ms every 16 ms, util ~64; started at 5 ms, clear of
+ * the frequency decisions of the start) goes little unclamped, where an
+ * activation takes 4 ms at 500 MHz (control). With util_min 900 a little
+ * CPU fits it only in part (its 512 cannot give 900: the kernel's
+ * util_fits_cpu says -1) and both big CPUs fully: every activation runs
+ * big. While it is runnable its CPU's clamp min is 900, which only
+ * 2000 MHz (perf 1024) covers: every activation takes 1 ms. */
+static void test_uclamp_min_goes_big(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	wl_init(h, 1000 * MS);
+	add_periodic(h, "boosted", 1 * MS, 16 * MS, 5 * MS);
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_true(res.pd[0].work >= 55 * MS * 1024);
+	assert_true(res.resp_cfs_p50_us == 4000);
+	eg_sim_result_free(&res);
+
+	h->t[0].util_min = 900;
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_int_equal(res.activations, 63);
+	assert_int_equal(res.pd[0].work, 0);
+	assert_int_equal(res.pd[1].work, 63 * MS * 1024);
+	assert_true(res.resp_cfs_p50_us == 1000);
+	assert_true(res.resp_cfs_p99_us == 1000);
+	assert_true(res.pd[1].time_in_opp_ns[1] >= 62 * MS);
+	eg_sim_result_free(&res);
+
+	/* The same clamp set by the task's program (rt-app's per-phase
+	 * util_min), at the start of each activation, the max kept: from its
+	 * second wakeup (its first is the spread to CPU 2) the same. */
+	h->t[0].util_min = 0;
+	memmove(&h->t[0].ops[2], &h->t[0].ops[1], 3 * sizeof(h->t[0].ops[0]));
+	h->t[0].ops[1] =
+		(struct eg_sim_op){ .code = EG_SIM_SETUCLAMP, .clamp_min = 900, .clamp_max = -1 };
+	h->t[0].ops[4].begin = 0;
+	h->t[0].nr_ops = 5;
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_int_equal(res.activations, 63);
+	assert_int_equal(res.pd[0].work, 0);
+	assert_int_equal(res.pd[1].work, 63 * MS * 1024);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+/* 8. A clamp decided mid-run holds from the task's next wakeup, and
+ * clearing it restores the default placement. The task of test 1 (little
+ * after its first few activations); at 500 ms a decision sets its clamp to
+ * (900, 1024), as test 7's: its next wakeup, at 512 ms, goes big, and so
+ * does every one up to the end, 31 activations (512, 528, .., 992 ms) of
+ * 1 ms x 1024 more on big than without the decision. With a second
+ * decision clearing it at 750 ms, from 752 ms the task goes little again:
+ * 15 activations (512 .. 736 ms) more on big. The decisions go through the
+ * simulator's decision path (eg_sim_config.script) as an engine's would. */
+static void test_uclamp_decision(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+	struct eg_decision d[2] = {
+		{ .ts = 500 * MS,
+		  .type = EG_DEC_TASK_UCLAMP,
+		  .target = 1, /* the first task's pid */
+		  .value = eg_uclamp_pack(900, 1024) },
+		{ .ts = 750 * MS,
+		  .type = EG_DEC_TASK_UCLAMP,
+		  .target = 1,
+		  .value = eg_uclamp_pack(0, 1024) },
+	};
+	uint64_t big_default, top_default;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	wl_init(h, 1000 * MS);
+	add_periodic(h, "small", 1 * MS, 16 * MS, 0);
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	big_default = res.pd[1].work;
+	top_default = res.pd[1].time_in_opp_ns[1];
+	assert_true(big_default <= 8 * MS * 1024);
+	eg_sim_result_free(&res);
+
+	assert_int_equal(run_script(m, "schedutil", &h->w, d, 1, &res), 0);
+	assert_int_equal(res.activations, 63);
+	assert_int_equal(res.pd[1].work, big_default + 31 * MS * 1024);
+	/* Its switches report the new clamp: each activation runs at 2000 MHz. */
+	assert_true(res.pd[1].time_in_opp_ns[1] >= top_default + 31 * MS);
+	eg_sim_result_free(&res);
+
+	assert_int_equal(run_script(m, "schedutil", &h->w, d, 2, &res), 0);
+	assert_int_equal(res.activations, 63);
+	assert_int_equal(res.pd[1].work, big_default + 15 * MS * 1024);
+	eg_sim_result_free(&res);
+
+	/* A pid no task has, or a pair the kernel refuses (min over max),
+	 * changes nothing. */
+	d[0].target = 2;
+	d[1].target = 1;
+	d[1].value = eg_uclamp_pack(900, 100);
+	assert_int_equal(run_script(m, "schedutil", &h->w, d, 2, &res), 0);
+	assert_int_equal(res.pd[1].work, big_default);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+/* 9. The run queue's clamp aggregates over its runnable tasks, max of the
+ * maxes. Two CPU-bound tasks pinned on CPU 2 share it: capped at 300 and
+ * 600, the CPU's cap is 600, which only 2000 MHz covers (1000 MHz gives
+ * 512); capped at 300 and 200 it is 300, and 1000 MHz covers it, as it does
+ * the 300 task alone. (The aggregation in detail, min included:
+ * tests/unit/signals.) */
+static void test_uclamp_rq_aggregate(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	wl_init(h, 1000 * MS);
+	for (int i = 0; i < 2; i++) {
+		struct eg_sim_task_desc *t = add_task(h, i ? "b" : "a");
+
+		eg_cpumask_set(&t->cpus, 2);
+		t->nr_ops = 1;
+		t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUNTIME, .ns = 10000 * MS };
+	}
+	h->t[0].util_max = 300;
+	h->t[1].util_max = 600;
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_true(res.pd[1].time_in_opp_ns[1] >= 990 * MS);
+	eg_sim_result_free(&res);
+
+	h->t[1].util_max = 200;
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_int_equal(res.pd[1].time_in_opp_ns[1], 0);
+	eg_sim_result_free(&res);
+
+	h->w.nr_tasks = 1;
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_int_equal(res.pd[1].time_in_opp_ns[1], 0);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
+/* 10. A run queue's clamp is its runnable tasks', so a task capped alone
+ * is not capped in company. A CPU-bound task pinned on little CPU 0 and
+ * capped at 200 makes no CPU overutilized (util 512, capped at 200 <=
+ * 512, the kernel's cpu_overutilized): placement stays energy-aware and
+ * the small task of test 1, started at 200 ms, goes little as in test 1
+ * (CPU 1 adds 50000 x 64 / 256 at 500 MHz, the OPP CPU 0's cap asks
+ * for). With a second, uncapped CPU-bound task sharing CPU 0, the run
+ * queue's cap is max(200, 1024) = 1024 whichever of the two runs, CPU 0 is
+ * overutilized, placement is capacity-aware and the small task stays on
+ * the big CPU it started on, as under test 3's hog. (CPU-bound work is
+ * RUNTIME, not counted in the domains' work.) */
+static void test_uclamp_rq_overutilized(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	wl_init(h, 1000 * MS);
+	add_periodic(h, "small", 1 * MS, 16 * MS, 200 * MS);
+	for (int i = 0; i < 2; i++) {
+		struct eg_sim_task_desc *t = add_task(h, i ? "uncapped" : "capped");
+
+		eg_cpumask_set(&t->cpus, 0);
+		t->nr_ops = 1;
+		t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUNTIME, .ns = 10000 * MS };
+	}
+	h->t[1].util_max = 200;
+	h->w.nr_tasks = 2;
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_true(res.pd[0].work >= 40 * MS * 1024);
+	eg_sim_result_free(&res);
+
+	h->w.nr_tasks = 3;
+	assert_int_equal(run(m, "schedutil", &h->w, &res), 0);
+	assert_int_equal(res.pd[0].work, 0);
+	assert_true(res.activations >= 50);
+	assert_int_equal(res.pd[1].work, res.activations * MS * 1024);
+	eg_sim_result_free(&res);
+	free(h);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +593,11 @@ int main(void)
 		cmocka_unit_test(test_overutilized_falls_back),
 		cmocka_unit_test(test_misfit_moves_up),
 		cmocka_unit_test(test_symmetric_spreads),
+		cmocka_unit_test(test_uclamp_max_goes_little),
+		cmocka_unit_test(test_uclamp_min_goes_big),
+		cmocka_unit_test(test_uclamp_decision),
+		cmocka_unit_test(test_uclamp_rq_aggregate),
+		cmocka_unit_test(test_uclamp_rq_overutilized),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

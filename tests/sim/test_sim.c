@@ -653,6 +653,69 @@ static void test_time_must_pass(void **state)
 	free(m);
 }
 
+/* 9. rt-app's utilization clamps: a task's util_min / util_max hold from
+ * its start (util_max 0, which a desc reads as no cap, as 1: the same
+ * run); a phase's are set at the phase's start, a bound it does not name
+ * kept (-1 too); a pair sched_setattr would refuse (min over max) is an
+ * error naming the task or phase. */
+static void test_rtapp_uclamp(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct eg_sim_workload *w = NULL;
+	struct eg_error err = { 0 };
+	const struct eg_sim_task_desc *d;
+	int nr_set = 0;
+
+	(void)state;
+	assert_non_null(m);
+	load_hikey960(m);
+	assert_int_equal(compile_text(m,
+				      "{\"tasks\":{\"t\":{\"util_min\":100,\"util_max\":300,"
+				      "\"phases\":{\"a\":{\"run\":1000,\"sleep\":1000},"
+				      "\"b\":{\"util_max\":800,\"run\":1000,\"sleep\":1000},"
+				      "\"c\":{\"util_min\":-1,\"util_max\":0,\"run\":1000}}},"
+				      "\"u\":{\"util_max\":0,\"run\":1000}}}",
+				      &w, &err),
+			 0);
+	d = &w->tasks[0];
+	assert_int_equal(d->util_min, 100);
+	assert_int_equal(d->util_max, 300);
+	for (int k = 0; k < d->nr_ops; k++) {
+		const struct eg_sim_op *op = &d->ops[k];
+
+		if (op->code != EG_SIM_SETUCLAMP)
+			continue;
+		assert_int_equal(op->clamp_min, -1);
+		assert_int_equal(op->clamp_max, nr_set ? 1 : 800);
+		nr_set++;
+	}
+	assert_int_equal(nr_set, 2);
+	assert_int_equal(w->tasks[1].util_min, 0);
+	assert_int_equal(w->tasks[1].util_max, 1);
+	eg_sim_workload_free(w);
+	w = NULL;
+
+	assert_int_equal(compile_text(m,
+				      "{\"tasks\":{\"t\":{\"util_min\":600,\"util_max\":300,"
+				      "\"run\":1000}}}",
+				      &w, &err),
+			 -EINVAL);
+	assert_null(w);
+	if (!strstr(err.msg, "'t'") || !strstr(err.msg, "util_min"))
+		print_error("message: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, "'t'"));
+	assert_non_null(strstr(err.msg, "util_min"));
+	assert_int_equal(compile_text(m,
+				      "{\"tasks\":{\"t\":{\"phases\":{\"p\":{\"util_min\":600,"
+				      "\"util_max\":300,\"run\":1000}}}}}",
+				      &w, &err),
+			 -EINVAL);
+	assert_null(w);
+	assert_non_null(strstr(err.msg, "'p'"));
+	assert_non_null(strstr(err.msg, "util_min"));
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -665,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_shared_workloads),
 		cmocka_unit_test(test_sem_refused),
 		cmocka_unit_test(test_time_must_pass),
+		cmocka_unit_test(test_rtapp_uclamp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

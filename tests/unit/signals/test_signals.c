@@ -435,12 +435,71 @@ static void test_uclamp_aggregate(void **state)
 	assert_int_equal(c->nr_running, 1);
 	assert_int_equal(c->uclamp_min, 100);
 	assert_int_equal(c->uclamp_max, 300);
-	/* 900 blocks: empty CPU, no clamp. */
+	/* 900 blocks: empty CPU, no min; the max of the last task to leave
+	 * stays (the kernel's idle run queue), so that its blocked util is
+	 * not counted uncapped. */
 	ev_switch_clamped(s, 40, BIG, false, 0, 0, 0);
 	assert_int_equal(c->nr_running, 0);
 	assert_int_equal(c->uclamp_min, 0);
+	assert_int_equal(c->uclamp_max, 300);
+	assert_int_equal(c->nr_uclamped, 0);
+	/* The next task to come takes the CPU's clamp as its own. */
+	ev_wakeup(s, 50, 901, CFS_PRIO, BIG, 0);
+	assert_int_equal(c->uclamp_min, 0);
+	assert_int_equal(c->uclamp_max, 1024);
+}
+
+/* With several runnable tasks the CPU's clamp is the max of their mins and
+ * the max of their maxes (the kernel's max aggregation), whichever task
+ * runs; it follows as tasks leave and as a queued task's clamp changes. */
+static void test_uclamp_several_runnable(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const struct eg_cpu_signals *c = &s->cpu[BIG];
+
+	/* 900 (100, 300) runs; 901 (400, 600) wakes and preempts it. */
+	ev_wakeup(s, 0, 900, CFS_PRIO, BIG, 0);
+	ev_switch_clamped(s, 0, BIG, false, 900, 100, 300);
+	ev_wakeup(s, 10, 901, CFS_PRIO, BIG, 0);
+	ev_switch_clamped(s, 10, BIG, true, 901, 400, 600);
+	assert_int_equal(c->nr_running, 2);
+	assert_int_equal(c->uclamp_min, 400);
+	assert_int_equal(c->uclamp_max, 600);
+	assert_int_equal(c->nr_uclamped, 2);
+	/* 902 (700, 800) runs; 901 is queued: max(100, 400, 700) = 700,
+	 * max(300, 600, 800) = 800. */
+	ev_wakeup(s, 20, 902, CFS_PRIO, BIG, 0);
+	ev_switch_clamped(s, 20, BIG, true, 902, 700, 800);
+	assert_int_equal(c->nr_running, 3);
+	assert_int_equal(c->uclamp_min, 700);
+	assert_int_equal(c->uclamp_max, 800);
+	/* Mins and maxes aggregate apart: 902 becomes (0, 200); the CPU's
+	 * pair, (400, 600), is no task's. */
+	assert_int_equal(eg_signals_set_task_uclamp(s, 902, 0, 200), 0);
+	assert_int_equal(c->uclamp_min, 400);
+	assert_int_equal(c->uclamp_max, 600);
+	/* 902 blocks, 901 runs: 900 and 901 are left. */
+	ev_switch_clamped(s, 30, BIG, false, 901, 400, 600);
+	assert_int_equal(c->nr_running, 2);
+	assert_int_equal(c->uclamp_min, 400);
+	assert_int_equal(c->uclamp_max, 600);
+	/* 901 blocks, 900 runs alone. */
+	ev_switch_clamped(s, 40, BIG, false, 900, 100, 300);
+	assert_int_equal(c->nr_running, 1);
+	assert_int_equal(c->uclamp_min, 100);
+	assert_int_equal(c->uclamp_max, 300);
+	/* A queued task's clamp changed by a decision counts at once. */
+	assert_int_equal(eg_signals_set_task_uclamp(s, 900, 50, 150), 0);
+	assert_int_equal(c->uclamp_min, 50);
+	assert_int_equal(c->uclamp_max, 150);
+	assert_int_equal(c->nr_uclamped, 1);
+	/* Clearing it gives the default back. */
+	assert_int_equal(eg_signals_set_task_uclamp(s, 900, 0, 1024), 0);
+	assert_int_equal(c->uclamp_min, 0);
 	assert_int_equal(c->uclamp_max, 1024);
 	assert_int_equal(c->nr_uclamped, 0);
+	assert_int_equal(eg_signals_set_task_uclamp(s, 12345, 0, 100), -ENOENT);
 }
 
 int main(void)
@@ -457,6 +516,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_and_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_util_est_skip_when_waiting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uclamp_aggregate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uclamp_several_runnable, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
