@@ -504,6 +504,9 @@ static void task_hint(struct eg_engine *e, int cpu, int32_t pid, uint64_t now,
 		return;
 	t->clamp_hint = packed;
 	emit(out, now, EG_DEC_TASK_UCLAMP, 0, EG_REASON_UTIL, pid, packed);
+	/* The platform applies it at once; the signals would otherwise only
+	 * learn it at the task's next switch in. */
+	eg_signals_set_task_uclamp(&e->sig, pid, eg_uclamp_min(packed), eg_uclamp_max(packed));
 }
 
 static int on_util(struct eg_engine *e, int cpu, uint64_t now, enum eg_reason reason,

@@ -25,7 +25,7 @@ ABLATION = [
     ("eagov", "all mechanisms (default)"),
     ("eagov:energy_opp=no", "without the energy-model OPP choice"),
     ("eagov:rt_fit=no", "without RT tasks served by their history (RT at the top OPP)"),
-    ("eagov:rt_clamp=no", "without RT uclamp hints"),
+    ("eagov:rt_clamp=yes", "with RT uclamp hints (off by default)"),
     ("eagov:idle_drop=no", "without the idle-domain drop"),
     ("eagov:fast_raise=no", "raising held by the rate limit, as schedutil"),
     ("eagov:cfs_fit=yes", "with just-in-time periodic CFS (off by default)"),

@@ -121,11 +121,13 @@ static const struct eg_tunable ea_tunables_table[] = {
 	{ .name = "rt_clamp",
 	  .type = EG_TUN_BOOL,
 	  .offset = offsetof(struct ea_tunables, rt_clamp),
-	  .def = "yes",
+	  .def = "no",
 	  .unit = "",
 	  .help = "give an RT task with a periodic history a uclamp_min of the capacity it "
-		  "needs (the kernel's default for RT is 1024, which sends it to the biggest "
-		  "CPU at its top OPP), so placement and frequency follow its real need" },
+		  "needs, so that the kernel's RT placement (which fits uclamp_min; its default "
+		  "for RT is 1024, the biggest CPU) follows its real need. Off by default: the "
+		  "clamp also floors this policy's own choice on a smaller CPU, and the "
+		  "simulator does not model RT placement by uclamp" },
 	{ .name = "idle_drop",
 	  .type = EG_TUN_BOOL,
 	  .offset = offsetof(struct ea_tunables, idle_drop),
