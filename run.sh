@@ -194,7 +194,13 @@ case "${1:-}" in
 demo)
 	deps
 	build build
-	# The built-in simulated device, every shipped workload and governor.
+	# First eagov's own policy against the kernel's schedutil, one line per
+	# workload (QoS compared by bench/results/compare.py's rules), then the
+	# built-in simulated device with every shipped workload and governor.
+	echo "eagov against schedutil on the simulated HiKey960:"
+	./build/bench/eagov-bench -q --json --device hikey960 -g schedutil -g eagov --no-oracle |
+		python3 bench/results/compare.py --brief -
+	echo
 	./build/bench/eagov-bench --device hikey960
 	;;
 test)

@@ -24,8 +24,11 @@ from collections import defaultdict
 def load(paths):
     runs = defaultdict(dict)  # (device, workload, seed) -> governor -> result
     for i, p in enumerate(paths):
-        with open(p) as f:
-            d = json.load(f)
+        if p == "-":
+            d = json.load(sys.stdin)
+        else:
+            with open(p) as f:
+                d = json.load(f)
         for r in d["results"]:
             runs[(r["device"], r["workload"], i)][r["governor"]] = r
     return runs
@@ -67,6 +70,8 @@ def main():
     ap.add_argument("--candidate", default="eagov")
     ap.add_argument("--baseline", default="schedutil")
     ap.add_argument("--quiet", action="store_true", help="summary lines only")
+    ap.add_argument("--brief", action="store_true",
+                    help="one line per device x workload with both energies, then the summary")
     a = ap.parse_args()
     runs = load(a.json)
     per_case = defaultdict(list)  # (device, workload) -> [(ratio, why, x_oracle)]
@@ -75,11 +80,19 @@ def main():
             continue
         c, b = g[a.candidate], g[a.baseline]
         per_case[(dev, wl)].append((energy_ratio(c, b), qos_equal(c, b), c.get("x_oracle")))
+        if a.brief:
+            why = qos_equal(c, b)
+            per_work = abs(c["work_pct"] - b["work_pct"]) >= 0.5
+            print("%s %s: %s %.2f J, %s %.2f J (%.3f x%s), QoS %s" % (
+                dev, wl.replace(".json", ""), a.candidate, c["energy_j"], a.baseline,
+                b["energy_j"], energy_ratio(c, b), " per unit of work" if per_work else "",
+                "equal" if not why else
+                "worse: " + ", ".join(why)))
     if not per_case:
         sys.exit("compare.py: no run has both %s and %s" % (a.candidate, a.baseline))
     by_dev = defaultdict(list)
     ratios, oracle, failed = [], [], 0
-    if not a.quiet:
+    if not a.quiet and not a.brief:
         print("%-10s %-22s %8s %8s %8s  %s" % ("device", "workload", "x base", "min", "max", "QoS"))
     for (dev, wl), rs in sorted(per_case.items()):
         rr = [r for r, _, _ in rs]
@@ -90,11 +103,13 @@ def main():
         ratios.append(g)
         by_dev[dev].append(g)
         oracle += [x for _, _, x in rs if x]
-        if not a.quiet:
+        if not a.quiet and not a.brief:
             q = "equal" if not nbad else "worse in %d/%d: %s" % (nbad, len(rs), ", ".join(whys[:3]))
             print("%-10s %-22s %8.3f %8.3f %8.3f  %s" % (dev, wl.replace(".json", ""), g, min(rr),
                                                         max(rr), q))
     for dev, rs in sorted(by_dev.items()):
+        if a.brief and len(by_dev) == 1:
+            break
         print("%s: geomean %.3f x %s over %d workloads" % (dev, gmean(rs), a.baseline, len(rs)))
     worst = max(per_case.items(), key=lambda kv: gmean([r for r, _, _ in kv[1]]))
     print("all: geomean %.3f x %s, worst %.3f (%s %s), %d of %d runs with worse QoS%s" % (

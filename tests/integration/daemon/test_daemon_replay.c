@@ -243,6 +243,81 @@ static void test_record_roundtrip(void **state)
 	free(d2);
 }
 
+/* eagovd runs eagov's own policy unchanged: a device file naming it, and a
+ * recording of an RT task (pid 300, SCHED_FIFO 50) on big CPU 4 that wakes
+ * every 10 ms, starts 20 us later and runs 1 ms. Its first wakeups, with no
+ * history, take the big domain to its top OPP at once (as the fast ramp
+ * does); once four activations are known, its wakeups ask for what
+ * keeps its response within 20 % of the top OPP's: 1 ms of work after 20 us
+ * may take 1 + 0.2 x 1.02 = 1.204 ms, 1024 / 1.204 = 851 of capacity,
+ * 2112 MHz (fewer once it measures its work at that frequency). So the
+ * dry run shows RT decisions both at 2362000 and below it (a lowering is
+ * not urgent: only a raise bypasses the rate limit). */
+static void test_replay_eagov(void **state)
+{
+	struct ctx *c = *state;
+	_cleanup_free_ struct eg_model *m = malloc(sizeof(*m));
+	_cleanup_free_ struct eg_policy_conf *pc = malloc(sizeof(*pc));
+	char rec[400], src[420], dev[512], mine[400], line[600];
+	const char *args[] = { "--dry-run", "--device", mine, "--source", src, NULL };
+	struct eg_recorder *r;
+	struct eg_error err;
+	uint64_t t = 5000 * MS;
+	FILE *in, *out;
+	int top = 0, below = 0;
+
+	assert_non_null(m);
+	assert_non_null(pc);
+	assert_int_equal(eg_conf_find_device("hikey960", dev, sizeof(dev)), 0);
+	snprintf(mine, sizeof(mine), "%s/hikey960-eagov.ini", c->root);
+	in = fopen(dev, "r");
+	out = fopen(mine, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in))
+		fputs(strncmp(line, "freq = ", 7) ? line : "freq = eagov\n", out);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(eg_conf_load_device(mine, m, pc, &err), 0);
+
+	snprintf(rec, sizeof(rec), "%s/rt.rec", c->root);
+	snprintf(src, sizeof(src), "replay:%s", rec);
+	assert_int_equal(eg_record_open(&r, rec, m), 0);
+	for (int k = 0; k < 40; k++, t += 10 * MS) {
+		rec_wakeup(r, t, 4, 300, 49);
+		rec_switch(r, t + 20000, 4, 0, 120, 300, 49);
+		rec_switch(r, t + 1020000, 4, 300, 49, 0, 120);
+	}
+	assert_int_equal(eg_record_close(r), 0);
+
+	spawn(c, args);
+	expect_exit(c, 0);
+	out = fopen(c->out, "r");
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), out)) {
+		unsigned long khz;
+		const char *p = strstr(line, "pd=big set-freq ");
+
+		if (!p || !strstr(line, "(rt)"))
+			continue;
+		khz = strtoul(p + strlen("pd=big set-freq "), NULL, 10);
+		top += khz == 2362000;
+		below += khz < 2362000;
+	}
+	fclose(out);
+	if (top < 1 || below < 1) {
+		out = fopen(c->out, "r");
+		while (out && fgets(line, sizeof(line), out))
+			if (strstr(line, "pd=big"))
+				print_message("%s", line);
+		if (out)
+			fclose(out);
+		fail_msg("RT decisions of pd=big: %d at 2362000, %d below", top, below);
+	}
+	/* Nothing written: a dry run. */
+	assert_string_equal(get(c, POL4 "scaling_governor", line, sizeof(line)), "schedutil");
+}
+
 /* A hikey960 recording (8 CPUs, or nr_cpus in its header) of a wakeup, then
  * one bad event. */
 static void write_bad_recording(const char *path, int nr_cpus, const struct eg_event *bad)
@@ -343,6 +418,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_eagov, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_cpu_out_of_range, setup, teardown),
 	};
