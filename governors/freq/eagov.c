@@ -194,6 +194,7 @@ struct ea_state {
 	uint64_t idle_avg_ns; /* how long the domain's idle periods last, moving average */
 	uint64_t busy_avg_ns; /* and its busy periods */
 	uint32_t next_khz;
+	uint64_t retry_at; /* a change the rate limit held, due then; EG_NEVER = none */
 	int nr;
 	struct ea_cpu cpu[];
 };
@@ -483,6 +484,10 @@ static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq
 	held = s->changed_once && (khz < s->next_khz || (!rt_wake && !s->tun.fast_raise)) &&
 	       !in->limits_changed && in->now >= s->last_change &&
 	       in->now - s->last_change < s->rate_limit_ns;
+	/* A held change is tried again when the limit expires: nothing else
+	 * may call before then (an idle domain has no updates), and the
+	 * frequency would stay where the last busy period left it. */
+	s->retry_at = held ? s->last_change + s->rate_limit_ns : EG_NEVER;
 	if (held || (s->changed_once && khz == s->next_khz && !in->limits_changed))
 		return 0;
 	out->urgent = rt_wake && s->changed_once && khz > s->next_khz &&
@@ -535,6 +540,7 @@ static int ea_init(void **state, const struct eg_pd *pd, const void *tunables)
 	eg_for_each_cpu (cpu, &pd->cpus)
 		s->cpu[k++].cpu = cpu;
 	s->nr = nr;
+	s->retry_at = EG_NEVER;
 	*state = s;
 	return 0;
 }
@@ -546,8 +552,7 @@ static void ea_exit(void *state)
 
 static uint64_t ea_next_timer(const void *state)
 {
-	(void)state;
-	return EG_NEVER;
+	return ((const struct ea_state *)state)->retry_at;
 }
 
 const struct eg_freq_policy_ops eg_freq_eagov = {

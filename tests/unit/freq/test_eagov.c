@@ -246,11 +246,16 @@ static void test_raise_now_lower_later(void **unused)
 	/* 100 us later util 800 (1000 of capacity): 2362 at once. */
 	busy(&f, 4, 800);
 	assert_int_equal(freq_of(&f, US(1100), 4, EG_REASON_UTIL), MHZ(2362));
-	/* Back to 100 within the 450 us rate limit: held. */
+	assert_int_equal(f.ops->next_timer(f.st), EG_NEVER);
+	/* Back to 100 within the 450 us rate limit: held, and a call is asked
+	 * for when the limit ends (1100 + 450 us), since nothing else may call
+	 * before then. */
 	busy(&f, 4, 100);
 	assert_int_equal(step(&f, US(1300), 4, EG_REASON_UTIL, &out), 0);
-	/* Past it: lowered. */
-	assert_int_equal(freq_of(&f, US(1600), 4, EG_REASON_UTIL), MHZ(903));
+	assert_int_equal(f.ops->next_timer(f.st), US(1550));
+	/* That call lowers, and no timer is left. */
+	assert_int_equal(freq_of(&f, US(1550), -1, EG_REASON_TIMER), MHZ(903));
+	assert_int_equal(f.ops->next_timer(f.st), EG_NEVER);
 	fx_stop(&f);
 }
 
