@@ -433,6 +433,12 @@ static bool ea_idle_drop(struct ea_state *s, const struct eg_freq_input *in)
 		s->busy_start = now;
 		s->idle_start = 0;
 	}
+	/* A domain whose idle periods reach its cluster state draws neither
+	 * its power nor its leakage there: dropping would only cost the
+	 * transitions. */
+	if (s->pd->nr_cluster_idle &&
+	    s->idle_avg_ns >= (uint64_t)s->pd->cluster_idle[0].residency_us * NSEC_PER_USEC)
+		return false;
 	return idle && s->tun.idle_drop && s->idle_avg_ns >= lat * s->tun.idle_drop_x &&
 	       lat * 100 <= s->busy_avg_ns * s->tun.idle_drop_pct;
 }
