@@ -109,6 +109,13 @@ def main():
         print("| %s | %.3f |" % (d, r))
     print("| all held-out | %.3f (worst %.3f, %s; %d of %d runs with worse QoS) |\n" % (
         g, w, wc, bad, n))
+    print("| held-out, variant | geomean | runs with worse QoS |\n| --- | ---: | ---: |")
+    for gov, _what in ABLATION[1:6]:
+        p = bench(args, ["--held-out", "-g", "schedutil", "-g", gov])
+        tmp.append(p)
+        g, w, wc, bad, n, _ = summary([p], gov)
+        print("| `%s` | %.3f | %d of %d |" % (gov, g, bad, n))
+    print()
 
     print("### Sustained load under the thermal cap (sustained-heavy, seed 0)\n")
     print("| device | governor | work % | peak C | energy J |\n| --- | --- | ---: | ---: | ---: |")
