@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -124,6 +125,13 @@ static pid_t sleeper(void)
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		/* Gone with the test, and off meson's pipes, even when a
+		 * failed assertion skips its reap. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
 		for (;;)
 			pause();
 	}
@@ -435,6 +443,74 @@ static void test_hint_refused(void **state)
 	reap(task);
 }
 
+/* The task's start time, field 22 of /proc/PID/stat (after the ')' of the
+ * command name, field 3 comes first). */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long v = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	assert_non_null(p);
+	p += 2;
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p, ' ');
+		assert_non_null(p);
+		p++;
+	}
+	assert_int_equal(sscanf(p, "%llu", &v), 1);
+	return v;
+}
+
+/* A record whose pid now belongs to another task (the start time differs)
+ * is never applied, nor is one of a task that is gone (both silently); a
+ * record that does not parse is an error, dropped (it never will parse);
+ * the rest is restored. */
+static void test_restore_recycled_pid(void **state)
+{
+	struct ctx *c = *state;
+	char line[512];
+	pid_t task, other, dead;
+	FILE *f;
+
+	if (!uclamp_usable())
+		skip();
+	task = sleeper();
+	other = sleeper();
+	dead = fork();
+	assert_true(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	assert_int_equal(write_clamp(other, 0, 256), 0);
+	mkdir_p(strcpy(line, c->state));
+	rmdir(c->state);
+	f = fopen(c->state, "we");
+	assert_non_null(f);
+	fprintf(f, "# eagov state v1\n");
+	fprintf(f, "task-uclamp:%d:%llu=300,400\n", (int)task, start_time(task) + 1);
+	fprintf(f, "task-uclamp:%d:%llu=300,400\n", (int)dead, 5ULL);
+	fprintf(f, "task-uclamp:%d:%llu=100,900\n", (int)other, start_time(other));
+	fprintf(f, "task-uclamp:%d:%llu=900,100\n", (int)other, start_time(other) + 2);
+	fclose(f);
+	/* The bad record is logged; eagovd --restore, like a knob that
+	 * vanished, ends with the file gone and exit 0. */
+	assert_int_equal(run_restore(c), 0);
+	assert_clamp(task, 100, 900);
+	assert_clamp(other, 100, 900);
+	assert_false(exists(c, "/run/eagov/state"));
+	reap(task);
+	reap(other);
+}
+
 /* As nobody: status refused, a hint on root's task refused, a hint on its
  * own task taken. Exit code: 0, or the step that failed. */
 static int as_nobody(const char *sock, pid_t root_task, bool clamps)
@@ -513,6 +589,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_hint_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hint_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hint_permissions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_recycled_pid, setup, teardown),
 	};
 
 	const char *fake = getenv("FAKE_UCLAMP");
