@@ -18,9 +18,10 @@
  *         placed on a big CPU at its top frequency while the app starts;
  * interaction: half the scale as a floor, and the engine's boost (the
  *         task's wakeups ramp its domain at once);
- * sustained: no floor, and a ceiling at 3/4 of the scale, below the least
- *         efficient top OPPs, so a long load holds its pace without heating
- *         into a thermal cap;
+ * sustained: no floor, and a ceiling where the biggest domain, all its CPUs
+ *         busy, stays within the sustainable power of a zone that cools it
+ *         (sustained_max), so a long load holds its pace without heating
+ *         into a thermal cap; 3/4 of the scale without such a zone;
  * background: a ceiling at 1/4 of the scale: the task stays on little CPUs
  *         at low frequency. */
 static const struct hint_effect effects[EG_HINT__MAX] = {
@@ -33,6 +34,49 @@ static const struct hint_effect effects[EG_HINT__MAX] = {
 const struct hint_effect *daemon_hint_effect(enum eg_hint_type type)
 {
 	return (unsigned)type < EG_HINT__MAX ? &effects[type] : NULL;
+}
+
+/* The sustainable power (mW) of a zone cooling domain pd; 0 when none says. */
+static uint32_t zone_budget_mw(const struct eg_model *m, int pd)
+{
+	for (int z = 0; z < m->nr_zones; z++)
+		for (int k = 0; k < m->zones[z].nr_cooled; k++)
+			if (m->zones[z].cooled[k].pd == pd && m->zones[z].sustainable_power_mw)
+				return m->zones[z].sustainable_power_mw;
+	return 0;
+}
+
+uint32_t daemon_hint_sustained_max(const struct eg_model *m)
+{
+	const struct eg_pd *big = NULL;
+	uint32_t budget_mw, perf = 0;
+	int pd = -1;
+
+	for (int i = 0; m && i < m->nr_pds; i++) {
+		if (!big || m->pds[i].max_cap > big->max_cap) {
+			big = &m->pds[i];
+			pd = i;
+		}
+	}
+	budget_mw = big ? zone_budget_mw(m, pd) : 0;
+	if (!budget_mw || !big->nr_opps || !big->opps[0].power_uw)
+		return effects[EG_HINT_SUSTAINED].uclamp_max;
+	/* Busy and static power of every CPU, and the domain's, at each
+	 * OPP: the highest OPP within the budget. */
+	for (int o = 0; o < big->nr_opps; o++) {
+		const struct eg_opp *op = &big->opps[o];
+		uint64_t uw = (uint64_t)big->nr_cpus * (op->power_uw + op->static_uw) +
+			      op->pd_power_uw + op->pd_static_uw;
+
+		if (uw <= (uint64_t)budget_mw * 1000)
+			perf = op->perf;
+	}
+	/* schedutil asks for 1.25 x util: a ceiling of 4/5 of the OPP's
+	 * capacity keeps the request at that OPP. The lowest OPP when even it
+	 * does not fit. */
+	if (!perf)
+		perf = big->opps[0].perf;
+	return EG_MAX(perf * 4 / 5, 1U);
 }
 
 static uint64_t hint_now(const struct daemon *d)
@@ -85,6 +129,7 @@ int daemon_hint(struct daemon *d, int32_t pid, enum eg_hint_type type, uint32_t 
 	struct eg_decision x = { .ts = now, .type = EG_DEC_TASK_UCLAMP };
 	struct hint_slot *slot;
 	uid_t ruid, euid;
+	uint32_t max;
 	char why[32];
 	int r;
 
@@ -118,8 +163,9 @@ int daemon_hint(struct daemon *d, int32_t pid, enum eg_hint_type type, uint32_t 
 		snprintf(err, len, "%d hints in force already; try again later", EG_MAX_HINTS);
 		return -EBUSY;
 	}
+	max = type == EG_HINT_SUSTAINED ? daemon_hint_sustained_max(d->model) : fx->uclamp_max;
 	x.target = pid;
-	x.value = eg_uclamp_pack(fx->uclamp_min, fx->uclamp_max);
+	x.value = eg_uclamp_pack(fx->uclamp_min, max);
 	snprintf(why, sizeof(why), "hint %s", eg_hint_type_name(type));
 	r = daemon_sink_apply_labelled(d, &x, why, now);
 	if (r < 0)
@@ -135,7 +181,7 @@ int daemon_hint(struct daemon *d, int32_t pid, enum eg_hint_type type, uint32_t 
 		.pid = pid, .start = start, .end_ns = now + ms * NSEC_PER_MSEC, .type = type
 	};
 	eg_info("hint %s for pid %d, %u ms: uclamp %u..%u%s", eg_hint_type_name(type), (int)pid,
-		(unsigned)ms, (unsigned)fx->uclamp_min, (unsigned)fx->uclamp_max,
+		(unsigned)ms, (unsigned)fx->uclamp_min, (unsigned)max,
 		fx->boost ? " and boost" : "");
 	return 0;
 }

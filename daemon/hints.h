@@ -35,6 +35,12 @@ struct hint_effect {
 	bool boost;
 };
 const struct hint_effect *daemon_hint_effect(enum eg_hint_type type);
+/* The sustained hint's uclamp_max on this machine: 4/5 of the capacity of
+ * the highest OPP at which every CPU of the biggest domain, busy, stays
+ * within the sustainable power of a zone cooling it (static power
+ * included); the table's 768 when no zone gives a sustainable power. */
+struct eg_model;
+uint32_t daemon_hint_sustained_max(const struct eg_model *m);
 
 /* Take a hint from a caller of uid (privileged: root or the eagov group, who
  * may hint any task). 0, or -errno with a message for the caller in err and

@@ -311,7 +311,11 @@ static void test_hint_sigterm(void **state)
 	/* A second hint on the same task replaces the first; the original
 	 * stays the one saved before any. */
 	assert_int_equal(hint(sock, task, "sustained", "60000", err, sizeof(err)), 0);
-	assert_clamp(task, 0, 768);
+	/* HiKey960's big domain within its zone's 4500 mW: at 2112 MHz four
+	 * busy A73s draw 4 x (720.192 + 150.263) + 182.160 + 254.696 =
+	 * 3918.7 mW, at 2362 MHz 5276.4 mW; so 4/5 of 915, the capacity at
+	 * 2112 MHz. */
+	assert_clamp(task, 0, 732);
 	kill(c->pid, SIGTERM);
 	expect_exit(c, 0);
 	assert_clamp(task, 100, 900);
