@@ -10,6 +10,7 @@
 #                    each for S seconds (default 60); fails on any finding
 #   ./run.sh package build the Debian packages from a copy of the tree, check
 #                    their files and run lintian (tests/package/test_deb.sh)
+#   ./run.sh package-arm64  the same for arm64 (dpkg-buildpackage -a arm64)
 #   ./run.sh arm64   cross-build for arm64 (Debian multiarch) and run the suite
 #                    under qemu-user
 #   ./run.sh format-check  fail if a C file differs from what .clang-format
@@ -148,8 +149,10 @@ ARM64_SYSROOT=build-arm64-sysroot
 # exec needs the kernel to hand aarch64 programs to qemu (binfmt_misc).
 ARM64_EXEC_TESTS="control_proto control_socket control_eagovctl daemon daemon_replay daemon_service ppd_dbus ppd_daemon"
 
-arm64() {
-	local sudo="" missing=() p t tests=()
+# The arm64 packages and the unpacked libcpupower (shared by arm64 and
+# package-arm64).
+arm64_deps() {
+	local sudo="" missing=() p
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	dpkg --print-foreign-architectures | grep -qx arm64 || $sudo dpkg --add-architecture arm64
 	for p in "${ARM64_PACKAGES[@]}"; do
@@ -170,6 +173,12 @@ arm64() {
 			dpkg-deb -x "$p" "$ARM64_SYSROOT"
 		done
 	fi
+}
+
+arm64() {
+	local sudo="" t tests=()
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	arm64_deps
 	printf "[constants]\nsysroot = '%s'\n" "$PWD/$ARM64_SYSROOT" >"$ARM64_SYSROOT/sysroot.ini"
 	# The bpf object is built for the build machine's kernel (its BTF).
 	build build-arm64 --cross-file "$ARM64_SYSROOT/sysroot.ini" \
@@ -225,7 +234,13 @@ fuzz)
 package)
 	deps "${PACKAGE_PACKAGES[@]}"
 	build build
-	meson test -C build --setup package --suite package --print-errorlogs
+	meson test -C build --setup package --suite package --print-errorlogs deb
+	;;
+package-arm64)
+	deps "${PACKAGE_PACKAGES[@]}"
+	arm64_deps
+	build build
+	meson test -C build --setup package --suite package --print-errorlogs deb_arm64
 	;;
 format | format-check)
 	command -v clang-format >/dev/null || deps clang-format
@@ -243,7 +258,7 @@ arm64)
 	arm64
 	;;
 *)
-	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -70,7 +70,7 @@ check_has() {
 
 # Commands come from eagovctl --help: those it lists today must complete
 # (more may be added), and nothing that is not a command.
-check_has _eagovctl "eagovctl " boost monitor set status
+check_has _eagovctl "eagovctl " boost hint monitor set status
 check _eagovctl "eagovctl x" ""
 check _eagovctl "eagovctl st" "status"
 check _eagovctl "eagovctl --" "--help --socket --version"
@@ -79,6 +79,8 @@ check _eagovctl "eagovctl set profile p" "performance power-saver"
 check _eagovctl "eagovctl --socket /tmp/s set governor sch" "schedutil"
 check _eagovctl "eagovctl set governor --" "--domain"
 check _eagovctl "eagovctl boost --" "--ms --pid"
+check _eagovctl "eagovctl hint --" "--ms --pid --type"
+check _eagovctl "eagovctl hint --pid 1 --type s" "sustained"
 check _eagovctl "eagovctl status --" "--json"
 
 check _eagov_bench "eagov-bench --gov" "--governor"

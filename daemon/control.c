@@ -40,6 +40,7 @@ struct client {
 	uid_t uid;
 	pid_t pid;
 	bool may_read, may_change;
+	bool creds_known; /* SO_PEERCRED answered: uid is the peer's */
 	struct eg_ctl_buf in;
 	char *out;
 	size_t out_len;
@@ -292,6 +293,22 @@ static void handle_request(struct eg_control *c, struct client *cl, const char *
 		reply_error(c, cl, err);
 		return;
 	}
+	if (req.cmd == EG_CTL_HINT) {
+		/* Anyone may hint the tasks they own; the daemon checks the
+		 * task's owner against the peer's uid. */
+		if (!cl->creds_known) {
+			reply_error(c, cl, "permission denied: cannot identify the caller");
+			return;
+		}
+		r = c->ops->hint ? c->ops->hint(c->user, req.pid, req.hint, req.ms, cl->uid,
+						cl->may_change, err, sizeof(err)) :
+				   -EOPNOTSUPP;
+		eg_info("control: uid %u pid %d: hint %s for pid %d, %u ms: %s", (unsigned)cl->uid,
+			(int)cl->pid, eg_hint_type_name(req.hint), (int)req.pid, (unsigned)req.ms,
+			r < 0 ? "refused" : "done");
+		reply_rc(c, cl, r, err);
+		return;
+	}
 	if (!(eg_ctl_is_change(req.cmd) ? cl->may_change : cl->may_read)) {
 		reply_error(c, cl,
 			    "permission denied: root or the " EG_CONTROL_GROUP " group only");
@@ -337,6 +354,8 @@ static void handle_request(struct eg_control *c, struct client *cl, const char *
 		r = c->ops->boost ? c->ops->boost(c->user, req.pid, req.ms, err, sizeof(err)) :
 				    -EOPNOTSUPP;
 		reply_rc(c, cl, r, err);
+		return;
+	case EG_CTL_HINT:
 		return;
 	}
 }
@@ -395,6 +414,7 @@ static void client_creds(struct eg_control *c, struct client *cl)
 	}
 	cl->uid = uc.uid;
 	cl->pid = uc.pid;
+	cl->creds_known = true;
 	/* The group database is only asked when the answer matters. */
 	if (uc.uid != 0 && c->eagov_gid != (gid_t)-1 && uc.gid != c->eagov_gid) {
 		struct passwd pw, *res = NULL;
@@ -569,15 +589,16 @@ static gid_t lookup_group(const char *name)
 	return res->gr_gid;
 }
 
-/* Mode and owner: 0660 root:group, or 0600 when there is no group. The
- * per-request peer check is what enforces the rule; the file mode only keeps
- * others from connecting at all. */
+/* Mode and owner: 0666 root:group, or root:root when there is no group.
+ * Every user may connect, to hint the tasks they own; the per-request peer
+ * check is what enforces who may read status and change settings. */
 static void set_owner(struct eg_control *c, const char *group)
 {
-	mode_t mode = c->eagov_gid == (gid_t)-1 ? 0600 : 0660;
+	mode_t mode = 0666;
 
 	if (c->eagov_gid == (gid_t)-1)
-		eg_info("control: group %s not found: %s is for root only", group, c->path);
+		eg_info("control: group %s not found: only root may read or change settings on %s",
+			group, c->path);
 	else if (chown(c->path, geteuid() == 0 ? 0 : (uid_t)-1, c->eagov_gid) < 0)
 		eg_warn_errno(-errno, "control: chown %s to group %s", c->path, group);
 	if (chmod(c->path, mode) < 0)

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "control_proto.h"
+
 struct json_object;
 
 /* At most this many clients at once; one more is told so and closed. Bounds
@@ -35,14 +37,20 @@ struct eg_control_ops {
 	int (*set_profile)(void *user, const char *profile, char *err, size_t len);
 	/* Boost the task pid for ms milliseconds. */
 	int (*boost)(void *user, int32_t pid, uint32_t ms, char *err, size_t len);
+	/* An app's hint about task pid for ms milliseconds, from a peer of
+	 * uid; privileged: root or the eagov group (any task), else only the
+	 * peer's own tasks. Served for every peer. */
+	int (*hint)(void *user, int32_t pid, enum eg_hint_type type, uint32_t ms, uid_t uid,
+		    bool privileged, char *err, size_t len);
 };
 
 struct eg_control;
 
 /* Create the socket at path (its parent directory is created 0755 if
- * missing), mode 0660, group `group` (NULL: EG_CONTROL_GROUP) when that group
- * exists, else root only (logged). A stale socket file is replaced; a live one
- * (another daemon answers) gives -EADDRINUSE. ops and user are borrowed. */
+ * missing), mode 0666 so that every user may connect to send hints, group
+ * `group` (NULL: EG_CONTROL_GROUP) when that group exists (else logged). A
+ * stale socket file is replaced; a live one (another daemon answers) gives
+ * -EADDRINUSE. ops and user are borrowed. */
 int eg_control_open(struct eg_control **c, const char *path, const char *group,
 		    const struct eg_control_ops *ops, void *user);
 /* One pollable fd (an internal epoll set of the listener and the clients):

@@ -216,11 +216,18 @@ static int ctl_boost(void *user, int32_t pid, uint32_t ms, char *err, size_t len
 	return daemon_feed(d, &ev, now);
 }
 
+static int ctl_hint(void *user, int32_t pid, enum eg_hint_type type, uint32_t ms, uid_t uid,
+		    bool privileged, char *err, size_t len)
+{
+	return daemon_hint(user, pid, type, ms, uid, privileged, err, len);
+}
+
 static const struct eg_control_ops control_ops = {
 	.status = ctl_status,
 	.set_governor = ctl_set_governor,
 	.set_profile = ctl_set_profile,
 	.boost = ctl_boost,
+	.hint = ctl_hint,
 };
 
 /* The control socket is a convenience: when it cannot be created (no

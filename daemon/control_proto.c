@@ -28,6 +28,29 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+static const char *const hint_names[EG_HINT__MAX] = {
+	[EG_HINT_LAUNCH] = "launch",
+	[EG_HINT_INTERACTION] = "interaction",
+	[EG_HINT_SUSTAINED] = "sustained",
+	[EG_HINT_BACKGROUND] = "background",
+};
+
+const char *eg_hint_type_name(enum eg_hint_type t)
+{
+	return (unsigned)t < EG_HINT__MAX ? hint_names[t] : "?";
+}
+
+int eg_hint_type_from_string(const char *s, enum eg_hint_type *t)
+{
+	for (int i = 0; i < EG_HINT__MAX; i++) {
+		if (strcmp(s, hint_names[i]) == 0) {
+			*t = (enum eg_hint_type)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 bool eg_ctl_is_change(enum eg_ctl_cmd cmd)
 {
 	return cmd == EG_CTL_SET_GOVERNOR || cmd == EG_CTL_SET_PROFILE || cmd == EG_CTL_BOOST;
@@ -123,7 +146,8 @@ static int parse_object(struct json_object *o, struct eg_ctl_request *req, char 
 	static const char *const status_keys[] = { "cmd", NULL };
 	static const char *const monitor_keys[] = { "cmd", "interval_ms", NULL };
 	static const char *const boost_keys[] = { "cmd", "pid", "ms", NULL };
-	char cmd[EG_CTL_NAME_MAX];
+	static const char *const hint_keys[] = { "cmd", "pid", "type", "ms", NULL };
+	char cmd[EG_CTL_NAME_MAX], type[EG_CTL_NAME_MAX];
 	int64_t v;
 	int r;
 
@@ -160,6 +184,26 @@ static int parse_object(struct json_object *o, struct eg_ctl_request *req, char 
 			return r;
 		req->pid = (int32_t)v;
 		r = get_int(o, "ms", 1, EG_CTL_BOOST_MAX_MS, &v, err, errlen);
+		req->ms = (uint32_t)v;
+		return r;
+	}
+	if (strcmp(cmd, "hint") == 0) {
+		req->cmd = EG_CTL_HINT;
+		r = check_keys(o, hint_keys, cmd, err, errlen);
+		if (r == 0)
+			r = get_int(o, "pid", 1, INT32_MAX, &v, err, errlen);
+		if (r < 0)
+			return r;
+		req->pid = (int32_t)v;
+		r = get_name(o, "type", true, type, err, errlen);
+		if (r < 0)
+			return r;
+		if (eg_hint_type_from_string(type, &req->hint) < 0)
+			return fail(err, errlen,
+				    "unknown hint type \"%s\" (launch, interaction, sustained, "
+				    "background)",
+				    type);
+		r = get_int(o, "ms", EG_CTL_HINT_MIN_MS, EG_CTL_HINT_MAX_MS, &v, err, errlen);
 		req->ms = (uint32_t)v;
 		return r;
 	}
@@ -238,6 +282,13 @@ int eg_ctl_format_request(const struct eg_ctl_request *req, char **out)
 	case EG_CTL_BOOST:
 		json_object_object_add(o, "cmd", json_object_new_string("boost"));
 		json_object_object_add(o, "pid", json_object_new_int64(req->pid));
+		json_object_object_add(o, "ms", json_object_new_int64(req->ms));
+		break;
+	case EG_CTL_HINT:
+		json_object_object_add(o, "cmd", json_object_new_string("hint"));
+		json_object_object_add(o, "pid", json_object_new_int64(req->pid));
+		json_object_object_add(o, "type",
+				       json_object_new_string(eg_hint_type_name(req->hint)));
 		json_object_object_add(o, "ms", json_object_new_int64(req->ms));
 		break;
 	default:

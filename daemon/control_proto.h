@@ -9,6 +9,9 @@
  *   {"cmd":"set","what":"governor","value":"schedutil"[,"domain":"big"]}
  *   {"cmd":"set","what":"profile","value":"power-saver"}
  *   {"cmd":"boost","pid":P,"ms":N}             P > 0, N in [1, EG_CTL_BOOST_MAX_MS]
+ *   {"cmd":"hint","pid":P,"type":"launch","ms":N}
+ *        P > 0, type one of eg_ctl_hint_names, N in [EG_CTL_HINT_MIN_MS,
+ *        EG_CTL_HINT_MAX_MS]; open to every user for the tasks they own
  * A request is at most EG_CTL_MAX_REQUEST bytes before its newline; a longer
  * one gets an error reply and the connection is closed. Unknown keys, wrong
  * types, out-of-range numbers and unknown commands get an error reply and
@@ -72,12 +75,32 @@ struct json_object;
 /* A boost is a short-lived hint (a launch, an input burst), not a setting. */
 #define EG_CTL_BOOST_MAX_MS 10000
 
+/* An app's hint lasts from a millisecond to a minute: long enough for a
+ * launch or a level load, short enough that a forgotten one ends by itself. */
+#define EG_CTL_HINT_MIN_MS 1
+#define EG_CTL_HINT_MAX_MS 60000
+
+/* What an app says it is doing (eagovd(8) documents what each one does). */
+enum eg_hint_type {
+	EG_HINT_LAUNCH,
+	EG_HINT_INTERACTION,
+	EG_HINT_SUSTAINED,
+	EG_HINT_BACKGROUND,
+	EG_HINT__MAX,
+};
+
+/* "launch", "interaction", "sustained", "background". */
+const char *eg_hint_type_name(enum eg_hint_type t);
+/* 0 and *t, or -EINVAL for a name that is not a hint type. */
+int eg_hint_type_from_string(const char *s, enum eg_hint_type *t);
+
 enum eg_ctl_cmd {
 	EG_CTL_STATUS,
 	EG_CTL_MONITOR,
 	EG_CTL_SET_GOVERNOR,
 	EG_CTL_SET_PROFILE,
 	EG_CTL_BOOST,
+	EG_CTL_HINT,
 };
 
 struct eg_ctl_request {
@@ -85,11 +108,13 @@ struct eg_ctl_request {
 	uint32_t interval_ms;	      /* monitor */
 	char value[EG_CTL_NAME_MAX];  /* set: governor or profile name */
 	char domain[EG_CTL_NAME_MAX]; /* set governor: "" = every domain */
-	int32_t pid;		      /* boost */
-	uint32_t ms;		      /* boost */
+	int32_t pid;		      /* boost, hint */
+	uint32_t ms;		      /* boost, hint */
+	enum eg_hint_type hint;	      /* hint */
 };
 
-/* True for requests that change the daemon's behaviour (set, boost). */
+/* True for requests that change the daemon's behaviour (set, boost); a hint
+ * is not one: its own rule (the caller owns the task) applies. */
 bool eg_ctl_is_change(enum eg_ctl_cmd cmd);
 
 /* Parse one request line (len bytes, no newline needed, not necessarily

@@ -61,6 +61,12 @@ static void usage(FILE *out)
 		"  boost --pid PID --ms N\n"
 		"      Treat task PID as latency-sensitive for N milliseconds (1..%d).\n"
 		"      A PID that does not exist is refused.\n"
+		"  hint --pid PID --type TYPE --ms N\n"
+		"      Tell eagovd what task PID is doing for N milliseconds (%d..%d):\n"
+		"      launch (clamp min 1024), interaction (min 512 and boost),\n"
+		"      sustained (max: what the device sustains) or background (max 256).\n"
+		"      Any user may hint their own processes; root and the eagov group\n"
+		"      any process.\n"
 		"\n"
 		"Options:\n"
 		"  -s, --socket PATH   The control socket (default %s).\n"
@@ -68,13 +74,13 @@ static void usage(FILE *out)
 		"  -V, --version       Show the version.\n"
 		"\n"
 		"Permissions: status and monitor are for root and members of the eagov\n"
-		"group; so are set and boost. The daemon checks the caller's credentials\n"
-		"on every request.\n"
+		"group; so are set and boost; hint is for everyone, on their own\n"
+		"processes. The daemon checks the caller's credentials on every request.\n"
 		"\n"
 		"Exit status: 0 done; 1 refused by the daemon, or the daemon could not be\n"
 		"reached; 2 usage error.\n",
 		EG_CTL_MONITOR_DEFAULT_MS, EG_CTL_MONITOR_MIN_MS, EG_CTL_MONITOR_MAX_MS,
-		EG_CTL_BOOST_MAX_MS, EG_CTL_DEFAULT_SOCKET);
+		EG_CTL_BOOST_MAX_MS, EG_CTL_HINT_MIN_MS, EG_CTL_HINT_MAX_MS, EG_CTL_DEFAULT_SOCKET);
 }
 
 static int usage_error(const char *fmt, ...) EG_PRINTF(1, 2);
@@ -449,6 +455,7 @@ int main(int argc, char **argv)
 		{ "domain", required_argument, NULL, 'd' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "ms", required_argument, NULL, 'm' },
+		{ "type", required_argument, NULL, 't' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -462,11 +469,12 @@ int main(int argc, char **argv)
 		{ "status", EG_CTL_STATUS, "js" },    { "monitor", EG_CTL_MONITOR, "is" },
 		{ "set", EG_CTL_SET_GOVERNOR, "ds" }, { "boost", EG_CTL_BOOST, "pms" },
 		{ "get", EG_CTL_STATUS, "ds" },	      { "list", EG_CTL_STATUS, "s" },
+		{ "hint", EG_CTL_HINT, "pmts" },
 	};
 	enum query query = QUERY_NONE;
 	struct eg_ctl_request req = { .interval_ms = EG_CTL_MONITOR_DEFAULT_MS };
 	const char *path = EG_CTL_DEFAULT_SOCKET, *cmd, *domain = NULL;
-	bool json = false, have_pid = false, have_ms = false;
+	bool json = false, have_pid = false, have_ms = false, have_type = false;
 	const char *allowed;
 	uint32_t v;
 	int c, nargs;
@@ -539,12 +547,24 @@ int main(int argc, char **argv)
 			req.pid = (int32_t)v;
 			have_pid = true;
 			break;
-		case 'm':
-			if (eg_parse_u32(optarg, 1, EG_CTL_BOOST_MAX_MS, &req.ms) < 0)
+		case 'm': {
+			uint32_t lo = req.cmd == EG_CTL_HINT ? EG_CTL_HINT_MIN_MS : 1;
+			uint32_t hi = req.cmd == EG_CTL_HINT ? EG_CTL_HINT_MAX_MS :
+							       EG_CTL_BOOST_MAX_MS;
+
+			if (eg_parse_u32(optarg, lo, hi, &req.ms) < 0)
 				return usage_error("--ms: '%s' is not a number of milliseconds "
-						   "in [1, 10000]",
-						   optarg);
+						   "in [%u, %u]",
+						   optarg, (unsigned)lo, (unsigned)hi);
 			have_ms = true;
+			break;
+		}
+		case 't':
+			if (eg_hint_type_from_string(optarg, &req.hint) < 0)
+				return usage_error("--type: '%s' is not a hint type (launch, "
+						   "interaction, sustained, background)",
+						   optarg);
+			have_type = true;
 			break;
 		}
 	}
@@ -603,6 +623,8 @@ int main(int argc, char **argv)
 	default:
 		if (req.cmd == EG_CTL_BOOST && (!have_pid || !have_ms))
 			return usage_error("%s", "boost needs --pid P and --ms N");
+		if (req.cmd == EG_CTL_HINT && (!have_pid || !have_ms || !have_type))
+			return usage_error("%s", "hint needs --pid P --type T and --ms N");
 		if (nargs != 0)
 			return usage_error("unexpected argument '%s'", args[0]);
 		break;

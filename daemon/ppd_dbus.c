@@ -13,6 +13,7 @@
 #include "config.h"
 #include "log.h"
 #include "ppd_holds.h"
+#include "ppd_polkit.h"
 #include "util.h"
 
 /* The current name first; power-profiles-daemon before 0.20 and the
@@ -48,6 +49,8 @@ struct eg_ppd {
 	sd_bus *bus;
 	sd_event *event;
 	sd_bus_slot *vtable_slot[NR_OBJECTS];
+	sd_bus_slot *hints_slot;
+	bool polkit_absent_logged; /* "polkit is not on the bus", once */
 	const struct eg_ppd_ops *ops;
 	void *userdata;
 	struct eg_ppd_holds holds;
@@ -198,37 +201,75 @@ static int holder_vanished(sd_bus_track *track, void *userdata)
 
 /* --- authorization --- */
 
-static int authorize(struct eg_ppd *p, sd_bus_message *m, enum eg_ppd_action action,
-		     sd_bus_error *error)
+/* The caller as the bus daemon vouches for it (no /proc look-up, which the
+ * peer could race); *creds holds the strings peer points to. */
+static int query_peer(sd_bus_message *m, struct eg_ppd_peer *peer, sd_bus_creds **creds)
 {
 	const uint64_t mask = SD_BUS_CREDS_UNIQUE_NAME | SD_BUS_CREDS_EUID | SD_BUS_CREDS_EGID |
 			      SD_BUS_CREDS_SUPPLEMENTARY_GIDS | SD_BUS_CREDS_PID;
-	struct eg_ppd_peer peer = { .gid = (gid_t)-1 };
+	int r;
+
+	*peer = (struct eg_ppd_peer){ .gid = (gid_t)-1 };
+	*creds = NULL;
+	r = sd_bus_query_sender_creds(m, mask, creds);
+	if (r >= 0)
+		r = sd_bus_creds_get_euid(*creds, &peer->uid);
+	if (r < 0)
+		return r;
+	sd_bus_creds_get_unique_name(*creds, &peer->name);
+	sd_bus_creds_get_egid(*creds, &peer->gid);
+	sd_bus_creds_get_pid(*creds, &peer->pid);
+	r = sd_bus_creds_get_supplementary_gids(*creds, &peer->groups);
+	peer->nr_groups = r > 0 ? r : 0;
+	if (!peer->name)
+		peer->name = sd_bus_message_get_sender(m);
+	return 0;
+}
+
+/* A switch the daemon's rule refuses goes to polkit. */
+static int ask_polkit(struct eg_ppd *p, const struct eg_ppd_peer *peer)
+{
+	int r;
+
+	if (!peer->name)
+		return -EPERM;
+	r = eg_polkit_check(p->bus, peer->name, EG_POLKIT_SWITCH_PROFILE);
+	if (r == -ENOENT) {
+		if (!p->polkit_absent_logged)
+			eg_notice("ppd: polkit is not on the bus: root and the eagov group "
+				  "may switch profile, nobody else");
+		p->polkit_absent_logged = true;
+		return -EPERM;
+	}
+	if (r < 0) {
+		eg_warn_errno(r, "ppd: asking polkit about %s", peer->name);
+		return -EPERM;
+	}
+	eg_info("ppd: polkit %s %s (uid %u) to switch profile", r ? "allows" : "does not allow",
+		peer->name, (unsigned)peer->uid);
+	return r ? 0 : -EPERM;
+}
+
+static int authorize(struct eg_ppd *p, sd_bus_message *m, enum eg_ppd_action action,
+		     sd_bus_error *error)
+{
+	struct eg_ppd_peer peer;
 	sd_bus_creds *creds = NULL;
 	int r;
 
-	/* The bus daemon vouches for these (no /proc look-up, which the
-	 * peer could race); a uid we cannot learn means no. */
-	r = sd_bus_query_sender_creds(m, mask, &creds);
-	if (r >= 0)
-		r = sd_bus_creds_get_euid(creds, &peer.uid);
+	/* A uid we cannot learn means no. */
+	r = query_peer(m, &peer, &creds);
 	if (r < 0) {
 		sd_bus_creds_unref(creds);
 		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
 					 "Cannot identify the caller: %s", strerror(-r));
 	}
-	sd_bus_creds_get_unique_name(creds, &peer.name);
-	sd_bus_creds_get_egid(creds, &peer.gid);
-	sd_bus_creds_get_pid(creds, &peer.pid);
-	r = sd_bus_creds_get_supplementary_gids(creds, &peer.groups);
-	peer.nr_groups = r > 0 ? r : 0;
-	if (!peer.name)
-		peer.name = sd_bus_message_get_sender(m);
-
 	if (p->ops->authorize)
 		r = p->ops->authorize(p->userdata, action, &peer);
 	else
 		r = (action == EG_PPD_ACTION_HOLD || peer.uid == 0) ? 0 : -EPERM;
+	if (r < 0 && action == EG_PPD_ACTION_SWITCH)
+		r = ask_polkit(p, &peer);
 	sd_bus_creds_unref(creds);
 	if (r < 0)
 		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Not authorized to %s",
@@ -498,6 +539,65 @@ static const sd_bus_vtable ppd_vtable[] = {
 	SD_BUS_VTABLE_END,
 };
 
+/* --- eagov's hints --- */
+
+static int method_hint(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct eg_ppd *p = userdata;
+	struct eg_ppd_peer peer;
+	sd_bus_creds *creds = NULL;
+	const char *type, *name;
+	uint32_t pid, ms;
+	char err[256] = "";
+	int r;
+
+	r = sd_bus_message_read(m, "usu", &pid, &type, &ms);
+	if (r < 0)
+		return r;
+	if (!p->ops->hint)
+		return sd_bus_error_set(error, SD_BUS_ERROR_NOT_SUPPORTED, "No hints here");
+	r = query_peer(m, &peer, &creds);
+	if (r < 0) {
+		sd_bus_creds_unref(creds);
+		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+					 "Cannot identify the caller: %s", strerror(-r));
+	}
+	r = p->ops->hint(p->userdata, pid, type, ms, &peer, err, sizeof(err));
+	eg_info("ppd: hint %s for pid %u, %u ms, from %s (uid %u): %s", type, pid, ms,
+		nonnull(peer.name), (unsigned)peer.uid, r < 0 ? "refused" : "done");
+	sd_bus_creds_unref(creds);
+	if (r >= 0)
+		return sd_bus_reply_method_return(m, NULL);
+	switch (r) {
+	case -EPERM:
+	case -EACCES:
+		name = SD_BUS_ERROR_ACCESS_DENIED;
+		break;
+	case -EINVAL:
+	case -ESRCH:
+		name = SD_BUS_ERROR_INVALID_ARGS;
+		break;
+	case -EBUSY:
+		name = SD_BUS_ERROR_LIMITS_EXCEEDED;
+		break;
+	case -EOPNOTSUPP:
+		name = SD_BUS_ERROR_NOT_SUPPORTED;
+		break;
+	default:
+		name = SD_BUS_ERROR_FAILED;
+		break;
+	}
+	return sd_bus_error_setf(error, name, "%s", err[0] ? err : strerror(-r));
+}
+
+static const sd_bus_vtable hints_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD_WITH_NAMES("Hint", "usu",
+				 SD_BUS_PARAM(pid) SD_BUS_PARAM(type) SD_BUS_PARAM(ms), "", ,
+				 method_hint, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END,
+};
+
 /* --- life cycle --- */
 
 static int bus_connect(const char *address, sd_bus **out)
@@ -561,6 +661,12 @@ int eg_ppd_new(struct eg_ppd **out, const char *address, const struct eg_ppd_ops
 			goto fail;
 		}
 	}
+	r = sd_bus_add_object_vtable(p->bus, &p->hints_slot, EG_HINTS_PATH, EG_HINTS_INTERFACE,
+				     hints_vtable, p);
+	if (r < 0) {
+		eg_log_errno(r, "ppd: registering %s", EG_HINTS_PATH);
+		goto fail;
+	}
 	for (int i = 0; i < NR_OBJECTS; i++) {
 		r = sd_bus_request_name(p->bus, objects[i].name, 0);
 		if (r < 0) {
@@ -570,6 +676,13 @@ int eg_ppd_new(struct eg_ppd **out, const char *address, const struct eg_ppd_ops
 			goto fail;
 		}
 	}
+	/* eagov's own name is a convenience: an older bus policy that does not
+	 * let eagovd own it still leaves the hints reachable through the
+	 * power-profiles names. */
+	r = sd_bus_request_name(p->bus, EG_HINTS_NAME, 0);
+	if (r < 0)
+		eg_log_errno_full(EG_LOG_INFO, r, "ppd: owning %s; hints are served under %s",
+				  EG_HINTS_NAME, objects[OBJ_UPOWER].name);
 	/* The synchronous calls above may have read requests into sd-bus's
 	 * queue already; a first pass arms the event set for them, or the fd
 	 * would not turn readable until more arrives. */
@@ -648,6 +761,7 @@ void eg_ppd_free(struct eg_ppd *p)
 	eg_ppd_holds_clear(&p->holds);
 	for (int i = 0; i < NR_OBJECTS; i++)
 		sd_bus_slot_unref(p->vtable_slot[i]);
+	sd_bus_slot_unref(p->hints_slot);
 	if (p->bus) {
 		sd_bus_detach_event(p->bus);
 		sd_bus_flush_close_unref(p->bus);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -59,11 +60,30 @@ struct eg_ppd_ops {
 	/* Why performance is degraded now, e.g. "high-operating-temperature";
 	 * NULL or "": it is not. */
 	const char *(*performance_degraded)(void *userdata);
-	/* 0 when peer may do action, else -EPERM (the caller gets
-	 * org.freedesktop.DBus.Error.AccessDenied). NULL: root may switch,
-	 * anyone may hold. polkit is not consulted by this module. */
+	/* 0 when peer may do action, else -EPERM. NULL: root may switch,
+	 * anyone may hold. A switch this refuses is then put to polkit
+	 * (action org.eagov.switch-profile, subject the caller's bus name),
+	 * whose answer decides; when polkit is not on the bus, the refusal
+	 * stands (logged once). A refused caller gets
+	 * org.freedesktop.DBus.Error.AccessDenied. */
 	int (*authorize)(void *userdata, enum eg_ppd_action action, const struct eg_ppd_peer *peer);
+	/* An app's hint (EG_HINTS_INTERFACE.Hint): task pid, type, duration.
+	 * 0, or -errno with a message for the caller in err: -EPERM
+	 * (AccessDenied), -EINVAL and -ESRCH (InvalidArgs), -EBUSY
+	 * (LimitsExceeded), -EOPNOTSUPP (NotSupported), others (Failed). NULL:
+	 * the method answers NotSupported. */
+	int (*hint)(void *userdata, uint32_t pid, const char *type, uint32_t ms,
+		    const struct eg_ppd_peer *peer, char *err, size_t len);
 };
+
+/* eagov's own interface, kept off the power-profiles objects so that their
+ * interface stays exactly power-profiles-daemon's: bus name EG_HINTS_NAME
+ * (owned when the bus policy allows it, else the method is reached through the
+ * power-profiles names), object EG_HINTS_PATH, method Hint(u pid, s type,
+ * u ms) -> (). */
+#define EG_HINTS_NAME "org.eagov"
+#define EG_HINTS_PATH "/org/eagov/Hints"
+#define EG_HINTS_INTERFACE "org.eagov.Hints1"
 
 struct eg_ppd;
 

@@ -253,6 +253,7 @@ static const struct eg_ppd_ops ppd_ops = {
 	.cpu_driver = ppd_cpu_driver,
 	.performance_degraded = ppd_degraded,
 	.authorize = ppd_authorize,
+	.hint = daemon_ppd_hint,
 };
 
 /* The first domain's cpufreq driver: the one power-profiles clients show. */

@@ -14,6 +14,7 @@
 #include "cpuidle_sysfs.h"
 #include "daemon.h"
 #include "engine.h"
+#include "hints.h"
 #include "model.h"
 #include "policy_conf.h"
 #include "ppd_dbus.h"
@@ -71,6 +72,9 @@ struct sink_ops {
 };
 
 extern const struct sink_ops eg_sink_dry_run, eg_sink_sysfs;
+/* sink->apply, but a dry run's line ends with why instead of the reason. */
+int daemon_sink_apply_labelled(struct daemon *d, const struct eg_decision *x, const char *why,
+			       uint64_t now);
 
 struct daemon {
 	const struct eg_daemon_opts *opts;
@@ -142,6 +146,7 @@ struct daemon {
 	struct eg_decisions decisions;
 	struct run_stats stats;
 	struct busy_snap busy_snap[EG_MAX_CPUS];
+	struct daemon_hints hints; /* apps' hints in force */
 };
 
 uint64_t daemon_now_ns(void);

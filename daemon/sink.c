@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "run.h"
+#include "uclamp.h"
 #include "util.h"
 
 static const char *pd_name(const struct daemon *d, int pd)
@@ -16,7 +17,8 @@ static const char *pd_name(const struct daemon *d, int pd)
 	return pd >= 0 && pd < d->model->nr_pds ? d->model->pds[pd].name : "?";
 }
 
-static void print_decision(const struct daemon *d, const struct eg_decision *x)
+/* One decision as a line; why (NULL: the decision's reason) closes it. */
+static void print_decision(const struct daemon *d, const struct eg_decision *x, const char *why)
 {
 	uint64_t t = x->ts >= d->start_ns ? x->ts - d->start_ns : x->ts;
 	char head[64], what[96];
@@ -34,12 +36,16 @@ static void print_decision(const struct daemon *d, const struct eg_decision *x)
 		snprintf(what, sizeof(what), "cpu=%d idle-disable 0x%" PRIx32, (int)x->target,
 			 x->value);
 		break;
+	case EG_DEC_TASK_UCLAMP:
+		snprintf(what, sizeof(what), "pid=%d task-uclamp min=%" PRIu32 " max=%" PRIu32,
+			 (int)x->target, eg_uclamp_min(x->value), eg_uclamp_max(x->value));
+		break;
 	default:
 		snprintf(what, sizeof(what), "cpu=%d %s %" PRIu32, (int)x->target,
 			 eg_decision_type_name(x->type), x->value);
 		break;
 	}
-	printf("%s %s (%s)\n", head, what, eg_reason_name(x->reason));
+	printf("%s %s (%s)\n", head, what, why ? why : eg_reason_name(x->reason));
 }
 
 /* ---------------------------------------------------------------- dry run */
@@ -55,7 +61,7 @@ static int dry_run_open(struct daemon *d, uint64_t now)
 static int dry_run_apply(struct daemon *d, const struct eg_decision *x, uint64_t now)
 {
 	(void)now;
-	print_decision(d, x);
+	print_decision(d, x, NULL);
 	return 0;
 }
 
@@ -65,16 +71,15 @@ static void dry_run_flush(struct daemon *d)
 	fflush(stdout);
 }
 
+/* The loop waits for the sink's retries: the end of a hint is one. */
 static uint64_t dry_run_next_retry(const struct daemon *d)
 {
-	(void)d;
-	return EG_NEVER;
+	return daemon_hints_next(d);
 }
 
 static void dry_run_retry(struct daemon *d, uint64_t now)
 {
-	(void)d;
-	(void)now;
+	daemon_hints_expire(d, now);
 }
 
 static void dry_run_original_limits(const struct daemon *d, int pd, uint32_t *min_khz,
@@ -130,6 +135,50 @@ static int sysfs_open(struct daemon *d, uint64_t now)
 	return 0;
 }
 
+/* A task's clamp: its original is saved (and the state file written) before
+ * the first change; (0, 1024) puts that original back and forgets it, and
+ * leaves a task eagovd never clamped alone. A task that exited is -ESRCH. */
+static int task_uclamp_apply(struct daemon *d, const struct eg_decision *x)
+{
+	pid_t pid = (pid_t)x->target;
+	uint32_t min = eg_uclamp_min(x->value), max = eg_uclamp_max(x->value);
+	struct eg_uclamp orig;
+	uint64_t start;
+	char key[64];
+	bool had;
+	int r;
+
+	if (min > max || max > EG_UCLAMP_SCALE)
+		return -EINVAL;
+	r = eg_task_start_time(pid, &start);
+	if (r < 0)
+		return r;
+	eg_uclamp_state_key(pid, start, key, sizeof(key));
+	if (min == 0 && max == EG_UCLAMP_SCALE) {
+		if (eg_uclamp_saved(&d->state, pid, start, &orig) < 0)
+			return 0;
+		r = orig.min == 0 && orig.max == EG_UCLAMP_SCALE ?
+			    eg_uclamp_reset(pid) :
+			    eg_uclamp_set(pid, orig.min, orig.max);
+		if (r < 0 && r != -ESRCH)
+			return r;
+		eg_state_remove(&d->state, key);
+		eg_state_save(&d->state);
+		return r;
+	}
+	had = eg_uclamp_saved(&d->state, pid, start, &orig) == 0;
+	r = eg_uclamp_save_original(&d->state, pid, start);
+	if (r < 0)
+		return r;
+	r = eg_uclamp_set(pid, min, max);
+	if (r < 0 && !had) {
+		/* Nothing changed: no original to keep for it. */
+		eg_state_remove(&d->state, key);
+		eg_state_save(&d->state);
+	}
+	return r;
+}
+
 static int sysfs_apply(struct daemon *d, const struct eg_decision *x, uint64_t now)
 {
 	switch (x->type) {
@@ -139,6 +188,8 @@ static int sysfs_apply(struct daemon *d, const struct eg_decision *x, uint64_t n
 	case EG_DEC_IDLE_LATENCY:
 	case EG_DEC_IDLE_DISABLE:
 		return d->cpuidle_open ? eg_cpuidle_apply(&d->cpuidle, x, now) : -ENODEV;
+	case EG_DEC_TASK_UCLAMP:
+		return task_uclamp_apply(d, x);
 	default:
 		return -ENODEV;
 	}
@@ -159,7 +210,7 @@ static uint64_t sysfs_next_retry(const struct daemon *d)
 		t = EG_MIN(t, eg_deadline_min(eg_cpufreq_next_retry(&d->cpufreq), EG_NEVER));
 	if (d->cpuidle_open)
 		t = EG_MIN(t, eg_deadline_min(eg_cpuidle_next_retry(&d->cpuidle), EG_NEVER));
-	return t;
+	return EG_MIN(t, daemon_hints_next(d));
 }
 
 static void sysfs_retry(struct daemon *d, uint64_t now)
@@ -168,6 +219,7 @@ static void sysfs_retry(struct daemon *d, uint64_t now)
 		eg_cpufreq_retry(&d->cpufreq, now);
 	if (d->cpuidle_open)
 		eg_cpuidle_retry(&d->cpuidle, now);
+	daemon_hints_expire(d, now);
 }
 
 static void sysfs_original_limits(const struct daemon *d, int pd, uint32_t *min_khz,
@@ -198,3 +250,14 @@ const struct sink_ops eg_sink_sysfs = {
 	.original_limits = sysfs_original_limits,
 	.close = sysfs_close,
 };
+
+int daemon_sink_apply_labelled(struct daemon *d, const struct eg_decision *x, const char *why,
+			       uint64_t now)
+{
+	if (d->sink == &eg_sink_dry_run) {
+		print_decision(d, x, why);
+		fflush(stdout);
+		return 0;
+	}
+	return d->sink->apply(d, x, now);
+}

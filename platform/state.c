@@ -10,6 +10,7 @@
 #include "parse.h"
 #include "state.h"
 #include "sysfs_io.h"
+#include "uclamp.h"
 
 int eg_state_init(struct eg_state *st, const char *file)
 {
@@ -30,6 +31,18 @@ const char *eg_state_get(const struct eg_state *st, const char *path)
 		if (strcmp(st->e[i].path, path) == 0)
 			return st->e[i].value;
 	return NULL;
+}
+
+int eg_state_remove(struct eg_state *st, const char *path)
+{
+	for (int i = 0; i < st->nr; i++) {
+		if (strcmp(st->e[i].path, path) != 0)
+			continue;
+		memmove(&st->e[i], &st->e[i + 1], (size_t)(st->nr - i - 1) * sizeof(st->e[0]));
+		st->nr--;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 int eg_state_add(struct eg_state *st, const char *path, const char *value)
@@ -220,7 +233,24 @@ struct restore_ctx {
 
 static void restore_one(const struct eg_state *st, int i, struct restore_ctx *c)
 {
-	int r = eg_sysfs_write(st->e[i].path, st->e[i].value);
+	int r;
+
+	if (eg_uclamp_is_state_key(st->e[i].path)) {
+		r = eg_uclamp_restore_entry(st->e[i].path, st->e[i].value);
+		eg_debug("restore %s=%s: %s", st->e[i].path, st->e[i].value,
+			 r < 0 ? strerror(-r) : "ok");
+		/* A task that exited (or whose pid was reused) has nothing
+		 * to restore; a record that does not parse never will. */
+		if (r == 0 || r == -ESRCH)
+			return;
+		eg_warn_errno(r, "cannot restore %s to '%s'", st->e[i].path, st->e[i].value);
+		if (!c->first_err)
+			c->first_err = r;
+		if (r != -EINVAL)
+			c->keep[i] = true;
+		return;
+	}
+	r = eg_sysfs_write(st->e[i].path, st->e[i].value);
 
 	eg_debug("restore %s=%s: %s", st->e[i].path, st->e[i].value, r < 0 ? strerror(-r) : "ok");
 	if (r == 0)

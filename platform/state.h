@@ -9,7 +9,12 @@
  *     /sys/devices/system/cpu/cpufreq/policy0/scaling_governor=schedutil
  * i.e. "<absolute path>=<value>", split at the FIRST '=' (paths with '=' are
  * refused), value = the file's content without its trailing newline (may be
- * empty). Paths include any test root prefix, so restore needs no context. */
+ * empty). Paths include any test root prefix, so restore needs no context.
+ *
+ * A second kind of record, a task's utilization clamp (platform/uclamp.h):
+ *     task-uclamp:1234:567890=0,1024
+ * keyed by pid and the task's start time, so a recycled pid is never touched;
+ * a task that has exited by restore time is skipped without a word. */
 #pragma once
 
 #include <stdbool.h>
@@ -40,6 +45,9 @@ int eg_state_add(struct eg_state *st, const char *path, const char *value);
 /* Read path's current value and eg_state_add it; -errno if unreadable. */
 int eg_state_record(struct eg_state *st, const char *path);
 const char *eg_state_get(const struct eg_state *st, const char *path);
+/* Forget path's record (its original is back in force); 0 or -ENOENT. The
+ * caller saves the file. */
+int eg_state_remove(struct eg_state *st, const char *path);
 /* Write all entries to st->file atomically (temp file, fsync, rename, fsync
  * of the folder); creates the file's folder (one level) if missing. */
 int eg_state_save(const struct eg_state *st);
@@ -53,7 +61,7 @@ bool eg_state_file_exists(const char *file);
  *   3. scaling_min_freq / scaling_max_freq of one policy as a pair: max
  *      first when the saved min is above the current max, else min first,
  *      so no intermediate state has min > max (older kernels: EINVAL),
- *   4. everything else, in file order.
+ *   4. everything else, in file order; task clamps through uclamp.h.
  * Entries that fail are logged and skipped; the rest are still written.
  * Entries whose path vanished (ENOENT, ENODEV) are dropped; other failures
  * (EACCES, EBUSY, ...) are kept: the file is rewritten with just those so a

@@ -91,11 +91,28 @@ static int fake_boost(void *user, int32_t pid, uint32_t ms, char *err, size_t le
 	return 0;
 }
 
+static int fake_hint(void *user, int32_t pid, enum eg_hint_type type, uint32_t ms, uid_t uid,
+		     bool privileged, char *err, size_t len)
+{
+	struct fake *f = user;
+
+	(void)err;
+	(void)len;
+	f->nr_hint++;
+	f->pid = pid;
+	f->ms = ms;
+	f->hint_type = (int)type;
+	f->hint_uid = uid;
+	f->hint_privileged = privileged;
+	return 0;
+}
+
 const struct eg_control_ops fx_fake_ops = {
 	.status = fake_status,
 	.set_governor = fake_gov,
 	.set_profile = fake_prof,
 	.boost = fake_boost,
+	.hint = fake_hint,
 };
 
 int fx_setup(void **state)
@@ -106,7 +123,7 @@ int fx_setup(void **state)
 	assert_non_null(mkdtemp(fx->dir));
 	/* A subdirectory: eg_control_open creates the socket's parent. */
 	snprintf(fx->path, sizeof(fx->path), "%s/run/control", fx->dir);
-	/* "root" exists everywhere, so the group branch (0660) is the one taken. */
+	/* "root" exists everywhere, so the group branch is the one taken. */
 	assert_int_equal(eg_control_open(&fx->c, fx->path, "root", &fx_fake_ops, &fx->f), 0);
 	fx->now = 5 * SEC;
 	*state = fx;

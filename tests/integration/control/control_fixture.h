@@ -5,6 +5,9 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
+
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,12 +20,15 @@
 
 /* What the fake daemon was asked. */
 struct fake {
-	int nr_status, nr_gov, nr_prof, nr_boost;
+	int nr_status, nr_gov, nr_prof, nr_boost, nr_hint;
 	char gov[64];
 	int gov_pd;
 	char prof[64];
 	int32_t pid;
 	uint32_t ms;
+	int hint_type; /* enum eg_hint_type */
+	uid_t hint_uid;
+	bool hint_privileged;
 };
 
 struct fx {

@@ -112,6 +112,12 @@ static void test_eagovctl(void **state)
 			 0);
 	assert_int_equal(fx->f.pid, 77);
 	assert_int_equal(fx->f.ms, 300);
+	assert_int_equal(run_ctl(fx, out, sizeof(out), "hint", "--pid", "78", "--type", "sustained",
+				 "--ms", "60000", NULL),
+			 0);
+	assert_int_equal(fx->f.pid, 78);
+	assert_int_equal(fx->f.ms, 60000);
+	assert_int_equal(fx->f.hint_type, EG_HINT_SUSTAINED);
 
 	/* Refused by the daemon: 1. Usage errors: 2, with nothing sent. */
 	assert_int_equal(run_ctl(fx, out, sizeof(out), "set", "governor", "nosuch", NULL), 1);
@@ -119,10 +125,22 @@ static void test_eagovctl(void **state)
 	assert_int_equal(run_ctl(fx, out, sizeof(out), "boost", "--pid", "x", "--ms", "5", NULL),
 			 2);
 	assert_int_equal(run_ctl(fx, out, sizeof(out), "frobnicate", NULL), 2);
+	assert_int_equal(run_ctl(fx, out, sizeof(out), "hint", "--pid", "78", "--ms", "5", NULL),
+			 2);
+	assert_int_equal(run_ctl(fx, out, sizeof(out), "hint", "--pid", "78", "--type", "turbo",
+				 "--ms", "5", NULL),
+			 2);
+	assert_int_equal(run_ctl(fx, out, sizeof(out), "hint", "--pid", "78", "--type", "launch",
+				 "--ms", "60001", NULL),
+			 2);
+	assert_int_equal(run_ctl(fx, out, sizeof(out), "boost", "--pid", "78", "--type", "launch",
+				 "--ms", "5", NULL),
+			 2);
 	assert_int_equal(run_ctl(fx, out, sizeof(out), "status", "--interval", "100", NULL), 2);
 	/* Only the accepted calls above reached the daemon: one boost, two
 	 * governor switches (ondemand on big, interactive on little). */
 	assert_int_equal(fx->f.nr_boost, 1);
+	assert_int_equal(fx->f.nr_hint, 1);
 	assert_int_equal(fx->f.nr_gov, 2);
 
 	/* No daemon: 1. */

@@ -50,10 +50,10 @@ static void test_status_roundtrip(void **state)
 	}
 	close(fd);
 
-	/* 0660 root:<group "root" = gid 0> */
+	/* 0666 root:<group "root" = gid 0>: anyone may connect to hint. */
 	assert_int_equal(stat(fx->path, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
-	assert_int_equal(st.st_mode & 07777, 0660);
+	assert_int_equal(st.st_mode & 07777, 0666);
 	assert_int_equal(st.st_gid, 0);
 }
 
@@ -121,6 +121,17 @@ static void test_set_and_boost(void **state)
 	assert_int_equal(fx->f.pid, 4242);
 	assert_int_equal(fx->f.ms, 2000);
 	assert_int_equal(fx->f.nr_gov, 3);
+
+	/* A hint from root: privileged, with the peer's uid. */
+	o = fx_ask(fx, fd, "{\"cmd\":\"hint\",\"pid\":4243,\"type\":\"launch\",\"ms\":60000}");
+	assert_true(fx_ok(o));
+	json_object_put(o);
+	assert_int_equal(fx->f.nr_hint, 1);
+	assert_int_equal(fx->f.pid, 4243);
+	assert_int_equal(fx->f.ms, 60000);
+	assert_int_equal(fx->f.hint_type, EG_HINT_LAUNCH);
+	assert_int_equal(fx->f.hint_uid, geteuid());
+	assert_int_equal(fx->f.hint_privileged, geteuid() == 0);
 	close(fd);
 }
 
@@ -154,7 +165,14 @@ static void test_bad_requests(void **state)
 		"{\"cmd\":\"boost\",\"pid\":12,\"ms\":10001}",
 		"{\"cmd\":\"boost\",\"pid\":12}",
 		"{\"cmd\":\"boost\",\"pid\":99999999999,\"ms\":100}", /* > INT32_MAX */
-		"{\"cmd\":\"monitor\",\"interval_ms\":10}",	      /* < 50 */
+		"{\"cmd\":\"hint\",\"pid\":12,\"type\":\"turbo\",\"ms\":100}",
+		"{\"cmd\":\"hint\",\"pid\":12,\"type\":\"launch\",\"ms\":0}",
+		"{\"cmd\":\"hint\",\"pid\":12,\"type\":\"launch\",\"ms\":60001}",
+		"{\"cmd\":\"hint\",\"pid\":0,\"type\":\"launch\",\"ms\":100}",
+		"{\"cmd\":\"hint\",\"pid\":12,\"ms\":100}",
+		"{\"cmd\":\"hint\",\"pid\":12,\"type\":5,\"ms\":100}",
+		"{\"cmd\":\"hint\",\"pid\":12,\"type\":\"launch\",\"ms\":100,\"x\":1}",
+		"{\"cmd\":\"monitor\",\"interval_ms\":10}", /* < 50 */
 		"{\"cmd\":\"monitor\",\"interval_ms\":\"fast\"}",
 	};
 	struct fx *fx = *state;
@@ -182,7 +200,7 @@ static void test_bad_requests(void **state)
 		assert_false(fx_ok(o));
 		json_object_put(o);
 	}
-	assert_int_equal(fx->f.nr_gov + fx->f.nr_prof + fx->f.nr_boost, 0);
+	assert_int_equal(fx->f.nr_gov + fx->f.nr_prof + fx->f.nr_boost + fx->f.nr_hint, 0);
 	/* The monitor rejections did not subscribe: the one thing left to do
 	 * is the idle deadline, counted from the last request. */
 	assert_int_equal(eg_control_next_tick(fx->c), fx->now + EG_CONTROL_IDLE_TIMEOUT_MS * MS);

@@ -50,7 +50,9 @@ static void test_allowed(void **state)
 }
 
 /* A non-root peer, end to end: a child drops to nobody and asks; the server
- * must refuse it from SO_PEERCRED alone. */
+ * must refuse it from SO_PEERCRED alone, except a hint, which reaches the
+ * daemon with the peer's uid and unprivileged (the daemon checks the task's
+ * owner). The socket's own mode lets it connect. */
 static void test_peer_refused(void **state)
 {
 	struct fx *fx = *state;
@@ -61,7 +63,6 @@ static void test_peer_refused(void **state)
 		skip();
 	/* Let nobody reach the socket; the peer check is what must refuse. */
 	assert_int_equal(chmod(fx->dir, 0711), 0);
-	assert_int_equal(chmod(fx->path, 0666), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -95,6 +96,13 @@ static void test_peer_refused(void **state)
 			_exit(14);
 		if (!json_object_object_get_ex(o, "ok", &v) || json_object_get_boolean(v))
 			_exit(15);
+		fx_send_line(fd, "{\"cmd\":\"hint\",\"pid\":4242,\"type\":\"background\","
+				 "\"ms\":700}");
+		json_object_put(o);
+		if (eg_ctl_read_reply(fd, &b, &o) < 0)
+			_exit(17);
+		if (!json_object_object_get_ex(o, "ok", &v) || !json_object_get_boolean(v))
+			_exit(18);
 		_exit(0);
 	}
 	for (int i = 0; i < 5000; i++) {
@@ -107,6 +115,12 @@ static void test_peer_refused(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(fx->f.nr_prof, 0);
 	assert_int_equal(fx->f.nr_status, 0);
+	assert_int_equal(fx->f.nr_hint, 1);
+	assert_int_equal(fx->f.pid, 4242);
+	assert_int_equal(fx->f.ms, 700);
+	assert_int_equal(fx->f.hint_type, EG_HINT_BACKGROUND);
+	assert_int_equal(fx->f.hint_uid, 65534);
+	assert_false(fx->f.hint_privileged);
 }
 
 static void test_max_clients(void **state)
@@ -247,11 +261,11 @@ static void test_socket_lifecycle(void **state)
 		assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	}
 	close(fd);
-	/* A group that does not exist: root only, 0600. */
+	/* A group that does not exist: still 0666 (hints), root's group. */
 	assert_int_equal(eg_control_open(&c2, path, "eagov-no-such-group", &fx_fake_ops, &fx->f),
 			 0);
 	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_mode & 07777, 0666);
 	eg_control_close(c2);
 	/* Closing unlinks. */
 	assert_int_equal(stat(path, &st), -1);

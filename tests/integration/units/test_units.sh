@@ -6,7 +6,7 @@
 #               the built eagovd, as installed it would name sbindir)
 #   security    systemd-analyze security --offline: exposure at most 2.0
 #   contract    the unit keeps what eagovd needs to work at all
-#   sysusers    the eagov group and /run/eagov (0750 root:eagov) are created
+#   sysusers    the eagov group and /run/eagov (0755 root:eagov) are created
 #   man         every page renders without a warning
 #   options     every long option in each tool's --help is in its page
 # Exit 77 (meson: skipped) when the tool a check needs is missing.
@@ -84,10 +84,10 @@ contract)
 		fail "the syscall filter does not let bpf() and perf_event_open() through"
 	grep -q '^CapabilityBoundingSet=.*CAP_BPF' "$unit" || fail "no CAP_BPF"
 	grep -q '^CapabilityBoundingSet=.*CAP_PERFMON' "$unit" || fail "no CAP_PERFMON"
-	# Capabilities exactly those used: no task's scheduling but its own
-	# (set by systemd), so no CAP_SYS_NICE; nothing broader.
-	grep -q '^CapabilityBoundingSet=CAP_BPF CAP_PERFMON$' "$unit" ||
-		fail "CapabilityBoundingSet is not exactly CAP_BPF CAP_PERFMON"
+	# Capabilities exactly those used: CAP_SYS_NICE for the clamps of
+	# other users' tasks (apps' hints); nothing broader.
+	grep -q '^CapabilityBoundingSet=CAP_BPF CAP_PERFMON CAP_SYS_NICE$' "$unit" ||
+		fail "CapabilityBoundingSet is not exactly CAP_BPF CAP_PERFMON CAP_SYS_NICE"
 	# The chosen profile persists in /var/lib/eagov under ProtectSystem=strict.
 	has 'StateDirectory=eagov'
 	for other in power-profiles-daemon tuned tuned-ppd thermald tlp; do
@@ -107,8 +107,8 @@ sysusers)
 	systemd-tmpfiles --root="$tmp" --create "$src/systemd/eagov.tmpfiles" ||
 		fail "systemd-tmpfiles rejected eagov.tmpfiles"
 	got=$(stat -c '%F %a %u %g' "$tmp/run/eagov") || fail "no /run/eagov"
-	[ "$got" = "directory 750 0 $gid" ] ||
-		fail "/run/eagov is '$got', want 'directory 750 0 $gid'"
+	[ "$got" = "directory 755 0 $gid" ] ||
+		fail "/run/eagov is '$got', want 'directory 755 0 $gid'"
 	;;
 man)
 	pages="eagovd.8 eagovctl.1 eagov-bench.1 eagov-devices.5"
