@@ -2,13 +2,14 @@
 /* eagov: the project's own energy-aware frequency policy. It asks for the
  * capacity schedutil would (util with headroom, uclamp), then spends it
  * where the energy model says it is cheapest: among the OPPs that provide
- * at least that capacity it picks the one with the least estimated power
- * for the work, counting busy, static, idle and cluster power, so it races
- * to idle where leakage and deep idle states make racing cheaper. RT tasks
- * whose activations it has seen get the capacity their work needs within
- * their period instead of the top OPP, at their wakeup. A domain whose CPUs
- * all went idle drops to its cheapest OPP. Each mechanism is a tunable, so
- * the benchmark can show what each one brings. */
+ * at least that capacity it picks the one with the least estimated power,
+ * counting busy, static, idle-state and cluster power over the busy and
+ * idle periods it has learnt, so it races to idle only where that pays. RT
+ * tasks it has seen activate get the capacity their work needs (within a
+ * share of their period, and within a bound on their response time)
+ * instead of the top OPP, at their wakeup. A domain whose CPUs all idle,
+ * long enough and outside a cluster state, drops to its lowest OPP. Each
+ * mechanism is a tunable, so the benchmark can show what each one brings. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
