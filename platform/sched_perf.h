@@ -87,6 +87,8 @@
 #define EG_PERF_RECONCILE_MIN_NS 1000000ULL
 #define EG_PERF_RING_PAGES 128 /* 512 KiB per CPU with 4 KiB pages */
 #define EG_PERF_DEFAULT_FLUSH_MS 10
+/* The longest flush period while the machine is idle (see perf_adapt). */
+#define EG_PERF_IDLE_FLUSH_MAX_MS 1000
 /* 32 KiB per CPU: an RT wakeup record is ~64 bytes (header, time, cpu,
  * 36 raw bytes), so ~500 of them between two reads, and the reader is woken
  * on each (cyclictest at 1 kHz leaves it 500 ms). */
