@@ -65,6 +65,7 @@ struct eg_source {
 	uint64_t stale_ns; /* the heartbeat */
 	uint64_t next_synth;
 	uint32_t util_threshold;
+	bool sync_all; /* the next synth closes every CPU's window */
 	struct bpf_win *win;
 	struct eg_bpf_cpu *pcpu; /* scratch for one per-CPU map read */
 	/* Events converted but not handed out yet (a FIFO). Holds a whole
@@ -194,12 +195,15 @@ static int read_pcpu(const struct eg_source *s)
 	return 0;
 }
 
-/* Close the windows of CPUs the ring has been silent about for stale_ns. */
+/* Close the windows of CPUs the ring has been silent about for stale_ns,
+ * or of every CPU after a sync. */
 static void synth(struct eg_source *s)
 {
 	uint64_t now = mono_ns();
+	bool all = s->sync_all;
 
 	s->next_synth = now + s->stale_ns;
+	s->sync_all = false;
 	if (read_pcpu(s) < 0)
 		return;
 	for (int cpu = 0; cpu < s->nr_cpus && cpu < s->nr_possible; cpu++) {
@@ -208,7 +212,7 @@ static void synth(struct eg_source *s)
 
 		if (c->last_ts == 0 || now <= c->last_ts)
 			continue; /* no switch seen yet: nothing known */
-		if (s->win[cpu].primed && now - s->win[cpu].ts < s->stale_ns)
+		if (!all && s->win[cpu].primed && now - s->win[cpu].ts < s->stale_ns)
 			continue;
 		if (c->curr_pid != 0)
 			total += now - c->last_ts; /* the period in progress */
@@ -347,8 +351,10 @@ static void bpf_set_util_threshold(struct eg_source *s, uint32_t util)
 
 static void bpf_sync(struct eg_source *s)
 {
-	if (s)
+	if (s) {
 		s->next_synth = 0;
+		s->sync_all = true;
+	}
 }
 
 static int bpf_fd(const struct eg_source *s)

@@ -120,7 +120,8 @@ static struct eg_source *open_or_skip(void)
 }
 
 /* Collect events for dur_ns, waiting on the source's fd and timeout the way
- * the daemon does. */
+ * the daemon does, and end as a sampling policy's timer would: a sync, then
+ * a read that brings every CPU's window up to that time. */
 static void collect(struct eg_source *s, uint64_t dur_ns, struct evbuf *b)
 {
 	uint64_t end = mono_ns() + dur_ns;
@@ -134,14 +135,23 @@ static void collect(struct eg_source *s, uint64_t dur_ns, struct evbuf *b)
 		struct eg_event ev[64];
 		int n;
 
-		if (now >= end)
-			break;
+		if (now >= end && end != EG_NEVER) {
+			eg_source_bpf.sync(s);
+			end = EG_NEVER;
+		}
 		wait_ns = EG_MIN(end, EG_MAX(to, now)) - now;
 		epoll_wait(ep, &ee, 1, (int)((wait_ns + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC));
 		n = eg_source_bpf.read(s, mono_ns(), ev, (int)ARRAY_SIZE(ev));
 		assert_true(n >= 0);
-		if (!b || n == 0)
+		/* After the sync: until the read that closed the windows. */
+		if (end == EG_NEVER && n < (int)ARRAY_SIZE(ev) &&
+		    eg_source_bpf.next_timeout(s) > now)
+			end = 0;
+		if (!b || n == 0) {
+			if (end == 0)
+				break;
 			continue;
+		}
 		if (b->len + (size_t)n > b->cap) {
 			b->cap = (b->len + (size_t)n) * 2;
 			b->ev = realloc(b->ev, b->cap * sizeof(*b->ev));
@@ -149,6 +159,8 @@ static void collect(struct eg_source *s, uint64_t dur_ns, struct evbuf *b)
 		}
 		memcpy(b->ev + b->len, ev, (size_t)n * sizeof(*ev));
 		b->len += (size_t)n;
+		if (end == 0)
+			break;
 	}
 	close(ep);
 }
@@ -221,6 +233,10 @@ static void test_busy_matches_cpuidle(void **state)
 	assert_int_equal(read(pfd[0], &c, 1), 1);
 	idle0 = idle_us(0);
 	t0 = mono_ns();
+	/* The windows start here: a steady CPU sends nothing until its load
+	 * changes, so [t0, t1] is bounded by two syncs, as a sampling policy
+	 * sees it. */
+	collect(s, 0, NULL);
 	collect(s, NSEC_PER_SEC, &b);
 	idle1 = idle_us(0);
 	t1 = mono_ns();
@@ -243,7 +259,7 @@ static void test_busy_matches_cpuidle(void **state)
 		busy += e->busy.busy_ns;
 		window += e->busy.window_ns;
 	}
-	/* The samples cover all of [t0, t1] but the ends, each at most one
+	/* The samples cover all of [t0, t1] but the ends, each well under one
 	 * stale period (10 ms) plus a rate period (4 ms): >= 1000 - 2 * 14. */
 	assert_true(window >= (t1 - t0) - 2 * (STALE_MS + RATE_MS) * NSEC_PER_MSEC);
 	f_bpf = (double)busy / (double)window;
