@@ -299,6 +299,15 @@ static void push_util_threshold(struct daemon *d)
 	eg_info("sources: a utilization change of %u/1024 matters to the policies", t);
 }
 
+/* Have every source that holds changes back bring them all at its next
+ * read, which the loop then does at once (next_timeout says so). */
+static void sync_sources(struct daemon *d)
+{
+	for (int i = 0; i < d->nr_sources; i++)
+		if (d->sources[i].open && d->sources[i].ops->sync)
+			d->sources[i].ops->sync(d->sources[i].handle);
+}
+
 static int arm_timer(struct daemon *d, uint64_t t)
 {
 	struct itimerspec its = { 0 };
@@ -341,6 +350,7 @@ int daemon_loop(struct daemon *d)
 	int r;
 
 	while (!stop) {
+		bool control_ready = false;
 		uint64_t now;
 		int n;
 
@@ -371,9 +381,11 @@ int daemon_loop(struct daemon *d)
 			} else if (tag == TAG_DBUS) {
 				daemon_dispatch_dbus(d);
 			} else if (tag == TAG_CONTROL) {
-				r = eg_control_dispatch(d->control, now);
-				if (r < 0)
-					eg_warn_errno(r, "control socket");
+				/* Answered once the sources are read up to now:
+				 * a status then shows the load of this instant,
+				 * not of the sources' last heartbeat. */
+				control_ready = true;
+				sync_sources(d);
 			} else if (tag < (uint32_t)d->nr_sources && d->sources[tag].open) {
 				r = read_source(d, &d->sources[tag], now);
 				if (r < 0)
@@ -385,9 +397,7 @@ int daemon_loop(struct daemon *d)
 		/* A sampling policy is due: its sources bring every CPU up to
 		 * date first (they may hold small changes back). */
 		if (d->engine && eg_engine_next_timer(d->engine) <= now)
-			for (int i = 0; i < d->nr_sources; i++)
-				if (d->sources[i].open && d->sources[i].ops->sync)
-					d->sources[i].ops->sync(d->sources[i].handle);
+			sync_sources(d);
 		/* Sources that want reading on their own clock (poll sampling,
 		 * batching) whether or not their fd woke us. */
 		for (int i = 0; i < d->nr_sources; i++) {
@@ -417,6 +427,11 @@ int daemon_loop(struct daemon *d)
 			struct eg_event tick = { .ts = now, .type = EG_EV_TICK, .cpu = -1 };
 
 			daemon_feed(d, &tick, now);
+		}
+		if (control_ready) {
+			r = eg_control_dispatch(d->control, now);
+			if (r < 0)
+				eg_warn_errno(r, "control socket");
 		}
 		d->sink->retry(d, now);
 		if (d->control)
