@@ -359,7 +359,8 @@ static void test_rt_wakeup(void **state)
 		for (size_t i = 0; i < b.len; i++)
 			if (b.ev[i].type == EG_EV_WAKEUP && b.ev[i].wakeup.pid == pid)
 				printf("RT child wakeup at %.3f ms on cpu %d\n",
-				       (double)(b.ev[i].ts % 100000000000ULL) / 1e6, (int)b.ev[i].cpu);
+				       (double)(b.ev[i].ts % 100000000000ULL) / 1e6,
+				       (int)b.ev[i].cpu);
 	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
 	missed = st1.wakeup_misses - st0.wakeup_misses;
 	printf("RT child: %d wakeups seen of 20 sleeps; the kernel skipped the wakeup "
