@@ -102,7 +102,8 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	frac = (busy > span ? span : busy) * 1024 / span;
 	c->win_ts = now;
 	c->win_busy = total;
-	wake = frac + util_threshold <= c->sent_frac || frac >= c->sent_frac + util_threshold;
+	wake = frac + util_threshold <= c->sent_frac || frac >= c->sent_frac + util_threshold ||
+	       c->force;
 	if (!wake && now - c->last_emit < heartbeat_ns)
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -125,6 +126,7 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	bpf_ringbuf_submit(r, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	c->last_emit = now;
 	c->sent_frac = (__u32)frac;
+	c->force = 0;
 	c->nr_busy++;
 	if (wake)
 		c->nr_woken++;
@@ -222,6 +224,7 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	int prio = p->prio;
 	struct eg_bpf_cpu *c = this_cpu();
 	struct eg_bpf_rec *r;
+	int r_target;
 
 	/* Only RT / DL wakeups (prio < 100, the fast-ramp trigger) and pids
 	 * user space watches go out at once; CFS wakeups reach the policy
@@ -247,13 +250,21 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	r->cpu = (__s32)bpf_get_smp_processor_id();
 	r->pid = pid;
 	r->prio = prio;
-	r->target_cpu = task_cpu_of(p);
+	r_target = task_cpu_of(p);
+	r->target_cpu = r_target;
 	r->flags = flags;
 	/* The fast-ramp trigger: wake user space now, whatever is pending. */
 	bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
 	if (c) {
 		c->nr_wakeups++;
 		c->nr_woken++;
+	}
+	if (r_target >= 0) {
+		__u32 zero = 0;
+		struct eg_bpf_cpu *tc = bpf_map_lookup_percpu_elem(&cpu_state, &zero, r_target);
+
+		if (tc)
+			tc->force = 1;
 	}
 	return 0;
 }

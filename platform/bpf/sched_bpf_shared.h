@@ -55,6 +55,11 @@ struct eg_bpf_cpu {
 	__u64 nr_dropped;
 	__u64 nr_woken; /* records that woke user space (changes, RT) */
 	__u64 nr_timer; /* busy-CPU timer expiries */
+	/* Set by an RT wakeup towards this CPU (from any CPU): the window
+	 * in progress is sent whatever its change, so that user space hears
+	 * when the woken task's time is over rather than at the heartbeat. */
+	__u32 force;
+	__u32 pad;
 };
 
 #ifdef __bpf__
