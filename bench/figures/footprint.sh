@@ -9,7 +9,8 @@
 #          (/proc/stat), since an "idle" machine is only as idle as it is
 #   storm  the same under hackbench (HACKBENCH_ARGS) for --storm S
 #          (default 12), with the switch rate reached, and the whole
-#          daemon's ns per event (its CPU time over the events it read)
+#          daemon's ns per event (its CPU time over the events it read,
+#          start-up included) and per context switch of the machine
 #   rt     RT wakeup -> completed fast-ramp write, p50 / p99 (rt-latency.sh
 #          --duration --rt S, default 10)
 #   engine the engine alone, ns per event (eagov-microbench, schedutil on
@@ -105,7 +106,7 @@ if want storm; then
 	fig_check_env hackbench
 	echo
 	echo "== storm: hackbench $HACKBENCH_ARGS for ${storm_s} s (target: bpf <= 0.3 % CPU)"
-	printf '%-6s %10s %9s %10s %9s %13s\n' source ctxt/s cpu% wakeups/s events/s daemon_ns/ev
+	printf '%-6s %10s %9s %10s %9s %13s %14s\n' source ctxt/s cpu% wakeups/s events/s daemon_ns/ev daemon_ns/ctxt
 	for src in $sources; do
 		if why=$(fig_source_skip "$src"); then echo "$src: skipped ($why)"; continue; fi
 		setsid timeout -s INT $((storm_s + 30)) hackbench $HACKBENCH_ARGS >/dev/null 2>&1 &
@@ -117,7 +118,9 @@ if want storm; then
 		wait "$hb" 2>/dev/null || true
 		fig_forget "$hb"
 		nsev=$(FIG_PREC=0 fig_calc 'c * 1e9 / e' c="$M_CPU_S" e="$M_EVENTS")
-		printf '%-6s %10s %9s %10s %9s %13s\n' "$src" "$M_CTXT" "$M_CPU" "$M_WAKE" "$M_EVS" "$nsev"
+		# The daemon's CPU in the window per context switch of the machine.
+		nsctx=$(FIG_PREC=1 fig_calc 'p / 100 * 1e9 / x' p="$M_CPU" x="$M_CTXT")
+		printf '%-6s %10s %9s %10s %9s %13s %14s\n' "$src" "$M_CTXT" "$M_CPU" "$M_WAKE" "$M_EVS" "$nsev" "$nsctx"
 	done
 fi
 
