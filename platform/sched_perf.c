@@ -155,7 +155,12 @@ static int ring_open(struct eg_source *s, struct ring *g, int cpu, int owner, si
 		return r;
 	}
 	g->fd[owner] = r;
-	if (g->rt && ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
+	/* RT and DL wakeups, less the per-CPU stopper threads (migration/N),
+	 * which the kernel's governors do not ramp for either (a kernel whose
+	 * filters lack globs gets the plain one). */
+	if (g->rt &&
+	    ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100 && !(comm ~ \"migration/*\")") < 0 &&
+	    ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
 		return -errno;
 	g->data_len = data_len;
 	g->mmap_len = data_len + (size_t)eg_perf_page_size();
