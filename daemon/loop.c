@@ -394,9 +394,11 @@ int daemon_loop(struct daemon *d)
 		}
 		if (stop)
 			break;
-		/* A sampling policy is due: its sources bring every CPU up to
-		 * date first (they may hold small changes back). */
-		if (d->engine && eg_engine_next_timer(d->engine) <= now)
+		/* A sampling policy or a monitor push is due: the sources
+		 * bring every CPU up to date first (they may hold small
+		 * changes back). */
+		if ((d->engine && eg_engine_next_timer(d->engine) <= now) ||
+		    (d->control && eg_control_next_tick(d->control) <= now))
 			sync_sources(d);
 		/* Sources that want reading on their own clock (poll sampling,
 		 * batching) whether or not their fd woke us. */
