@@ -346,7 +346,9 @@ static void bpf_set_util_threshold(struct eg_source *s, uint32_t util)
 	if (!s || !util)
 		return;
 	s->util_threshold = EG_MIN(util, 1024U);
-	s->skel->data->util_threshold = s->util_threshold;
+	/* A fraction moves by 1024 at most: 1025 is never reached, which is
+	 * what "no change matters" means. */
+	s->skel->data->util_threshold = util >= 1024 ? 1025 : util;
 }
 
 static void bpf_sync(struct eg_source *s)

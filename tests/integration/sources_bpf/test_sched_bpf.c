@@ -396,6 +396,52 @@ static void pingpong(int rfd, int wfd, bool first, uint64_t stop)
 	_exit(0);
 }
 
+/* With a policy to which no change of util matters (threshold 1024), a
+ * switch storm wakes user space for nothing but RT wakeups, each followed
+ * by the window of its target CPU that ends it: at most two records per RT
+ * wakeup woke it (the program counts both), whatever else runs. */
+static void test_quiet_when_nothing_matters(void **state)
+{
+	struct eg_source *s = open_or_skip();
+	struct eg_sched_bpf_stats st0, st1;
+	uint64_t stop;
+	int ab[2], ba[2];
+	pid_t p1, p2;
+
+	(void)state;
+	eg_source_bpf.set_util_threshold(s, 1024);
+	collect(s, 20 * NSEC_PER_MSEC, NULL);
+	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
+	assert_int_equal(pipe(ab), 0);
+	assert_int_equal(pipe(ba), 0);
+	stop = mono_ns() + 300 * NSEC_PER_MSEC;
+	p1 = fork();
+	assert_true(p1 >= 0);
+	if (p1 == 0)
+		pingpong(ba[0], ab[1], true, stop);
+	p2 = fork();
+	assert_true(p2 >= 0);
+	if (p2 == 0)
+		pingpong(ab[0], ba[1], false, stop);
+	collect(s, 300 * NSEC_PER_MSEC, NULL);
+	kill(p1, SIGKILL);
+	kill(p2, SIGKILL);
+	waitpid(p1, NULL, 0);
+	waitpid(p2, NULL, 0);
+	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	printf("nothing matters: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
+	       "%" PRIu64 " of them RT wakeups; %" PRIu64 " busy-CPU timer expiries\n",
+	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
+	       st1.timer - st0.timer);
+	assert_true(st1.switches - st0.switches >= 3000);
+	assert_true(st1.woken - st0.woken <= 2 * (st1.wakeups - st0.wakeups));
+	close(ab[0]);
+	close(ab[1]);
+	close(ba[0]);
+	close(ba[1]);
+	eg_source_bpf.close(s);
+}
+
 static void test_rate_bounded(void **state)
 {
 	struct eg_source *s = open_or_skip();
@@ -460,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_busy_matches_cpuidle),
 		cmocka_unit_test(test_rt_wakeup),
 		cmocka_unit_test(test_rate_bounded),
+		cmocka_unit_test(test_quiet_when_nothing_matters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
