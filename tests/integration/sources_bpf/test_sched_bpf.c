@@ -434,7 +434,10 @@ static void test_quiet_when_nothing_matters(void **state)
 	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
 	       st1.timer - st0.timer);
 	assert_true(st1.switches - st0.switches >= 3000);
-	assert_true(st1.woken - st0.woken <= 2 * (st1.wakeups - st0.wakeups));
+	/* (An RT wakeup just before st0 can leave one such window per CPU
+	 * still to close inside the storm.) */
+	assert_true(st1.woken - st0.woken <=
+		    2 * (st1.wakeups - st0.wakeups) + (uint64_t)sysconf(_SC_NPROCESSORS_CONF));
 	close(ab[0]);
 	close(ab[1]);
 	close(ba[0]);
