@@ -11,7 +11,8 @@
  * its switches, and from a per-CPU timer armed only while the CPU runs
  * something, for a CPU that stops switching) and sends (a) a BUSY record,
  * carrying the CPU's running busy total and waking user space, when that
- * fraction moved by the threshold the engine asks for
+ * fraction, averaged over the windows as PELT averages (so a blip in one
+ * window hardly counts), moved by the threshold the engine asks for
  * (eg_engine_util_threshold, written into the program's .data), or without
  * waking it once per heartbeat otherwise; the totals are turned here into
  * EG_EV_BUSY_SAMPLE windows; and (b) every RT/DL wakeup (prio < 100) and

@@ -18,10 +18,10 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u64 util_rate_ns = 4000000;
 const volatile __u64 heartbeat_ns = 1000000000;
 
-/* Set by user space at any time (the .data map): the change of a CPU's busy
- * fraction (0..1024) over one rate window, from the last one sent, that
- * the active policies care about. Smaller changes are kept here and reach
- * user space with the heartbeat. */
+/* Set by user space at any time (the .data map): the change of a CPU's
+ * average busy fraction (0..1024, see eg_bpf_cpu.avg) since the last record
+ * sent that the active policies care about. Smaller changes are kept here
+ * and reach user space with the heartbeat. */
 __u32 util_threshold = 32;
 
 struct {
@@ -85,15 +85,30 @@ static __always_inline int task_cpu_of(struct task_struct *p)
 	return -1;
 }
 
+/* y^k x 1024 for k = 0..31, y^32 = 1/2: PELT's decay per period. */
+static const __u16 pelt_y[32] = { 1024, 1002, 981, 960, 939, 919, 899, 880, 861, 843, 825,
+				  807,	790,  773, 756, 740, 724, 709, 693, 679, 664, 650,
+				  636,	622,  609, 596, 583, 571, 558, 546, 535, 523 };
+
+/* 1024 x y^n: what is left of an average after n periods. */
+static __always_inline __u64 pelt_left(__u64 n)
+{
+	if (n >= 32 * 11)
+		return 0;
+	return (__u64)pelt_y[n & 31] >> (n >> 5);
+}
+
 /* The end of a rate window on the calling CPU at now, with busy total
- * total then: send a record when the window's busy fraction moved by
- * util_threshold or more from the last one sent (waking user space), or
- * when nothing was sent for heartbeat_ns (not waking it: it drains the ring
- * on its own heartbeat). Anything else stays in the totals. */
+ * total then: the window's busy fraction goes into the CPU's average, and
+ * a record is sent when that average moved by util_threshold or more since
+ * the last one sent (waking user space), or when nothing was sent for
+ * heartbeat_ns (not waking it: it drains the ring on its own heartbeat).
+ * Anything else stays in the totals. */
 static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 total)
 {
-	__u64 span = now - c->win_ts, busy, frac, wts = c->win_ts, wbusy = c->win_busy;
+	__u64 span = now - c->win_ts, busy, frac, left, wts = c->win_ts, wbusy = c->win_busy;
 	struct eg_bpf_rec *r;
+	__u32 avg;
 	bool wake;
 
 	if (span < util_rate_ns)
@@ -102,7 +117,14 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	frac = (busy > span ? span : busy) * 1024 / span;
 	c->win_ts = now;
 	c->win_busy = total;
-	wake = frac + util_threshold <= c->sent_frac || frac >= c->sent_frac + util_threshold ||
+	left = pelt_left(span >> 20);
+	avg = (__u32)(((__u64)c->avg * left + frac * (1024 - left)) >> 10);
+	c->avg = avg;
+	/* A rise wakes at the threshold (half an OPP step: the policy may need
+	 * a higher OPP now), a fall at twice it (a lower OPP can wait until
+	 * the fall is a whole step), so a decaying blip costs one wakeup or
+	 * two, not one per half step. */
+	wake = avg >= c->sent_avg + util_threshold || avg + 2 * util_threshold <= c->sent_avg ||
 	       c->force;
 	if (!wake && now - c->last_emit < heartbeat_ns)
 		return;
@@ -125,7 +147,7 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	r->flags = 0;
 	bpf_ringbuf_submit(r, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	c->last_emit = now;
-	c->sent_frac = (__u32)frac;
+	c->sent_avg = avg;
 	c->force = 0;
 	c->nr_busy++;
 	if (wake)

@@ -44,7 +44,7 @@ struct eg_bpf_cpu {
 	__u64 last_ts;	  /* last switch on this CPU; 0 = none seen yet */
 	__u64 last_emit;  /* last BUSY record sent */
 	__s32 curr_pid;	  /* 0 = the idle task */
-	__u32 sent_frac;  /* busy fraction (0..1024) of the last window sent */
+	__u32 sent_avg;	  /* avg when the last record was sent */
 	__u64 win_ts;	  /* the rate window in progress: its start */
 	__u64 win_busy;	  /* and the busy total then */
 	/* Counters for the rate checks and the bench: switches seen, records
@@ -59,7 +59,11 @@ struct eg_bpf_cpu {
 	 * in progress is sent whatever its change, so that user space hears
 	 * when the woken task's time is over rather than at the heartbeat. */
 	__u32 force;
-	__u32 pad;
+	/* The busy fraction (0..1024) averaged as PELT averages: each window
+	 * weighs in by 1 - y^n for its n periods of 1024 x 1024 ns, y^32 =
+	 * 1/2. A blip in one window hardly moves it; a load that changes
+	 * moves it as fast as the util the policies read. */
+	__u32 avg;
 };
 
 #ifdef __bpf__
