@@ -131,7 +131,7 @@ static void collect(struct eg_source *s, uint64_t dur_ns, struct evbuf *b)
 	assert_true(ep >= 0);
 	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, eg_source_bpf.fd(s), &ee), 0);
 	for (;;) {
-		uint64_t now = mono_ns(), to = eg_source_bpf.next_timeout(s), wait_ns;
+		uint64_t now = mono_ns(), to, wait_ns;
 		struct eg_event ev[64];
 		int n;
 
@@ -139,6 +139,7 @@ static void collect(struct eg_source *s, uint64_t dur_ns, struct evbuf *b)
 			eg_source_bpf.sync(s);
 			end = EG_NEVER;
 		}
+		to = eg_source_bpf.next_timeout(s);
 		wait_ns = EG_MIN(end, EG_MAX(to, now)) - now;
 		epoll_wait(ep, &ee, 1, (int)((wait_ns + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC));
 		n = eg_source_bpf.read(s, mono_ns(), ev, (int)ARRAY_SIZE(ev));
