@@ -288,15 +288,18 @@ static uint64_t next_deadline(const struct daemon *d)
  * whenever it changes (an engine built, rebuilt, or a governor swapped). */
 static void push_util_threshold(struct daemon *d)
 {
-	uint32_t t = eg_engine_util_threshold(d->engine);
+	uint32_t t = eg_engine_util_threshold(d->engine), f = eg_engine_util_floor(d->engine);
 
-	if (t == d->util_threshold_sent)
+	if (t == d->util_threshold_sent && f == d->util_floor_sent)
 		return;
 	d->util_threshold_sent = t;
+	d->util_floor_sent = f;
 	for (int i = 0; i < d->nr_sources; i++)
 		if (d->sources[i].open && d->sources[i].ops->set_util_threshold)
-			d->sources[i].ops->set_util_threshold(d->sources[i].handle, t);
-	eg_info("sources: a utilization change of %u/1024 matters to the policies", t);
+			d->sources[i].ops->set_util_threshold(d->sources[i].handle, t, f);
+	eg_info("sources: a utilization change of %u/1024 matters to the policies, none under "
+		"%u/1024",
+		t, f);
 }
 
 /* Have every source that holds changes back bring them all at its next

@@ -103,6 +103,7 @@ struct daemon {
 	bool sched_ended;
 	/* The engine's util threshold the sources were last told (0: none). */
 	uint32_t util_threshold_sent;
+	uint32_t util_floor_sent;
 
 	int epoll_fd, timer_fd, signal_fd;
 	uint64_t start_ns;	  /* decision lines' time 0 */

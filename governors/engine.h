@@ -94,6 +94,13 @@ uint64_t eg_engine_next_timer(const struct eg_engine *e);
  * updates on utilization (sampling policies read the busy time at their
  * timer). Fixed for the engine's lifetime. */
 uint32_t eg_engine_util_threshold(const struct eg_engine *e);
+/* The util (0..1024) under which no change matters: every event-driven
+ * policy picks its domain's lowest OPP for any util below it (the lowest
+ * OPP's share of the top one, x capacity, over the kernel's 125 %
+ * headroom; the smallest over the domains). 0 when some policy may answer
+ * a change below any such level; 1024 when none reads util. Fixed for the
+ * engine's lifetime. */
+uint32_t eg_engine_util_floor(const struct eg_engine *e);
 
 /* Sampling interval wanted for a zone's temperature (passive interval while
  * mitigating, polling otherwise). */

@@ -342,10 +342,11 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 	return 0;
 }
 
-static void bpf_set_util_threshold(struct eg_source *s, uint32_t util)
+static void bpf_set_util_threshold(struct eg_source *s, uint32_t util, uint32_t floor)
 {
 	if (!s || !util)
 		return;
+	s->skel->bss->util_floor = EG_MIN(floor, 1024U);
 	s->util_threshold = EG_MIN(util, 1024U);
 	/* A fraction moves by 1024 at most: 1025 is never reached, which is
 	 * what "no change matters" means. */

@@ -414,10 +414,11 @@ static void perf_adapt(struct eg_source *s, uint64_t now)
 	s->cur_flush_ns = busy ? s->flush_ns : EG_MIN(s->cur_flush_ns * 2, idle_max);
 }
 
-static void perf_set_util_threshold(struct eg_source *s, uint32_t util)
+static void perf_set_util_threshold(struct eg_source *s, uint32_t util, uint32_t floor)
 {
+	/* Idle is under both: a busier CPU may cross a boundary at any time. */
 	if (s && util)
-		s->util_threshold = EG_MIN(util, EG_CAPACITY_SCALE);
+		s->util_threshold = EG_MIN(EG_MAX(util, floor), EG_CAPACITY_SCALE);
 }
 
 static void perf_sync(struct eg_source *s)

@@ -113,10 +113,11 @@ static int poll_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 	return n;
 }
 
-static void poll_set_util_threshold(struct eg_source *s, uint32_t util)
+static void poll_set_util_threshold(struct eg_source *s, uint32_t util, uint32_t floor)
 {
+	/* Idle is under both: a busier CPU may cross a boundary at any time. */
 	if (s && util)
-		s->util_threshold = EG_MIN(util, EG_CAPACITY_SCALE);
+		s->util_threshold = EG_MIN(EG_MAX(util, floor), EG_CAPACITY_SCALE);
 }
 
 static void poll_sync(struct eg_source *s)

@@ -23,6 +23,10 @@ const volatile __u64 heartbeat_ns = 1000000000;
  * sent that the active policies care about. Smaller changes are kept here
  * and reach user space with the heartbeat. */
 __u32 util_threshold = 32;
+/* And (the .bss map) the average under which no change matters (every
+ * policy would pick its lowest OPP): moves that stay under it are not sent
+ * either. */
+__u32 util_floor = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -124,8 +128,9 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	 * a higher OPP now), a fall at twice it (a lower OPP can wait until
 	 * the fall is a whole step), so a decaying blip costs one wakeup or
 	 * two, not one per half step. */
-	wake = avg >= c->sent_avg + util_threshold || avg + 2 * util_threshold <= c->sent_avg ||
-	       c->force;
+	wake = (avg >= c->sent_avg + util_threshold || avg + 2 * util_threshold <= c->sent_avg) &&
+	       (avg >= util_floor || c->sent_avg >= util_floor);
+	wake = wake || c->force;
 	if (!wake && now - c->last_emit < heartbeat_ns)
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);

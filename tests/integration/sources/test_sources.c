@@ -117,7 +117,7 @@ static void test_poll_backoff(void **state EG_UNUSED)
 	for (int cpu = 0; cpu < FX_NR_CPUS; cpu++)
 		set_idle(&f, cpu, idle_us);
 	assert_int_equal(ops->open(&s, &o), 0);
-	ops->set_util_threshold(s, 32); /* 32/1024: 3.1 % busy */
+	ops->set_util_threshold(s, 32, 0); /* 32/1024: 3.1 % busy */
 	assert_int_equal(ops->read(s, now, ev, FX_NR_CPUS), 0);
 	assert_int_equal(ops->next_timeout(s), now + want);
 	/* Each window 3 % busy (under 3.1 %): 20 -> 40 -> ... -> 640 -> 1000 ms. */

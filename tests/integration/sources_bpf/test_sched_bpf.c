@@ -410,7 +410,7 @@ static void test_quiet_when_nothing_matters(void **state)
 	pid_t p1, p2;
 
 	(void)state;
-	eg_source_bpf.set_util_threshold(s, 1024);
+	eg_source_bpf.set_util_threshold(s, 1024, 1024);
 	collect(s, 20 * NSEC_PER_MSEC, NULL);
 	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
 	assert_int_equal(pipe(ab), 0);
