@@ -117,9 +117,10 @@ static struct eg_event *pend_push(struct eg_source *s)
 }
 
 /* Close cpu's window at ts given its busy total then. Windows shorter than
- * the rate are not sent: the total stays pending and the next window is
- * longer, so the bound holds whichever path (ring or map read) came first. */
-static void cpu_total(struct eg_source *s, int cpu, uint64_t ts, uint64_t total)
+ * the rate are not sent (unless a sync asks for every window closed at
+ * once): the total stays pending and the next window is longer, so the
+ * bound holds whichever path (ring or map read) came first. */
+static void cpu_total(struct eg_source *s, int cpu, uint64_t ts, uint64_t total, bool sync)
 {
 	struct bpf_win *w;
 	struct eg_event *e;
@@ -134,7 +135,7 @@ static void cpu_total(struct eg_source *s, int cpu, uint64_t ts, uint64_t total)
 		w->busy = total;
 		return;
 	}
-	if (ts <= w->ts || ts - w->ts < s->rate_ns)
+	if (ts <= w->ts || (!sync && ts - w->ts < s->rate_ns))
 		return;
 	window = ts - w->ts;
 	busy = total > w->busy ? total - w->busy : 0;
@@ -165,8 +166,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	if (r->type == EG_BPF_REC_BUSY) {
 		if (r->win_ts)
-			cpu_total(s, r->cpu, r->win_ts, r->win_busy);
-		cpu_total(s, r->cpu, r->ts, r->busy_total);
+			cpu_total(s, r->cpu, r->win_ts, r->win_busy, false);
+		cpu_total(s, r->cpu, r->ts, r->busy_total, false);
 		return 0;
 	}
 	if (r->type != EG_BPF_REC_WAKEUP)
@@ -200,12 +201,16 @@ static int read_pcpu(const struct eg_source *s)
  * or of every CPU after a sync. */
 static void synth(struct eg_source *s)
 {
-	uint64_t now = mono_ns();
 	bool all = s->sync_all;
+	uint64_t now;
+	int r;
 
-	s->next_synth = now + s->stale_ns;
 	s->sync_all = false;
-	if (read_pcpu(s) < 0)
+	/* The clock after the map: every switch the read saw is before it. */
+	r = read_pcpu(s);
+	now = mono_ns();
+	s->next_synth = now + s->stale_ns;
+	if (r < 0)
 		return;
 	for (int cpu = 0; cpu < s->nr_cpus && cpu < s->nr_possible; cpu++) {
 		const struct eg_bpf_cpu *c = &s->pcpu[cpu];
@@ -217,7 +222,7 @@ static void synth(struct eg_source *s)
 			continue;
 		if (c->curr_pid != 0)
 			total += now - c->last_ts; /* the period in progress */
-		cpu_total(s, cpu, now, total);
+		cpu_total(s, cpu, now, total, all);
 	}
 }
 
