@@ -2,7 +2,12 @@
 /* eagovd's event loop: the event sources (opened, read in batches, put in
  * time order), feeding the engine and the recorder, the timer for the
  * engine's ticks, sink retries, monitor pushes, status and watchdog, and
- * the signals (SIGHUP reloads, SIGTERM / SIGINT stop). */
+ * the signals (SIGHUP reloads, SIGTERM / SIGINT stop).
+ *
+ * It sleeps until something may change a decision: a source's fd (load
+ * changes and RT wakeups), the earliest of the sources' own clocks (their
+ * heartbeats), a policy's timer, a write to retry, a control client's
+ * deadline, systemd's watchdog or --duration. Nothing else wakes it. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -273,11 +278,37 @@ static uint64_t next_deadline(const struct daemon *d)
 		if (d->sources[i].open && d->sources[i].ops->next_timeout)
 			t = EG_MIN(t, d->sources[i].ops->next_timeout(d->sources[i].handle));
 	t = EG_MIN(t, d->sink->next_retry(d));
-	t = EG_MIN(t, d->next_status_ns);
 	if (d->control)
 		t = EG_MIN(t, eg_control_next_tick(d->control));
 	t = EG_MIN(t, d->next_watchdog_ns);
 	return EG_MIN(t, d->duration_end_ns);
+}
+
+/* Tell the sources the util change that matters to the engine in force
+ * whenever it changes (an engine built, rebuilt, or a governor swapped). */
+static void push_util_threshold(struct daemon *d)
+{
+	uint32_t t = eg_engine_util_threshold(d->engine), f = eg_engine_util_floor(d->engine);
+
+	if (t == d->util_threshold_sent && f == d->util_floor_sent)
+		return;
+	d->util_threshold_sent = t;
+	d->util_floor_sent = f;
+	for (int i = 0; i < d->nr_sources; i++)
+		if (d->sources[i].open && d->sources[i].ops->set_util_threshold)
+			d->sources[i].ops->set_util_threshold(d->sources[i].handle, t, f);
+	eg_info("sources: a utilization change of %u/1024 matters to the policies, none under "
+		"%u/1024",
+		t, f);
+}
+
+/* Have every source that holds changes back bring them all at its next
+ * read, which the loop then does at once (next_timeout says so). */
+static void sync_sources(struct daemon *d)
+{
+	for (int i = 0; i < d->nr_sources; i++)
+		if (d->sources[i].open && d->sources[i].ops->sync)
+			d->sources[i].ops->sync(d->sources[i].handle);
 }
 
 static int arm_timer(struct daemon *d, uint64_t t)
@@ -322,6 +353,7 @@ int daemon_loop(struct daemon *d)
 	int r;
 
 	while (!stop) {
+		bool control_ready = false;
 		uint64_t now;
 		int n;
 
@@ -335,6 +367,7 @@ int daemon_loop(struct daemon *d)
 			return eg_log_errno(-errno, "epoll_wait");
 		}
 		now = daemon_now_ns();
+		d->stats.wakeups++;
 		d->nr_event_batch = 0;
 		for (int i = 0; i < n; i++) {
 			uint32_t tag = evs[i].data.u32;
@@ -351,9 +384,11 @@ int daemon_loop(struct daemon *d)
 			} else if (tag == TAG_DBUS) {
 				daemon_dispatch_dbus(d);
 			} else if (tag == TAG_CONTROL) {
-				r = eg_control_dispatch(d->control, now);
-				if (r < 0)
-					eg_warn_errno(r, "control socket");
+				/* Answered once the sources are read up to now:
+				 * a status then shows the load of this instant,
+				 * not of the sources' last heartbeat. */
+				control_ready = true;
+				sync_sources(d);
 			} else if (tag < (uint32_t)d->nr_sources && d->sources[tag].open) {
 				r = read_source(d, &d->sources[tag], now);
 				if (r < 0)
@@ -362,6 +397,12 @@ int daemon_loop(struct daemon *d)
 		}
 		if (stop)
 			break;
+		/* A sampling policy or a monitor push is due: the sources
+		 * bring every CPU up to date first (they may hold small
+		 * changes back). */
+		if ((d->engine && eg_engine_next_timer(d->engine) <= now) ||
+		    (d->control && eg_control_next_tick(d->control) <= now))
+			sync_sources(d);
 		/* Sources that want reading on their own clock (poll sampling,
 		 * batching) whether or not their fd woke us. */
 		for (int i = 0; i < d->nr_sources; i++) {
@@ -382,6 +423,8 @@ int daemon_loop(struct daemon *d)
 			if (r < 0)
 				return r;
 		}
+		if (d->engine)
+			push_util_threshold(d);
 		now = EG_MAX(daemon_now_ns(), d->last_event_ns);
 		for (int k = 0;
 		     d->engine && k < MAX_TICKS_PER_TURN && eg_engine_next_timer(d->engine) <= now;
@@ -389,6 +432,11 @@ int daemon_loop(struct daemon *d)
 			struct eg_event tick = { .ts = now, .type = EG_EV_TICK, .cpu = -1 };
 
 			daemon_feed(d, &tick, now);
+		}
+		if (control_ready) {
+			r = eg_control_dispatch(d->control, now);
+			if (r < 0)
+				eg_warn_errno(r, "control socket");
 		}
 		d->sink->retry(d, now);
 		if (d->control)

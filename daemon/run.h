@@ -25,8 +25,9 @@
 #include "sysfs_io.h"
 
 #define MAX_SOURCES 12
-/* STATUS= is refreshed this often: often enough for `systemctl status` to
- * look alive, rarely enough to cost nothing. */
+/* STATUS= is refreshed this often at most, at a wakeup the loop has anyway
+ * (never a wakeup of its own): often enough for `systemctl status` to look
+ * alive, rarely enough to cost nothing. */
 #define STATUS_PERIOD_NS (5 * NSEC_PER_SEC)
 
 /* epoll tags besides the sources' (their index in sources[]). */
@@ -104,6 +105,9 @@ struct daemon {
 	struct source_slot sources[MAX_SOURCES];
 	/* The scheduler source ended (a replay at its end): stop. */
 	bool sched_ended;
+	/* The engine's util threshold the sources were last told (0: none). */
+	uint32_t util_threshold_sent;
+	uint32_t util_floor_sent;
 
 	int epoll_fd, timer_fd, signal_fd;
 	uint64_t start_ns;	  /* decision lines' time 0 */

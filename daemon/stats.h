@@ -12,6 +12,7 @@ struct eg_event;
 
 struct run_stats {
 	uint64_t start_ns;
+	uint64_t wakeups;   /* loop turns: returns from epoll_wait */
 	uint64_t events;    /* events read from the sources */
 	uint64_t decisions; /* decisions applied (or printed) */
 	uint64_t urgent;    /* of which fast-ramp */

@@ -50,7 +50,12 @@ struct eg_engine {
 	struct eg_freq_cpu fcpu[EG_MAX_CPUS];
 	bool rt_latency_set[EG_MAX_CPUS];
 	struct engine_boost boost[EG_MAX_BOOSTS];
+	uint32_t util_threshold;
+	uint32_t util_floor;
 };
+
+static uint32_t pd_util_threshold(const struct eg_engine *e, const struct engine_pd *p);
+static uint32_t pd_util_floor(const struct eg_engine *e, const struct engine_pd *p);
 
 void eg_engine_config_free(struct eg_engine_config *cfg)
 {
@@ -337,6 +342,12 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 			if (r < 0)
 				goto fail;
 		}
+	}
+	e->util_threshold = EG_CAPACITY_SCALE;
+	e->util_floor = EG_CAPACITY_SCALE;
+	for (int i = 0; i < m->nr_pds; i++) {
+		e->util_threshold = EG_MIN(e->util_threshold, pd_util_threshold(e, &e->pd[i]));
+		e->util_floor = EG_MIN(e->util_floor, pd_util_floor(e, &e->pd[i]));
 	}
 	*out = e;
 	return 0;
@@ -732,6 +743,72 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		return -EINVAL;
 	}
 	return r < 0 ? r : 0;
+}
+
+/* Half of the smallest util step of one domain's OPP table (see engine.h). */
+static uint32_t pd_util_threshold(const struct eg_engine *e, const struct engine_pd *p)
+{
+	uint64_t fmax = eg_pd_max_khz(p->pd), cap = 0, step = UINT64_MAX;
+	int cpu;
+
+	if (!p->ops || !p->ops->on_util_update)
+		return EG_CAPACITY_SCALE;
+	eg_for_each_cpu (cpu, &p->pd->cpus)
+		cap = EG_MAX(cap, (uint64_t)e->m->cpu_cap[cpu]);
+	if (p->ops->util_delta) {
+		step = p->ops->util_delta(p->state, p->pd);
+		if (step > EG_CAPACITY_SCALE)
+			return EG_CAPACITY_SCALE;
+		return (uint32_t)EG_MAX(step * cap / EG_CAPACITY_SCALE / 2, 1);
+	}
+	for (int k = 1; k < p->pd->nr_opps; k++)
+		step = EG_MIN(step, (uint64_t)(p->pd->opps[k].khz - p->pd->opps[k - 1].khz));
+	if (fmax == 0 || step == UINT64_MAX)
+		return EG_CAPACITY_SCALE;
+	/* util at which schedutil picks f: f / fmax x cap / 1.25 */
+	return (uint32_t)EG_MAX(step * cap * 100 / (fmax * 125) / 2, 1);
+}
+
+uint32_t eg_engine_util_threshold(const struct eg_engine *e)
+{
+	return e->util_threshold;
+}
+
+/* The util under which one domain's policy picks its lowest OPP (see
+ * engine.h). Known for the policies that pick their OPP from util with a
+ * headroom: schedutil (its step over the table's smallest step gives its
+ * headroom) and those that say nothing (the kernel's 125 %); 0 for any
+ * other that reads util, 1024 for one that does not or says no change
+ * matters. */
+static uint32_t pd_util_floor(const struct eg_engine *e, const struct engine_pd *p)
+{
+	uint64_t fmax = eg_pd_max_khz(p->pd), fmin = eg_pd_min_khz(p->pd), cap = 0;
+	uint64_t step = UINT64_MAX;
+	int cpu;
+
+	if (!p->ops || !p->ops->on_util_update || p->pd->nr_opps < 2 || fmax == 0)
+		return EG_CAPACITY_SCALE;
+	eg_for_each_cpu (cpu, &p->pd->cpus)
+		cap = EG_MAX(cap, (uint64_t)e->m->cpu_cap[cpu]);
+	if (!p->ops->util_delta)
+		return (uint32_t)(fmin * cap * 100 / (fmax * 125));
+	if (p->ops->util_delta(p->state, p->pd) > EG_CAPACITY_SCALE)
+		return EG_CAPACITY_SCALE;
+	if (p->ops != eg_freq_policy_find("schedutil"))
+		return 0;
+	for (int k = 1; k < p->pd->nr_opps; k++)
+		step = EG_MIN(step, (uint64_t)(p->pd->opps[k].khz - p->pd->opps[k - 1].khz));
+	/* util_delta = step / fmax x 1024 / headroom, in the domain's units:
+	 * the floor fmin / fmax x cap / headroom is util_delta x fmin / step,
+	 * scaled to the domain's capacity. */
+	return (uint32_t)EG_MIN((uint64_t)p->ops->util_delta(p->state, p->pd) * fmin / step * cap /
+					EG_CAPACITY_SCALE,
+				(uint64_t)EG_CAPACITY_SCALE);
+}
+
+uint32_t eg_engine_util_floor(const struct eg_engine *e)
+{
+	return e->util_floor;
 }
 
 uint64_t eg_engine_next_timer(const struct eg_engine *e)

@@ -85,6 +85,23 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 /* The earliest time a policy wants to run without an event, or EG_NEVER. */
 uint64_t eg_engine_next_timer(const struct eg_engine *e);
 
+/* The change of a CPU's utilization (0..1024) that the active frequency
+ * policies care about: half the smallest step between two OPPs of any
+ * domain in util terms (a step of f kHz is f / max_khz x capacity / 1.25
+ * for schedutil-like policies, or what the policy's util_delta says), at
+ * least 1. An event source may hold back smaller changes of a CPU's load,
+ * so the engine's view lags by less than half a step. 1024 when no policy
+ * updates on utilization (sampling policies read the busy time at their
+ * timer). Fixed for the engine's lifetime. */
+uint32_t eg_engine_util_threshold(const struct eg_engine *e);
+/* The util (0..1024) under which no change matters: every event-driven
+ * policy picks its domain's lowest OPP for any util below it (the lowest
+ * OPP's share of the top one, x capacity, over the kernel's 125 %
+ * headroom; the smallest over the domains). 0 when some policy may answer
+ * a change below any such level; 1024 when none reads util. Fixed for the
+ * engine's lifetime. */
+uint32_t eg_engine_util_floor(const struct eg_engine *e);
+
 /* Sampling interval wanted for a zone's temperature (passive interval while
  * mitigating, polling otherwise). */
 uint64_t eg_engine_thermal_interval(const struct eg_engine *e, int zone);

@@ -109,6 +109,13 @@ struct eg_freq_policy_ops {
 	 * engine turns a changed answer into EG_DEC_TASK_UCLAMP. */
 	bool (*task_clamp)(const void *state, const struct eg_task_activity *act, int prio,
 			   uint32_t *min, uint32_t *max);
+	/* Optional, for on_util_update policies: the smallest change of a
+	 * CPU's util that can move the policy's answer by one OPP, in units of
+	 * the domain's own capacity (1024 = its biggest CPU busy at its top
+	 * OPP; above 1024: no change of util matters). Left NULL, the engine
+	 * derives it from the OPP spacing at the kernel's 125 % headroom (see
+	 * eg_engine_util_threshold). */
+	uint32_t (*util_delta)(const void *state, const struct eg_pd *pd);
 };
 
 /* --- idle policies (one instance per CPU; the simulator's cpuidle) --- */

@@ -223,10 +223,23 @@ int eg_cpufreq_open(struct eg_cpufreq *cf, const struct eg_sysfs *fs, const stru
 	return 0;
 }
 
+/* With a newline, as echo writes it and as sysfs reads back. By hand: it
+ * is on the fast-ramp path, where no formatting machinery belongs. */
 static int fmt_khz(char *buf, size_t len, uint32_t khz)
 {
-	/* With a newline, as echo writes it and as sysfs reads back. */
-	snprintf(buf, len, "%u\n", khz);
+	char tmp[12];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + khz % 10);
+		khz /= 10;
+	} while (khz);
+	if (len < n + 2)
+		return -ENOSPC;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\n';
+	buf[n + 1] = '\0';
 	return 0;
 }
 

@@ -7,19 +7,25 @@
  * per-task switch/wakeup events (per-task PELT) or per-CPU busy samples.
  * Switch events cost user space one record per context switch, which under
  * a hackbench storm (>= 50k/s) is what this source exists to avoid. So the
- * program sends (a) one BUSY record per CPU at most every util_rate_ms,
- * carrying the CPU's running busy total, turned here into
- * EG_EV_BUSY_SAMPLE windows, and (b) every RT/DL wakeup (prio < 100) and
- * every wakeup of a watched pid at once, as EG_EV_WAKEUP with its prio, for
- * the fast ramp. The rate is then bounded by nr_cpus / util_rate_ms plus
- * the RT wakeups, whatever the switch rate. CFS wakeups, migrations and
- * exits stay in the kernel: the busy windows already carry their effect.
+ * program measures each CPU's busy fraction over util_rate_ms windows (at
+ * its switches, and from a per-CPU timer armed only while the CPU runs
+ * something, for a CPU that stops switching) and sends (a) a BUSY record,
+ * carrying the CPU's running busy total and waking user space, when that
+ * fraction, averaged over the windows as PELT averages (so a blip in one
+ * window hardly counts), moved by the threshold the engine asks for
+ * (eg_engine_util_threshold, written into the program's .data), or without
+ * waking it once per heartbeat otherwise; the totals are turned here into
+ * EG_EV_BUSY_SAMPLE windows; and (b) every RT/DL wakeup (prio < 100) and
+ * every wakeup of a watched pid at once, through a ring of their own, as
+ * EG_EV_WAKEUP with its prio, for the fast ramp. CFS wakeups, migrations
+ * and exits stay in the kernel: the busy windows carry their effect.
  *
- * A CPU that stops switching (one task spinning, or idle for long) sends
- * nothing; every max(poll_interval_ms, util_rate_ms) this side reads the
- * per-CPU map and closes such CPUs' windows itself, counting the period in
- * progress. Windows are owned here (records carry totals), so the two
- * paths never count the same time twice. */
+ * User space therefore wakes for load changes that may change a decision,
+ * RT wakeups, and its heartbeat (EG_BPF_HEARTBEAT_MS, 2 s), at which it drains
+ * the quiet records and closes the windows of CPUs it heard nothing of
+ * from the per-CPU map, counting the period in progress. Windows are owned
+ * here (records carry totals), so the paths never count the same time
+ * twice. An idle machine costs one wakeup per heartbeat. */
 #include "parse.h"
 #include "config.h"
 
@@ -43,7 +49,7 @@
 #include "bpf/sched_bpf_shared.h"
 
 #define EG_BPF_RATE_MS_DEFAULT 4
-#define EG_BPF_STALE_MS_DEFAULT 10
+#define EG_BPF_HEARTBEAT_MS 2000
 
 struct bpf_win {
 	bool primed;   /* a baseline exists */
@@ -57,8 +63,10 @@ struct eg_source {
 	int nr_cpus;
 	int nr_possible;
 	uint64_t rate_ns;
-	uint64_t stale_ns;
+	uint64_t stale_ns; /* the heartbeat */
 	uint64_t next_synth;
+	uint32_t util_threshold;
+	bool sync_all; /* the next synth closes every CPU's window */
 	struct bpf_win *win;
 	struct eg_bpf_cpu *pcpu; /* scratch for one per-CPU map read */
 	/* Events converted but not handed out yet (a FIFO). Holds a whole
@@ -109,9 +117,10 @@ static struct eg_event *pend_push(struct eg_source *s)
 }
 
 /* Close cpu's window at ts given its busy total then. Windows shorter than
- * the rate are not sent: the total stays pending and the next window is
- * longer, so the bound holds whichever path (ring or map read) came first. */
-static void cpu_total(struct eg_source *s, int cpu, uint64_t ts, uint64_t total)
+ * the rate are not sent (unless a sync asks for every window closed at
+ * once): the total stays pending and the next window is longer, so the
+ * bound holds whichever path (ring or map read) came first. */
+static void cpu_total(struct eg_source *s, int cpu, uint64_t ts, uint64_t total, bool sync)
 {
 	struct bpf_win *w;
 	struct eg_event *e;
@@ -126,7 +135,7 @@ static void cpu_total(struct eg_source *s, int cpu, uint64_t ts, uint64_t total)
 		w->busy = total;
 		return;
 	}
-	if (ts <= w->ts || ts - w->ts < s->rate_ns)
+	if (ts <= w->ts || (!sync && ts - w->ts < s->rate_ns))
 		return;
 	window = ts - w->ts;
 	busy = total > w->busy ? total - w->busy : 0;
@@ -156,7 +165,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(*r))
 		return 0;
 	if (r->type == EG_BPF_REC_BUSY) {
-		cpu_total(s, r->cpu, r->ts, r->busy_total);
+		if (r->win_ts)
+			cpu_total(s, r->cpu, r->win_ts, r->win_busy, false);
+		cpu_total(s, r->cpu, r->ts, r->busy_total, false);
 		return 0;
 	}
 	if (r->type != EG_BPF_REC_WAKEUP)
@@ -186,13 +197,20 @@ static int read_pcpu(const struct eg_source *s)
 	return 0;
 }
 
-/* Close the windows of CPUs the ring has been silent about for stale_ns. */
+/* Close the windows of CPUs the ring has been silent about for stale_ns,
+ * or of every CPU after a sync. */
 static void synth(struct eg_source *s)
 {
-	uint64_t now = mono_ns();
+	bool all = s->sync_all;
+	uint64_t now;
+	int r;
 
+	s->sync_all = false;
+	/* The clock after the map: every switch the read saw is before it. */
+	r = read_pcpu(s);
+	now = mono_ns();
 	s->next_synth = now + s->stale_ns;
-	if (read_pcpu(s) < 0)
+	if (r < 0)
 		return;
 	for (int cpu = 0; cpu < s->nr_cpus && cpu < s->nr_possible; cpu++) {
 		const struct eg_bpf_cpu *c = &s->pcpu[cpu];
@@ -200,11 +218,11 @@ static void synth(struct eg_source *s)
 
 		if (c->last_ts == 0 || now <= c->last_ts)
 			continue; /* no switch seen yet: nothing known */
-		if (s->win[cpu].primed && now - s->win[cpu].ts < s->stale_ns)
+		if (!all && s->win[cpu].primed && now - s->win[cpu].ts < s->stale_ns)
 			continue;
 		if (c->curr_pid != 0)
 			total += now - c->last_ts; /* the period in progress */
-		cpu_total(s, cpu, now, total);
+		cpu_total(s, cpu, now, total, all);
 	}
 }
 
@@ -260,8 +278,7 @@ static void bpf_close(struct eg_source *s)
 static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 {
 	uint32_t rate_ms = o && o->util_rate_ms ? o->util_rate_ms : EG_BPF_RATE_MS_DEFAULT;
-	uint32_t stale_ms = o && o->poll_interval_ms ? o->poll_interval_ms :
-						       EG_BPF_STALE_MS_DEFAULT;
+	uint32_t stale_ms = EG_BPF_HEARTBEAT_MS;
 	struct eg_source *s;
 	int r;
 
@@ -297,6 +314,12 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 		return eg_log_errno(r, "bpf source: open the BPF object");
 	}
 	s->skel->rodata->util_rate_ns = s->rate_ns;
+	s->skel->rodata->heartbeat_ns = s->stale_ns;
+	r = bpf_map__set_max_entries(s->skel->maps.cpu_timer, (uint32_t)s->nr_possible);
+	if (r < 0) {
+		bpf_close(s);
+		return eg_log_errno(r, "bpf source: size the timer map");
+	}
 	r = eg_sched_bpf__load(s->skel);
 	if (r < 0) {
 		bpf_close(s);
@@ -307,18 +330,40 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 		bpf_close(s);
 		return eg_log_errno(r, "bpf source: attach to the sched tracepoints");
 	}
-	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
-	if (!s->rb) {
+	/* The RT ring first: a read hands its records out first. */
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.rt_events), on_record, s, NULL);
+	if (!s->rb ||
+	    ring_buffer__add(s->rb, bpf_map__fd(s->skel->maps.events), on_record, s) < 0) {
 		r = -errno;
 		bpf_close(s);
 		return eg_log_errno(r, "bpf source: ring buffer");
 	}
+	s->util_threshold = s->skel->data->util_threshold;
 	s->next_synth = mono_ns() + s->stale_ns;
-	eg_info("bpf source: busy updates at most every %u ms per CPU, idle CPUs closed every "
-		"%" PRIu64 " ms, RT wakeups at once",
-		rate_ms, (uint64_t)(s->stale_ns / NSEC_PER_MSEC));
+	eg_info("bpf source: %u ms windows, a CPU's load change of %u/1024 or more sent at "
+		"once, the rest every %" PRIu64 " ms; RT wakeups at once",
+		rate_ms, s->util_threshold, (uint64_t)(s->stale_ns / NSEC_PER_MSEC));
 	*out = s;
 	return 0;
+}
+
+static void bpf_set_util_threshold(struct eg_source *s, uint32_t util, uint32_t floor)
+{
+	if (!s || !util)
+		return;
+	s->skel->bss->util_floor = EG_MIN(floor, 1024U);
+	s->util_threshold = EG_MIN(util, 1024U);
+	/* A fraction moves by 1024 at most: 1025 is never reached, which is
+	 * what "no change matters" means. */
+	s->skel->data->util_threshold = util >= 1024 ? 1025 : util;
+}
+
+static void bpf_sync(struct eg_source *s)
+{
+	if (s) {
+		s->next_synth = 0;
+		s->sync_all = true;
+	}
 }
 
 static int bpf_fd(const struct eg_source *s)
@@ -393,6 +438,8 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 		out->busy_records += s->pcpu[cpu].nr_busy;
 		out->wakeups += s->pcpu[cpu].nr_wakeups;
 		out->dropped += s->pcpu[cpu].nr_dropped;
+		out->woken += s->pcpu[cpu].nr_woken;
+		out->timer += s->pcpu[cpu].nr_timer;
 	}
 	out->events = s->nr_events;
 	out->wakeup_misses =
@@ -437,6 +484,8 @@ const struct eg_source_ops eg_source_bpf = {
 	.next_timeout = bpf_next_timeout,
 	.read = bpf_read,
 	.close = bpf_close,
+	.set_util_threshold = bpf_set_util_threshold,
+	.sync = bpf_sync,
 };
 
 #else /* !HAVE_BPF */

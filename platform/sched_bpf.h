@@ -17,6 +17,8 @@ struct eg_sched_bpf_stats {
 	uint64_t wakeups;      /* WAKEUP records the program sent */
 	uint64_t dropped;      /* records lost to a full ring buffer */
 	uint64_t events;       /* eg_events handed to the caller */
+	uint64_t woken;	       /* records that woke user space (load changes, RT) */
+	uint64_t timer;	       /* busy-CPU rate timer expiries */
 	/* Tracepoint hits the kernel did not run a program for: a program does
 	 * not nest in itself on one CPU, so a wakeup from an interrupt that
 	 * lands while the wakeup program runs for another task is skipped

@@ -155,7 +155,12 @@ static int ring_open(struct eg_source *s, struct ring *g, int cpu, int owner, si
 		return r;
 	}
 	g->fd[owner] = r;
-	if (g->rt && ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
+	/* RT and DL wakeups, less the per-CPU stopper threads (migration/N),
+	 * which the kernel's governors do not ramp for either (a kernel whose
+	 * filters lack globs gets the plain one). */
+	if (g->rt &&
+	    ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100 && !(comm ~ \"migration/*\")") < 0 &&
+	    ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
 		return -errno;
 	g->data_len = data_len;
 	g->mmap_len = data_len + (size_t)eg_perf_page_size();
@@ -276,7 +281,11 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 	s->scratch = malloc(SCRATCH_LEN);
 	s->cpu_seen = calloc((size_t)s->nr_cpus, sizeof(*s->cpu_seen));
 	s->cpu_pending = calloc((size_t)s->nr_cpus, sizeof(*s->cpu_pending));
-	if (!s->rings || !s->trk || !s->poll_ev || !s->scratch || !s->cpu_seen || !s->cpu_pending) {
+	s->busy_prev = calloc((size_t)s->nr_cpus, sizeof(*s->busy_prev));
+	s->cur_flush_ns = s->flush_ns;
+	s->util_threshold = 32;
+	if (!s->rings || !s->trk || !s->poll_ev || !s->scratch || !s->cpu_seen || !s->cpu_pending ||
+	    !s->busy_prev) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -376,10 +385,46 @@ static uint64_t perf_next_timeout(const struct eg_source *s)
 
 	if (!s->started || s->pending)
 		return 0;
-	t = s->last_read + s->flush_ns;
+	t = s->last_read + s->cur_flush_ns;
 	if (s->have_poll)
 		t = EG_MIN(t, s->next_reconcile);
 	return t;
+}
+
+/* The flush period after a read at now: back to flush_ns when some CPU's
+ * stream was busy for the threshold's share of the time since the last
+ * read, else twice the last one up to EG_PERF_IDLE_FLUSH_MAX_MS. The rings
+ * still wake the reader when a quarter full, and RT wakeups at once. */
+static void perf_adapt(struct eg_source *s, uint64_t now)
+{
+	uint64_t span = now - s->last_read, idle_max;
+	bool busy = false;
+
+	for (int cpu = 0; cpu < s->nr_cpus; cpu++) {
+		const struct track *t = &s->trk[cpu];
+		uint64_t b = t->busy + (t->curr != 0 && now > t->since ? now - t->since : 0);
+
+		if (span && s->util_threshold < EG_CAPACITY_SCALE &&
+		    (b - EG_MIN(b, s->busy_prev[cpu])) * EG_CAPACITY_SCALE >=
+			    span * s->util_threshold)
+			busy = true;
+		s->busy_prev[cpu] = b;
+	}
+	idle_max = EG_MAX(s->flush_ns, (uint64_t)EG_PERF_IDLE_FLUSH_MAX_MS * NSEC_PER_MSEC);
+	s->cur_flush_ns = busy ? s->flush_ns : EG_MIN(s->cur_flush_ns * 2, idle_max);
+}
+
+static void perf_set_util_threshold(struct eg_source *s, uint32_t util, uint32_t floor)
+{
+	/* Idle is under both: a busier CPU may cross a boundary at any time. */
+	if (s && util)
+		s->util_threshold = EG_MIN(EG_MAX(util, floor), EG_CAPACITY_SCALE);
+}
+
+static void perf_sync(struct eg_source *s)
+{
+	if (s)
+		s->cur_flush_ns = 0;
 }
 
 static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)
@@ -396,9 +441,11 @@ static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 		s->next_reconcile = now;
 		s->lost_logged_at = now;
 	}
-	s->last_read = now;
 	k = eg_perf_merge(s, ev, max, &end);
 	s->pending = end == EG_PERF_FULL;
+	if (!s->pending)
+		perf_adapt(s, now);
+	s->last_read = now;
 	/* Reconcile only once the rings are read, so the samples come after
 	 * every event read. Records held for order (at most the hold's worth
 	 * per CPU) may be missing from the stream's busy time then: a deficit
@@ -451,6 +498,7 @@ static void perf_close(struct eg_source *s)
 	free(s->scratch);
 	free(s->cpu_seen);
 	free(s->cpu_pending);
+	free(s->busy_prev);
 	free(s);
 }
 
@@ -463,6 +511,8 @@ const struct eg_source_ops eg_source_perf = {
 	.next_timeout = perf_next_timeout,
 	.read = perf_read,
 	.close = perf_close,
+	.set_util_threshold = perf_set_util_threshold,
+	.sync = perf_sync,
 };
 
 #else /* !HAVE_PERF || !EG_PERF_HEADERS */

@@ -87,6 +87,11 @@
 #define EG_PERF_RECONCILE_MIN_NS 1000000ULL
 #define EG_PERF_RING_PAGES 128 /* 512 KiB per CPU with 4 KiB pages */
 #define EG_PERF_DEFAULT_FLUSH_MS 10
+/* The longest flush period while the machine is idle (see perf_adapt).
+ * Shorter than poll's: an RT wakeup is fed after every record before it,
+ * and what an idle second of switches leaves in the rings would be on its
+ * path. */
+#define EG_PERF_IDLE_FLUSH_MAX_MS 250
 /* 32 KiB per CPU: an RT wakeup record is ~64 bytes (header, time, cpu,
  * 36 raw bytes), so ~500 of them between two reads, and the reader is woken
  * on each (cyclictest at 1 kHz leaves it 500 ms). */

@@ -107,6 +107,9 @@ struct eg_source {
 	struct track *trk;
 	uint8_t *scratch; /* one wrapped record, contiguous */
 	uint64_t flush_ns;
+	uint64_t cur_flush_ns; /* flush_ns, or longer while the machine is idle */
+	uint32_t util_threshold;
+	uint64_t *busy_prev; /* per CPU: stream busy time at the last read */
 	uint64_t last_read;
 	bool started, pending;
 	/* Reconciliation. */

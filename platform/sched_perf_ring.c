@@ -84,7 +84,8 @@ static bool decode(struct eg_source *s, int cpu, uint64_t ts, void *raw, uint32_
  * up to the head snapshot). Records that are not events are consumed. */
 static bool ring_peek(struct eg_source *s, struct ring *r)
 {
-	const uint8_t *data = (const uint8_t *)r->base + eg_perf_page_size();
+	/* The data follow the control page (mmap_len less the data). */
+	const uint8_t *data = (const uint8_t *)r->base + (r->mmap_len - r->data_len);
 
 	while (!r->have && r->tail < r->head) {
 		struct perf_event_header hdr;

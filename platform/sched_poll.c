@@ -80,29 +80,38 @@ static int read_idle_us(struct eg_poll_cpu *c, uint64_t *sum)
 	return 0;
 }
 
-/* Fill the scratch arrays from /proc/stat; 0 or -errno. */
+/* Fill the scratch arrays from /proc/stat; 0 or -errno. The file stays
+ * open and is read into a buffer made at open: no allocation, no path
+ * lookup per sample, only the cpu lines at its start. */
 static int read_proc_stat(struct eg_sched_poll *p)
 {
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	FILE *f;
+	char *line, *next;
+	ssize_t n;
 
 	memset(p->proc_seen, 0, (size_t)p->nr_cpus * sizeof(*p->proc_seen));
-	f = fopen(p->proc_stat, "re");
-	if (!f)
+	if (p->proc_fd < 0) {
+		p->proc_fd = open(p->proc_stat, O_RDONLY | O_CLOEXEC);
+		if (p->proc_fd < 0)
+			return -errno;
+	}
+	n = pread(p->proc_fd, p->proc_buf, p->proc_buf_len - 1, 0);
+	if (n < 0)
 		return -errno;
-	while (getline(&line, &cap, f) > 0) {
+	p->proc_buf[n] = '\0';
+	/* Whole lines only: one cut by the buffer's end is not one. */
+	for (line = p->proc_buf; (next = strchr(line, '\n')); line = next) {
 		uint64_t v[8] = { 0 };
 		char *field, *save = NULL;
 		int cpu, nr = 0;
 
+		*next++ = '\0';
 		if (strncmp(line, "cpu", 3) != 0)
 			break; /* the cpu lines come first; skip the long intr line */
-		field = strtok_r(line + 3, " \n", &save);
+		field = strtok_r(line + 3, " ", &save);
 		/* Also skips the aggregate "cpu " line (no number after cpu). */
 		if (line[3] == ' ' || !field || eg_parse_int(field, 0, p->nr_cpus - 1, &cpu) < 0)
 			continue;
-		while (nr < 8 && (field = strtok_r(NULL, " \n", &save)) &&
+		while (nr < 8 && (field = strtok_r(NULL, " ", &save)) &&
 		       eg_parse_u64(field, 0, UINT64_MAX, &v[nr]) == 0)
 			nr++;
 		if (nr < 4)
@@ -115,7 +124,6 @@ static int read_proc_stat(struct eg_sched_poll *p)
 			p->proc_total[cpu] += v[i];
 		p->proc_seen[cpu] = true;
 	}
-	fclose(f);
 	return 0;
 }
 
@@ -127,6 +135,11 @@ void eg_sched_poll_close(struct eg_sched_poll *p)
 	free(p->proc_idle);
 	free(p->proc_total);
 	free(p->proc_seen);
+	free(p->proc_buf);
+	if (p->proc_fd >= 0)
+		close(p->proc_fd);
+	p->proc_fd = -1;
+	p->proc_buf = NULL;
 	p->cpu = NULL;
 	p->proc_idle = p->proc_total = NULL;
 	p->proc_seen = NULL;
@@ -139,6 +152,7 @@ int eg_sched_poll_open(struct eg_sched_poll *p, const struct eg_sysfs *fs, int n
 	bool proc_ok;
 
 	memset(p, 0, sizeof(*p));
+	p->proc_fd = -1;
 	if (nr_cpus <= 0 || nr_cpus > EG_MAX_CPUS)
 		return -EINVAL;
 	r = eg_sysfs_path(fs, p->cpu_dir, sizeof(p->cpu_dir), "/sys/devices/system/cpu");
@@ -151,7 +165,11 @@ int eg_sched_poll_open(struct eg_sched_poll *p, const struct eg_sysfs *fs, int n
 	p->proc_idle = calloc((size_t)nr_cpus, sizeof(*p->proc_idle));
 	p->proc_total = calloc((size_t)nr_cpus, sizeof(*p->proc_total));
 	p->proc_seen = calloc((size_t)nr_cpus, sizeof(*p->proc_seen));
-	if (!p->cpu || !p->proc_idle || !p->proc_total || !p->proc_seen) {
+	/* The "cpu" line and one per CPU, each at most 11 numbers of 20
+	 * digits and their spaces: 256 bytes a line is room to spare. */
+	p->proc_buf_len = ((size_t)nr_cpus + 1) * 256 + 1;
+	p->proc_buf = malloc(p->proc_buf_len);
+	if (!p->cpu || !p->proc_idle || !p->proc_total || !p->proc_seen || !p->proc_buf) {
 		eg_sched_poll_close(p);
 		return -ENOMEM;
 	}

@@ -40,6 +40,11 @@ struct eg_sched_poll {
 	/* Scratch for one /proc/stat parse (nr_cpus entries each). */
 	uint64_t *proc_idle, *proc_total;
 	bool *proc_seen;
+	/* /proc/stat kept open and read into a buffer that holds its cpu
+	 * lines (what comes after them is not read). */
+	int proc_fd;
+	char *proc_buf;
+	size_t proc_buf_len;
 };
 
 /* CPUs 0..nr_cpus-1 (model->nr_cpus). Returns 0, or -ENODEV when neither

@@ -50,6 +50,15 @@ struct eg_source_ops {
 	 * -ENODATA: the source has ended (replay at end of file). */
 	int (*read)(struct eg_source *s, uint64_t now, struct eg_event *ev, int max);
 	void (*close)(struct eg_source *s);
+	/* Optional. The change of a CPU's utilization (0..1024) the active
+	 * policies care about (eg_engine_util_threshold), and the level under
+	 * which none does (eg_engine_util_floor): a source that aggregates may
+	 * hold back smaller changes, or any under the floor, until its
+	 * heartbeat. */
+	void (*set_util_threshold)(struct eg_source *s, uint32_t util, uint32_t floor);
+	/* Optional. A timer policy is about to sample: let the next read()
+	 * bring every CPU's utilization up to date, whatever it holds back. */
+	void (*sync)(struct eg_source *s);
 };
 
 /* The sources that ship; NULL-terminated, in auto-selection order for the

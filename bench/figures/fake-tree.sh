@@ -58,6 +58,9 @@ for cpu in $(seq 0 "$last"); do
 	done
 done
 put /dev/cpu_dma_latency ""
+# The poll source's fallback where CPUs have no cpuidle (VMs).
+mkdir -p "$root/proc"
+ln -sfn /proc/stat "$root/proc/stat"
 mkdir -p "$root/run/eagov"
 
 # The device file: one domain over every CPU with the little cluster's OPPs

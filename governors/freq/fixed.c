@@ -85,6 +85,14 @@ static uint64_t fixed_next_timer(const void *state)
 	return EG_NEVER;
 }
 
+/* No change of util changes their answer. */
+static uint32_t fixed_util_delta(const void *state, const struct eg_pd *pd)
+{
+	(void)state;
+	(void)pd;
+	return 2 * EG_CAPACITY_SCALE;
+}
+
 /* Both are called on util updates so that they answer whenever the engine
  * asks; they return 0 unless the limits moved. */
 const struct eg_freq_policy_ops eg_freq_performance = {
@@ -97,6 +105,7 @@ const struct eg_freq_policy_ops eg_freq_performance = {
 	.exit = fixed_exit,
 	.update = perf_update,
 	.next_timer = fixed_next_timer,
+	.util_delta = fixed_util_delta,
 };
 
 const struct eg_freq_policy_ops eg_freq_powersave = {
@@ -109,4 +118,5 @@ const struct eg_freq_policy_ops eg_freq_powersave = {
 	.exit = fixed_exit,
 	.update = psave_update,
 	.next_timer = fixed_next_timer,
+	.util_delta = fixed_util_delta,
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The scheduler half of eagov's bpf event source: per-CPU busy time and
  * per-task run time kept in maps, and only what the policy needs sent to
- * user space through one ring buffer (see sched_bpf.c for the choice). */
+ * user space: load changes that matter and RT wakeups, each through its
+ * own ring buffer (see sched_bpf.c for the choice). */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -12,8 +13,20 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Set by user space before load. */
+/* Set by user space before load: the rate window, and the longest a CPU's
+ * busy total goes unsent while it keeps switching (the heartbeat). */
 const volatile __u64 util_rate_ns = 4000000;
+const volatile __u64 heartbeat_ns = 1000000000;
+
+/* Set by user space at any time (the .data map): the change of a CPU's
+ * average busy fraction (0..1024, see eg_bpf_cpu.avg) since the last record
+ * sent that the active policies care about. Smaller changes are kept here
+ * and reach user space with the heartbeat. */
+__u32 util_threshold = 32;
+/* And (the .bss map) the average under which no change matters (every
+ * policy would pick its lowest OPP): moves that stay under it are not sent
+ * either. */
+__u32 util_floor = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -37,12 +50,30 @@ struct {
 	__type(value, __u8);
 } watch SEC(".maps");
 
-/* The event rate is bounded (one BUSY per CPU per util_rate_ns plus the RT
- * wakeups), so a small buffer holds many milliseconds of slack. */
+/* Utilization records. The rate is bounded (one per CPU per util_rate_ns
+ * at most), so a small buffer holds many milliseconds of slack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
+
+/* RT and watched wakeups only, each waking user space: the fast-ramp path
+ * never waits behind utilization records. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} rt_events SEC(".maps");
+
+/* One rate timer per CPU; user space sizes it to the possible CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_bpf_timer);
+} cpu_timer SEC(".maps");
+
+/* BPF_F_TIMER_CPU_PIN (6.7): the callback runs on the CPU it watches. */
+#define EG_TIMER_PIN (1ULL << 1)
 
 static __always_inline struct eg_bpf_cpu *this_cpu(void)
 {
@@ -58,13 +89,122 @@ static __always_inline int task_cpu_of(struct task_struct *p)
 	return -1;
 }
 
+/* y^k x 1024 for k = 0..31, y^32 = 1/2: PELT's decay per period. */
+static const __u16 pelt_y[32] = { 1024, 1002, 981, 960, 939, 919, 899, 880, 861, 843, 825,
+				  807,	790,  773, 756, 740, 724, 709, 693, 679, 664, 650,
+				  636,	622,  609, 596, 583, 571, 558, 546, 535, 523 };
+
+/* 1024 x y^n: what is left of an average after n periods. */
+static __always_inline __u64 pelt_left(__u64 n)
+{
+	if (n >= 32 * 11)
+		return 0;
+	return (__u64)pelt_y[n & 31] >> (n >> 5);
+}
+
+/* The end of a rate window on the calling CPU at now, with busy total
+ * total then: the window's busy fraction goes into the CPU's average, and
+ * a record is sent when that average moved by util_threshold or more since
+ * the last one sent (waking user space), or when nothing was sent for
+ * heartbeat_ns (not waking it: it drains the ring on its own heartbeat).
+ * Anything else stays in the totals. */
+static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 total)
+{
+	__u64 span = now - c->win_ts, busy, frac, left, wts = c->win_ts, wbusy = c->win_busy;
+	struct eg_bpf_rec *r;
+	__u32 avg;
+	bool wake;
+
+	if (span < util_rate_ns)
+		return;
+	busy = total > c->win_busy ? total - c->win_busy : 0;
+	frac = (busy > span ? span : busy) * 1024 / span;
+	c->win_ts = now;
+	c->win_busy = total;
+	left = pelt_left(span >> 20);
+	avg = (__u32)(((__u64)c->avg * left + frac * (1024 - left)) >> 10);
+	c->avg = avg;
+	/* A rise wakes at the threshold (half an OPP step: the policy may need
+	 * a higher OPP now), a fall at twice it (a lower OPP can wait until
+	 * the fall is a whole step), so a decaying blip costs one wakeup or
+	 * two, not one per half step. */
+	wake = (avg >= c->sent_avg + util_threshold || avg + 2 * util_threshold <= c->sent_avg) &&
+	       (avg >= util_floor || c->sent_avg >= util_floor);
+	wake = wake || c->force;
+	if (!wake && now - c->last_emit < heartbeat_ns)
+		return;
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		c->nr_dropped++;
+		return;
+	}
+	r->ts = now;
+	r->busy_total = total;
+	/* The stretch before this window, when there is one, ends at its
+	 * start: the change is not diluted over the quiet time before it. */
+	r->win_ts = wake && wts > c->last_emit ? wts : 0;
+	r->win_busy = wake && wts > c->last_emit ? wbusy : 0;
+	r->type = EG_BPF_REC_BUSY;
+	r->cpu = (__s32)bpf_get_smp_processor_id();
+	r->pid = 0;
+	r->prio = 0;
+	r->target_cpu = -1;
+	r->flags = 0;
+	bpf_ringbuf_submit(r, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	c->last_emit = now;
+	c->sent_avg = avg;
+	c->force = 0;
+	c->nr_busy++;
+	if (wake)
+		c->nr_woken++;
+}
+
+static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)
+{
+	struct eg_bpf_cpu *c = this_cpu();
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!c || c->last_ts == 0) {
+		t->state = 1;
+		return 0;
+	}
+	c->nr_timer++;
+	/* The period in progress counts: that is what the timer is for. */
+	consider(c, now, c->busy_total + (c->curr_pid != 0 ? now - c->last_ts : 0));
+	if (c->curr_pid != 0 && bpf_timer_start(&t->timer, util_rate_ns, EG_TIMER_PIN) == 0)
+		return 0;
+	t->state = 1;
+	return 0;
+}
+
+/* Arm this CPU's rate timer unless it is armed: called when the CPU
+ * starts running something. It re-arms itself while the CPU stays busy
+ * and lapses once it finds the CPU idle, so an idle CPU has no timer. */
+static __always_inline void arm_timer(struct eg_bpf_cpu *c)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct eg_bpf_timer *t = bpf_map_lookup_elem(&cpu_timer, &cpu);
+
+	if (!t || t->state == 2)
+		return;
+	if (t->state == 0) {
+		if (bpf_timer_init(&t->timer, &cpu_timer, 1 /* CLOCK_MONOTONIC */) != 0 &&
+		    t->state == 0)
+			return;
+		bpf_timer_set_callback(&t->timer, on_timer);
+	}
+	if (bpf_timer_start(&t->timer, util_rate_ns, EG_TIMER_PIN) == 0)
+		t->state = 2;
+	else
+		t->state = 1;
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	struct eg_bpf_cpu *c = this_cpu();
 	__u64 now = bpf_ktime_get_ns();
 	__s32 prev_pid = prev->pid, next_pid = next->pid;
-	struct eg_bpf_rec *r;
 
 	if (!c)
 		return 0;
@@ -75,6 +215,7 @@ int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_stru
 		 * period later. */
 		c->last_ts = now;
 		c->last_emit = now;
+		c->win_ts = now;
 		c->curr_pid = next_pid;
 		return 0;
 	}
@@ -98,29 +239,9 @@ int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_stru
 	c->last_ts = now;
 	c->curr_pid = next_pid;
 
-	/* The rate bound: one record per CPU per util_rate_ns at most, so a
-	 * switch storm costs user space nothing more than a quiet CPU. */
-	if (now - c->last_emit < util_rate_ns)
-		return 0;
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	if (!r) {
-		c->nr_dropped++;
-		return 0;
-	}
-	r->ts = now;
-	r->busy_total = c->busy_total;
-	r->type = EG_BPF_REC_BUSY;
-	r->cpu = (__s32)bpf_get_smp_processor_id();
-	r->pid = 0;
-	r->prio = 0;
-	r->target_cpu = -1;
-	r->flags = 0;
-	/* No wakeup: user space drains utilization records on its own period
-	 * (poll_interval_ms); waking it for each one cost a context switch per
-	 * record, most of the daemon's CPU time under a switch storm. */
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
-	c->last_emit = now;
-	c->nr_busy++;
+	if (next_pid != 0)
+		arm_timer(c);
+	consider(c, now, c->busy_total);
 	return 0;
 }
 
@@ -130,13 +251,19 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	int prio = p->prio;
 	struct eg_bpf_cpu *c = this_cpu();
 	struct eg_bpf_rec *r;
+	int r_target;
 
 	/* Only RT / DL wakeups (prio < 100, the fast-ramp trigger) and pids
 	 * user space watches go out at once; CFS wakeups reach the policy
 	 * through the busy records. */
 	if (prio >= 100 && !bpf_map_lookup_elem(&watch, &pid))
 		return 0;
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	/* The per-CPU stopper threads (migration/N: kernel threads bound to
+	 * one CPU at the top priority) run in the stop class, which the
+	 * kernel's own governors do not ramp for either. */
+	if (prio == 0 && (p->flags & 0x00200000 /* PF_KTHREAD */) && p->nr_cpus_allowed == 1)
+		return 0;
+	r = bpf_ringbuf_reserve(&rt_events, sizeof(*r), 0);
 	if (!r) {
 		if (c)
 			c->nr_dropped++;
@@ -144,16 +271,28 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	}
 	r->ts = bpf_ktime_get_ns();
 	r->busy_total = 0;
+	r->win_ts = 0;
+	r->win_busy = 0;
 	r->type = EG_BPF_REC_WAKEUP;
 	r->cpu = (__s32)bpf_get_smp_processor_id();
 	r->pid = pid;
 	r->prio = prio;
-	r->target_cpu = task_cpu_of(p);
+	r_target = task_cpu_of(p);
+	r->target_cpu = r_target;
 	r->flags = flags;
 	/* The fast-ramp trigger: wake user space now, whatever is pending. */
 	bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
-	if (c)
+	if (c) {
 		c->nr_wakeups++;
+		c->nr_woken++;
+	}
+	if (r_target >= 0) {
+		__u32 zero = 0;
+		struct eg_bpf_cpu *tc = bpf_map_lookup_percpu_elem(&cpu_state, &zero, r_target);
+
+		if (tc)
+			tc->force = 1;
+	}
 	return 0;
 }
 

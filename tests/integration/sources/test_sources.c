@@ -96,6 +96,57 @@ static void test_poll_source(void **state EG_UNUSED)
 	fx_destroy(&f);
 }
 
+/* While every CPU is idle (busy under the threshold) the poll source reads
+ * half as often each time, up to once a second; one busy CPU brings the
+ * base interval back, and sync() makes a read due at once. */
+static void test_poll_backoff(void **state EG_UNUSED)
+{
+	const struct eg_source_ops *ops = eg_source_find("poll");
+	struct eg_event ev[FX_NR_CPUS];
+	uint64_t now = T0, idle_us = 1000, want = 20 * MS;
+	struct eg_model m;
+	struct eg_sysfs fs;
+	struct eg_source *s;
+	struct fx f;
+
+	fx_create(&f, false);
+	fx_model(&m);
+	assert_int_equal(eg_sysfs_init(&fs, f.root), 0);
+	struct eg_source_opts o = { .model = &m, .fs = &fs, .poll_interval_ms = 20 };
+
+	for (int cpu = 0; cpu < FX_NR_CPUS; cpu++)
+		set_idle(&f, cpu, idle_us);
+	assert_int_equal(ops->open(&s, &o), 0);
+	ops->set_util_threshold(s, 32, 0); /* 32/1024: 3.1 % busy */
+	assert_int_equal(ops->read(s, now, ev, FX_NR_CPUS), 0);
+	assert_int_equal(ops->next_timeout(s), now + want);
+	/* Each window 3 % busy (under 3.1 %): 20 -> 40 -> ... -> 640 -> 1000 ms. */
+	for (int k = 0; k < 7; k++) {
+		uint64_t win = ops->next_timeout(s) - now;
+
+		now += win;
+		idle_us += win / NSEC_PER_USEC * 97 / 100;
+		for (int cpu = 0; cpu < FX_NR_CPUS; cpu++)
+			set_idle(&f, cpu, idle_us);
+		assert_int_equal(ops->read(s, now, ev, FX_NR_CPUS), FX_NR_CPUS);
+		want = k < 5 ? want * 2 : 1000 * MS;
+		assert_int_equal(ops->next_timeout(s), now + want);
+	}
+	/* One CPU 4 % busy over the next second: back to 20 ms. */
+	now += 1000 * MS;
+	idle_us += 1000 * 1000;
+	for (int cpu = 1; cpu < FX_NR_CPUS; cpu++)
+		set_idle(&f, cpu, idle_us);
+	set_idle(&f, 0, idle_us - 40 * 1000);
+	assert_int_equal(ops->read(s, now, ev, FX_NR_CPUS), FX_NR_CPUS);
+	assert_int_equal(ops->next_timeout(s), now + 20 * MS);
+	/* A sampling policy due: the next read at once. */
+	ops->sync(s);
+	assert_true(ops->next_timeout(s) <= now);
+	ops->close(s);
+	fx_destroy(&f);
+}
+
 /* ---- recordings */
 
 struct rec_ctx {
@@ -560,6 +611,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_poll_source),
+		cmocka_unit_test(test_poll_backoff),
 		cmocka_unit_test_setup_teardown(test_round_trip, rec_setup, rec_teardown),
 		cmocka_unit_test_setup_teardown(test_replay_fast, rec_setup, rec_teardown),
 		cmocka_unit_test_setup_teardown(test_replay_realtime, rec_setup, rec_teardown),

@@ -120,7 +120,8 @@ static struct eg_source *open_or_skip(void)
 }
 
 /* Collect events for dur_ns, waiting on the source's fd and timeout the way
- * the daemon does. */
+ * the daemon does, and end as a sampling policy's timer would: a sync, then
+ * a read that brings every CPU's window up to that time. */
 static void collect(struct eg_source *s, uint64_t dur_ns, struct evbuf *b)
 {
 	uint64_t end = mono_ns() + dur_ns;
@@ -130,18 +131,28 @@ static void collect(struct eg_source *s, uint64_t dur_ns, struct evbuf *b)
 	assert_true(ep >= 0);
 	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, eg_source_bpf.fd(s), &ee), 0);
 	for (;;) {
-		uint64_t now = mono_ns(), to = eg_source_bpf.next_timeout(s), wait_ns;
+		uint64_t now = mono_ns(), to, wait_ns;
 		struct eg_event ev[64];
 		int n;
 
-		if (now >= end)
-			break;
+		if (now >= end && end != EG_NEVER) {
+			eg_source_bpf.sync(s);
+			end = EG_NEVER;
+		}
+		to = eg_source_bpf.next_timeout(s);
 		wait_ns = EG_MIN(end, EG_MAX(to, now)) - now;
 		epoll_wait(ep, &ee, 1, (int)((wait_ns + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC));
 		n = eg_source_bpf.read(s, mono_ns(), ev, (int)ARRAY_SIZE(ev));
 		assert_true(n >= 0);
-		if (!b || n == 0)
+		/* After the sync: until the read that closed the windows. */
+		if (end == EG_NEVER && n < (int)ARRAY_SIZE(ev) &&
+		    eg_source_bpf.next_timeout(s) > now)
+			end = 0;
+		if (!b || n == 0) {
+			if (end == 0)
+				break;
 			continue;
+		}
 		if (b->len + (size_t)n > b->cap) {
 			b->cap = (b->len + (size_t)n) * 2;
 			b->ev = realloc(b->ev, b->cap * sizeof(*b->ev));
@@ -149,6 +160,8 @@ static void collect(struct eg_source *s, uint64_t dur_ns, struct evbuf *b)
 		}
 		memcpy(b->ev + b->len, ev, (size_t)n * sizeof(*ev));
 		b->len += (size_t)n;
+		if (end == 0)
+			break;
 	}
 	close(ep);
 }
@@ -221,6 +234,10 @@ static void test_busy_matches_cpuidle(void **state)
 	assert_int_equal(read(pfd[0], &c, 1), 1);
 	idle0 = idle_us(0);
 	t0 = mono_ns();
+	/* The windows start here: a steady CPU sends nothing until its load
+	 * changes, so [t0, t1] is bounded by two syncs, as a sampling policy
+	 * sees it. */
+	collect(s, 0, NULL);
 	collect(s, NSEC_PER_SEC, &b);
 	idle1 = idle_us(0);
 	t1 = mono_ns();
@@ -243,7 +260,7 @@ static void test_busy_matches_cpuidle(void **state)
 		busy += e->busy.busy_ns;
 		window += e->busy.window_ns;
 	}
-	/* The samples cover all of [t0, t1] but the ends, each at most one
+	/* The samples cover all of [t0, t1] but the ends, each well under one
 	 * stale period (10 ms) plus a rate period (4 ms): >= 1000 - 2 * 14. */
 	assert_true(window >= (t1 - t0) - 2 * (STALE_MS + RATE_MS) * NSEC_PER_MSEC);
 	f_bpf = (double)busy / (double)window;
@@ -339,6 +356,12 @@ static void test_rt_wakeup(void **state)
 		assert_true(e->wakeup.target_cpu >= 0);
 		nr++;
 	}
+	if (nr != 20)
+		for (size_t i = 0; i < b.len; i++)
+			if (b.ev[i].type == EG_EV_WAKEUP && b.ev[i].wakeup.pid == pid)
+				printf("RT child wakeup at %.3f ms on cpu %d\n",
+				       (double)(b.ev[i].ts % 100000000000ULL) / 1e6,
+				       (int)b.ev[i].cpu);
 	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
 	missed = st1.wakeup_misses - st0.wakeup_misses;
 	printf("RT child: %d wakeups seen of 20 sleeps; the kernel skipped the wakeup "
@@ -372,6 +395,55 @@ static void pingpong(int rfd, int wfd, bool first, uint64_t stop)
 			break;
 	}
 	_exit(0);
+}
+
+/* With a policy to which no change of util matters (threshold 1024), a
+ * switch storm wakes user space for nothing but RT wakeups, each followed
+ * by the window of its target CPU that ends it: at most two records per RT
+ * wakeup woke it (the program counts both), whatever else runs. */
+static void test_quiet_when_nothing_matters(void **state)
+{
+	struct eg_source *s = open_or_skip();
+	struct eg_sched_bpf_stats st0, st1;
+	uint64_t stop;
+	int ab[2], ba[2];
+	pid_t p1, p2;
+
+	(void)state;
+	eg_source_bpf.set_util_threshold(s, 1024, 1024);
+	collect(s, 20 * NSEC_PER_MSEC, NULL);
+	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
+	assert_int_equal(pipe(ab), 0);
+	assert_int_equal(pipe(ba), 0);
+	stop = mono_ns() + 300 * NSEC_PER_MSEC;
+	p1 = fork();
+	assert_true(p1 >= 0);
+	if (p1 == 0)
+		pingpong(ba[0], ab[1], true, stop);
+	p2 = fork();
+	assert_true(p2 >= 0);
+	if (p2 == 0)
+		pingpong(ab[0], ba[1], false, stop);
+	collect(s, 300 * NSEC_PER_MSEC, NULL);
+	kill(p1, SIGKILL);
+	kill(p2, SIGKILL);
+	waitpid(p1, NULL, 0);
+	waitpid(p2, NULL, 0);
+	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	printf("nothing matters: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
+	       "%" PRIu64 " of them RT wakeups; %" PRIu64 " busy-CPU timer expiries\n",
+	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
+	       st1.timer - st0.timer);
+	assert_true(st1.switches - st0.switches >= 3000);
+	/* (An RT wakeup just before st0 can leave one such window per CPU
+	 * still to close inside the storm.) */
+	assert_true(st1.woken - st0.woken <=
+		    2 * (st1.wakeups - st0.wakeups) + (uint64_t)sysconf(_SC_NPROCESSORS_CONF));
+	close(ab[0]);
+	close(ab[1]);
+	close(ba[0]);
+	close(ba[1]);
+	eg_source_bpf.close(s);
 }
 
 static void test_rate_bounded(void **state)
@@ -438,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_busy_matches_cpuidle),
 		cmocka_unit_test(test_rt_wakeup),
 		cmocka_unit_test(test_rate_bounded),
+		cmocka_unit_test(test_quiet_when_nothing_matters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

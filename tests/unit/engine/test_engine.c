@@ -699,6 +699,49 @@ static void test_config_set_freq(void **unused)
 	assert_null(cfg.freq_tun[1]);
 }
 
+/* The util change that matters, by hand on the HiKey960 OPPs: schedutil
+ * (125 % headroom) on the little domain (capacity 462, smallest step 1709
+ * -> 1844 MHz) moves one OPP per 135 / 1844 x 1024 / 1.25 = 59 of its own
+ * capacity units, 59 x 462 / 1024 = 26 of util; half of it is 13. On the
+ * big domain (capacity 1024, 2112 -> 2362 MHz): 250 / 2362 x 1024 / 1.25
+ * = 86, half 43. Policies whose answer util does not move say 1024.
+ * Under which util schedutil keeps the lowest OPP: 533 / 1844 x 462 / 1.25
+ * = 106.8 on the little domain, 903 / 2362 x 1024 / 1.25 = 313.2 on the
+ * big; derived through schedutil's whole-unit step (59 and 86), the engine
+ * rounds them down to 104 and 310, on the safe side. */
+static void test_util_threshold(void **unused)
+{
+	static const struct {
+		const char *little, *big;
+		uint32_t want, floor;
+	} cases[] = {
+		{ "schedutil", "schedutil", 13, 104 },
+		{ "performance", "schedutil", 43, 310 },
+		{ "schedutil", "ondemand", 13, 104 },
+		{ "ondemand", "conservative", 1024, 1024 },
+		{ "performance", "powersave", 1024, 1024 },
+		{ "interactive", "schedutil", 43, 310 },
+	};
+	struct eg_model m;
+
+	(void)unused;
+	hikey960(&m);
+	assert_int_equal(m.cpu_cap[0], 462);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct eg_engine_config cfg;
+		struct eg_engine *e;
+
+		assert_int_equal(eg_engine_config_simple(&cfg, &m, cases[i].little, NULL, NULL), 0);
+		assert_int_equal(
+			eg_engine_config_set_freq(&cfg, 1, eg_freq_policy_find(cases[i].big)), 0);
+		assert_int_equal(eg_engine_new(&e, &m, &cfg, 0), 0);
+		assert_int_equal(eg_engine_util_threshold(e), cases[i].want);
+		assert_int_equal(eg_engine_util_floor(e), cases[i].floor);
+		eg_engine_free(e);
+		eg_engine_config_free(&cfg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_bad_events),
 		cmocka_unit_test(test_out_of_range_indices),
 		cmocka_unit_test(test_config_set_freq),
+		cmocka_unit_test(test_util_threshold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
