@@ -761,9 +761,8 @@ static uint32_t pd_util_threshold(const struct eg_engine *e, const struct engine
 			return EG_CAPACITY_SCALE;
 		return (uint32_t)EG_MAX(step * cap / EG_CAPACITY_SCALE / 2, 1);
 	}
-	for (int k = 1; k < p->pd->nr_opps; k++)
-		step = EG_MIN(step, (uint64_t)(p->pd->opps[k].khz - p->pd->opps[k - 1].khz));
-	if (fmax == 0 || step == UINT64_MAX)
+	step = eg_freq_min_step_khz(p->pd);
+	if (fmax == 0 || step == 0)
 		return EG_CAPACITY_SCALE;
 	/* util at which schedutil picks f: f / fmax x cap / 1.25 */
 	return (uint32_t)EG_MAX(step * cap * 100 / (fmax * 125) / 2, 1);
@@ -796,8 +795,7 @@ static uint32_t pd_util_floor(const struct eg_engine *e, const struct engine_pd 
 		return EG_CAPACITY_SCALE;
 	if (p->ops != eg_freq_policy_find("schedutil"))
 		return 0;
-	for (int k = 1; k < p->pd->nr_opps; k++)
-		step = EG_MIN(step, (uint64_t)(p->pd->opps[k].khz - p->pd->opps[k - 1].khz));
+	step = eg_freq_min_step_khz(p->pd);
 	/* util_delta = step / fmax x 1024 / headroom, in the domain's units:
 	 * the floor fmin / fmax x cap / headroom is util_delta x fmin / step,
 	 * scaled to the domain's capacity. */

@@ -71,6 +71,29 @@ static inline uint32_t eg_freq_transition_delay_us(const struct eg_pd *pd)
 	return 1000;
 }
 
+/* The smallest step between two neighbouring OPPs of pd, kHz; 0 when it has
+ * fewer than two. */
+static inline uint64_t eg_freq_min_step_khz(const struct eg_pd *pd)
+{
+	uint64_t step = UINT64_MAX;
+
+	for (int k = 1; k < pd->nr_opps; k++)
+		step = EG_MIN(step, (uint64_t)(pd->opps[k].khz - pd->opps[k - 1].khz));
+	return step == UINT64_MAX ? 0 : step;
+}
+
+/* The util_delta of a policy that asks for util x headroom_pct / 100 of
+ * capacity (see eg_freq_policy_ops): one OPP step over the top frequency,
+ * shrunk by the headroom; above 1024 when there is no step. */
+static inline uint32_t eg_freq_util_delta_at(const struct eg_pd *pd, uint32_t headroom_pct)
+{
+	uint64_t step = eg_freq_min_step_khz(pd), fmax = eg_pd_max_khz(pd);
+
+	if (!step || !fmax || !headroom_pct)
+		return 2 * EG_CAPACITY_SCALE;
+	return (uint32_t)(step * EG_CAPACITY_SCALE * 100 / (fmax * headroom_pct));
+}
+
 /* The hardware's frequency range (cpufreq's cpuinfo_min/max_freq), which a
  * boost frequency can take past the top OPP; the OPP table's when unknown. */
 static inline uint32_t eg_freq_cpuinfo_min_khz(const struct eg_pd *pd)

@@ -562,6 +562,14 @@ static uint64_t ea_next_timer(const void *state)
 	return ((const struct ea_state *)state)->retry_at;
 }
 
+/* One OPP step in util at this policy's headroom (its choice moves by at
+ * least one OPP from there), as schedutil states it; the idle drop and the
+ * held-change retry come through the idle transitions and the timer. */
+static uint32_t ea_util_delta(const void *state, const struct eg_pd *pd)
+{
+	return eg_freq_util_delta_at(pd, ((const struct ea_state *)state)->tun.headroom_pct);
+}
+
 const struct eg_freq_policy_ops eg_freq_eagov = {
 	.name = "eagov",
 	.summary = "eagov's energy-aware policy: the capacity schedutil asks for, at the OPP the "
@@ -576,4 +584,5 @@ const struct eg_freq_policy_ops eg_freq_eagov = {
 	.update = ea_update,
 	.next_timer = ea_next_timer,
 	.task_clamp = ea_task_clamp,
+	.util_delta = ea_util_delta,
 };

@@ -391,14 +391,7 @@ static uint64_t su_next_timer(const void *state)
  * over the top frequency, shrunk by the headroom. */
 static uint32_t su_util_delta(const void *state, const struct eg_pd *pd)
 {
-	const struct su_state *s = state;
-	uint64_t step = UINT64_MAX, fmax = eg_pd_max_khz(pd);
-
-	for (int k = 1; k < pd->nr_opps; k++)
-		step = EG_MIN(step, (uint64_t)(pd->opps[k].khz - pd->opps[k - 1].khz));
-	if (step == UINT64_MAX || fmax == 0 || s->tun.headroom_pct == 0)
-		return 2 * EG_CAPACITY_SCALE;
-	return (uint32_t)(step * EG_CAPACITY_SCALE * 100 / (fmax * s->tun.headroom_pct));
+	return eg_freq_util_delta_at(pd, ((const struct su_state *)state)->tun.headroom_pct);
 }
 
 const struct eg_freq_policy_ops eg_freq_schedutil = {
