@@ -64,6 +64,7 @@ ln -sfn /proc/stat "$root/proc/stat"
 mkdir -p "$root/run/eagov"
 
 # The device file: one domain over every CPU with the little cluster's OPPs
+# (its frequency policy FIG_FREQ, schedutil when unset)
 # and power (same arithmetic as hikey960.ini: P = 110 * mV^2 * MHz / 10^6),
 # the VM's idle states (POLL, haltpoll: 0 and 1 us).
 cat > "$root/vm.ini" <<INI
@@ -87,7 +88,7 @@ cpu_idle = poll 0 0 0 5700~
 cpu_idle = haltpoll 1 1 1 0~
 
 [policy]
-freq = schedutil
+freq = ${FIG_FREQ:-schedutil}
 idle = menu
 thermal = power_allocator
 fast_ramp = yes
