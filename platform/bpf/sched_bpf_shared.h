@@ -29,9 +29,9 @@ struct eg_bpf_rec {
 	 * rather than being averaged into the stretch. */
 	__u64 win_ts;
 	__u64 win_busy;
-	__u32 type;	  /* enum eg_bpf_rec_type */
-	__s32 cpu;	  /* where the program ran */
-	__s32 pid;	  /* WAKEUP */
+	__u32 type; /* enum eg_bpf_rec_type */
+	__s32 cpu;  /* where the program ran */
+	__s32 pid;  /* WAKEUP */
 	__s32 prio;
 	__s32 target_cpu;
 	__u32 flags; /* EG_BPF_WAKE_* */
