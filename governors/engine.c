@@ -54,82 +54,6 @@ struct eg_engine {
 	uint32_t util_floor;
 };
 
-static uint32_t pd_util_threshold(const struct eg_engine *e, const struct engine_pd *p);
-static uint32_t pd_util_floor(const struct eg_engine *e, const struct engine_pd *p);
-
-void eg_engine_config_free(struct eg_engine_config *cfg)
-{
-	for (int i = 0; i < EG_MAX_PDS; i++) {
-		free(cfg->freq_tun[i]);
-		cfg->freq_tun[i] = NULL;
-	}
-	for (int i = 0; i < EG_MAX_ZONES; i++) {
-		free(cfg->thermal_tun[i]);
-		cfg->thermal_tun[i] = NULL;
-	}
-	free(cfg->idle_tun);
-	cfg->idle_tun = NULL;
-}
-
-static void *tunables_new(const struct eg_tunable *t, size_t size)
-{
-	void *tun = calloc(1, size ? size : 1);
-
-	if (tun)
-		eg_tunables_defaults(t, tun);
-	return tun;
-}
-
-int eg_engine_config_set_freq(struct eg_engine_config *cfg, int pd,
-			      const struct eg_freq_policy_ops *ops)
-{
-	void *tun;
-
-	if (pd < 0 || pd >= EG_MAX_PDS || !ops)
-		return -EINVAL;
-	tun = tunables_new(ops->tunables, ops->tunables_size);
-	if (!tun)
-		return -ENOMEM;
-	free(cfg->freq_tun[pd]);
-	cfg->freq[pd] = ops;
-	cfg->freq_tun[pd] = tun;
-	return 0;
-}
-
-int eg_engine_config_simple(struct eg_engine_config *cfg, const struct eg_model *m,
-			    const char *freq, const char *idle, const char *thermal)
-{
-	const struct eg_freq_policy_ops *fops = eg_freq_policy_find(freq);
-	const struct eg_idle_policy_ops *iops = idle ? eg_idle_policy_find(idle) : NULL;
-	const struct eg_thermal_policy_ops *tops = thermal ? eg_thermal_policy_find(thermal) : NULL;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if (!fops || (idle && !iops) || (thermal && !tops))
-		return -ENOENT;
-	cfg->fast_ramp = true;
-	cfg->max_freq_pct = 100;
-	for (int i = 0; i < m->nr_pds; i++) {
-		if (eg_engine_config_set_freq(cfg, i, fops) < 0)
-			goto oom;
-	}
-	if (iops) {
-		cfg->idle = iops;
-		cfg->idle_tun = tunables_new(iops->tunables, iops->tunables_size);
-		if (!cfg->idle_tun)
-			goto oom;
-	}
-	for (int i = 0; tops && i < m->nr_zones; i++) {
-		cfg->thermal[i] = tops;
-		cfg->thermal_tun[i] = tunables_new(tops->tunables, tops->tunables_size);
-		if (!cfg->thermal_tun[i])
-			goto oom;
-	}
-	return 0;
-oom:
-	eg_engine_config_free(cfg);
-	return -ENOMEM;
-}
-
 static void emit(struct eg_decisions *out, uint64_t ts, enum eg_decision_type type, unsigned flags,
 		 enum eg_reason reason, int target, uint32_t value)
 {
@@ -346,8 +270,15 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 	e->util_threshold = EG_CAPACITY_SCALE;
 	e->util_floor = EG_CAPACITY_SCALE;
 	for (int i = 0; i < m->nr_pds; i++) {
-		e->util_threshold = EG_MIN(e->util_threshold, pd_util_threshold(e, &e->pd[i]));
-		e->util_floor = EG_MIN(e->util_floor, pd_util_floor(e, &e->pd[i]));
+		const struct engine_pd *p = &e->pd[i];
+		uint32_t cap = 0;
+
+		eg_for_each_cpu (cpu, &p->pd->cpus)
+			cap = EG_MAX(cap, m->cpu_cap[cpu]);
+		e->util_threshold = EG_MIN(e->util_threshold,
+					   eg_policy_util_threshold(p->ops, p->state, p->pd, cap));
+		e->util_floor =
+			EG_MIN(e->util_floor, eg_policy_util_floor(p->ops, p->state, p->pd, cap));
 	}
 	*out = e;
 	return 0;
@@ -745,63 +676,9 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 	return r < 0 ? r : 0;
 }
 
-/* Half of the smallest util step of one domain's OPP table (see engine.h). */
-static uint32_t pd_util_threshold(const struct eg_engine *e, const struct engine_pd *p)
-{
-	uint64_t fmax = eg_pd_max_khz(p->pd), cap = 0, step = UINT64_MAX;
-	int cpu;
-
-	if (!p->ops || !p->ops->on_util_update)
-		return EG_CAPACITY_SCALE;
-	eg_for_each_cpu (cpu, &p->pd->cpus)
-		cap = EG_MAX(cap, (uint64_t)e->m->cpu_cap[cpu]);
-	if (p->ops->util_delta) {
-		step = p->ops->util_delta(p->state, p->pd);
-		if (step > EG_CAPACITY_SCALE)
-			return EG_CAPACITY_SCALE;
-		return (uint32_t)EG_MAX(step * cap / EG_CAPACITY_SCALE / 2, 1);
-	}
-	step = eg_freq_min_step_khz(p->pd);
-	if (fmax == 0 || step == 0)
-		return EG_CAPACITY_SCALE;
-	/* util at which schedutil picks f: f / fmax x cap / 1.25 */
-	return (uint32_t)EG_MAX(step * cap * 100 / (fmax * 125) / 2, 1);
-}
-
 uint32_t eg_engine_util_threshold(const struct eg_engine *e)
 {
 	return e->util_threshold;
-}
-
-/* The util under which one domain's policy picks its lowest OPP (see
- * engine.h). Known for the policies that pick their OPP from util with a
- * headroom: schedutil (its step over the table's smallest step gives its
- * headroom) and those that say nothing (the kernel's 125 %); 0 for any
- * other that reads util, 1024 for one that does not or says no change
- * matters. */
-static uint32_t pd_util_floor(const struct eg_engine *e, const struct engine_pd *p)
-{
-	uint64_t fmax = eg_pd_max_khz(p->pd), fmin = eg_pd_min_khz(p->pd), cap = 0;
-	uint64_t step = UINT64_MAX;
-	int cpu;
-
-	if (!p->ops || !p->ops->on_util_update || p->pd->nr_opps < 2 || fmax == 0)
-		return EG_CAPACITY_SCALE;
-	eg_for_each_cpu (cpu, &p->pd->cpus)
-		cap = EG_MAX(cap, (uint64_t)e->m->cpu_cap[cpu]);
-	if (!p->ops->util_delta)
-		return (uint32_t)(fmin * cap * 100 / (fmax * 125));
-	if (p->ops->util_delta(p->state, p->pd) > EG_CAPACITY_SCALE)
-		return EG_CAPACITY_SCALE;
-	if (p->ops != eg_freq_policy_find("schedutil"))
-		return 0;
-	step = eg_freq_min_step_khz(p->pd);
-	/* util_delta = step / fmax x 1024 / headroom, in the domain's units:
-	 * the floor fmin / fmax x cap / headroom is util_delta x fmin / step,
-	 * scaled to the domain's capacity. */
-	return (uint32_t)EG_MIN((uint64_t)p->ops->util_delta(p->state, p->pd) * fmin / step * cap /
-					EG_CAPACITY_SCALE,
-				(uint64_t)EG_CAPACITY_SCALE);
 }
 
 uint32_t eg_engine_util_floor(const struct eg_engine *e)

@@ -94,6 +94,18 @@ static inline uint32_t eg_freq_util_delta_at(const struct eg_pd *pd, uint32_t he
 	return (uint32_t)(step * EG_CAPACITY_SCALE * 100 / (fmax * headroom_pct));
 }
 
+/* The util_floor of such a policy: the util that asks exactly for the
+ * lowest OPP, fmin / fmax x 1024 / headroom, in util_delta steps. */
+static inline uint32_t eg_freq_util_floor_at(const struct eg_pd *pd, uint32_t headroom_pct)
+{
+	uint64_t step = eg_freq_min_step_khz(pd);
+	uint64_t f = step ? (uint64_t)eg_freq_util_delta_at(pd, headroom_pct) * eg_pd_min_khz(pd) /
+				     step :
+			    0;
+
+	return (uint32_t)EG_MIN(f, (uint64_t)UINT32_MAX);
+}
+
 /* The hardware's frequency range (cpufreq's cpuinfo_min/max_freq), which a
  * boost frequency can take past the top OPP; the OPP table's when unknown. */
 static inline uint32_t eg_freq_cpuinfo_min_khz(const struct eg_pd *pd)
@@ -139,6 +151,10 @@ struct eg_freq_policy_ops {
 	 * derives it from the OPP spacing at the kernel's 125 % headroom (see
 	 * eg_engine_util_threshold). */
 	uint32_t (*util_delta)(const void *state, const struct eg_pd *pd);
+	/* Optional, with util_delta: the util (same units) under which the
+	 * policy keeps the domain at its lowest OPP. Left NULL by a policy
+	 * with util_delta, any util may matter (floor 0). */
+	uint32_t (*util_floor)(const void *state, const struct eg_pd *pd);
 };
 
 /* --- idle policies (one instance per CPU; the simulator's cpuidle) --- */
@@ -224,6 +240,16 @@ struct eg_thermal_policy_ops {
 	/* Sampling interval the policy wants now (passive when mitigating). */
 	uint64_t (*interval_ns)(const void *state);
 };
+
+/* What change of util matters to a domain's frequency policy ops (state:
+ * its instance), in the domain's capacity units (cap: its biggest CPU's):
+ * half the util step that moves its answer by one OPP, and the util under
+ * which it stays at the lowest OPP; 1024 when none does. A policy without
+ * util_delta is taken to be the kernel's util x 1.25 (util_matters.c). */
+uint32_t eg_policy_util_threshold(const struct eg_freq_policy_ops *ops, const void *state,
+				  const struct eg_pd *pd, uint32_t cap);
+uint32_t eg_policy_util_floor(const struct eg_freq_policy_ops *ops, const void *state,
+			      const struct eg_pd *pd, uint32_t cap);
 
 /* The registries: every policy that ships, looked up by name. */
 const struct eg_freq_policy_ops *eg_freq_policy_find(const char *name);

@@ -394,6 +394,11 @@ static uint32_t su_util_delta(const void *state, const struct eg_pd *pd)
 	return eg_freq_util_delta_at(pd, ((const struct su_state *)state)->tun.headroom_pct);
 }
 
+static uint32_t su_util_floor(const void *state, const struct eg_pd *pd)
+{
+	return eg_freq_util_floor_at(pd, ((const struct su_state *)state)->tun.headroom_pct);
+}
+
 const struct eg_freq_policy_ops eg_freq_schedutil = {
 	.name = "schedutil",
 	.summary = "the kernel's schedutil: frequency from per-CPU util with 25 % headroom, "
@@ -406,4 +411,5 @@ const struct eg_freq_policy_ops eg_freq_schedutil = {
 	.update = su_update,
 	.next_timer = su_next_timer,
 	.util_delta = su_util_delta,
+	.util_floor = su_util_floor,
 };
