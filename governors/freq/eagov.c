@@ -14,11 +14,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "iowait.h"
 #include "policy.h"
 #include "util.h"
-
-#define EA_TICK_NS (4 * NSEC_PER_MSEC)
-#define EA_IOWAIT_BOOST_MIN (EG_CAPACITY_SCALE / 8)
 
 struct ea_tunables {
 	uint32_t rate_limit_us;
@@ -179,9 +177,7 @@ struct ea_cpu {
 	uint64_t busy_avg_ns;	  /* its busy periods, moving average */
 	uint64_t idle_avg_ns;	  /* and its idle periods */
 	uint64_t seen_idle_calls; /* its idle entries then */
-	uint64_t last_update;
-	uint32_t iowait_boost;
-	bool iowait_pending;
+	struct eg_iowait iowait;
 };
 
 struct ea_state {
@@ -208,35 +204,6 @@ static uint64_t ea_avg(uint64_t avg, uint64_t sample)
 static uint32_t ea_max_cap(const struct eg_pd *pd)
 {
 	return pd->max_cap ? pd->max_cap : EG_CAPACITY_SCALE;
-}
-
-/* iowait boost as schedutil keeps it: doubles per consecutive iowait
- * wakeup from 1/8 of capacity, halves per choice without one, and is reset
- * by a tick without an update. */
-static uint32_t ea_iowait(const struct ea_state *s, struct ea_cpu *ec, const struct eg_freq_cpu *c,
-			  uint64_t now, bool updated)
-{
-	if (!s->tun.iowait_boost)
-		return 0;
-	if (ec->iowait_boost && now > ec->last_update && now - ec->last_update > EA_TICK_NS) {
-		ec->iowait_boost = 0;
-		ec->iowait_pending = false;
-	}
-	if (updated && c->iowait && !ec->iowait_pending) {
-		ec->iowait_pending = true;
-		ec->iowait_boost = ec->iowait_boost ?
-					   EG_MIN(ec->iowait_boost * 2, EG_CAPACITY_SCALE) :
-					   EA_IOWAIT_BOOST_MIN;
-	} else if (ec->iowait_boost && !ec->iowait_pending) {
-		ec->iowait_boost /= 2;
-		if (ec->iowait_boost < EA_IOWAIT_BOOST_MIN)
-			ec->iowait_boost = 0;
-	}
-	if (updated)
-		ec->last_update = now;
-	if (ec->iowait_boost && ec->iowait_pending)
-		ec->iowait_pending = false;
-	return (uint32_t)((uint64_t)ec->iowait_boost * ea_max_cap(s->pd) / EG_CAPACITY_SCALE);
 }
 
 /* The capacity one CPU needs, and (in *demand) the work it expects per unit
@@ -462,7 +429,9 @@ static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq
 		demand[i] = 0;
 		if (!c->online)
 			continue;
-		boost = ea_iowait(s, ec, c, in->now, updated);
+		if (updated)
+			eg_iowait_update(&ec->iowait, in->now, c->iowait, s->tun.iowait_boost);
+		boost = eg_iowait_apply(&ec->iowait, in->now, ea_max_cap(s->pd));
 		if (c->idle || c->idle_calls != ec->seen_idle_calls || !ec->last_idle) {
 			ec->last_idle = in->now;
 			ec->seen_idle_calls = c->idle_calls;

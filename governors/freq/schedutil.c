@@ -9,17 +9,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "iowait.h"
 #include "policy.h"
 #include "util.h"
-
-/* TICK_NSEC for HZ=250, the usual distribution kernel. The kernel resets an
- * iowait boost when a CPU went a whole tick without a util update: with a
- * busy CPU the tick alone updates it, so a longer gap means it slept. */
-#define SU_TICK_NS (4 * NSEC_PER_MSEC)
-
-/* The first iowait boost, 1/8 of full capacity (IOWAIT_BOOST_MIN in kernels
- * since 5.18; older ones started at the policy's min frequency). */
-#define SU_IOWAIT_BOOST_MIN (EG_CAPACITY_SCALE / 8)
 
 /* The kernel's last resort when a driver tells neither its transition delay
  * nor its transition latency. */
@@ -76,9 +68,7 @@ static const struct eg_tunable su_tunables_table[] = {
 /* What the policy remembers of one CPU of its domain. */
 struct su_cpu {
 	int cpu;
-	uint64_t last_update;	   /* time of this CPU's last util update */
-	uint32_t iowait_boost;	   /* 0, or SU_IOWAIT_BOOST_MIN..EG_CAPACITY_SCALE */
-	bool iowait_boost_pending; /* a request not yet consumed by a frequency choice */
+	struct eg_iowait iowait;
 	uint64_t saved_idle_calls; /* idle entries when the frequency was last chosen */
 };
 
@@ -126,59 +116,6 @@ static bool su_should_update_freq(const struct su_state *s, const struct eg_freq
 		return true;
 	}
 	return expired;
-}
-
-/* A CPU that saw no util update for more than a tick has been idle: the I/O
- * pattern that earned it a boost is over, so the boost starts again (from
- * the minimum if this update is itself an iowait wakeup, else from zero). */
-static bool su_iowait_reset(struct su_cpu *sc, uint64_t now, bool request)
-{
-	if (now < sc->last_update || now - sc->last_update <= SU_TICK_NS)
-		return false;
-	sc->iowait_boost = request ? SU_IOWAIT_BOOST_MIN : 0;
-	sc->iowait_boost_pending = request;
-	return true;
-}
-
-/* iowait boost: a task that keeps waking from I/O waits has low util (it
- * sleeps a lot) yet its throughput is bound by how fast the CPU handles each
- * completion. Each consecutive iowait wakeup doubles the boost, from 1/8 of
- * full capacity up to full, so only a sustained I/O stream earns a high
- * frequency. It doubles at most once per frequency choice (pending). */
-static void su_iowait_boost(const struct su_state *s, struct su_cpu *sc, uint64_t now, bool request)
-{
-	if (!s->tun.iowait_boost)
-		return;
-	if (sc->iowait_boost && su_iowait_reset(sc, now, request))
-		return;
-	if (!request || sc->iowait_boost_pending)
-		return;
-	sc->iowait_boost_pending = true;
-	if (sc->iowait_boost)
-		sc->iowait_boost = EG_MIN(sc->iowait_boost * 2, EG_CAPACITY_SCALE);
-	else
-		sc->iowait_boost = SU_IOWAIT_BOOST_MIN;
-}
-
-/* The boost to apply to this frequency choice, in the CPU's capacity scale.
- * Each choice without a fresh request halves it, so a stream that stops
- * decays over a few updates instead of keeping the CPU fast; below the
- * minimum it is dropped. */
-static uint32_t su_iowait_apply(const struct su_state *s, struct su_cpu *sc, uint64_t now)
-{
-	if (!sc->iowait_boost)
-		return 0;
-	if (su_iowait_reset(sc, now, false))
-		return 0;
-	if (!sc->iowait_boost_pending) {
-		sc->iowait_boost /= 2;
-		if (sc->iowait_boost < SU_IOWAIT_BOOST_MIN) {
-			sc->iowait_boost = 0;
-			return 0;
-		}
-	}
-	sc->iowait_boost_pending = false;
-	return (uint32_t)((uint64_t)sc->iowait_boost * su_cpu_cap(s->pd) / EG_CAPACITY_SCALE);
 }
 
 /* Headroom: util is what the CPU did at the current speed, and PELT lags a
@@ -231,7 +168,7 @@ static uint32_t su_domain_perf(struct su_state *s, const struct eg_freq_input *i
 
 		if (!c->online)
 			continue;
-		boost = su_iowait_apply(s, sc, in->now);
+		boost = eg_iowait_apply(&sc->iowait, in->now, su_cpu_cap(s->pd));
 		perf = EG_MAX(perf, su_cpu_perf(s, c, boost));
 	}
 	return perf;
@@ -319,8 +256,7 @@ static void su_note_updates(struct su_state *s, const struct eg_freq_input *in)
 
 		if (!c->online || (sc->cpu != in->trigger_cpu && !c->iowait))
 			continue;
-		su_iowait_boost(s, sc, in->now, c->iowait);
-		sc->last_update = in->now;
+		eg_iowait_update(&sc->iowait, in->now, c->iowait, s->tun.iowait_boost);
 	}
 }
 
