@@ -5,6 +5,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,29 @@ static inline struct eg_model *fx_fine(void)
 	fx_add_pd(m, "fine", 0, 1, 0, 0, mhz, NULL, 24);
 	m->pds[0].transition_delay_us = 100;
 	return m;
+}
+
+/* ops's tunables: its defaults, then name/value string pairs, NULL-ended. */
+static inline void *fx_tunables(const struct eg_freq_policy_ops *ops, const char *name, ...)
+{
+	void *t = calloc(1, ops->tunables_size);
+	va_list ap;
+
+	if (!t)
+		return NULL;
+	eg_tunables_defaults(ops->tunables, t);
+	va_start(ap, name);
+	for (; name; name = va_arg(ap, const char *)) {
+		const char *v = va_arg(ap, const char *);
+
+		if (eg_tunables_set(ops->tunables, t, name, v, NULL, 0) < 0) {
+			free(t);
+			t = NULL;
+			break;
+		}
+	}
+	va_end(ap);
+	return t;
 }
 
 /* The policy under test on one domain, with the input the engine would

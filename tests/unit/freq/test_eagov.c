@@ -19,23 +19,15 @@ extern const struct eg_freq_policy_ops eg_freq_eagov;
 
 #define BIG 1
 
-static void *ea_tun(const char *name, ...)
+/* The policy's tunables: defaults, then name/value pairs, NULL-ended;
+ * a name or value the policy refuses fails the test. */
+static void *must(void *tun)
 {
-	const struct eg_tunable *tab = eg_freq_eagov.tunables;
-	void *t = calloc(1, eg_freq_eagov.tunables_size);
-	va_list ap;
-
-	assert_non_null(t);
-	eg_tunables_defaults(tab, t);
-	va_start(ap, name);
-	for (; name; name = va_arg(ap, const char *)) {
-		const char *v = va_arg(ap, const char *);
-
-		assert_int_equal(eg_tunables_set(tab, t, name, v, NULL, 0), 0);
-	}
-	va_end(ap);
-	return t;
+	assert_non_null(tun);
+	return tun;
 }
+
+#define ea_tun(...) must(fx_tunables(&eg_freq_eagov, __VA_ARGS__))
 
 static int step(struct fx *f, uint64_t now, int trigger, enum eg_reason reason,
 		struct eg_freq_output *out)
@@ -316,6 +308,18 @@ static void test_idle_drop_learns(void **unused)
 	t = cycles(&f, 6, 1, 10);
 	set_idle(&f, true);
 	assert_int_equal(step(&f, t + MS(1), 4, EG_REASON_UTIL, &out), 0);
+	fx_stop(&f);
+
+	/* A cluster state with a 5 ms residency, which the 10 ms idle periods
+	 * reach: the domain draws neither its power nor its leakage there, so
+	 * it is not dropped. */
+	assert_int_equal(fx_start(&f, racy_model(true), BIG, &eg_freq_eagov,
+				  ea_tun("energy_opp", "no", NULL)),
+			 0);
+	f.m->pds[BIG].cluster_idle[0].residency_us = 5000;
+	t = cycles(&f, 3, 4, 10);
+	set_idle(&f, true);
+	assert_int_equal(step(&f, t + MS(4), 4, EG_REASON_UTIL, &out), 0);
 	fx_stop(&f);
 
 	/* The mechanism off: never. */

@@ -21,24 +21,15 @@ extern const struct eg_freq_policy_ops eg_freq_schedutil;
 #define LITTLE 0
 #define BIG 1
 
-/* Schedutil tunables: the defaults, then name/value pairs, NULL-terminated. */
-static void *su_tun(const char *name, ...)
+/* The policy's tunables: defaults, then name/value pairs, NULL-ended;
+ * a name or value the policy refuses fails the test. */
+static void *must(void *tun)
 {
-	const struct eg_tunable *tab = eg_freq_schedutil.tunables;
-	void *t = calloc(1, eg_freq_schedutil.tunables_size);
-	va_list ap;
-
-	assert_non_null(t);
-	eg_tunables_defaults(tab, t);
-	va_start(ap, name);
-	for (; name; name = va_arg(ap, const char *)) {
-		const char *v = va_arg(ap, const char *);
-
-		assert_int_equal(eg_tunables_set(tab, t, name, v, NULL, 0), 0);
-	}
-	va_end(ap);
-	return t;
+	assert_non_null(tun);
+	return tun;
 }
+
+#define su_tun(...) must(fx_tunables(&eg_freq_schedutil, __VA_ARGS__))
 
 static void start(struct fx *f, struct eg_model *m, int pd, void *tun)
 {
