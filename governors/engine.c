@@ -516,6 +516,7 @@ static int run_thermal(struct eg_engine *e, int zi, int temp_mc, uint64_t now,
 		in.pd[i].load_pct_sum = load;
 		in.pd[i].cap_khz = e->pd[i].cap_khz;
 	}
+	eg_signals_periodic_demand(&e->sig, now, in.rt_demand, in.cfs_demand);
 	r = z->ops->update(z->state, &in, &to);
 	z->have_temp = true;
 	z->last_temp_mc = temp_mc;

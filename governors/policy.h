@@ -155,6 +155,10 @@ struct eg_freq_policy_ops {
 	 * policy keeps the domain at its lowest OPP. Left NULL by a policy
 	 * with util_delta, any util may matter (floor 0). */
 	uint32_t (*util_floor)(const void *state, const struct eg_pd *pd);
+	/* Optional: thermal tunables ("NAME=VALUE,...") the policy is meant to
+	 * run with, applied to each zone whose thermal policy has them before
+	 * any the configuration gives (eagov-bench's column of the policy). */
+	const char *thermal_tunables;
 };
 
 /* --- idle policies (one instance per CPU; the simulator's cpuidle) --- */
@@ -209,6 +213,11 @@ struct eg_thermal_input {
 	int temp_mc;
 	int last_temp_mc; /* previous sample, for trends */
 	struct eg_thermal_pd_input pd[EG_MAX_PDS];
+	/* Per CPU: the capacity (0..1024) its periodic RT / DL tasks and its
+	 * periodic CFS tasks need to finish each activation within its
+	 * period, sleeping ones included (eg_signals_periodic_demand). */
+	uint32_t rt_demand[EG_MAX_CPUS];
+	uint32_t cfs_demand[EG_MAX_CPUS];
 };
 
 struct eg_thermal_output {

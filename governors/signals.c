@@ -333,6 +333,29 @@ const struct eg_task *eg_signals_task(const struct eg_signals *s, int32_t pid)
 	return s ? eg_task_table_find(&s->tasks, pid) : NULL;
 }
 
+void eg_signals_periodic_demand(const struct eg_signals *s, uint64_t now, uint32_t *rt,
+				uint32_t *cfs)
+{
+	int n = EG_MIN(s->model->nr_cpus, EG_MAX_CPUS);
+
+	for (int c = 0; c < n; c++)
+		rt[c] = cfs[c] = 0;
+	for (uint32_t i = 0; i < s->tasks.cap; i++) {
+		const struct eg_task *t = &s->tasks.slots[i];
+		uint32_t need;
+
+		if (t->pid == 0 || t->cpu < 0 || t->cpu >= n)
+			continue;
+		need = eg_task_activity_need(&t->act, 100);
+		if (!need || (now > t->act.wake_ns && now - t->act.wake_ns > 2 * t->act.period_ns))
+			continue;
+		if (sig_prio_is_rt(t->prio))
+			rt[t->cpu] = EG_MIN(rt[t->cpu] + need, (uint32_t)EG_CAPACITY_SCALE);
+		else
+			cfs[t->cpu] = EG_MIN(cfs[t->cpu] + need, (uint32_t)EG_CAPACITY_SCALE);
+	}
+}
+
 int eg_signals_set_task_uclamp(struct eg_signals *s, int32_t pid, uint32_t min, uint32_t max)
 {
 	struct eg_task *t = s ? eg_task_table_find(&s->tasks, pid) : NULL;

@@ -74,6 +74,15 @@ uint32_t eg_signals_cpu_util(const struct eg_signals *s, int cpu);
 /* An RT (or DL) task is running or runnable on cpu. */
 bool eg_signals_rt_runnable(const struct eg_signals *s, int cpu);
 const struct eg_task *eg_signals_task(const struct eg_signals *s, int32_t pid);
+/* Per CPU, the capacity (0..1024 each) its periodic tasks need to finish
+ * each activation within its period (work / period), queued or asleep: a
+ * task counts on the CPU it last ran or queued on while its last wakeup is
+ * at most two periods old. RT and DL tasks add to rt[cpu], the others to
+ * cfs[cpu]; both arrays (model->nr_cpus entries) are overwritten. Unlike
+ * the per-CPU rt_demand, which only counts queued tasks, this holds between
+ * activations, for a caller that samples now and then. */
+void eg_signals_periodic_demand(const struct eg_signals *s, uint64_t now, uint32_t *rt,
+				uint32_t *cfs);
 /* A known task's clamp changed (sched_setattr) now, not at its next switch
  * in: its CPU's aggregate follows at once if it is queued. max 0 reads as
  * no cap, as in a switch event. 0, or -ENOENT for a task not tracked (its

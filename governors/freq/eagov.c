@@ -554,4 +554,6 @@ const struct eg_freq_policy_ops eg_freq_eagov = {
 	.next_timer = ea_next_timer,
 	.task_clamp = ea_task_clamp,
 	.util_delta = ea_util_delta,
+	/* Under a thermal cap its domains' periodic tasks come first. */
+	.thermal_tunables = "deadline_first=yes",
 };

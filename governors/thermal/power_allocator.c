@@ -23,7 +23,9 @@
  *   fit the share (the kernel normalises the share by the last load), the
  *   lowest OPP when none fits; the top OPP means no cap.
  * - Domains without power data are not power actors: they are left uncapped
- *   (the kernel refuses to bind such a zone). */
+ *   (the kernel refuses to bind such a zone).
+ * - eagov's own splits, off by default: efficient_split (capacity per mW)
+ *   and deadline_first (each domain's periodic tasks served before it). */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,9 @@ struct ipa_tunables {
 	uint32_t k_po, k_pu, k_i, k_d;
 	uint32_t integral_cutoff;
 	bool efficient_split;
+	bool deadline_first;
+	bool deadline_cfs;
+	uint32_t deadline_fill_pct;
 };
 
 static const struct eg_tunable ipa_tunables[] = {
@@ -101,6 +106,30 @@ static const struct eg_tunable ipa_tunables[] = {
 	  .help = "eagov's split: the budget goes, OPP step by OPP step, to the domain whose "
 		  "next step delivers the most capacity its load can use per extra mW, from the "
 		  "energy model (no: the kernel's, in proportion to the power each asks for)" },
+	{ .name = "deadline_first",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ipa_tunables, deadline_first),
+	  .def = "no",
+	  .unit = "",
+	  .help = "before the efficient split (which this implies) hands out the budget, each "
+		  "domain gets the power of the lowest OPP that serves its CPUs' periodic RT "
+		  "(and CFS) tasks, as far as the budget goes; a budget short of them all is "
+		  "shared in proportion to what each needs above its lowest OPP" },
+	{ .name = "deadline_cfs",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ipa_tunables, deadline_cfs),
+	  .def = "yes",
+	  .unit = "",
+	  .help = "deadline_first also counts periodic CFS tasks (no: RT and DL only)" },
+	{ .name = "deadline_fill_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ipa_tunables, deadline_fill_pct),
+	  .min = 10,
+	  .max = 100,
+	  .def = "80",
+	  .unit = "%",
+	  .help = "deadline_first's OPP finishes each activation within this share of its "
+		  "period" },
 	EG_TUNABLE_END,
 };
 
@@ -387,6 +416,71 @@ static void ipa_split_pass(const struct eg_model *m, const struct ipa_actor *a, 
 	}
 }
 
+/* The lowest OPP of pd whose capacity serves the largest per-CPU periodic
+ * demand of its CPUs within fill_pct of each period; 0 without demand. */
+static int ipa_deadline_opp(const struct ipa_tunables *tun, const struct eg_pd *pd,
+			    const struct eg_thermal_input *in)
+{
+	uint64_t need = 0;
+	int cpu;
+
+	eg_for_each_cpu (cpu, &pd->cpus) {
+		uint64_t d = in->rt_demand[cpu];
+
+		if (tun->deadline_cfs)
+			d += in->cfs_demand[cpu];
+		need = EG_MAX(need, d);
+	}
+	if (!need)
+		return 0;
+	need = (need * 100 + tun->deadline_fill_pct - 1) / tun->deadline_fill_pct;
+	for (int o = 0; o < pd->nr_opps; o++)
+		if (pd->opps[o].perf >= need)
+			return o;
+	return pd->nr_opps - 1;
+}
+
+/* Deadline first: raise each domain from its lowest OPP to the one its
+ * periodic tasks need (floor[k]) while the budget covers them all. When it
+ * does not, the budget left above every domain's lowest OPP is shared in
+ * proportion to the power each needs above its lowest OPP, and each domain
+ * gets the highest OPP up to its floor within its share. */
+static uint64_t ipa_split_above_lowest(const struct eg_pd *pd, uint64_t demand, int o)
+{
+	uint64_t p = ipa_split_power(pd, demand, o), p0 = ipa_split_power(pd, demand, 0);
+
+	/* An inefficient lowest OPP can cost more than a higher one. */
+	return p > p0 ? p - p0 : 0;
+}
+
+static void ipa_deadline_floors(const struct eg_model *m, const struct ipa_actor *a, int n,
+				const uint64_t *demand, const int *floor, uint32_t budget,
+				uint64_t *used, int *opp)
+{
+	uint64_t extra[EG_MAX_COOLED], want = 0, room;
+	bool any = false;
+
+	for (int k = 0; k < n; k++) {
+		extra[k] = ipa_split_above_lowest(&m->pds[a[k].pd], demand[k], floor[k]);
+		want += extra[k];
+		any |= floor[k] > 0;
+	}
+	if (!any)
+		return;
+	room = budget > *used ? budget - *used : 0;
+	for (int k = 0; k < n; k++) {
+		const struct eg_pd *pd = &m->pds[a[k].pd];
+		uint64_t share = want <= room ? extra[k] : room * extra[k] / want;
+		int o = floor[k];
+
+		while (o > 0 && ipa_split_above_lowest(pd, demand[k], o) > share)
+			o--;
+		opp[k] = o;
+		*used -= ipa_split_power(pd, demand[k], 0);
+		*used += ipa_split_power(pd, demand[k], o);
+	}
+}
+
 /* eagov's split of the budget: every domain starts at its lowest OPP, then
  * the step that adds the most delivered capacity per extra mW is taken,
  * while the budget lasts. A domain's demand is its load at the OPP it runs
@@ -394,10 +488,12 @@ static void ipa_split_pass(const struct eg_model *m, const struct ipa_actor *a, 
  * kernel's split follows the power asked for, which favours the domain
  * that already draws the most; this one favours the capacity a watt buys,
  * so under a cap the efficient CPUs run fast first. Sets each actor's OPP. */
-static void ipa_split_efficient(const struct eg_model *m, const struct eg_thermal_input *in,
-				const struct ipa_actor *a, int n, uint32_t budget, int *opp)
+static void ipa_split_efficient(const struct ipa_tunables *tun, const struct eg_model *m,
+				const struct eg_thermal_input *in, const struct ipa_actor *a, int n,
+				uint32_t budget, int *opp)
 {
 	uint64_t demand[EG_MAX_COOLED], used = 0;
+	int floor[EG_MAX_COOLED];
 
 	for (int k = 0; k < n; k++) {
 		const struct eg_pd *pd = &m->pds[a[k].pd];
@@ -408,8 +504,11 @@ static void ipa_split_efficient(const struct eg_model *m, const struct eg_therma
 			demand[k] =
 				(uint64_t)pd->opps[pd->nr_opps - 1].perf * (uint64_t)pd->nr_cpus;
 		opp[k] = 0;
+		floor[k] = tun->deadline_first ? ipa_deadline_opp(tun, pd, in) : 0;
 		used += ipa_split_power(pd, demand[k], 0);
 	}
+	if (tun->deadline_first)
+		ipa_deadline_floors(m, a, n, demand, floor, budget, &used, opp);
 	/* First what the load can use; then what is left of the budget
 	 * raises the caps further, so a domain whose load grows before the
 	 * next sample is not held at what it needed before. */
@@ -496,10 +595,10 @@ static int ipa_update(void *state, const struct eg_thermal_input *in, struct eg_
 		return 0;
 
 	budget = ipa_pid(s, in->temp_mc, max_power);
-	if (s->tun.efficient_split) {
+	if (s->tun.efficient_split || s->tun.deadline_first) {
 		int opp[EG_MAX_COOLED];
 
-		ipa_split_efficient(m, in, a, n, budget, opp);
+		ipa_split_efficient(&s->tun, m, in, a, n, budget, opp);
 		for (int k = 0; k < n; k++) {
 			const struct eg_pd *pd = &m->pds[a[k].pd];
 

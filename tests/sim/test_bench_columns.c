@@ -89,10 +89,20 @@ static void test_config_gets_values(void **unused)
 	expect_tunable(ecfg.thermal[0]->tunables, ecfg.thermal_tun[0], "efficient_split", "yes");
 	eg_engine_config_free(&ecfg);
 
-	/* The plain name: every default. */
+	/* The plain name: every default, and the thermal tunables eagov comes
+	 * with, which a column can turn off; a kernel governor keeps the
+	 * thermal policy's defaults. */
 	assert_int_equal(bench_gov_config(&b->dev[0], "eagov", &ecfg, &err), 0);
 	expect_tunable(ea->tunables, ecfg.freq_tun[0], "rt_fit", "yes");
 	expect_tunable(ecfg.thermal[0]->tunables, ecfg.thermal_tun[0], "efficient_split", "no");
+	expect_tunable(ecfg.thermal[0]->tunables, ecfg.thermal_tun[0], "deadline_first", "yes");
+	eg_engine_config_free(&ecfg);
+	assert_int_equal(
+		bench_gov_config(&b->dev[0], "eagov:thermal.deadline_first=no", &ecfg, &err), 0);
+	expect_tunable(ecfg.thermal[0]->tunables, ecfg.thermal_tun[0], "deadline_first", "no");
+	eg_engine_config_free(&ecfg);
+	assert_int_equal(bench_gov_config(&b->dev[0], "schedutil", &ecfg, &err), 0);
+	expect_tunable(ecfg.thermal[0]->tunables, ecfg.thermal_tun[0], "deadline_first", "no");
 	eg_engine_config_free(&ecfg);
 	bench_free(b);
 	free(b);

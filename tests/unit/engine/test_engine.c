@@ -514,6 +514,36 @@ static void test_thermal_load(void **unused)
 	teardown_fixture(f);
 }
 
+/* Thermal input demand: an RT task on CPU 5 woken every 10 ms for 2 ms at
+ * capacity 1024 and the top OPP needs ceil(2 x 1024 / 10) = 205, and the
+ * thermal policy sees it while the task sleeps (a periodic CFS task on
+ * CPU 1 likewise, in cfs_demand). */
+static void test_thermal_demand(void **unused)
+{
+	struct fixture *f = setup_with(&fake_util_ops, 100, 0);
+	const uint64_t ms = NSEC_PER_MSEC;
+
+	(void)unused;
+	for (uint64_t t = 0; t < 60 * ms; t += 10 * ms) {
+		struct eg_event out = ev_switch(t + 2 * ms, 5, 600, 0, 120, false);
+
+		out.sw.prev_prio = 50;
+		feed(f, ev_wakeup(t, 5, 600, 50));
+		feed(f, ev_switch(t, 5, 0, 600, 50, false));
+		feed(f, out);
+		feed(f, ev_wakeup(t + 3 * ms, 1, 601, 120));
+		feed(f, ev_switch(t + 3 * ms, 1, 0, 601, 120, false));
+		feed(f, ev_switch(t + 4 * ms, 1, 601, 0, 120, false));
+	}
+	feed(f, (struct eg_event){ .ts = 55 * ms, .type = EG_EV_TEMP, .temp = { 0, 40000 } });
+	assert_int_equal(f->ft.calls, 1);
+	assert_int_equal(f->ft.last.rt_demand[5], 205);
+	assert_int_equal(f->ft.last.cfs_demand[5], 0);
+	assert_int_equal(f->ft.last.rt_demand[1], 0);
+	assert_true(f->ft.last.cfs_demand[1] > 0);
+	teardown_fixture(f);
+}
+
 /* Bad event input is rejected, not trusted. */
 static void test_bad_events(void **unused)
 {
@@ -756,6 +786,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_rt_idle_latency),
 		cmocka_unit_test(test_thermal_load),
+		cmocka_unit_test(test_thermal_demand),
 		cmocka_unit_test(test_bad_events),
 		cmocka_unit_test(test_out_of_range_indices),
 		cmocka_unit_test(test_config_set_freq),

@@ -306,6 +306,47 @@ static void test_rt_duty_cycle_and_fork(void **state)
 	assert_in_range(eg_signals_cpu_util(s, BIG), 256, 410);
 }
 
+/* What periodic tasks need per CPU, asleep or not: an RT task on a big CPU
+ * running 3 ms of every 10 ms at capacity 1024 and the top OPP needs
+ * ceil(3 x 1024 / 10) = 308; a CFS task running 2.5 ms of every 10 ms on a
+ * little CPU (capacity 512) does 1.25 ms of work at 1024 per period: 128.
+ * Neither is queued when asked, so the per-CPU rt_demand reads 0. Two
+ * periods after its last wakeup a task no longer counts. */
+static void test_periodic_demand(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals *s = &f->s;
+	const uint64_t ms = 1000000ULL, prio = 89;
+	uint32_t rt[EG_MAX_CPUS], cfs[EG_MAX_CPUS];
+	uint64_t t = 0;
+
+	for (int k = 0; k < 8; k++, t += 10 * ms) {
+		ev_wakeup(s, t, 910, prio, BIG, 0);
+		ev_switch(s, t, BIG, 0, 0, false, 910, prio);
+		ev_switch(s, t + 3 * ms, BIG, 910, prio, false, 0, 0);
+		ev_wakeup(s, t + 4 * ms, 911, CFS_PRIO, LITTLE, 0);
+		ev_switch(s, t + 4 * ms, LITTLE, 0, 0, false, 911, CFS_PRIO);
+		ev_switch(s, t + 6500000, LITTLE, 911, CFS_PRIO, false, 0, 0);
+	}
+	eg_signals_periodic_demand(s, 75 * ms, rt, cfs);
+	assert_int_equal(s->cpu[BIG].rt_demand, 0);
+	assert_int_equal(rt[BIG], 308);
+	assert_int_equal(cfs[BIG], 0);
+	assert_int_equal(cfs[LITTLE], 128);
+	assert_int_equal(rt[LITTLE], 0);
+	assert_int_equal(rt[BIG + 1], 0);
+	/* The RT task last woke at 70 ms: counted until 90 ms; the CFS task,
+	 * last woken at 74 ms, until 94. */
+	eg_signals_periodic_demand(s, 89 * ms, rt, cfs);
+	assert_int_equal(rt[BIG], 308);
+	assert_int_equal(cfs[LITTLE], 128);
+	eg_signals_periodic_demand(s, 91 * ms, rt, cfs);
+	assert_int_equal(rt[BIG], 0);
+	assert_int_equal(cfs[LITTLE], 128);
+	eg_signals_periodic_demand(s, 95 * ms, rt, cfs);
+	assert_int_equal(cfs[LITTLE], 0);
+}
+
 /* EXIT frees the slot; the table grows well past its initial size. */
 static void test_exit_and_growth(void **state)
 {
@@ -513,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rt_task, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_task_util, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rt_duty_cycle_and_fork, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_periodic_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_and_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_util_est_skip_when_waiting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uclamp_aggregate, setup, teardown),
