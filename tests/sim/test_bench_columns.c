@@ -143,12 +143,57 @@ static void test_ablation_runs_differently(void **unused)
 	free(b);
 }
 
+/* MT8173 under the thermal cap with the heavy RT DSP of thermal-rt.json
+ * beside eight burners: the efficient split alone starves the little
+ * cluster the DSP runs on and most of its 5 ms buffers come late; eagov's
+ * deadline_first keeps the OPP they need (missing at most a handful at the
+ * start, before the DSP has a history), and the zone peaks within 1 C of
+ * its 85 C control trip. */
+static void test_deadline_first_keeps_deadlines(void **unused)
+{
+	static const char *const govs[] = { "eagov", "eagov:thermal.deadline_first=no,"
+						     "thermal.efficient_split=yes" };
+	struct bench *b = new_bench();
+	const char *root = getenv("EAGOV_SOURCE_ROOT");
+	char path[4096];
+	int failed = 0;
+	double missed[2] = { -1, -1 };
+
+	(void)unused;
+	assert_non_null(root);
+	snprintf(path, sizeof(path), "%s/bench/workloads/extra/thermal-rt.json", root);
+	assert_int_equal(bench_add_device(b, "mt8173"), 0);
+	assert_int_equal(bench_add_workloads(b, path), 0);
+	for (int g = 0; g < 2; g++)
+		assert_int_equal(bench_add_governor(b, govs[g]), 0);
+	assert_int_equal(bench_run(b, &failed), 0);
+	assert_int_equal(failed, 0);
+	for (int i = 0; i < b->nr_job; i++) {
+		const struct bench_job *j = &b->job[i];
+
+		for (int g = 0; g < 2; g++) {
+			if (strcmp(b->gov[j->gov], govs[g]))
+				continue;
+			assert_true(j->res.activations > 10000);
+			missed[g] = 100.0 * (double)j->res.missed / (double)j->res.activations;
+			if (g == 0)
+				assert_in_range(j->res.peak_temp_mc[0], 84000, 86000);
+		}
+	}
+	if (!(missed[0] >= 0 && missed[0] < 0.1 && missed[1] > 10))
+		fail_msg("missed %%: deadline_first %.3f, efficient split alone %.3f", missed[0],
+			 missed[1]);
+	bench_free(b);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepted_and_refused),
 		cmocka_unit_test(test_config_gets_values),
 		cmocka_unit_test(test_ablation_runs_differently),
+		cmocka_unit_test(test_deadline_first_keeps_deadlines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
