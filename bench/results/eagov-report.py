@@ -18,6 +18,10 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The control (last passive) trip of each device's thermal zone, from
+# conf/devices/*.ini: a governor's peak should stay within 1 C of it.
+CONTROL_C = {"HiKey960": "75", "HiKey": "75", "MediaTek MT8173": "85",
+             "Qualcomm SDM845": "95"}
 sys.path.insert(0, HERE)
 import compare  # noqa: E402
 
@@ -29,7 +33,7 @@ ABLATION = [
     ("eagov:idle_drop=no", "without the idle-domain drop"),
     ("eagov:fast_raise=no", "raising held by the rate limit, as schedutil"),
     ("eagov:cfs_fit=yes", "with just-in-time periodic CFS (off by default)"),
-    ("eagov:thermal.efficient_split=yes", "with the efficient thermal split (off by default)"),
+    ("eagov:thermal.deadline_first=no", "the kernel's thermal split instead of deadline-first"),
     ("eagov:headroom_pct=115", "headroom 115 % instead of 125 % (the QoS wall)"),
 ]
 
@@ -117,23 +121,48 @@ def main():
         print("| `%s` | %.3f | %d of %d |" % (gov, g, bad, n))
     print()
 
-    print("### Sustained load under the thermal cap (sustained-heavy, seed 0)\n")
-    print("| device | governor | work % | peak C | energy J |\n| --- | --- | ---: | ---: | ---: |")
-    wl = os.path.join(HERE, "..", "workloads", "sustained-heavy.json")
-    p = bench(args, ["--held-out", "-w", wl, "-g", "schedutil", "-g", "eagov", "-g",
-                     "eagov:thermal.efficient_split=yes"])
-    tmp.append(p)
-    p2 = bench(args, ["-w", wl, "-g", "schedutil", "-g", "eagov", "-g",
-                      "eagov:thermal.efficient_split=yes"])
-    tmp.append(p2)
-    for path in (p2, p):
-        for r in json.load(open(path))["results"]:
-            if r["governor"] == "performance":
-                continue
-            print("| %s | %s | %.2f | %s | %.2f |" % (
-                r["device"], r["governor"], r["work_pct"],
-                "%.1f" % r["peak_temp_c"] if r["peak_temp_c"] is not None else "-",
-                r["energy_j"]))
+    print("### Sustained load under the thermal cap (seed 0)\n")
+    print("sustained-heavy alone, and thermal-rt (the same load beside a SCHED_FIFO DSP "
+          "needing 72 % of the calibration CPU every 5 ms; miss % and RT p99 are the "
+          "DSP's).\n")
+    print("| device | workload | governor | work % | miss % | RT p99 us | peak C | control C "
+          "| energy J |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    govs = ["-g", "schedutil", "-g", "eagov",
+            "-g", "eagov:thermal.deadline_first=no",
+            "-g", "eagov:thermal.deadline_first=no,thermal.efficient_split=yes"]
+    for wl in ("sustained-heavy.json", os.path.join("extra", "thermal-rt.json")):
+        path = os.path.join(HERE, "..", "workloads", wl)
+        for extra in (["-d", "hikey960", "-d", "hikey620"], ["-d", "mt8173", "-d", "sdm845"]):
+            p = bench(args, extra + ["-w", path] + govs)
+            tmp.append(p)
+            for r in json.load(open(p))["results"]:
+                if r["governor"] == "performance":
+                    continue
+                rt99, miss = r["resp_rt_p99_us"], r["missed_pct"]
+                print("| %s | %s | %s | %.2f | %s | %s | %s | %s | %.2f |" % (
+                    r["device"], r["workload"].replace(".json", ""), r["governor"],
+                    r["work_pct"], "-" if miss is None else "%.2f" % miss,
+                    "-" if rt99 is None else "%.0f" % rt99,
+                    "%.1f" % r["peak_temp_c"] if r["peak_temp_c"] is not None else "-",
+                    CONTROL_C.get(r["device"], "-"), r["energy_j"]))
+    print("\nthermal-rt over seeds 0-%d (the seed moves the DSP between clusters):\n"
+          % (args.seeds - 1))
+    print("| device | governor | miss %, mean | miss %, worst | seeds over 1 % | work %, least "
+          "| peak C, highest |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    rows = {}
+    path = os.path.join(HERE, "..", "workloads", "extra", "thermal-rt.json")
+    for s in range(args.seeds):
+        p = bench(args, ["-d", "hikey960", "-d", "hikey620", "-d", "mt8173", "-d", "sdm845",
+                         "-w", path, "-s", str(s)] + govs)
+        tmp.append(p)
+        for r in json.load(open(p))["results"]:
+            if r["governor"] != "performance":
+                rows.setdefault((r["device"], r["governor"]), []).append(r)
+    for (dev, gov), rs in rows.items():
+        miss = [r["missed_pct"] for r in rs]
+        print("| %s | %s | %.2f | %.2f | %d of %d | %.2f | %.1f |" % (
+            dev, gov, sum(miss) / len(miss), max(miss), sum(1 for m in miss if m > 1),
+            len(miss), min(r["work_pct"] for r in rs), max(r["peak_temp_c"] for r in rs)))
     for t in tmp:
         os.unlink(t)
 
