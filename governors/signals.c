@@ -347,7 +347,9 @@ void eg_signals_periodic_demand(const struct eg_signals *s, uint64_t now, uint32
 		if (t->pid == 0 || t->cpu < 0 || t->cpu >= n)
 			continue;
 		need = eg_task_activity_need(&t->act, 100);
-		if (!need || (now > t->act.wake_ns && now - t->act.wake_ns > 2 * t->act.period_ns))
+		/* A queued task counts however late its activation runs. */
+		if (!need || (t->state == EG_TASK_SLEEPING && now > t->act.wake_ns &&
+			      now - t->act.wake_ns > 2 * t->act.period_ns))
 			continue;
 		if (sig_prio_is_rt(t->prio))
 			rt[t->cpu] = EG_MIN(rt[t->cpu] + need, (uint32_t)EG_CAPACITY_SCALE);

@@ -76,8 +76,8 @@ bool eg_signals_rt_runnable(const struct eg_signals *s, int cpu);
 const struct eg_task *eg_signals_task(const struct eg_signals *s, int32_t pid);
 /* Per CPU, the capacity (0..1024 each) its periodic tasks need to finish
  * each activation within its period (work / period), queued or asleep: a
- * task counts on the CPU it last ran or queued on while its last wakeup is
- * at most two periods old. RT and DL tasks add to rt[cpu], the others to
+ * task counts on the CPU it last ran or queued on while it is queued or its
+ * last wakeup is at most two periods old. RT and DL tasks add to rt[cpu], the others to
  * cfs[cpu]; both arrays (model->nr_cpus entries) are overwritten. Unlike
  * the per-CPU rt_demand, which only counts queued tasks, this holds between
  * activations, for a caller that samples now and then. */

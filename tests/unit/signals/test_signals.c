@@ -309,9 +309,11 @@ static void test_rt_duty_cycle_and_fork(void **state)
 /* What periodic tasks need per CPU, asleep or not: an RT task on a big CPU
  * running 3 ms of every 10 ms at capacity 1024 and the top OPP needs
  * ceil(3 x 1024 / 10) = 308; a CFS task running 2.5 ms of every 10 ms on a
- * little CPU (capacity 512) does 1.25 ms of work at 1024 per period: 128.
- * Neither is queued when asked, so the per-CPU rt_demand reads 0. Two
- * periods after its last wakeup a task no longer counts. */
+ * little CPU (capacity 512) does 1.25 ms of work at 1024 per period: 128;
+ * an RT task on the other big CPU running 1 ms of every 10 needs 103.
+ * None is queued when asked, so the per-CPU rt_demand reads 0. Two periods
+ * after its last wakeup a sleeping task no longer counts; a queued one
+ * counts however long its activation overruns. */
 static void test_periodic_demand(void **state)
 {
 	struct fixture *f = *state;
@@ -323,6 +325,9 @@ static void test_periodic_demand(void **state)
 	for (int k = 0; k < 8; k++, t += 10 * ms) {
 		ev_wakeup(s, t, 910, prio, BIG, 0);
 		ev_switch(s, t, BIG, 0, 0, false, 910, prio);
+		ev_wakeup(s, t + 1 * ms, 912, prio, BIG + 1, 0);
+		ev_switch(s, t + 1 * ms, BIG + 1, 0, 0, false, 912, prio);
+		ev_switch(s, t + 2 * ms, BIG + 1, 912, prio, false, 0, 0);
 		ev_switch(s, t + 3 * ms, BIG, 910, prio, false, 0, 0);
 		ev_wakeup(s, t + 4 * ms, 911, CFS_PRIO, LITTLE, 0);
 		ev_switch(s, t + 4 * ms, LITTLE, 0, 0, false, 911, CFS_PRIO);
@@ -334,9 +339,12 @@ static void test_periodic_demand(void **state)
 	assert_int_equal(cfs[BIG], 0);
 	assert_int_equal(cfs[LITTLE], 128);
 	assert_int_equal(rt[LITTLE], 0);
-	assert_int_equal(rt[BIG + 1], 0);
-	/* The RT task last woke at 70 ms: counted until 90 ms; the CFS task,
-	 * last woken at 74 ms, until 94. */
+	assert_int_equal(rt[BIG + 1], 103);
+	/* The second RT task's next activation starts on time and overruns. */
+	ev_wakeup(s, 81 * ms, 912, prio, BIG + 1, 0);
+	ev_switch(s, 81 * ms, BIG + 1, 0, 0, false, 912, prio);
+	/* The first RT task last woke at 70 ms: counted until 90 ms; the CFS
+	 * task, last woken at 74 ms, until 94. */
 	eg_signals_periodic_demand(s, 89 * ms, rt, cfs);
 	assert_int_equal(rt[BIG], 308);
 	assert_int_equal(cfs[LITTLE], 128);
@@ -345,6 +353,11 @@ static void test_periodic_demand(void **state)
 	assert_int_equal(cfs[LITTLE], 128);
 	eg_signals_periodic_demand(s, 95 * ms, rt, cfs);
 	assert_int_equal(cfs[LITTLE], 0);
+	eg_signals_periodic_demand(s, 105 * ms, rt, cfs);
+	assert_int_equal(rt[BIG + 1], 103);
+	ev_switch(s, 106 * ms, BIG + 1, 912, prio, false, 0, 0);
+	eg_signals_periodic_demand(s, 107 * ms, rt, cfs);
+	assert_int_equal(rt[BIG + 1], 0);
 }
 
 /* EXIT frees the slot; the table grows well past its initial size. */
