@@ -381,7 +381,8 @@ static void run_idle_qos(struct ctx *c, const char *extra, bool want)
 		}
 		get(c, qos, v, sizeof(v));
 		seen += !strcmp(v, "550");
-		other += strcmp(v, "550") && strcmp(v, "0");
+		/* A read between the sink's truncate and its write sees "". */
+		other += v[0] && strcmp(v, "550") && strcmp(v, "0");
 		sleep_ms(5);
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
