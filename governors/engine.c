@@ -23,7 +23,6 @@ struct engine_pd {
 	uint32_t cap_khz;	   /* effective cap last emitted, 0 = none */
 	bool limits_changed;
 	uint64_t next_timer;
-	uint32_t idle_qos_pct; /* the policy's predictive idle QoS; 0 = off */
 };
 
 struct engine_zone {
@@ -224,6 +223,7 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 		return -ENOMEM;
 	e->m = m;
 	e->cfg = *cfg;
+	eg_idle_qos_init(&e->iq, m);
 	r = eg_signals_init(&e->sig, m, now);
 	if (r < 0) {
 		free(e);
@@ -250,11 +250,14 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 		}
 		if (p->ops->next_timer)
 			p->next_timer = p->ops->next_timer(p->state);
-		if (p->ops->idle_qos_pct)
-			p->idle_qos_pct = p->ops->idle_qos_pct(p->state);
-		e->idle_qos |= p->idle_qos_pct != 0;
+		if (p->ops->idle_qos_pct) {
+			uint32_t pct = p->ops->idle_qos_pct(p->state);
+
+			eg_for_each_cpu (cpu, &p->pd->cpus)
+				e->iq.cpu[cpu].pct = pct;
+			e->idle_qos |= pct != 0;
+		}
 	}
-	e->iq.nr_cpus = m->nr_cpus;
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct engine_zone *z = &e->zone[i];
 
@@ -416,32 +419,18 @@ static void idle_latency(struct eg_engine *e, int cpu, uint64_t now, struct eg_d
 		emit(out, now, EG_DEC_IDLE_LATENCY, 0, EG_REASON_RT, cpu, v);
 }
 
-/* Predictive idle QoS at a switch: a latency-sensitive task (RT, or
- * boosted) that sleeps leaves a prediction of its next wakeup on its CPU; a
- * CPU that goes idle gets the limit that wakeup asks for, until it next
- * goes idle. A periodic task's limit is the same at every idle entry, so it
- * costs no write while the task is steady. */
-static void idle_qos_switch(struct eg_engine *e, const struct eg_event *ev)
+/* The task a switch puts to sleep, when its wakeup is latency-sensitive
+ * (RT, or boosted): the idle QoS prediction follows it. */
+static const struct eg_task *idle_qos_sleeper(struct eg_engine *e, const struct eg_event *ev)
 {
-	int cpu = ev->cpu;
 	const struct eg_task *t;
-	uint64_t now = ev->ts, due;
-	int pdi;
 
-	if (cpu < 0 || cpu >= EG_MAX_CPUS || (pdi = e->m->cpu_pd[cpu]) < 0 ||
-	    !e->pd[pdi].idle_qos_pct)
-		return;
-	if (ev->sw.prev_pid > 0 && !ev->sw.prev_runnable &&
-	    (t = eg_task_table_find(&e->sig.tasks, ev->sw.prev_pid)) &&
-	    (eg_prio_class(t->pid, t->prio) >= EG_CLASS_RT || task_boosted(e, t->pid, now)))
-		eg_idle_qos_sleep(&e->iq, cpu, t->pid, &t->act, now);
-	if (ev->sw.next_pid != 0)
-		return;
-	due = eg_idle_qos_next_due(&e->iq, cpu, now);
-	e->iq.cpu[cpu].want_us = due == UINT64_MAX ? 0 :
-						     eg_idle_qos_limit_us(e->pd[pdi].pd,
-									  due > now ? due - now : 0,
-									  e->pd[pdi].idle_qos_pct);
+	if (ev->sw.prev_pid <= 0 || ev->sw.prev_runnable ||
+	    !(t = eg_task_table_find(&e->sig.tasks, ev->sw.prev_pid)))
+		return NULL;
+	if (eg_prio_class(t->pid, t->prio) >= EG_CLASS_RT || task_boosted(e, t->pid, ev->ts))
+		return t;
+	return NULL;
 }
 
 /* A policy that hints task clamps is asked at each wakeup; a hint is sent
@@ -573,11 +562,8 @@ static int on_hotplug(struct eg_engine *e, int cpu, uint64_t now, struct eg_deci
 
 	if (cpu < 0 || cpu >= EG_MAX_CPUS || (pdi = e->m->cpu_pd[cpu]) < 0)
 		return 0;
-	if (!e->sig.cpu[cpu].online) {
-		e->iq.cpu[cpu].rt_set = false;
-		e->iq.cpu[cpu].want_us = 0;
-		e->iq.cpu[cpu].sent_us = 0;
-	}
+	if (!e->sig.cpu[cpu].online)
+		eg_idle_qos_offline(&e->iq, cpu);
 	/* The domain's shape changed: let the policy re-plan at once. */
 	e->pd[pdi].limits_changed = true;
 	return run_freq(e, pdi, now, EG_REASON_HOTPLUG, cpu, out);
@@ -634,7 +620,7 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		if (r < 0)
 			return r;
 		if (e->idle_qos && ev->type == EG_EV_SWITCH)
-			idle_qos_switch(e, ev);
+			eg_idle_qos_switch(&e->iq, ev, idle_qos_sleeper(e, ev));
 		if (e->idle_qos && ev->type == EG_EV_EXIT)
 			eg_idle_qos_forget(&e->iq, ev->exit.pid);
 		r = on_util(e, ev->cpu, now, EG_REASON_UTIL, out);
@@ -647,8 +633,13 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		r = eg_signals_event(&e->sig, ev);
 		if (r < 0)
 			return r;
-		if (e->idle_qos)
-			eg_idle_qos_forget(&e->iq, ev->wakeup.pid);
+		if (e->idle_qos) {
+			/* It woke away from an idle CPU that waited for it. */
+			int held = eg_idle_qos_wakeup(&e->iq, &e->sig, ev->wakeup.pid, cpu, now);
+
+			if (held >= 0)
+				idle_latency(e, held, now, out);
+		}
 		task_hint(e, cpu, ev->wakeup.pid, now, out);
 		if (ev->wakeup.flags & EG_WAKE_IOWAIT)
 			reason = EG_REASON_IOWAIT;

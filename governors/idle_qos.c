@@ -12,17 +12,30 @@ static bool cpu_ok(const struct eg_idle_qos *q, int cpu)
 	return cpu >= 0 && cpu < q->nr_cpus && cpu < EG_MAX_CPUS;
 }
 
-void eg_idle_qos_forget(struct eg_idle_qos *q, int32_t pid)
+void eg_idle_qos_init(struct eg_idle_qos *q, const struct eg_model *m)
 {
+	memset(q, 0, sizeof(*q));
+	q->m = m;
+	q->nr_cpus = m->nr_cpus;
+}
+
+int eg_idle_qos_forget(struct eg_idle_qos *q, int32_t pid)
+{
+	int held = -1;
+
 	if (pid <= 0)
-		return;
+		return -1;
 	for (int cpu = 0; cpu < q->nr_cpus && cpu < EG_MAX_CPUS; cpu++) {
 		struct eg_idle_qos_cpu *c = &q->cpu[cpu];
 
-		for (int i = 0; i < EG_IDLE_QOS_SLOTS; i++)
-			if (c->pid[i] == pid)
+		for (int i = 0; i < EG_IDLE_QOS_SLOTS; i++) {
+			if (c->pid[i] == pid) {
 				c->pid[i] = 0;
+				held = cpu;
+			}
+		}
 	}
+	return held;
 }
 
 void eg_idle_qos_sleep(struct eg_idle_qos *q, int cpu, int32_t pid,
@@ -113,4 +126,48 @@ bool eg_idle_qos_update(struct eg_idle_qos_cpu *c, uint32_t rt_us, uint32_t *val
 	c->sent_us = v;
 	*value = v;
 	return true;
+}
+
+/* The limit cpu's soonest predicted wakeup asks for, from now. */
+static void refresh(struct eg_idle_qos *q, int cpu, uint64_t now)
+{
+	struct eg_idle_qos_cpu *c = &q->cpu[cpu];
+	uint64_t due = eg_idle_qos_next_due(q, cpu, now);
+
+	c->want_us = due == UINT64_MAX ? 0 :
+					 eg_idle_qos_limit_us(eg_model_cpu_pd(q->m, cpu),
+							      due > now ? due - now : 0, c->pct);
+}
+
+void eg_idle_qos_switch(struct eg_idle_qos *q, const struct eg_event *ev,
+			const struct eg_task *sleeper)
+{
+	int cpu = ev->cpu;
+
+	if (!cpu_ok(q, cpu) || !q->cpu[cpu].pct)
+		return;
+	if (sleeper)
+		eg_idle_qos_sleep(q, cpu, sleeper->pid, &sleeper->act, ev->ts);
+	if (ev->sw.next_pid == 0)
+		refresh(q, cpu, ev->ts);
+}
+
+int eg_idle_qos_wakeup(struct eg_idle_qos *q, const struct eg_signals *sig, int32_t pid, int cpu,
+		       uint64_t now)
+{
+	int held = eg_idle_qos_forget(q, pid);
+
+	if (held < 0 || held == cpu || !q->cpu[held].pct || sig->cpu[held].curr_pid != 0)
+		return -1;
+	refresh(q, held, now);
+	return held;
+}
+
+void eg_idle_qos_offline(struct eg_idle_qos *q, int cpu)
+{
+	if (!cpu_ok(q, cpu))
+		return;
+	q->cpu[cpu].rt_set = false;
+	q->cpu[cpu].want_us = 0;
+	q->cpu[cpu].sent_us = 0;
 }

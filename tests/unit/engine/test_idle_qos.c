@@ -2,7 +2,8 @@
 /* Predictive idle QoS: the limit a CPU gets when it goes idle with a known
  * periodic RT task due to wake there before the deepest idle state breaks
  * even, none otherwise, none without a history, none when the policy does
- * not ask for it; one decision per change, not per idle entry. */
+ * not ask for it, none once the task wakes elsewhere; one decision per
+ * change, not per idle entry. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -228,6 +229,29 @@ static void test_stopped_task_clears(void **unused)
 	teardown(f);
 }
 
+/* The task wakes on CPU 1 while CPU 0, which waited for it, idles: CPU 0
+ * waits for nothing now, its limit goes at once (and nothing is sent
+ * when the task wakes where it was expected). */
+static void test_woke_elsewhere_clears(void **unused)
+{
+	struct fx *f = setup(NULL, NULL);
+	struct eg_event ev = { .type = EG_EV_WAKEUP, .cpu = 1 };
+	uint64_t t;
+
+	(void)unused;
+	t = run_periodic(f, 1000 * US, 2000 * US, 24);
+	assert_int_equal(f->decisions, 1);
+	assert_int_equal(f->last, 500);
+	ev.ts = t;
+	ev.wakeup.pid = RT_PID;
+	ev.wakeup.prio = RT_PRIO;
+	ev.wakeup.target_cpu = 1;
+	feed(f, ev);
+	assert_int_equal(f->decisions, 2);
+	assert_int_equal(f->last, 0);
+	teardown(f);
+}
+
 /* Off: the same task never moves the limit. */
 static void test_off(void **unused)
 {
@@ -264,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_long_period_no_limit),
 		cmocka_unit_test(test_slower_task_clears),
 		cmocka_unit_test(test_stopped_task_clears),
+		cmocka_unit_test(test_woke_elsewhere_clears),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_pct),
 	};
