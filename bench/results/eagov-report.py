@@ -31,7 +31,39 @@ ABLATION = [
     ("eagov:cfs_fit=yes", "with just-in-time periodic CFS (off by default)"),
     ("eagov:thermal.efficient_split=yes", "with the efficient thermal split (off by default)"),
     ("eagov:headroom_pct=115", "headroom 115 % instead of 125 % (the QoS wall)"),
+    ("eagov:idle_qos=no", "without predictive idle QoS"),
+    ("eagov:idle_qos_pct=150", "idle QoS past break-even: residencies x 1.5"),
+    ("eagov:idle_qos_pct=150,rt_stretch_pct=50",
+     "the same, RT tasks stretched by 50 % instead of 20 %"),
 ]
+
+# Wakeup latency against energy: the RT workloads, per device.
+IDLE_QOS = ["schedutil", "eagov", "eagov:idle_qos=no", "eagov:idle_qos_pct=150",
+            "eagov:idle_qos_pct=150,rt_stretch_pct=50"]
+IDLE_QOS_WORKLOADS = ["audio-playback", "mixed-rt-cfs"]
+
+
+def idle_qos_table(args, tmp):
+    """RT wakeup latency and response p99, energy, per device x RT workload."""
+    extra = []
+    for g in IDLE_QOS:
+        extra += ["-g", g]
+    for w in IDLE_QOS_WORKLOADS:
+        extra += ["-w", os.path.join(HERE, "..", "workloads", w + ".json")]
+    p = bench(args, extra)
+    tmp.append(p)
+    runs = compare.load([p])
+    print("| device | workload | variant | lat rt99 us | rsp rt99 us | energy J | "
+          "x schedutil | QoS |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- |")
+    for (dev, wl, _seed), g in sorted(runs.items()):
+        b = g["schedutil"]
+        for gov in IDLE_QOS:
+            c = g[gov]
+            why = compare.qos_equal(c, b) if gov != "schedutil" else []
+            print("| %s | %s | `%s` | %.0f | %.0f | %.3f | %.3f | %s |" % (
+                dev, wl.replace(".json", ""), gov, c["lat_rt_p99_us"], c["resp_rt_p99_us"],
+                c["energy_j"], compare.energy_ratio(c, b), ", ".join(why) or "equal"))
+    print()
 
 
 def bench(args, extra):
@@ -99,6 +131,9 @@ def main():
         tmp.append(p)
         g, w, wc, bad, n, _ = summary([p], gov)
         print("| %s (`%s`) | %.3f | %.3f (%s) | %d of %d |" % (what, gov, g, w, wc, bad, n))
+
+    print("\n### Predictive idle QoS: RT wakeup latency and energy (seed 0)\n")
+    idle_qos_table(args, tmp)
 
     print("\n### Devices the policy was not tuned on (seed 0)\n")
     p = bench(args, ["--held-out", "-g", "schedutil", "-g", "eagov"])
