@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "idle_qos.h"
 #include "util.h"
 
 #define EG_MAX_BOOSTS 32
@@ -48,8 +49,9 @@ struct eg_engine {
 	struct engine_zone zone[EG_MAX_ZONES];
 	void *idle_state[EG_MAX_CPUS];
 	struct eg_freq_cpu fcpu[EG_MAX_CPUS];
-	bool rt_latency_set[EG_MAX_CPUS];
 	struct engine_boost boost[EG_MAX_BOOSTS];
+	bool idle_qos;	       /* some domain's policy asks for it */
+	struct eg_idle_qos iq; /* resume-latency limits, fixed and predicted */
 	uint32_t util_threshold;
 	uint32_t util_floor;
 };
@@ -221,6 +223,7 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 		return -ENOMEM;
 	e->m = m;
 	e->cfg = *cfg;
+	eg_idle_qos_init(&e->iq, m);
 	r = eg_signals_init(&e->sig, m, now);
 	if (r < 0) {
 		free(e);
@@ -247,6 +250,13 @@ int eg_engine_new(struct eg_engine **out, const struct eg_model *m,
 		}
 		if (p->ops->next_timer)
 			p->next_timer = p->ops->next_timer(p->state);
+		if (p->ops->idle_qos_pct) {
+			uint32_t pct = p->ops->idle_qos_pct(p->state);
+
+			eg_for_each_cpu (cpu, &p->pd->cpus)
+				e->iq.cpu[cpu].pct = pct;
+			e->idle_qos |= pct != 0;
+		}
 	}
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct engine_zone *z = &e->zone[i];
@@ -392,20 +402,35 @@ static void fast_ramp(struct eg_engine *e, int cpu, uint64_t now, struct eg_deci
 	emit(out, now, EG_DEC_SET_FREQ, EG_DEC_URGENT, EG_REASON_RT, pdi, top);
 }
 
-/* While an RT task is runnable on a CPU, keep that CPU out of idle states
- * whose exit latency exceeds the configured limit. */
-static void rt_idle_latency(struct eg_engine *e, int cpu, uint64_t now, struct eg_decisions *out)
+/* A CPU's resume-latency limit: the fixed one while an RT task is runnable
+ * there (rt_idle_latency_us), and the one predicted at its last idle entry;
+ * sent when the smaller of the two changes. */
+static void idle_latency(struct eg_engine *e, int cpu, uint64_t now, struct eg_decisions *out)
 {
-	bool want;
+	struct eg_idle_qos_cpu *c;
+	uint32_t v;
 
-	if (!e->cfg.rt_idle_latency_us || cpu < 0 || cpu >= EG_MAX_CPUS)
+	if (cpu < 0 || cpu >= EG_MAX_CPUS)
 		return;
-	want = e->sig.cpu[cpu].online && eg_signals_rt_runnable(&e->sig, cpu);
-	if (want == e->rt_latency_set[cpu])
-		return;
-	e->rt_latency_set[cpu] = want;
-	emit(out, now, EG_DEC_IDLE_LATENCY, 0, EG_REASON_RT, cpu,
-	     want ? e->cfg.rt_idle_latency_us : 0);
+	c = &e->iq.cpu[cpu];
+	if (e->cfg.rt_idle_latency_us)
+		c->rt_set = e->sig.cpu[cpu].online && eg_signals_rt_runnable(&e->sig, cpu);
+	if (eg_idle_qos_update(c, e->cfg.rt_idle_latency_us, &v))
+		emit(out, now, EG_DEC_IDLE_LATENCY, 0, EG_REASON_RT, cpu, v);
+}
+
+/* The task a switch puts to sleep, when its wakeup is latency-sensitive
+ * (RT, or boosted): the idle QoS prediction follows it. */
+static const struct eg_task *idle_qos_sleeper(struct eg_engine *e, const struct eg_event *ev)
+{
+	const struct eg_task *t;
+
+	if (ev->sw.prev_pid <= 0 || ev->sw.prev_runnable ||
+	    !(t = eg_task_table_find(&e->sig.tasks, ev->sw.prev_pid)))
+		return NULL;
+	if (eg_prio_class(t->pid, t->prio) >= EG_CLASS_RT || task_boosted(e, t->pid, ev->ts))
+		return t;
+	return NULL;
 }
 
 /* A policy that hints task clamps is asked at each wakeup; a hint is sent
@@ -458,7 +483,7 @@ static int on_util(struct eg_engine *e, int cpu, uint64_t now, enum eg_reason re
 
 	if (cpu < 0 || cpu >= EG_MAX_CPUS || (pdi = e->m->cpu_pd[cpu]) < 0)
 		return 0;
-	rt_idle_latency(e, cpu, now, out);
+	idle_latency(e, cpu, now, out);
 	if (!e->pd[pdi].ops || !e->pd[pdi].ops->on_util_update)
 		return 0;
 	return run_freq(e, pdi, now, reason, cpu, out);
@@ -538,8 +563,8 @@ static int on_hotplug(struct eg_engine *e, int cpu, uint64_t now, struct eg_deci
 
 	if (cpu < 0 || cpu >= EG_MAX_CPUS || (pdi = e->m->cpu_pd[cpu]) < 0)
 		return 0;
-	if (!e->sig.cpu[cpu].online && e->rt_latency_set[cpu])
-		e->rt_latency_set[cpu] = false;
+	if (!e->sig.cpu[cpu].online)
+		eg_idle_qos_offline(&e->iq, cpu);
 	/* The domain's shape changed: let the policy re-plan at once. */
 	e->pd[pdi].limits_changed = true;
 	return run_freq(e, pdi, now, EG_REASON_HOTPLUG, cpu, out);
@@ -595,6 +620,10 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		r = eg_signals_event(&e->sig, ev);
 		if (r < 0)
 			return r;
+		if (e->idle_qos && ev->type == EG_EV_SWITCH)
+			eg_idle_qos_switch(&e->iq, ev, idle_qos_sleeper(e, ev));
+		if (e->idle_qos && ev->type == EG_EV_EXIT)
+			eg_idle_qos_forget(&e->iq, ev->exit.pid);
 		r = on_util(e, ev->cpu, now, EG_REASON_UTIL, out);
 		break;
 	case EG_EV_WAKEUP: {
@@ -605,6 +634,13 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		r = eg_signals_event(&e->sig, ev);
 		if (r < 0)
 			return r;
+		if (e->idle_qos) {
+			/* It woke away from an idle CPU that waited for it. */
+			int held = eg_idle_qos_wakeup(&e->iq, &e->sig, ev->wakeup.pid, cpu, now);
+
+			if (held >= 0)
+				idle_latency(e, held, now, out);
+		}
 		task_hint(e, cpu, ev->wakeup.pid, now, out);
 		if (ev->wakeup.flags & EG_WAKE_IOWAIT)
 			reason = EG_REASON_IOWAIT;
@@ -724,7 +760,7 @@ int eg_engine_idle_select(struct eg_engine *e, int cpu, uint64_t now, uint64_t n
 	in.cpu = cpu;
 	in.next_timer_ns = next_timer_ns;
 	in.latency_req_us = latency_req_us;
-	if (e->rt_latency_set[cpu] && e->cfg.rt_idle_latency_us < in.latency_req_us)
+	if (e->iq.cpu[cpu].rt_set && e->cfg.rt_idle_latency_us < in.latency_req_us)
 		in.latency_req_us = e->cfg.rt_idle_latency_us;
 	return e->cfg.idle->select(e->idle_state[cpu], &in);
 }

@@ -155,6 +155,12 @@ struct eg_freq_policy_ops {
 	 * policy keeps the domain at its lowest OPP. Left NULL by a policy
 	 * with util_delta, any util may matter (floor 0). */
 	uint32_t (*util_floor)(const void *state, const struct eg_pd *pd);
+	/* Optional: the domain's CPUs get a resume-latency limit when a
+	 * latency-sensitive task's predicted wakeup is due before a deep idle
+	 * state breaks even (its target residency x the answer / 100); 0 or
+	 * NULL: the idle governor always chooses freely. Read once, at the
+	 * engine's start. */
+	uint32_t (*idle_qos_pct)(const void *state);
 	/* Optional: thermal tunables ("NAME=VALUE,...") the policy is meant to
 	 * run with, applied to each zone whose thermal policy has them before
 	 * any the configuration gives (eagov-bench's column of the policy). */

@@ -174,11 +174,14 @@ static uint64_t next_wake_on(const struct sim *s, int cpu)
 }
 
 /* The last CPU of a domain went idle: the cluster takes the deepest state
- * whose target residency fits before the next known wakeup of its CPUs. */
+ * whose target residency fits before the next known wakeup of its CPUs and
+ * whose exit latency fits every one of its CPUs' resume-latency limits (a
+ * cluster state is left by each of them). */
 static void cluster_go_idle(struct sim *s, const struct eg_pd *pd)
 {
 	struct sim_pd *p = &s->pd[pd->id];
 	uint64_t wake = UINT64_MAX;
+	uint32_t latency_req = UINT32_MAX;
 	int k;
 
 	p->cluster_idx = -1;
@@ -189,10 +192,14 @@ static void cluster_go_idle(struct sim *s, const struct eg_pd *pd)
 
 		if (w < wake)
 			wake = w;
+		if (s->cpu[k].online)
+			latency_req = EG_MIN(latency_req, s->cpu[k].latency_req_us);
 	}
 	for (int i = pd->nr_cluster_idle - 1; i >= 0; i--) {
 		uint64_t residency = (uint64_t)pd->cluster_idle[i].residency_us * NSEC_PER_USEC;
 
+		if (pd->cluster_idle[i].exit_us > latency_req)
+			continue;
 		if (wake == UINT64_MAX || wake - s->now >= residency) {
 			p->cluster_idx = i;
 			break;

@@ -34,6 +34,8 @@ struct ea_tunables {
 	uint32_t idle_drop_pct;
 	bool iowait_boost;
 	bool fast_raise;
+	bool idle_qos;
+	uint32_t idle_qos_pct;
 };
 
 static const struct eg_tunable ea_tunables_table[] = {
@@ -166,6 +168,25 @@ static const struct eg_tunable ea_tunables_table[] = {
 	  .help = "raise the frequency at once, past the rate limit, whenever more capacity "
 		  "is needed (no: only for RT and boosted wakeups, as the rate limit's "
 		  "purpose is to let the last change settle)" },
+	{ .name = "idle_qos",
+	  .type = EG_TUN_BOOL,
+	  .offset = offsetof(struct ea_tunables, idle_qos),
+	  .def = "yes",
+	  .unit = "",
+	  .help = "a CPU that goes idle with a known RT (or boosted) task due to wake there "
+		  "before the domain's deepest idle state breaks even gets a resume-latency "
+		  "limit that keeps it (and its cluster) in the states that do; otherwise the "
+		  "idle governor chooses freely" },
+	{ .name = "idle_qos_pct",
+	  .type = EG_TUN_U32,
+	  .offset = offsetof(struct ea_tunables, idle_qos_pct),
+	  .min = 1,
+	  .max = 1000,
+	  .def = "100",
+	  .unit = "%",
+	  .help = "a state breaks even on a sleep this share of its target residency long "
+		  "(above 100: deep states are kept off longer sleeps too, trading energy for "
+		  "wakeup latency)" },
 	EG_TUNABLE_END,
 };
 
@@ -539,6 +560,13 @@ static uint32_t ea_util_delta(const void *state, const struct eg_pd *pd)
 	return eg_freq_util_delta_at(pd, ((const struct ea_state *)state)->tun.headroom_pct);
 }
 
+static uint32_t ea_idle_qos_pct(const void *state)
+{
+	const struct ea_state *s = state;
+
+	return s->tun.idle_qos ? s->tun.idle_qos_pct : 0;
+}
+
 const struct eg_freq_policy_ops eg_freq_eagov = {
 	.name = "eagov",
 	.summary = "eagov's energy-aware policy: the capacity schedutil asks for, at the OPP the "
@@ -554,6 +582,7 @@ const struct eg_freq_policy_ops eg_freq_eagov = {
 	.next_timer = ea_next_timer,
 	.task_clamp = ea_task_clamp,
 	.util_delta = ea_util_delta,
+	.idle_qos_pct = ea_idle_qos_pct,
 	/* Under a thermal cap its domains' periodic tasks come first. */
 	.thermal_tunables = "deadline_first=yes",
 };

@@ -2,7 +2,8 @@
 /* The simulator's QoS figures checked by hand on a one-CPU model: wakeup
  * latency counts the time a task queues behind others, and the response
  * time of each activation runs from its release to the end of its work,
- * per class. */
+ * per class; a resume-latency limit keeps a CPU and its cluster out of the
+ * states slower to leave. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "engine.h"
 #include "model.h"
 #include "sim.h"
+#include "tunables.h"
 
 #define MS 1000000ULL
 
@@ -41,6 +43,27 @@ static void one_cpu_model(struct eg_model *m)
 	pd->cpu_idle[0].power_uw = 1000;
 	assert_int_equal(eg_model_finalize(m, &err), 0);
 	assert_int_equal(m->cpu_cap[0], 1024);
+}
+
+/* The same CPU with WFI (1 us), cpu-sleep (exit 500 us, residency 1500 us)
+ * and a cluster-sleep (exit 2000 us, residency 3500 us). */
+static void sleepy_cpu_model(struct eg_model *m)
+{
+	struct eg_error err;
+	struct eg_pd *pd = &m->pds[0];
+
+	one_cpu_model(m);
+	pd->nr_cpu_idle = 2;
+	pd->cpu_idle[0].exit_us = 1;
+	pd->cpu_idle[0].residency_us = 1;
+	pd->cpu_idle[1] = (struct eg_idle_state){
+		.name = "cpu-sleep", .entry_us = 300, .exit_us = 500, .residency_us = 1500
+	};
+	pd->nr_cluster_idle = 1;
+	pd->cluster_idle[0] = (struct eg_idle_state){
+		.name = "cluster-sleep", .entry_us = 500, .exit_us = 2000, .residency_us = 3500
+	};
+	assert_int_equal(eg_model_finalize(m, &err), 0);
 }
 
 struct wl {
@@ -104,22 +127,44 @@ static void add_periodic(struct wl *h, enum eg_sim_policy policy, int prio, uint
 	t->ops[3] = (struct eg_sim_op){ .code = EG_SIM_LOOP_END, .loop = 0, .begin = 0 };
 }
 
-static void run(const struct wl *h, struct eg_sim_result *res)
+struct how {
+	void (*model)(struct eg_model *m);
+	const char *freq, *idle;
+	const char *tunable[2], *value[2]; /* of freq, or NULL */
+	const struct eg_decision *script;
+	int nr_script;
+};
+
+static void run_how(const struct wl *h, const struct how *how, struct eg_sim_result *res)
 {
 	struct eg_model *m = calloc(1, sizeof(*m));
 	struct eg_engine_config cfg;
 	struct eg_sim_config sc = { 0 };
+	char why[160];
 
 	assert_non_null(m);
-	one_cpu_model(m);
+	how->model(m);
 	memset(&cfg, 0, sizeof(cfg));
-	assert_int_equal(eg_engine_config_simple(&cfg, m, "performance", NULL, NULL), 0);
+	assert_int_equal(eg_engine_config_simple(&cfg, m, how->freq, how->idle, NULL), 0);
+	for (int i = 0; i < 2 && how->tunable[i]; i++)
+		assert_int_equal(eg_tunables_set(cfg.freq[0]->tunables, cfg.freq_tun[0],
+						 how->tunable[i], how->value[i], why, sizeof(why)),
+				 0);
 	sc.model = m;
 	sc.engine = &cfg;
 	sc.workload = &h->w;
+	sc.script = how->script;
+	sc.nr_script = how->nr_script;
 	assert_int_equal(eg_sim_run(&sc, res), 0);
 	eg_engine_config_free(&cfg);
 	free(m);
+}
+
+static void run(const struct wl *h, struct eg_sim_result *res)
+{
+	const struct how how = { .model = one_cpu_model, .freq = "performance" };
+
+	run_how(h, &how, res);
 }
 
 /* 1. Two RT tasks of one priority woken at t = 0 on one CPU: the first
@@ -195,12 +240,74 @@ static void test_response_time(void **state)
 	eg_sim_result_free(&res);
 }
 
+/* 4. An RT task of 300 us every 5 ms on the sleepy CPU under menu: its
+ * 4.7 ms sleeps reach the cluster state (3.5 ms), whose 2000 us exit is
+ * the worst wakeup latency. A resume-latency limit of 1000 us, decided at
+ * t = 0, bars the cluster state (its exit is charged to every CPU of it):
+ * cpu-sleep's 500 us; 100 us leaves WFI only: 1 us. The CPU went idle
+ * before the limit, so the first wakeup still leaves the cluster state:
+ * 100 activations, so that p99 (the 99th) is past it. */
+static void test_latency_limit(void **state)
+{
+	static const uint32_t limit[] = { 0, 1000, 100 };
+	static const double want[] = { 2000, 500, 1 };
+	struct eg_decision d = { .type = EG_DEC_IDLE_LATENCY, .target = 0 };
+	struct how how = { .model = sleepy_cpu_model, .freq = "performance", .idle = "menu" };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct wl h;
+		struct eg_sim_result res;
+
+		wl_init(&h, 500 * MS);
+		add_periodic(&h, EG_SIM_FIFO, 50, 300000, 5 * MS);
+		d.value = limit[i];
+		how.script = limit[i] ? &d : NULL;
+		how.nr_script = limit[i] ? 1 : 0;
+		run_how(&h, &how, &res);
+		assert_true(res.lat_rt_n >= 99);
+		assert_true(res.lat_rt_p99_us == want[i]);
+		eg_sim_result_free(&res);
+	}
+}
+
+/* 5. The same task under eagov, end to end: with the default break-even
+ * the cluster state pays for 4.7 ms sleeps and the 2000 us exit stays;
+ * with residencies counted twice (idle_qos_pct = 200) eagov's prediction
+ * bars it: 500 us. idle_qos = no, same factor: 2000. The task is known
+ * after four activations; 800 of them put p99 (the 792nd) past those. */
+static void test_eagov_idle_qos(void **state)
+{
+	static const char *const tun[][2] = { { NULL, NULL },
+					      { "idle_qos_pct", NULL },
+					      { "idle_qos_pct", "idle_qos" } };
+	static const char *const val[][2] = { { NULL, NULL }, { "200", NULL }, { "200", "no" } };
+	static const double want[] = { 2000, 500, 2000 };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct how how = { .model = sleepy_cpu_model,
+				   .freq = "eagov",
+				   .idle = "menu",
+				   .tunable = { tun[i][0], tun[i][1] },
+				   .value = { val[i][0], val[i][1] } };
+		struct wl h;
+		struct eg_sim_result res;
+
+		wl_init(&h, 4000 * MS);
+		add_periodic(&h, EG_SIM_FIFO, 50, 300000, 5 * MS);
+		run_how(&h, &how, &res);
+		assert_true(res.lat_rt_p99_us == want[i]);
+		eg_sim_result_free(&res);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_latency_queues_rt),
-		cmocka_unit_test(test_latency_queues_cfs),
-		cmocka_unit_test(test_response_time),
+		cmocka_unit_test(test_latency_queues_rt), cmocka_unit_test(test_latency_queues_cfs),
+		cmocka_unit_test(test_response_time),	  cmocka_unit_test(test_latency_limit),
+		cmocka_unit_test(test_eagov_idle_qos),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

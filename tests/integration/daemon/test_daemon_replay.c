@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* eagovd end to end with recorded event streams, on a fake HiKey960 tree
  * (daemon_harness.h): a scripted recording replayed and written to the
- * tree, the stats line, a --record / replay round trip, and recordings
- * with CPU numbers the model does not have, refused. */
+ * tree, the stats line, a --record / replay round trip, eagov's predicted
+ * resume-latency limit reaching the tree, and recordings with CPU numbers
+ * the model does not have, refused. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -318,6 +319,92 @@ static void test_replay_eagov(void **state)
 	assert_string_equal(get(c, POL4 "scaling_governor", line, sizeof(line)), "schedutil");
 }
 
+/* A copy of the HiKey960 device file at path with freq = eagov and extra
+ * appended (a tunables section, or ""). */
+static void eagov_device(const char *path, const char *extra)
+{
+	char dev[512], line[600];
+	FILE *in, *out;
+
+	assert_int_equal(eg_conf_find_device("hikey960", dev, sizeof(dev)), 0);
+	in = fopen(dev, "r");
+	out = fopen(path, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in))
+		fputs(strncmp(line, "freq = ", 7) ? line : "freq = eagov\n", out);
+	fputs(extra, out);
+	fclose(in);
+	fclose(out);
+}
+
+/* eagov's predictive idle QoS in eagovd, writing to the tree: an RT task
+ * (pid 300, SCHED_FIFO 50) runs 300 us every 2 ms on CPU 4 for 1 s. Its
+ * 1.7 ms sleeps pass the big cpu-sleep's 1500 us residency but not the
+ * cluster's 3500 us: once it is known periodic (four activations), CPU 4's
+ * pm_qos_resume_latency_us holds 550, the cpu-sleep exit latency, while
+ * the daemon runs, and its original 0 is back at the end. With idle_qos =
+ * no in the device file, it stays 0 throughout. */
+static void run_idle_qos(struct ctx *c, const char *extra, bool want)
+{
+	_cleanup_free_ struct eg_model *m = malloc(sizeof(*m));
+	_cleanup_free_ struct eg_policy_conf *pc = malloc(sizeof(*pc));
+	char rec[400], src[420], mine[400], v[64];
+	const char *args[] = { "--device", mine, "--source", src, NULL };
+	const char *qos = CPU_DIR "/cpu4/power/pm_qos_resume_latency_us";
+	struct eg_recorder *r;
+	struct eg_error err;
+	uint64_t t = 5000 * MS;
+	int seen = 0, other = 0, st = -1;
+
+	assert_non_null(m);
+	assert_non_null(pc);
+	snprintf(mine, sizeof(mine), "%s/hikey960-eagov.ini", c->root);
+	eagov_device(mine, extra);
+	assert_int_equal(eg_conf_load_device(mine, m, pc, &err), 0);
+	snprintf(rec, sizeof(rec), "%s/qos.rec", c->root);
+	snprintf(src, sizeof(src), "replay:%s", rec);
+	assert_int_equal(eg_record_open(&r, rec, m), 0);
+	for (int k = 0; k < 500; k++, t += 2 * MS) {
+		rec_wakeup(r, t, 4, 300, 49);
+		rec_switch(r, t, 4, 0, 120, 300, 49);
+		rec_switch(r, t + 300000, 4, 300, 49, 0, 120);
+	}
+	assert_int_equal(eg_record_close(r), 0);
+	spawn(c, args);
+	for (;;) {
+		pid_t w = waitpid(c->pid, &st, WNOHANG);
+
+		if (w == c->pid) {
+			c->pid = -1;
+			break;
+		}
+		get(c, qos, v, sizeof(v));
+		seen += !strcmp(v, "550");
+		/* A read between the sink's truncate and its write sees "". */
+		other += v[0] && strcmp(v, "550") && strcmp(v, "0");
+		sleep_ms(5);
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		expect_exit(c, 0);
+	assert_int_equal(other, 0);
+	if (want)
+		assert_true(seen > 0);
+	else
+		assert_int_equal(seen, 0);
+	assert_string_equal(get(c, qos, v, sizeof(v)), "0");
+}
+
+static void test_replay_idle_qos(void **state)
+{
+	run_idle_qos(*state, "", true);
+}
+
+static void test_replay_idle_qos_off(void **state)
+{
+	run_idle_qos(*state, "\n[eagov]\nidle_qos = no\n", false);
+}
+
 /* A hikey960 recording (8 CPUs, or nr_cpus in its header) of a wakeup, then
  * one bad event. */
 static void write_bad_recording(const char *path, int nr_cpus, const struct eg_event *bad)
@@ -419,6 +506,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_eagov, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_idle_qos, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_idle_qos_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_cpu_out_of_range, setup, teardown),
 	};
