@@ -278,39 +278,6 @@ static int gov_tunables(const struct eg_freq_policy_ops *ops, const char *spec, 
 	return 0;
 }
 
-/* The thermal tunables ops is meant to run with ("NAME=VALUE,..."), to
- * every zone whose thermal policy has them. */
-static int gov_thermal_defaults(const struct eg_freq_policy_ops *ops, struct eg_engine_config *ecfg,
-				int nr_zones, struct eg_error *err)
-{
-	char buf[BENCH_GOV_SPEC_MAX], *save = NULL, *item;
-
-	if (!ops->thermal_tunables)
-		return 0;
-	if (strlen(ops->thermal_tunables) >= sizeof(buf)) {
-		eg_error_set(err, "", 0, "governor '%s': thermal tunables too long", ops->name);
-		return -E2BIG;
-	}
-	strcpy(buf, ops->thermal_tunables);
-	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(item, '='), why[160];
-		int r;
-
-		if (!eq) {
-			eg_error_set(err, "", 0, "governor '%s': '%s' is not tunable=value",
-				     ops->name, item);
-			return -EINVAL;
-		}
-		*eq = '\0';
-		r = gov_thermal_tunable(ecfg, nr_zones, item, eq + 1, why, sizeof(why));
-		if (r < 0) {
-			eg_error_set(err, "", 0, "governor '%s': %s", ops->name, why);
-			return r;
-		}
-	}
-	return 0;
-}
-
 int bench_add_governor(struct bench *b, const char *name)
 {
 	bool ramp;
@@ -390,9 +357,9 @@ int bench_gov_config(const struct bench_device *d, const char *gov, struct eg_en
 			return r;
 		}
 	}
-	/* The policy's own thermal settings first, so that a column's
-	 * "thermal.NAME=VALUE" overrides them. */
-	r = gov_thermal_defaults(ops, ecfg, d->model.nr_zones, err);
+	/* The policy's own thermal settings under the device file's, as
+	 * eagovd has them, and a column's "thermal.NAME=VALUE" over both. */
+	r = eg_policy_conf_thermal_tunables(d->pc, &d->model, EG_PROFILE_BALANCED, ecfg, err);
 	if (r >= 0)
 		r = gov_tunables(ops, gov, NULL, ecfg, d->model.nr_zones, err);
 	if (r < 0) {

@@ -150,6 +150,14 @@ int daemon_engine_build(struct daemon *d, enum eg_profile p, uint64_t now)
 			return r;
 		}
 	}
+	/* An overriding governor brings its own thermal settings, as it
+	 * would from the device file. */
+	r = eg_policy_conf_thermal_tunables(d->policy_conf, d->model, p, &cfg, &err);
+	if (r < 0) {
+		daemon_log_error("policy: ", &err);
+		eg_engine_config_free(&cfg);
+		return r;
+	}
 	if (d->engine) {
 		eg_engine_free(d->engine);
 		d->engine = NULL;

@@ -286,8 +286,45 @@ static const char *resolve_choice(const struct eg_policy_conf *pc, enum eg_profi
 
 /* Allocate a policy's tunables, set defaults, then apply the settings for
  * this policy that reach domain pd (-1: only those not tied to a domain). */
+/* Apply the "NAME=VALUE,..." items of preset whose NAME tab has (a frequency
+ * policy's thermal settings, meant for whichever thermal policy has them). */
+static int apply_preset(const struct eg_tunable *tab, void *tun, const char *policy,
+			const char *preset, struct eg_error *err)
+{
+	char buf[EG_VALUE_MAX], msg[160], *save = NULL, *item;
+
+	if (strlen(preset) >= sizeof(buf)) {
+		eg_error_set(err, "", 0, "%s: thermal settings too long", policy);
+		return -E2BIG;
+	}
+	strcpy(buf, preset);
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		int r;
+
+		if (!eq) {
+			eg_error_set(err, "", 0, "%s: '%s' is not NAME=VALUE", policy, item);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		if (!eg_tunables_find(tab, item))
+			continue;
+		r = eg_tunables_set(tab, tun, item, eq + 1, msg, sizeof(msg));
+		if (r < 0) {
+			eg_error_set(err, "", 0, "%s: %s", policy, msg);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* The tunables of policy name for profile and domain pd (-1: all): the
+ * table's defaults, then the presets (NULL-terminated, may be NULL) a
+ * frequency policy asks for, then the file's settings, so that a setting
+ * the file names always wins. */
 static int build_tunables(const struct eg_policy_conf *pc, enum eg_profile profile, int pd,
-			  const char *name, const struct eg_tunable *tab, size_t size, void **out,
+			  const char *name, const struct eg_tunable *tab, size_t size,
+			  const struct eg_freq_policy_ops *const *presets, void **out,
 			  struct eg_error *err)
 {
 	char msg[160];
@@ -300,6 +337,17 @@ static int build_tunables(const struct eg_policy_conf *pc, enum eg_profile profi
 	if (!tun)
 		return -ENOMEM;
 	eg_tunables_defaults(tab, tun);
+	for (int i = 0; presets && presets[i]; i++) {
+		int r;
+
+		if (!presets[i]->thermal_tunables)
+			continue;
+		r = apply_preset(tab, tun, presets[i]->name, presets[i]->thermal_tunables, err);
+		if (r < 0) {
+			free(tun);
+			return r;
+		}
+	}
 	for (int level = 0; level < 4; level++) {
 		for (int i = 0; i < pc->nr_settings; i++) {
 			const struct eg_setting *s = &pc->settings[i];
@@ -318,6 +366,41 @@ static int build_tunables(const struct eg_policy_conf *pc, enum eg_profile profi
 		}
 	}
 	*out = tun;
+	return 0;
+}
+
+int eg_policy_conf_thermal_tunables(const struct eg_policy_conf *pc, const struct eg_model *m,
+				    enum eg_profile profile, struct eg_engine_config *cfg,
+				    struct eg_error *err)
+{
+	const struct eg_freq_policy_ops *presets[EG_MAX_PDS + 1] = { 0 };
+	int n = 0;
+
+	/* Each domain's policy once, in domain order: a later one's preset
+	 * wins where two name the same setting. */
+	for (int d = 0; d < m->nr_pds; d++) {
+		bool seen = false;
+
+		for (int i = 0; i < n; i++)
+			seen = seen || presets[i] == cfg->freq[d];
+		if (cfg->freq[d] && !seen)
+			presets[n++] = cfg->freq[d];
+	}
+	for (int z = 0; z < m->nr_zones; z++) {
+		const struct eg_thermal_policy_ops *t = cfg->thermal[z];
+		void *tun;
+		int r;
+
+		if (!t)
+			continue;
+		/* Each zone owns its copy so the engine can free them uniformly. */
+		r = build_tunables(pc, profile, -1, t->name, t->tunables, t->tunables_size, presets,
+				   &tun, err);
+		if (r < 0)
+			return r;
+		free(cfg->thermal_tun[z]);
+		cfg->thermal_tun[z] = tun;
+	}
 	return 0;
 }
 
@@ -361,7 +444,7 @@ int eg_policy_conf_resolve(const struct eg_policy_conf *pc, const struct eg_mode
 			goto fail;
 		}
 		r = build_tunables(pc, profile, d, name, cfg->freq[d]->tunables,
-				   cfg->freq[d]->tunables_size, &cfg->freq_tun[d], err);
+				   cfg->freq[d]->tunables_size, NULL, &cfg->freq_tun[d], err);
 		if (r < 0)
 			goto fail;
 	}
@@ -374,7 +457,7 @@ int eg_policy_conf_resolve(const struct eg_policy_conf *pc, const struct eg_mode
 		goto fail;
 	}
 	r = build_tunables(pc, profile, -1, name, cfg->idle->tunables, cfg->idle->tunables_size,
-			   &cfg->idle_tun, err);
+			   NULL, &cfg->idle_tun, err);
 	if (r < 0)
 		goto fail;
 
@@ -386,12 +469,10 @@ int eg_policy_conf_resolve(const struct eg_policy_conf *pc, const struct eg_mode
 			r = -EINVAL;
 			goto fail;
 		}
-		/* Each zone owns its copy so the engine can free them uniformly. */
-		r = build_tunables(pc, profile, -1, name, cfg->thermal[z]->tunables,
-				   cfg->thermal[z]->tunables_size, &cfg->thermal_tun[z], err);
-		if (r < 0)
-			goto fail;
 	}
+	r = eg_policy_conf_thermal_tunables(pc, m, profile, cfg, err);
+	if (r < 0)
+		goto fail;
 	return 0;
 
 fail:

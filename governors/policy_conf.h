@@ -54,3 +54,12 @@ int eg_policy_conf_validate(const struct eg_policy_conf *pc, const struct eg_mod
 int eg_policy_conf_resolve(const struct eg_policy_conf *pc, const struct eg_model *m,
 			   enum eg_profile profile, struct eg_engine_config *cfg,
 			   struct eg_error *err);
+
+/* (Re)build every zone's thermal tunables in cfg for its thermal policy:
+ * the policy's defaults, then the thermal settings the domains' frequency
+ * policies ask for (eg_freq_policy_ops.thermal_tunables, where the thermal
+ * policy has them), then the file's. Resolve calls it; call it again after
+ * changing cfg->freq[] (a governor override). 0 or -errno (*err set). */
+int eg_policy_conf_thermal_tunables(const struct eg_policy_conf *pc, const struct eg_model *m,
+				    enum eg_profile profile, struct eg_engine_config *cfg,
+				    struct eg_error *err);

@@ -232,6 +232,56 @@ static void test_resolve_refuses_invalid(void **state)
 	assert_int_equal(eg_policy_conf_resolve(pc, m, EG_PROFILE__MAX, &cfg, &err), -EINVAL);
 }
 
+static bool thermal_bool(const struct eg_engine_config *cfg, int z, const char *name)
+{
+	const struct eg_tunable *t = eg_tunables_find(cfg->thermal[z]->tunables, name);
+	char buf[16];
+
+	assert_non_null(t);
+	eg_tunables_format(t, cfg->thermal_tun[z], buf, sizeof(buf));
+	return eg_streq(buf, "yes");
+}
+
+/* A frequency policy's thermal settings (eagov: deadline_first) reach the
+ * zones whose thermal policy has them, under the file's own settings, and
+ * again when a governor override replaces the file's policy. */
+static void test_thermal_presets(void **state)
+{
+	struct eg_engine_config cfg;
+	struct eg_error err;
+
+	(void)state;
+	assert_non_null(eg_freq_policy_find("eagov")->thermal_tunables);
+	eg_policy_conf_init(pc, "f.ini");
+	add(-1, -1, "", "thermal", "power_allocator", 3);
+	assert_int_equal(eg_policy_conf_resolve(pc, m, EG_PROFILE_BALANCED, &cfg, &err), 0);
+	assert_false(thermal_bool(&cfg, 0, "deadline_first"));
+	/* The daemon's override path: the new policy's presets apply. */
+	assert_int_equal(eg_engine_config_set_freq(&cfg, 1, eg_freq_policy_find("eagov")), 0);
+	assert_int_equal(eg_policy_conf_thermal_tunables(pc, m, EG_PROFILE_BALANCED, &cfg, &err),
+			 0);
+	assert_true(thermal_bool(&cfg, 0, "deadline_first"));
+	eg_engine_config_free(&cfg);
+
+	add(-1, -1, "", "freq", "eagov", 4);
+	assert_int_equal(eg_policy_conf_resolve(pc, m, EG_PROFILE_BALANCED, &cfg, &err), 0);
+	assert_true(thermal_bool(&cfg, 0, "deadline_first"));
+	eg_engine_config_free(&cfg);
+
+	/* The file names it: the file wins over the policy's preset. */
+	add(-1, -1, "power_allocator", "deadline_first", "no", 5);
+	assert_int_equal(eg_policy_conf_resolve(pc, m, EG_PROFILE_BALANCED, &cfg, &err), 0);
+	assert_false(thermal_bool(&cfg, 0, "deadline_first"));
+	eg_engine_config_free(&cfg);
+
+	/* A thermal policy without the setting is left alone. */
+	eg_policy_conf_init(pc, "f.ini");
+	add(-1, -1, "", "freq", "eagov", 4);
+	assert_int_equal(eg_policy_conf_resolve(pc, m, EG_PROFILE_BALANCED, &cfg, &err), 0);
+	assert_string_equal(cfg.thermal[0]->name, "step_wise");
+	eg_engine_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_validate_errors),
 		cmocka_unit_test(test_resolve_refuses_invalid),
+		cmocka_unit_test(test_thermal_presets),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
