@@ -7,74 +7,9 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine_internal.h"
 #include "idle_qos.h"
 #include "util.h"
-
-#define EG_MAX_BOOSTS 32
-
-struct engine_pd {
-	const struct eg_pd *pd;
-	const struct eg_freq_policy_ops *ops;
-	void *state;
-	uint32_t cur_khz;	   /* as the platform last reported it */
-	uint32_t req_khz;	   /* last SET_FREQ we emitted, 0 = none yet */
-	uint32_t min_khz, max_khz; /* platform limits */
-	uint32_t profile_cap_khz;  /* from max_freq_pct, 0 = none */
-	uint32_t cap_khz;	   /* effective cap last emitted, 0 = none */
-	bool limits_changed;
-	uint64_t next_timer;
-};
-
-struct engine_zone {
-	const struct eg_zone *zone;
-	const struct eg_thermal_policy_ops *ops;
-	void *state;
-	bool have_temp;
-	int last_temp_mc;
-	uint64_t last_ts;
-	uint64_t busy_prev[EG_MAX_CPUS];
-	uint32_t cap_khz[EG_MAX_PDS];
-};
-
-struct engine_boost {
-	int32_t pid;
-	uint64_t until;
-};
-
-struct eg_engine {
-	const struct eg_model *m;
-	struct eg_engine_config cfg; /* policy pointers; tunables stay the caller's */
-	struct eg_signals sig;
-	struct engine_pd pd[EG_MAX_PDS];
-	struct engine_zone zone[EG_MAX_ZONES];
-	void *idle_state[EG_MAX_CPUS];
-	struct eg_freq_cpu fcpu[EG_MAX_CPUS];
-	struct engine_boost boost[EG_MAX_BOOSTS];
-	bool idle_qos;	       /* some domain's policy asks for it */
-	struct eg_idle_qos iq; /* resume-latency limits, fixed and predicted */
-	uint32_t util_threshold;
-	uint32_t util_floor;
-};
-
-static void emit(struct eg_decisions *out, uint64_t ts, enum eg_decision_type type, unsigned flags,
-		 enum eg_reason reason, int target, uint32_t value)
-{
-	struct eg_decision *d;
-
-	if (!out)
-		return;
-	if (out->n >= EG_MAX_DECISIONS) {
-		out->overflow = true;
-		return;
-	}
-	d = &out->d[out->n++];
-	d->ts = ts;
-	d->type = (uint16_t)type;
-	d->flags = (uint16_t)flags;
-	d->reason = (uint16_t)reason;
-	d->target = target;
-	d->value = value;
-}
 
 /* The highest frequency a domain may run at now: its platform max, bounded
  * by the thermal and profile caps. */
@@ -170,7 +105,8 @@ static int run_freq(struct eg_engine *e, int pdi, uint64_t now, enum eg_reason r
 	if (opp < 0 || p->pd->opps[opp].khz == p->req_khz)
 		return 0;
 	p->req_khz = p->pd->opps[opp].khz;
-	emit(out, now, EG_DEC_SET_FREQ, fo.urgent ? EG_DEC_URGENT : 0, reason, pdi, p->req_khz);
+	engine_emit(out, now, EG_DEC_SET_FREQ, fo.urgent ? EG_DEC_URGENT : 0, reason, pdi,
+		    p->req_khz);
 	return 0;
 }
 
@@ -206,7 +142,7 @@ static int update_cap(struct eg_engine *e, int pdi, uint64_t now, enum eg_reason
 		return 0;
 	p->cap_khz = cap;
 	p->limits_changed = true;
-	emit(out, now, EG_DEC_SET_CAP, 0, reason, pdi, cap);
+	engine_emit(out, now, EG_DEC_SET_CAP, 0, reason, pdi, cap);
 	return run_freq(e, pdi, now, reason, -1, out);
 }
 
@@ -352,31 +288,6 @@ int eg_engine_start(struct eg_engine *e, uint64_t now, struct eg_decisions *out)
 	return 0;
 }
 
-static bool task_boosted(struct eg_engine *e, int32_t pid, uint64_t now)
-{
-	for (int i = 0; i < EG_MAX_BOOSTS; i++)
-		if (e->boost[i].pid == pid && e->boost[i].until > now)
-			return true;
-	return false;
-}
-
-static void add_boost(struct eg_engine *e, int32_t pid, uint64_t until)
-{
-	int slot = 0;
-
-	for (int i = 0; i < EG_MAX_BOOSTS; i++) {
-		if (e->boost[i].pid == pid) {
-			slot = i;
-			break;
-		}
-		/* Otherwise reuse the entry that expires first. */
-		if (e->boost[i].until < e->boost[slot].until)
-			slot = i;
-	}
-	e->boost[slot].pid = pid;
-	e->boost[slot].until = until;
-}
-
 /* Fast ramp: a realtime or boosted task that wakes must not wait for the
  * utilization signal to catch up (tens of ms) nor for a rate limit: its
  * domain goes to the highest allowed frequency now. */
@@ -399,81 +310,7 @@ static void fast_ramp(struct eg_engine *e, int cpu, uint64_t now, struct eg_deci
 	if (top == p->req_khz)
 		return;
 	p->req_khz = top;
-	emit(out, now, EG_DEC_SET_FREQ, EG_DEC_URGENT, EG_REASON_RT, pdi, top);
-}
-
-/* A CPU's resume-latency limit: the fixed one while an RT task is runnable
- * there (rt_idle_latency_us), and the one predicted at its last idle entry;
- * sent when the smaller of the two changes. */
-static void idle_latency(struct eg_engine *e, int cpu, uint64_t now, struct eg_decisions *out)
-{
-	struct eg_idle_qos_cpu *c;
-	uint32_t v;
-
-	if (cpu < 0 || cpu >= EG_MAX_CPUS)
-		return;
-	c = &e->iq.cpu[cpu];
-	if (e->cfg.rt_idle_latency_us)
-		c->rt_set = e->sig.cpu[cpu].online && eg_signals_rt_runnable(&e->sig, cpu);
-	if (eg_idle_qos_update(c, e->cfg.rt_idle_latency_us, &v))
-		emit(out, now, EG_DEC_IDLE_LATENCY, 0, EG_REASON_RT, cpu, v);
-}
-
-/* The task a switch puts to sleep, when its wakeup is latency-sensitive
- * (RT, or boosted): the idle QoS prediction follows it. */
-static const struct eg_task *idle_qos_sleeper(struct eg_engine *e, const struct eg_event *ev)
-{
-	const struct eg_task *t;
-
-	if (ev->sw.prev_pid <= 0 || ev->sw.prev_runnable ||
-	    !(t = eg_task_table_find(&e->sig.tasks, ev->sw.prev_pid)))
-		return NULL;
-	if (eg_prio_class(t->pid, t->prio) >= EG_CLASS_RT || task_boosted(e, t->pid, ev->ts))
-		return t;
-	return NULL;
-}
-
-/* A policy that hints task clamps is asked at each wakeup; a hint is sent
- * when it moves by more than HINT_STEP (or is the task's first), so that a
- * steady task costs one sched_setattr, not one per activation. */
-#define HINT_STEP 32U
-
-static uint32_t clamp_dist(uint32_t a, uint32_t b)
-{
-	uint32_t dmin = eg_uclamp_min(a) > eg_uclamp_min(b) ? eg_uclamp_min(a) - eg_uclamp_min(b) :
-							      eg_uclamp_min(b) - eg_uclamp_min(a);
-	uint32_t dmax = eg_uclamp_max(a) > eg_uclamp_max(b) ? eg_uclamp_max(a) - eg_uclamp_max(b) :
-							      eg_uclamp_max(b) - eg_uclamp_max(a);
-
-	return EG_MAX(dmin, dmax);
-}
-
-static void task_hint(struct eg_engine *e, int cpu, int32_t pid, uint64_t now,
-		      struct eg_decisions *out)
-{
-	int pdi = cpu >= 0 && cpu < EG_MAX_CPUS ? e->m->cpu_pd[cpu] : -1;
-	const struct engine_pd *p;
-	struct eg_task *t;
-	uint32_t min, max, packed;
-
-	if (pdi < 0)
-		return;
-	p = &e->pd[pdi];
-	if (!p->ops || !p->ops->task_clamp || !(t = eg_task_table_find(&e->sig.tasks, pid)))
-		return;
-	if (!p->ops->task_clamp(p->state, &t->act, t->prio, &min, &max))
-		return;
-	packed = eg_uclamp_pack(EG_MIN(min, EG_CAPACITY_SCALE), EG_MIN(max, EG_CAPACITY_SCALE));
-	/* A task never hinted keeps its own clamp until there is one to give. */
-	if (!t->clamp_hint && packed == eg_uclamp_pack(0, EG_CAPACITY_SCALE))
-		return;
-	if (t->clamp_hint && clamp_dist(packed, t->clamp_hint) <= HINT_STEP)
-		return;
-	t->clamp_hint = packed;
-	emit(out, now, EG_DEC_TASK_UCLAMP, 0, EG_REASON_UTIL, pid, packed);
-	/* The platform applies it at once; the signals would otherwise only
-	 * learn it at the task's next switch in. */
-	eg_signals_set_task_uclamp(&e->sig, pid, eg_uclamp_min(packed), eg_uclamp_max(packed));
+	engine_emit(out, now, EG_DEC_SET_FREQ, EG_DEC_URGENT, EG_REASON_RT, pdi, top);
 }
 
 static int on_util(struct eg_engine *e, int cpu, uint64_t now, enum eg_reason reason,
@@ -483,7 +320,7 @@ static int on_util(struct eg_engine *e, int cpu, uint64_t now, enum eg_reason re
 
 	if (cpu < 0 || cpu >= EG_MAX_CPUS || (pdi = e->m->cpu_pd[cpu]) < 0)
 		return 0;
-	idle_latency(e, cpu, now, out);
+	engine_idle_latency(e, cpu, now, out);
 	if (!e->pd[pdi].ops || !e->pd[pdi].ops->on_util_update)
 		return 0;
 	return run_freq(e, pdi, now, reason, cpu, out);
@@ -621,7 +458,7 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		if (r < 0)
 			return r;
 		if (e->idle_qos && ev->type == EG_EV_SWITCH)
-			eg_idle_qos_switch(&e->iq, ev, idle_qos_sleeper(e, ev));
+			eg_idle_qos_switch(&e->iq, ev, engine_idle_qos_sleeper(e, ev));
 		if (e->idle_qos && ev->type == EG_EV_EXIT)
 			eg_idle_qos_forget(&e->iq, ev->exit.pid);
 		r = on_util(e, ev->cpu, now, EG_REASON_UTIL, out);
@@ -639,12 +476,12 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 			int held = eg_idle_qos_wakeup(&e->iq, &e->sig, ev->wakeup.pid, cpu, now);
 
 			if (held >= 0)
-				idle_latency(e, held, now, out);
+				engine_idle_latency(e, held, now, out);
 		}
-		task_hint(e, cpu, ev->wakeup.pid, now, out);
+		engine_task_hint(e, cpu, ev->wakeup.pid, now, out);
 		if (ev->wakeup.flags & EG_WAKE_IOWAIT)
 			reason = EG_REASON_IOWAIT;
-		if (rt || task_boosted(e, ev->wakeup.pid, now)) {
+		if (rt || engine_task_boosted(e, ev->wakeup.pid, now)) {
 			reason = EG_REASON_RT;
 			if (e->cfg.fast_ramp)
 				fast_ramp(e, cpu, now, out);
@@ -702,7 +539,7 @@ int eg_engine_event(struct eg_engine *e, const struct eg_event *ev, struct eg_de
 		r = on_hotplug(e, ev->cpu, now, out);
 		break;
 	case EG_EV_BOOST:
-		add_boost(e, ev->boost.pid, now + (uint64_t)ev->boost.ms * NSEC_PER_MSEC);
+		engine_add_boost(e, ev->boost.pid, now + (uint64_t)ev->boost.ms * NSEC_PER_MSEC);
 		break;
 	case EG_EV_POWER_SOURCE:
 		/* Profile switching is the daemon's: it rebuilds the config. */
