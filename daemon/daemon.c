@@ -84,7 +84,8 @@ void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_even
 			freq_applied(d, x);
 		stats_applied(&d->stats, x, cause);
 	}
-	d->sink->flush(d);
+	if (!d->in_batch)
+		d->sink->flush(d);
 	daemon_degraded_update(d);
 	if (d->decisions.overflow)
 		eg_warn("more than %d decisions at once; the oldest were kept", EG_MAX_DECISIONS);

@@ -418,10 +418,16 @@ int daemon_loop(struct daemon *d)
 		if (sort_batch(d) < 0)
 			return eg_log_errno(-ENOMEM, "event batch");
 		d->stats.events += (uint64_t)d->nr_event_batch;
+		/* The batch's frequency requests are held and written once
+		 * per domain at its end (urgent ones at once): a fast ramp
+		 * waits for no write that it replaces. */
+		d->in_batch = true;
 		for (int i = 0; i < d->nr_event_batch; i++) {
 			r = daemon_feed(d, &d->event_batch[i], now);
-			if (r < 0)
+			if (r < 0) {
+				d->in_batch = false;
 				return r;
+			}
 		}
 		if (d->engine)
 			push_util_threshold(d);
@@ -433,6 +439,8 @@ int daemon_loop(struct daemon *d)
 
 			daemon_feed(d, &tick, now);
 		}
+		d->in_batch = false;
+		d->sink->flush(d);
 		if (control_ready) {
 			r = eg_control_dispatch(d->control, now);
 			if (r < 0)
