@@ -169,6 +169,18 @@ static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)
 		return 0;
 	}
 	c->nr_timer++;
+	/* The idle task runs here while the record has a task running: the
+	 * switch to idle never came (a kernel may deliver no event in some
+	 * task's context, its switch out included). The time since the last
+	 * switch counts idle, the least the events prove busy, and the timer
+	 * lapses as on any idle CPU. */
+	if (c->curr_pid != 0 && (__u32)bpf_get_current_pid_tgid() == 0) {
+		c->curr_pid = 0;
+		c->last_ts = now;
+		consider(c, now, c->busy_total);
+		t->state = 1;
+		return 0;
+	}
 	/* The period in progress counts: that is what the timer is for. */
 	consider(c, now, c->busy_total + (c->curr_pid != 0 ? now - c->last_ts : 0));
 	if (c->curr_pid != 0 && bpf_timer_start(&t->timer, util_rate_ns, EG_TIMER_PIN) == 0)
