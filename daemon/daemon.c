@@ -390,6 +390,7 @@ static int teardown(struct daemon *d)
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);
 	free(d->event_batch);
+	free(d->sort_tmp);
 	free(d->model);
 	free(d->policy_conf);
 	return r;

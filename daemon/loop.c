@@ -185,9 +185,16 @@ static int sort_batch(struct daemon *d)
 		in_order++;
 	if (in_order >= n)
 		return 0;
-	tmp = malloc(n * sizeof(*tmp));
-	if (!tmp)
-		return -ENOMEM;
+	/* The scratch is kept: no allocation on the way to a fast ramp once
+	 * the batches have reached their size. */
+	if (d->sort_tmp_cap < d->event_batch_cap) {
+		tmp = realloc(d->sort_tmp, (size_t)d->event_batch_cap * sizeof(*tmp));
+		if (!tmp)
+			return -ENOMEM;
+		d->sort_tmp = tmp;
+		d->sort_tmp_cap = d->event_batch_cap;
+	}
+	tmp = d->sort_tmp;
 	for (size_t width = 1; width < n; width *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * width) {
 			size_t mid = EG_MIN(lo + width, n), hi = EG_MIN(lo + 2 * width, n);
@@ -202,7 +209,6 @@ static int sort_batch(struct daemon *d)
 		}
 		memcpy(a, tmp, n * sizeof(*a));
 	}
-	free(tmp);
 	return 0;
 }
 

@@ -151,6 +151,8 @@ struct daemon {
 	/* Events read in one loop turn, sorted before they are fed. */
 	struct eg_event *event_batch;
 	int nr_event_batch, event_batch_cap;
+	struct eg_event *sort_tmp; /* the batch sort's scratch, event_batch_cap long */
+	int sort_tmp_cap;
 	struct eg_decisions decisions;
 	struct run_stats stats;
 	struct busy_snap busy_snap[EG_MAX_CPUS];
