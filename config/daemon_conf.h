@@ -37,15 +37,21 @@ struct eg_daemon_conf {
 	 * run or on a fake tree). */
 	char dbus[EG_PATH_MAX];
 	uint32_t poll_interval_ms; /* poll source sampling period */
-	char file[EG_PATH_MAX];	   /* where it was read from, "" for defaults */
+	/* SCHED_FIFO priority eagovd asks for at start when it runs as a
+	 * normal task; 0 leaves its scheduling class alone. */
+	uint32_t rt_priority;
+	char file[EG_PATH_MAX]; /* where it was read from, "" for defaults */
 };
 
 #define EG_DAEMON_POLL_MS_DEFAULT 10
 #define EG_DAEMON_POLL_MS_MIN 1
 #define EG_DAEMON_POLL_MS_MAX 10000
+#define EG_DAEMON_RT_PRIO_DEFAULT 1
+#define EG_DAEMON_RT_PRIO_MAX 99
 
 /* The defaults: device auto, profile balanced, no AC/battery switching,
- * source auto, log notice, /run/eagov, /run/eagov/control, 10 ms. */
+ * source auto, log notice, /run/eagov, /run/eagov/control, 10 ms,
+ * SCHED_FIFO 1. */
 void eg_daemon_conf_init(struct eg_daemon_conf *c);
 /* Parse eagov.conf ([daemon] section). Keys not in the file keep the values
  * *c had; on error *c is untouched. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +85,8 @@ void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_even
 			freq_applied(d, x);
 		stats_applied(&d->stats, x, cause);
 	}
-	d->sink->flush(d);
+	if (!d->in_batch)
+		d->sink->flush(d);
 	daemon_degraded_update(d);
 	if (d->decisions.overflow)
 		eg_warn("more than %d decisions at once; the oldest were kept", EG_MAX_DECISIONS);
@@ -396,9 +398,37 @@ static int teardown(struct daemon *d)
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);
 	free(d->event_batch);
+	free(d->sort_tmp);
 	free(d->model);
 	free(d->policy_conf);
 	return r;
+}
+
+/* The fast ramp (an RT wakeup read, decided and written) must not queue
+ * behind the normal tasks whose load it serves: eagovd runs at a low
+ * SCHED_FIFO priority, as the kernel's schedutil worker runs above every
+ * fair task. A daemon started in a realtime class already (the unit's
+ * CPUSchedulingPolicy=) keeps it; one without the privilege runs on as a
+ * normal task, saying so. */
+static void raise_priority(const struct daemon *d)
+{
+	struct sched_param sp = { .sched_priority = (int)d->conf.rt_priority };
+	int policy = sched_getscheduler(0);
+
+	if (!d->conf.rt_priority)
+		return;
+	if (policy == SCHED_FIFO || policy == SCHED_RR) {
+		eg_info("scheduling: already realtime (%s); rt_priority %u not applied",
+			policy == SCHED_FIFO ? "SCHED_FIFO" : "SCHED_RR", d->conf.rt_priority);
+		return;
+	}
+	if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) < 0) {
+		eg_notice("scheduling: cannot run at SCHED_FIFO %u (%s): running as a normal "
+			  "task, the fast ramp may wait behind other tasks",
+			  d->conf.rt_priority, strerror(errno));
+		return;
+	}
+	eg_info("scheduling: SCHED_FIFO %u", d->conf.rt_priority);
 }
 
 static int start(struct daemon *d)
@@ -496,6 +526,7 @@ static int start(struct daemon *d)
 		d->next_watchdog_ns = now;
 	}
 	d->next_status_ns = now + STATUS_PERIOD_NS;
+	raise_priority(d);
 	eg_notice("running: %d domain%s, %d CPUs, profile %s%s", d->model->nr_pds,
 		  d->model->nr_pds == 1 ? "" : "s", d->model->nr_cpus, eg_profile_name(d->profile),
 		  d->opts->dry_run ? ", dry run (nothing written)" : "");

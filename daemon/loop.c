@@ -185,9 +185,16 @@ static int sort_batch(struct daemon *d)
 		in_order++;
 	if (in_order >= n)
 		return 0;
-	tmp = malloc(n * sizeof(*tmp));
-	if (!tmp)
-		return -ENOMEM;
+	/* The scratch is kept: no allocation on the way to a fast ramp once
+	 * the batches have reached their size. */
+	if (d->sort_tmp_cap < d->event_batch_cap) {
+		tmp = realloc(d->sort_tmp, (size_t)d->event_batch_cap * sizeof(*tmp));
+		if (!tmp)
+			return -ENOMEM;
+		d->sort_tmp = tmp;
+		d->sort_tmp_cap = d->event_batch_cap;
+	}
+	tmp = d->sort_tmp;
 	for (size_t width = 1; width < n; width *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * width) {
 			size_t mid = EG_MIN(lo + width, n), hi = EG_MIN(lo + 2 * width, n);
@@ -202,7 +209,6 @@ static int sort_batch(struct daemon *d)
 		}
 		memcpy(a, tmp, n * sizeof(*a));
 	}
-	free(tmp);
 	return 0;
 }
 
@@ -418,10 +424,16 @@ int daemon_loop(struct daemon *d)
 		if (sort_batch(d) < 0)
 			return eg_log_errno(-ENOMEM, "event batch");
 		d->stats.events += (uint64_t)d->nr_event_batch;
+		/* The batch's frequency requests are held and written once
+		 * per domain at its end (urgent ones at once): a fast ramp
+		 * waits for no write that it replaces. */
+		d->in_batch = true;
 		for (int i = 0; i < d->nr_event_batch; i++) {
 			r = daemon_feed(d, &d->event_batch[i], now);
-			if (r < 0)
+			if (r < 0) {
+				d->in_batch = false;
 				return r;
+			}
 		}
 		if (d->engine)
 			push_util_threshold(d);
@@ -433,6 +445,8 @@ int daemon_loop(struct daemon *d)
 
 			daemon_feed(d, &tick, now);
 		}
+		d->in_batch = false;
+		d->sink->flush(d);
 		if (control_ready) {
 			r = eg_control_dispatch(d->control, now);
 			if (r < 0)

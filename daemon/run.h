@@ -57,10 +57,13 @@ struct daemon;
 struct sink_ops {
 	/* Open what decisions are written to; the state file is set up. */
 	int (*open)(struct daemon *d, uint64_t now);
-	/* Apply one decision: 0 when it took effect (written, or printed),
-	 * -EAGAIN queued behind a back-off, -ENODEV no knob for it, -errno. */
+	/* Apply one decision: 0 when it took effect (written, or printed;
+	 * a frequency request that is not urgent may be held for flush, a
+	 * later one for its domain replacing it), -EAGAIN queued behind a
+	 * back-off, -ENODEV no knob for it, -errno. */
 	int (*apply)(struct daemon *d, const struct eg_decision *x, uint64_t now);
-	/* After a batch of decisions. */
+	/* After a batch of decisions: the loop's batch of events, or one
+	 * apply outside it. */
 	void (*flush)(struct daemon *d);
 	/* The earliest queued write to retry, or EG_NEVER; then retry them. */
 	uint64_t (*next_retry)(const struct daemon *d);
@@ -92,6 +95,7 @@ struct daemon {
 	struct eg_engine *engine;
 
 	const struct sink_ops *sink;
+	bool in_batch;	       /* feeding the loop's batch: the sink flushes at its end */
 	struct eg_state state; /* originals saved for the restore */
 	bool state_in_use;
 	struct eg_cpufreq cpufreq;
@@ -147,6 +151,8 @@ struct daemon {
 	/* Events read in one loop turn, sorted before they are fed. */
 	struct eg_event *event_batch;
 	int nr_event_batch, event_batch_cap;
+	struct eg_event *sort_tmp; /* the batch sort's scratch, event_batch_cap long */
+	int sort_tmp_cap;
 	struct eg_decisions decisions;
 	struct run_stats stats;
 	struct busy_snap busy_snap[EG_MAX_CPUS];

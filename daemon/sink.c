@@ -184,7 +184,7 @@ static int sysfs_apply(struct daemon *d, const struct eg_decision *x, uint64_t n
 	switch (x->type) {
 	case EG_DEC_SET_FREQ:
 	case EG_DEC_SET_CAP:
-		return d->cpufreq_open ? eg_cpufreq_apply(&d->cpufreq, x, now) : -ENODEV;
+		return d->cpufreq_open ? eg_cpufreq_hold(&d->cpufreq, x, now) : -ENODEV;
 	case EG_DEC_IDLE_LATENCY:
 	case EG_DEC_IDLE_DISABLE:
 		return d->cpuidle_open ? eg_cpuidle_apply(&d->cpuidle, x, now) : -ENODEV;
@@ -195,9 +195,11 @@ static int sysfs_apply(struct daemon *d, const struct eg_decision *x, uint64_t n
 	}
 }
 
+/* The frequency requests held during the batch: one write per domain. */
 static void sysfs_flush(struct daemon *d)
 {
-	(void)d;
+	if (d->cpufreq_open)
+		eg_cpufreq_flush(&d->cpufreq, daemon_now_ns());
 }
 
 /* The sinks' retry times use 0 for "none": eg_deadline_min turns that into

@@ -75,6 +75,13 @@ static void ev_switch(struct eg_signals *s, const struct eg_event *ev)
 	t->state = EG_TASK_RUNNING;
 	c->curr_pid = t->pid;
 	c->curr_prio = t->prio;
+	c->at_switch.ts = now;
+	c->at_switch.pid = t->pid;
+	c->at_switch.cfs = c->cfs;
+	c->at_switch.rt = c->rt;
+	c->at_switch.busy_ns = c->busy_ns;
+	c->at_switch.task_avg = t->avg;
+	c->at_switch.task_runtime_ns = t->runtime_ns;
 }
 
 static void ev_wakeup(struct eg_signals *s, const struct eg_event *ev)

@@ -48,6 +48,17 @@ struct eg_cpu_signals {
 	/* The same for enqueued CFS tasks. */
 	uint32_t cfs_demand;
 	uint32_t nr_cfs_unknown;
+	/* The CPU and its task as the last switch into a task left them. A
+	 * later switch out of idle that finds that task still current in our
+	 * record proves its switch out lost, at an unknown time since: the
+	 * time since is taken back and counted idle (the least the stream
+	 * proves busy; a source that reconciles adds the rest). */
+	struct {
+		uint64_t ts;
+		int32_t pid;
+		struct eg_pelt cfs, rt, task_avg;
+		uint64_t busy_ns, task_runtime_ns;
+	} at_switch;
 };
 
 struct eg_signals {

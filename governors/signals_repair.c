@@ -37,6 +37,29 @@ static void lost_switch_in(struct eg_signals *s, int cpu, struct eg_task *t, uin
 	c->curr_prio = t->prio;
 }
 
+/* t, current on cpu since its switch in, is found gone at a switch out of
+ * idle at now: the CPU, t's averages and run time go back to that switch
+ * in, t is taken off there (it blocked, not seen), and the CPU is brought
+ * to now idle. */
+static void lost_switch_out(struct eg_signals *s, int cpu, struct eg_task *t, uint64_t now)
+{
+	struct eg_cpu_signals *c = &s->cpu[cpu];
+	uint64_t since = c->at_switch.ts;
+
+	c->cfs = c->at_switch.cfs;
+	c->rt = c->at_switch.rt;
+	c->busy_ns = c->at_switch.busy_ns;
+	c->last_ns = since;
+	t->avg = c->at_switch.task_avg;
+	t->runtime_ns = c->at_switch.task_runtime_ns;
+	c->curr_pid = 0;
+	c->at_switch.pid = 0;
+	if (t->state != EG_TASK_SLEEPING)
+		sig_task_dequeue(s, t, since, false);
+	c->idle_since = since;
+	sig_cpu_sync(s, cpu, now);
+}
+
 /* The recorded current task of cpu is not the switch's prev: events were
  * lost. Repair what the switch proves before applying it. */
 void sig_switch_resync(struct eg_signals *s, int cpu, int32_t prev, uint64_t now)
@@ -56,11 +79,22 @@ void sig_switch_resync(struct eg_signals *s, int cpu, int32_t prev, uint64_t now
 			lost_switch_in(s, cpu, t, now);
 		return;
 	}
+	t = eg_task_table_find(&s->tasks, c->curr_pid);
+	if (prev == 0 && t && t->cpu == cpu && c->at_switch.pid == t->pid &&
+	    c->at_switch.ts <= now && c->at_switch.ts >= c->idle_since) {
+		/* The CPU was idle before this switch, and the task our
+		 * record has running since its switch in left through a
+		 * switch we lost, at an unknown moment since. Charged up to
+		 * now, the idle gap would count busy, and a CPU losing such
+		 * switches would read busier than it can be; the averages go
+		 * back to that switch in and the time since counts idle. */
+		lost_switch_out(s, cpu, t, now);
+		return;
+	}
 	/* Another task was current: it stopped at an unknown moment, charged
 	 * up to now. Its block was most likely the lost event; a later switch
 	 * to it re-enqueues it. */
 	sig_cpu_sync(s, cpu, now);
-	t = eg_task_table_find(&s->tasks, c->curr_pid);
 	c->curr_pid = 0;
 	if (t && t->cpu == cpu && t->state != EG_TASK_SLEEPING)
 		sig_task_dequeue(s, t, now, false);

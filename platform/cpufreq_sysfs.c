@@ -272,14 +272,15 @@ static int hwp_limits(struct eg_cpufreq_pd *p, uint64_t now_ns)
 	return r1 < 0 ? r1 : r2;
 }
 
-static int set_freq(struct eg_cpufreq_pd *p, uint32_t khz, uint64_t now_ns)
+static int set_freq(struct eg_cpufreq_pd *p, uint32_t khz, uint64_t now_ns, bool hold)
 {
 	char buf[16];
 	int r, r2;
 
 	if (p->mode == EG_CPUFREQ_USERSPACE) {
 		fmt_khz(buf, sizeof(buf), khz);
-		return eg_attr_set(&p->setspeed, buf, now_ns);
+		return hold ? eg_attr_hold(&p->setspeed, buf, now_ns) :
+			      eg_attr_set(&p->setspeed, buf, now_ns);
 	}
 	p->floor_khz = EG_CLAMP(khz, p->cpuinfo_min_khz, p->cpuinfo_max_khz);
 	r = hwp_limits(p, now_ns);
@@ -305,7 +306,7 @@ static int set_cap(struct eg_cpufreq_pd *p, uint32_t khz, uint64_t now_ns)
 	return eg_attr_set(&p->max, buf, now_ns);
 }
 
-int eg_cpufreq_apply(struct eg_cpufreq *cf, const struct eg_decision *d, uint64_t now_ns)
+static int apply(struct eg_cpufreq *cf, const struct eg_decision *d, uint64_t now_ns, bool hold)
 {
 	struct eg_cpufreq_pd *p;
 
@@ -318,8 +319,34 @@ int eg_cpufreq_apply(struct eg_cpufreq *cf, const struct eg_decision *d, uint64_
 		return -ENODEV;
 	retry_governor(p, now_ns);
 	if (d->type == EG_DEC_SET_FREQ)
-		return set_freq(p, d->value, now_ns);
+		return set_freq(p, d->value, now_ns, hold);
 	return set_cap(p, d->value, now_ns);
+}
+
+int eg_cpufreq_apply(struct eg_cpufreq *cf, const struct eg_decision *d, uint64_t now_ns)
+{
+	return apply(cf, d, now_ns, false);
+}
+
+int eg_cpufreq_hold(struct eg_cpufreq *cf, const struct eg_decision *d, uint64_t now_ns)
+{
+	return apply(cf, d, now_ns, d->type == EG_DEC_SET_FREQ && !(d->flags & EG_DEC_URGENT));
+}
+
+int eg_cpufreq_flush(struct eg_cpufreq *cf, uint64_t now_ns)
+{
+	int first = 0;
+
+	for (int i = 0; i < cf->nr_pds; i++) {
+		int r;
+
+		if (cf->pd[i].mode != EG_CPUFREQ_USERSPACE)
+			continue;
+		r = eg_attr_retry(&cf->pd[i].setspeed, now_ns);
+		if (r < 0 && r != -EAGAIN && !first)
+			first = r;
+	}
+	return first;
 }
 
 int eg_cpufreq_retry(struct eg_cpufreq *cf, uint64_t now_ns)

@@ -69,6 +69,14 @@ int eg_cpufreq_open(struct eg_cpufreq *cf, const struct eg_sysfs *fs, const stru
  * -EAGAIN while a failed knob waits for its retry, -ENODEV for a domain
  * without a policy, or the write's -errno. */
 int eg_cpufreq_apply(struct eg_cpufreq *cf, const struct eg_decision *d, uint64_t now_ns);
+/* As eg_cpufreq_apply, but a frequency request that is not urgent is held
+ * (in userspace mode) until eg_cpufreq_flush: a later request for the same
+ * domain replaces it unwritten, so a batch of events costs one write per
+ * domain, and an urgent request is never queued behind a write it makes
+ * pointless. */
+int eg_cpufreq_hold(struct eg_cpufreq *cf, const struct eg_decision *d, uint64_t now_ns);
+/* Write the held requests; returns the first error (logged by the knob). */
+int eg_cpufreq_flush(struct eg_cpufreq *cf, uint64_t now_ns);
 /* Retry failed writes whose back-off elapsed; returns the first error. */
 int eg_cpufreq_retry(struct eg_cpufreq *cf, uint64_t now_ns);
 /* The earliest pending retry (arm a timer for it), 0 when none. */

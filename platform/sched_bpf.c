@@ -410,6 +410,25 @@ static int bpf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int 
 	return n;
 }
 
+/* The sum over the possible CPUs of a one-entry per-CPU u64 array. */
+static int sum_pcpu_u64(const struct eg_source *s, const struct bpf_map *map, uint64_t *sum)
+{
+	uint64_t *v = calloc((size_t)s->nr_possible, sizeof(*v));
+	uint32_t zero = 0;
+	int r = 0;
+
+	*sum = 0;
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map__lookup_elem(map, &zero, sizeof(zero), v, sizeof(*v) * (size_t)s->nr_possible,
+				 0) < 0)
+		r = -errno;
+	for (int cpu = 0; r == 0 && cpu < s->nr_possible; cpu++)
+		*sum += v[cpu];
+	free(v);
+	return r;
+}
+
 /* How often the kernel skipped prog because it was already running on that
  * CPU; 0 where the kernel does not say (before 5.12). */
 static uint64_t prog_misses(const struct bpf_program *prog)
@@ -442,9 +461,24 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 		out->timer += s->pcpu[cpu].nr_timer;
 	}
 	out->events = s->nr_events;
+	r = sum_pcpu_u64(s, s->skel->maps.rt_wakeups_lost, &out->rt_wakeups_lost);
+	if (r < 0)
+		return r;
 	out->wakeup_misses =
 		prog_misses(s->skel->progs.eg_wakeup) + prog_misses(s->skel->progs.eg_wakeup_new);
 	out->switch_misses = prog_misses(s->skel->progs.eg_switch);
+	return 0;
+}
+
+int eg_sched_bpf_rt_lost(const struct eg_source *s, int32_t pid, uint32_t *n)
+{
+	uint8_t v;
+
+	if (!s || !n)
+		return -EINVAL;
+	if (bpf_map__lookup_elem(s->skel->maps.rt_woken, &pid, sizeof(pid), &v, sizeof(v), 0) < 0)
+		return -errno;
+	*n = v >> 1;
 	return 0;
 }
 
@@ -510,6 +544,14 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 {
 	(void)s;
 	(void)out;
+	return -EOPNOTSUPP;
+}
+
+int eg_sched_bpf_rt_lost(const struct eg_source *s, int32_t pid, uint32_t *n)
+{
+	(void)s;
+	(void)pid;
+	(void)n;
 	return -EOPNOTSUPP;
 }
 

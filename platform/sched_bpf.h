@@ -26,10 +26,17 @@ struct eg_sched_bpf_stats {
 	 * counted so that tests and the stats line can tell them apart. */
 	uint64_t wakeup_misses; /* sched_wakeup / sched_wakeup_new */
 	uint64_t switch_misses; /* sched_switch */
+	/* RT wakeups the kernel ran no program for at all (some kernels
+	 * deliver no event in some tasks' context): proven afterwards by an
+	 * RT task that blocks twice with no wakeup seen in between. */
+	uint64_t rt_wakeups_lost;
 };
 
 /* s must come from eg_source_bpf.open. All return 0 or -errno
  * (-EOPNOTSUPP when built without BPF, -ENOENT for an unknown pid). */
 int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out);
 int eg_sched_bpf_task_runtime(const struct eg_source *s, int32_t pid, uint64_t *ns);
+/* The RT wakeups of pid the kernel did not deliver (see rt_wakeups_lost),
+ * up to 127; -ENOENT for a pid never seen to block as RT. */
+int eg_sched_bpf_rt_lost(const struct eg_source *s, int32_t pid, uint32_t *n);
 int eg_sched_bpf_watch(struct eg_source *s, int32_t pid, bool on);

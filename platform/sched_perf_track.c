@@ -62,7 +62,10 @@ void eg_perf_track_event(struct eg_source *s, const struct eg_event *ev)
 			if (ev->ts > from)
 				k->busy += ev->ts - from;
 		}
-		if (k->curr != 0 && ev->ts > k->since)
+		/* A switch out of idle finding a task current lost that
+		 * task's switch out: signals.c counts the time since its
+		 * switch in idle, and so does this mirror. */
+		if (k->curr != 0 && ev->ts > k->since && ev->sw.prev_pid != 0)
 			k->busy += ev->ts - k->since;
 		if (ev->sw.prev_pid > 0 && ev->sw.prev_runnable)
 			runnable_add(k, ev->sw.prev_pid, ev->ts);

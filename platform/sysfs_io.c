@@ -199,13 +199,30 @@ int eg_attr_set(struct eg_attr *a, const char *val, uint64_t now_ns)
 {
 	if (strlen(val) >= EG_ATTR_VAL_MAX)
 		return -EINVAL;
-	if (!a->have_pending && a->have_last && strcmp(a->last, val) == 0)
+	/* have_last: nothing failed since the last write, so a value still
+	 * pending can only be a held one, which val replaces. */
+	if (a->have_last && strcmp(a->last, val) == 0) {
+		a->have_pending = false;
 		return 0;
+	}
 	eg_strlcpy(a->pending, val, sizeof(a->pending));
 	a->have_pending = true;
 	if (a->backoff_ns && now_ns < a->retry_ns)
 		return -EAGAIN;
 	return attr_attempt(a, now_ns);
+}
+
+int eg_attr_hold(struct eg_attr *a, const char *val, uint64_t now_ns)
+{
+	if (strlen(val) >= EG_ATTR_VAL_MAX)
+		return -EINVAL;
+	if (a->have_last && strcmp(a->last, val) == 0) {
+		a->have_pending = false;
+		return 0;
+	}
+	eg_strlcpy(a->pending, val, sizeof(a->pending));
+	a->have_pending = true;
+	return a->backoff_ns && now_ns < a->retry_ns ? -EAGAIN : 0;
 }
 
 int eg_attr_retry(struct eg_attr *a, uint64_t now_ns)

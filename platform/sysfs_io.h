@@ -77,6 +77,11 @@ int eg_attr_open(struct eg_attr *a);
  * and written by eg_attr_retry), or the -errno of this failed attempt (also
  * kept for retry). A failure is logged once per path and errno. */
 int eg_attr_set(struct eg_attr *a, const char *val, uint64_t now_ns);
+/* Keep val as the value to write at the next eg_attr_retry, without
+ * writing it now; a later eg_attr_set or eg_attr_hold replaces it unwritten,
+ * and the value already in the file cancels it. 0, -EAGAIN while a failed
+ * write waits for its back-off (val is written after it), -EINVAL. */
+int eg_attr_hold(struct eg_attr *a, const char *val, uint64_t now_ns);
 /* Write the pending value if its back-off has elapsed; 0 when nothing is
  * pending or it was written, else as eg_attr_set. */
 int eg_attr_retry(struct eg_attr *a, uint64_t now_ns);

@@ -64,6 +64,26 @@ struct {
 	__uint(max_entries, 64 * 1024);
 } rt_events SEC(".maps");
 
+/* RT tasks seen to block: bit 0 set once a wakeup of theirs was sent
+ * since, clear while none was. A task that blocks again with it clear ran
+ * without its wakeup reaching this program: a wakeup the kernel did not
+ * deliver, counted in rt_wakeups_lost and, per task, in bits 1-7
+ * (saturating). The task's first block as RT proves nothing: it may have
+ * been running since before it became RT. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __s32);
+	__type(value, __u8);
+} rt_woken SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} rt_wakeups_lost SEC(".maps");
+
 /* One rate timer per CPU; user space sizes it to the possible CPUs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -169,6 +189,18 @@ static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)
 		return 0;
 	}
 	c->nr_timer++;
+	/* The idle task runs here while the record has a task running: the
+	 * switch to idle never came (a kernel may deliver no event in some
+	 * task's context, its switch out included). The time since the last
+	 * switch counts idle, the least the events prove busy, and the timer
+	 * lapses as on any idle CPU. */
+	if (c->curr_pid != 0 && (__u32)bpf_get_current_pid_tgid() == 0) {
+		c->curr_pid = 0;
+		c->last_ts = now;
+		consider(c, now, c->busy_total);
+		t->state = 1;
+		return 0;
+	}
 	/* The period in progress counts: that is what the timer is for. */
 	consider(c, now, c->busy_total + (c->curr_pid != 0 ? now - c->last_ts : 0));
 	if (c->curr_pid != 0 && bpf_timer_start(&t->timer, util_rate_ns, EG_TIMER_PIN) == 0)
@@ -197,6 +229,23 @@ static __always_inline void arm_timer(struct eg_bpf_cpu *c)
 		t->state = 2;
 	else
 		t->state = 1;
+}
+
+static __always_inline void rt_blocks(__s32 pid)
+{
+	__u8 *v = bpf_map_lookup_elem(&rt_woken, &pid), nv = 0;
+
+	if (v && !(*v & 1)) {
+		__u32 key = 0;
+		__u64 *lost = bpf_map_lookup_elem(&rt_wakeups_lost, &key);
+
+		if (lost)
+			(*lost)++;
+		nv = *v < 0xfe ? *v + 2 : *v;
+	} else if (v) {
+		nv = *v & 0xfe;
+	}
+	bpf_map_update_elem(&rt_woken, &pid, &nv, BPF_ANY);
 }
 
 SEC("tp_btf/sched_switch")
@@ -238,6 +287,10 @@ int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_stru
 	}
 	c->last_ts = now;
 	c->curr_pid = next_pid;
+	/* An RT task blocking (not preempted: its state is not running). */
+	if (prev_pid != 0 && prev->prio < 100 && bpf_core_field_exists(prev->__state) &&
+	    BPF_CORE_READ(prev, __state) != 0)
+		rt_blocks(prev_pid);
 
 	if (next_pid != 0)
 		arm_timer(c);
@@ -282,6 +335,12 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	r->flags = flags;
 	/* The fast-ramp trigger: wake user space now, whatever is pending. */
 	bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
+	if (prio < 100) {
+		__u8 *v = bpf_map_lookup_elem(&rt_woken, &pid);
+
+		if (v)
+			*v |= 1;
+	}
 	if (c) {
 		c->nr_wakeups++;
 		c->nr_woken++;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Actuation against a fake HiKey960 sysfs tree: state saved before the first
- * write, exact writes, caps, HWP mapping, back-off on failures, hot-unplug,
- * and restore (ordered, partial, stale file at start). */
+ * write, exact writes, held requests, caps, HWP mapping, back-off on
+ * failures, hot-unplug, and restore (ordered, partial, stale file at start). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +151,49 @@ static void test_set_freq_exact(void **state)
 	assert_int_equal(apply(c, EG_DEC_SET_FREQ, 0, 999000, 4), 0);
 	assert_int_equal(c->cf.pd[0].setspeed.nr_writes, 2);
 	assert_int_equal(apply(c, EG_DEC_SET_FREQ, 2, 999000, 4), -EINVAL);
+}
+
+/* Held requests (the daemon's batch): nothing is written until the flush,
+ * a later request replaces a held one unwritten, an urgent one is written
+ * at once and cancels what was held, and a held value already in the file
+ * costs no write. */
+static void test_hold_and_flush(void **state)
+{
+	struct ctx *c = *state;
+	struct eg_decision d = { .ts = 1, .type = EG_DEC_SET_FREQ, .target = 0, .value = 1402000 };
+
+	assert_int_equal(eg_cpufreq_open(&c->cf, &c->fs, &c->m, &c->st, 0), 0);
+	assert_int_equal(eg_cpufreq_hold(&c->cf, &d, 1), 0);
+	d.value = 999000;
+	assert_int_equal(eg_cpufreq_hold(&c->cf, &d, 2), 0);
+	assert_int_equal(c->cf.pd[0].setspeed.nr_writes, 0);
+	assert_int_equal(eg_cpufreq_flush(&c->cf, 3), 0);
+	assert_string_equal(rd(c, POL0 "scaling_setspeed"), "999000");
+	assert_int_equal(c->cf.pd[0].setspeed.nr_writes, 1);
+	/* Held, then replaced by an urgent request: one write, the urgent. */
+	d.value = 1402000;
+	assert_int_equal(eg_cpufreq_hold(&c->cf, &d, 4), 0);
+	d.value = 1844000;
+	d.flags = EG_DEC_URGENT;
+	assert_int_equal(eg_cpufreq_hold(&c->cf, &d, 5), 0);
+	assert_string_equal(rd(c, POL0 "scaling_setspeed"), "1844000");
+	assert_int_equal(c->cf.pd[0].setspeed.nr_writes, 2);
+	assert_int_equal(eg_cpufreq_flush(&c->cf, 6), 0);
+	assert_int_equal(c->cf.pd[0].setspeed.nr_writes, 2);
+	/* Held back to the value in the file: nothing to write. */
+	d.flags = 0;
+	d.value = 999000;
+	assert_int_equal(eg_cpufreq_hold(&c->cf, &d, 7), 0);
+	d.value = 1844000;
+	assert_int_equal(eg_cpufreq_hold(&c->cf, &d, 8), 0);
+	assert_int_equal(eg_cpufreq_flush(&c->cf, 9), 0);
+	assert_int_equal(c->cf.pd[0].setspeed.nr_writes, 2);
+	assert_string_equal(rd(c, POL0 "scaling_setspeed"), "1844000");
+	/* Caps are never held. */
+	d.type = EG_DEC_SET_CAP;
+	d.value = 1402000;
+	assert_int_equal(eg_cpufreq_hold(&c->cf, &d, 10), 0);
+	assert_string_equal(rd(c, POL0 "scaling_max_freq"), "1402000");
 }
 
 static void test_set_cap(void **state)
@@ -494,6 +537,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_saves_originals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_freq_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hold_and_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpuidle_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore_all, setup, teardown),

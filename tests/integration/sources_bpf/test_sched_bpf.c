@@ -321,6 +321,7 @@ static void test_rt_wakeup(void **state)
 
 	struct eg_sched_bpf_stats st0, st1;
 	uint64_t missed;
+	uint32_t lost = 0;
 
 	(void)state;
 	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
@@ -364,22 +365,24 @@ static void test_rt_wakeup(void **state)
 				       (int)b.ev[i].cpu);
 	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
 	missed = st1.wakeup_misses - st0.wakeup_misses;
-	printf("RT child: %d wakeups seen of 20 sleeps; the kernel skipped the wakeup "
-	       "program %llu times in the window (any task); %llu records dropped, "
-	       "%llu wakeup records sent\n",
-	       nr, (unsigned long long)missed, (unsigned long long)(st1.dropped - st0.dropped),
+	assert_int_equal(eg_sched_bpf_rt_lost(s, pid, &lost), 0);
+	printf("RT child: %d wakeups seen of 20 sleeps, %u not delivered by the kernel; the "
+	       "kernel skipped the wakeup program %llu times in the window (any task); %llu "
+	       "records dropped, %llu wakeup records sent\n",
+	       nr, lost, (unsigned long long)missed,
+	       (unsigned long long)(st1.dropped - st0.dropped),
 	       (unsigned long long)(st1.wakeups - st0.wakeups));
 	/* One wakeup per 10 ms sleep, and no other: the child only sleeps.
-	 * Never more than 20, and nothing the source itself loses: no record
-	 * dropped by a full ring. One wakeup may be missing: on this VM
-	 * (kernel 6.18) about 1 run in 10 sees 19 with no record dropped and
-	 * no recursion miss counted by the kernel (both printed above), and
-	 * the perf source shows the same loss while ftrace still sees the
-	 * wakeup, so the tracepoint's delivery to perf and BPF is what drops
-	 * it. Two missing would be a source bug. */
-	assert_true(nr <= 20);
+	 * Nothing the source itself loses (no record dropped by a full
+	 * ring), and every wakeup the program ran for is read: the 20 are
+	 * those read and those the kernel did not deliver, which the program
+	 * proves (the child blocked again with no wakeup of its own seen in
+	 * between). On this project's VM such a loss is a wakeup from an
+	 * interrupt taken on top of the sandbox's agent (tokio-rt-worker, a
+	 * thread of pid 1), in whose context the kernel delivers no event to
+	 * BPF or perf: about 1 run in 10. */
 	assert_int_equal(st1.dropped - st0.dropped, 0);
-	assert_true((uint64_t)nr + missed >= 19);
+	assert_int_equal(nr + (int)lost, 20);
 	free(b.ev);
 	eg_source_bpf.close(s);
 }

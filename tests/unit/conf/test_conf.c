@@ -672,6 +672,7 @@ static void test_daemon_shipped_and_defaults(void **state)
 	eg_daemon_conf_init(&c);
 	assert_string_equal(c.device, "auto");
 	assert_int_equal(c.poll_interval_ms, 10);
+	assert_int_equal(c.rt_priority, 1);
 	snprintf(path, sizeof(path), "%s/conf/eagov.conf", source_root());
 	if (eg_conf_load_daemon(path, &c, &err) < 0)
 		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
@@ -707,6 +708,10 @@ static void test_daemon_values_and_errors(void **state)
 	assert_int_equal(c.source, EG_SOURCE_CHOICE_POLL);
 	assert_int_equal(c.log_level, EG_LOG_DEBUG);
 	assert_int_equal(c.poll_interval_ms, 50);
+	assert_int_equal(load_daemon("[daemon]\nrt_priority = 0\n", &c, &err), 0);
+	assert_int_equal(c.rt_priority, 0);
+	assert_int_equal(load_daemon("[daemon]\nrt_priority = 100\n", &c, &err), -ERANGE);
+	assert_int_equal(c.rt_priority, 0);
 
 	before = c;
 	assert_int_equal(load_daemon("[daemon]\nprofile = performance\npoll_interval_ms = 0\n", &c,

@@ -231,6 +231,67 @@ static void test_sampled_cpu_ignores_syncs(void **state)
  * migration away was lost (the kernel never idles a CPU with a runnable
  * task). The switch to idle drops it from that CPU, so the CPU's runnable
  * average decays instead of staying near 1024. */
+/* A 30 % task (3 ms of every 10 ms) on BIG for 100 periods, the CPU
+ * synced every millisecond as the engine does at other CPUs' events; with
+ * lose_every > 0, the switch out of every lose_every-th run is lost. At
+ * each switch in, the CPU's util goes into util[] and its busy time is
+ * returned. */
+static uint64_t periodic_run(struct eg_signals *s, int lose_every, uint32_t *util)
+{
+	const uint64_t ms = 1000000;
+
+	for (int k = 0; k < 100; k++) {
+		uint64_t t = 5 * ms + (uint64_t)k * 10 * ms;
+		bool lost = lose_every > 0 && k % lose_every == lose_every - 1;
+
+		ev_wakeup(s, t, 800, CFS_PRIO, BIG, 0);
+		ev_switch(s, t, BIG, 0, 0, false, 800, CFS_PRIO);
+		util[k] = eg_signals_cpu_util(s, BIG);
+		for (uint64_t d = 1; d < 10; d++) {
+			if (d == 3 && !lost)
+				ev_switch(s, t + 3 * ms, BIG, 800, CFS_PRIO, false, 0, 0);
+			else
+				eg_signals_sync_cpu(s, BIG, t + d * ms);
+		}
+	}
+	return s->cpu[BIG].busy_ns;
+}
+
+/* The switch out of a task to idle is lost (a perf ring's lost records, a
+ * VM dropping tracepoints): the next switch out of idle proves the CPU
+ * idle, and the time since the task's switch in must not count busy. A
+ * CPU losing one switch out in three reads no more than the same load
+ * without losses, and no less than the load it was proven to run. Charged
+ * up to the switch out of idle, each lost one counted a whole 10 ms period
+ * busy: util 594-610 at the switches in, against 325-329 without losses
+ * (230-241 now: the lost runs count idle). */
+static void test_lost_switch_out_stays_bounded(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_signals ref;
+	uint32_t u_ref[100], u_lossy[100];
+	uint64_t busy_ref, busy_lossy;
+	double mean_ref = 0, mean_lossy = 0;
+
+	assert_int_equal(eg_signals_init(&ref, &f->m, 0), 0);
+	busy_ref = periodic_run(&ref, 0, u_ref);
+	busy_lossy = periodic_run(&f->s, 3, u_lossy);
+	eg_signals_destroy(&ref);
+	/* 100 runs of 3 ms; 33 of them lost, counted idle. */
+	assert_int_equal(busy_ref, 300000000);
+	assert_int_equal(busy_lossy, 300000000 - 33 * 3000000);
+	for (int k = 50; k < 100; k++) {
+		assert_true(u_lossy[k] <= u_ref[k]);
+		mean_ref += u_ref[k] / 50.0;
+		mean_lossy += u_lossy[k] / 50.0;
+	}
+	/* The reference: 30 % of 1024 at the low point of its cycle. */
+	assert_true(mean_ref > 0.25 * 1024 && mean_ref < 0.35 * 1024);
+	/* Two runs in three counted: about 2/3 of it, not collapsed. */
+	assert_true(mean_lossy > 0.55 * mean_ref);
+	assert_int_equal(f->s.cpu[BIG].nr_running, 0);
+}
+
 static void test_idle_switch_drops_stale_queued(void **state)
 {
 	struct fixture *f = *state;
@@ -264,6 +325,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lost_switch_in_ignores_syncs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_sample_without_switches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_correction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_switch_out_stays_bounded, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sampled_cpu_ignores_syncs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_switch_drops_stale_queued, setup,
 						teardown),
