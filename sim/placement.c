@@ -357,37 +357,54 @@ static int select_capacity(const struct sim *s, const struct sim_task *t)
 	return best >= 0 ? best : select_least_queued(s, t);
 }
 
-/* The CFS-like spread: its previous CPU if idle; else an idle CPU of the
- * previous CPU's domain; else the idle CPU with the highest capacity; else
- * the least queued CPU. */
-static int select_spread(const struct sim *s, const struct sim_task *t)
-{
-	int prev = t->cpu;
-	int best = -1;
-
-	if (prev >= 0 && cpu_free_for(s, t, prev))
-		return prev;
-	if (prev >= 0) {
-		int pd = s->model->cpu_pd[prev];
-
-		for (int n = s->pd_cpu_start[pd]; n < s->pd_cpu_start[pd + 1]; n++)
-			if (cpu_free_for(s, t, s->pd_cpu[n]))
-				return s->pd_cpu[n];
-	}
-	for (int k = 0; k < s->model->nr_cpus; k++) {
-		if (!cpu_free_for(s, t, k))
-			continue;
-		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
-			best = k;
-	}
-	return best >= 0 ? best : select_least_queued(s, t);
-}
-
 /* The kernel's rt_task_fits_capacity(): CPU k's original capacity covers
  * the task's uclamp_min, taken no higher than its uclamp_max. */
 static inline bool rt_fits_cpu(const struct sim *s, const struct sim_task *t, int k)
 {
 	return s->model->cpu_cap[k] >= EG_MIN(t->uclamp_min, t->uclamp_max);
+}
+
+/* May the task start on CPU k at once, and, if fit, does it fit k as an RT
+ * task by its clamp? */
+static inline bool spread_ok(const struct sim *s, const struct sim_task *t, int k, bool fit)
+{
+	return cpu_free_for(s, t, k) && (!fit || rt_fits_cpu(s, t, k));
+}
+
+/* The spread over the free CPUs (those the RT task fits if fit): its
+ * previous CPU; else one of the previous CPU's domain; else the one with
+ * the highest capacity; -1 when none is free. */
+static int spread_free(const struct sim *s, const struct sim_task *t, bool fit)
+{
+	int prev = t->cpu;
+	int best = -1;
+
+	if (prev >= 0 && spread_ok(s, t, prev, fit))
+		return prev;
+	if (prev >= 0) {
+		int pd = s->model->cpu_pd[prev];
+
+		for (int n = s->pd_cpu_start[pd]; n < s->pd_cpu_start[pd + 1]; n++)
+			if (spread_ok(s, t, s->pd_cpu[n], fit))
+				return s->pd_cpu[n];
+	}
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		if (!spread_ok(s, t, k, fit))
+			continue;
+		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
+			best = k;
+	}
+	return best;
+}
+
+/* The CFS-like spread: its previous CPU if idle; else an idle CPU of the
+ * previous CPU's domain; else the idle CPU with the highest capacity; else
+ * the least queued CPU. */
+static int select_spread(const struct sim *s, const struct sim_task *t)
+{
+	int best = spread_free(s, t, false);
+
+	return best >= 0 ? best : select_least_queued(s, t);
 }
 
 /* May the RT task t preempt what CPU k runs (idle, CFS, a lower RT)? The
@@ -406,30 +423,14 @@ static bool rt_lower_prio_cpu(const struct sim *s, const struct sim_task *t, int
 
 /* RT placement under uclamp on CPUs of different capacities
  * (select_task_rq_rt and find_lowest_rq with cpupri_find_fitness): the
- * spread over the CPUs the task fits (its previous CPU if free, else a
- * free CPU of that domain, else the biggest free one); else, none of them
- * free, the fitting CPU running only lower-priority work (it is preempted)
- * with the fewest queued, its previous CPU first; else, nowhere to fit, the
- * spread over every CPU, as the kernel's search without the fitness. */
+ * spread over the CPUs the task fits; else, none of them free, the fitting
+ * CPU running only lower-priority work (it is preempted) with the fewest
+ * queued, its previous CPU first; else, nowhere to fit, the spread over
+ * every CPU, as the kernel's search without the fitness. */
 static int select_rt_fit(const struct sim *s, const struct sim_task *t)
 {
-	int prev = t->cpu, best = -1;
+	int prev = t->cpu, best = spread_free(s, t, true);
 
-	if (prev >= 0 && cpu_free_for(s, t, prev) && rt_fits_cpu(s, t, prev))
-		return prev;
-	if (prev >= 0) {
-		int pd = s->model->cpu_pd[prev];
-
-		for (int n = s->pd_cpu_start[pd]; n < s->pd_cpu_start[pd + 1]; n++)
-			if (cpu_free_for(s, t, s->pd_cpu[n]) && rt_fits_cpu(s, t, s->pd_cpu[n]))
-				return s->pd_cpu[n];
-	}
-	for (int k = 0; k < s->model->nr_cpus; k++) {
-		if (!cpu_free_for(s, t, k) || !rt_fits_cpu(s, t, k))
-			continue;
-		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
-			best = k;
-	}
 	if (best >= 0)
 		return best;
 	if (prev >= 0 && s->cpu[prev].online && task_allowed(t, prev) && rt_fits_cpu(s, t, prev) &&
