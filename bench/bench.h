@@ -59,17 +59,17 @@ struct bench {
 	int nr_gov;
 	uint64_t duration_ns; /* 0: each workload's own */
 	uint64_t seed;
-	int jobs;	/* worker threads */
-	bool progress;	/* progress bar on stderr */
-	bool no_oracle; /* skip the oracle's search */
-	/* The simulated kernel has uclamp, RT tasks' default uclamp_min
-	 * (eg_sim_config.kernel_uclamp, rt_default_min). */
-	bool kernel_uclamp;
-	uint32_t rt_default_min;
+	int jobs;		       /* worker threads */
+	bool progress;		       /* progress bar on stderr */
+	bool no_oracle;		       /* skip the oracle's search */
 	struct eg_rtapp_options rtapp; /* how workload files are read */
 	int nr_stalled_runs;	       /* runs of the last bench_run that stalled */
 	uint64_t sample_ns;	       /* timeline sampling for --html, 0 = none */
 	uint64_t max_sample_ns;	       /* the coarsest actually used */
+	/* The simulated kernel has uclamp, RT tasks' default uclamp_min
+	 * (eg_sim_config.kernel_uclamp, rt_default_min). */
+	bool kernel_uclamp;
+	uint32_t rt_default_min;
 	struct bench_job *job;
 	int nr_job;
 	/* The oracle of each device x workload, [dev * nr_wl + wl]. */
