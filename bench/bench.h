@@ -66,6 +66,10 @@ struct bench {
 	int nr_stalled_runs;	       /* runs of the last bench_run that stalled */
 	uint64_t sample_ns;	       /* timeline sampling for --html, 0 = none */
 	uint64_t max_sample_ns;	       /* the coarsest actually used */
+	/* The simulated kernel has uclamp, RT tasks' default uclamp_min
+	 * (eg_sim_config.kernel_uclamp, rt_default_min). */
+	bool kernel_uclamp;
+	uint32_t rt_default_min;
 	struct bench_job *job;
 	int nr_job;
 	/* The oracle of each device x workload, [dev * nr_wl + wl]. */

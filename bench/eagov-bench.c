@@ -57,6 +57,10 @@ static void usage(FILE *out)
 		"                           \"auto\" (default), per file: \"value\" when a\n"
 		"                           suspend names another condition that a resume\n"
 		"                           targets (with a notice), else \"self\"\n"
+		"      --kernel-uclamp[=MIN] simulate a kernel with uclamp: RT tasks run\n"
+		"                           with a uclamp_min of MIN unless one is set\n"
+		"                           (sched_util_clamp_min_rt_default; default 1024)\n"
+		"                           and wake on a CPU whose capacity covers it\n"
 		"      --allow-stall        exit 0 even when a run stalls (a task waiting\n"
 		"                           for good, or a deadlock); still warned about\n"
 		"  -q, --quiet              no progress bar\n"
@@ -99,6 +103,7 @@ enum {
 	OPT_RTAPP_SUSPEND,
 	OPT_ALLOW_STALL,
 	OPT_HELD_OUT,
+	OPT_KERNEL_UCLAMP,
 };
 
 /* What the command line asked for, beyond the matrix in struct bench. */
@@ -188,6 +193,18 @@ static int parse_option(struct bench *b, struct options *o, int c, const char *a
 		return 0;
 	case OPT_HELD_OUT:
 		return bench_add_held_out_devices(b) < 0 ? 1 : 0;
+	case OPT_KERNEL_UCLAMP: {
+		int min = EG_SIM_RT_DEFAULT_MIN;
+
+		o->sim_only = true;
+		if (arg && eg_parse_int(arg, 0, EG_CAPACITY_SCALE, &min) < 0) {
+			eg_err("--kernel-uclamp: '%s' is not a uclamp_min in 0..1024", arg);
+			return 1;
+		}
+		b->kernel_uclamp = true;
+		b->rt_default_min = (uint32_t)min;
+		return 0;
+	}
 	case OPT_REPLAY:
 		if (o->nr_replay >= BENCH_MAX_ITEMS) {
 			eg_err("--replay: at most %d recordings", BENCH_MAX_ITEMS);
@@ -234,6 +251,7 @@ static int parse_args(struct bench *b, struct options *o, int argc, char **argv)
 		{ "rtapp-suspend", required_argument, NULL, OPT_RTAPP_SUSPEND },
 		{ "allow-stall", no_argument, NULL, OPT_ALLOW_STALL },
 		{ "held-out", no_argument, NULL, OPT_HELD_OUT },
+		{ "kernel-uclamp", optional_argument, NULL, OPT_KERNEL_UCLAMP },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -265,8 +283,8 @@ static int replay_main(struct bench *b, const struct options *o)
 	int failed, r;
 
 	if (o->sim_only) {
-		eg_err("--replay: --workload, --duration, --seed, --html, --lava and "
-		       "--rtapp-suspend apply to simulated runs only");
+		eg_err("--replay: --workload, --duration, --seed, --html, --lava, "
+		       "--rtapp-suspend and --kernel-uclamp apply to simulated runs only");
 		return 2;
 	}
 	if (b->nr_dev > 1) {

@@ -382,7 +382,9 @@ static void sim_config(const struct bench *b, int dev, const struct eg_sim_workl
 				      .engine = ecfg,
 				      .workload = w,
 				      .seed = b->seed,
-				      .duration_ns = b->duration_ns };
+				      .duration_ns = b->duration_ns,
+				      .kernel_uclamp = b->kernel_uclamp,
+				      .rt_default_min = b->rt_default_min };
 	if (!sc->duration_ns && !w->duration_ns)
 		sc->duration_ns = 10 * NSEC_PER_SEC;
 }

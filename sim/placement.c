@@ -2,7 +2,8 @@
 /* Where a waking task runs and when tasks move between CPUs: the kernel's
  * energy-aware placement (find_energy_efficient_cpu) on devices with an
  * energy model and CPUs of different capacities, capacity-aware placement
- * when a CPU is overutilized, the CFS-like spread on symmetric devices, and
+ * when a CPU is overutilized, RT placement by uclamp when the simulated
+ * kernel has it, the CFS-like spread on symmetric devices, and
  * the balancing the tick does (misfit migration, idle CPUs pulling waiting
  * tasks). Utilization comes from the engine's PELT signals. */
 
@@ -191,14 +192,18 @@ static uint64_t pd_energy_delta(const struct sim *s, const struct pd_view *v,
 	return pd_energy(pd, need, v->sum - without + with) - pd_energy(pd, v->need_max, v->sum);
 }
 
-bool sim_eas_capable(const struct eg_model *m)
+/* CPUs of different capacities (the kernel's sched_asym_cpucap_active). */
+static bool model_asym(const struct eg_model *m)
 {
-	bool asym = false;
-
 	for (int k = 1; k < m->nr_cpus; k++)
 		if (m->cpu_pd[k] >= 0 && m->cpu_pd[0] >= 0 && m->cpu_cap[k] != m->cpu_cap[0])
-			asym = true;
-	if (!asym)
+			return true;
+	return false;
+}
+
+bool sim_eas_capable(const struct eg_model *m)
+{
+	if (!model_asym(m))
 		return false;
 	for (int i = 0; i < m->nr_pds; i++)
 		for (int j = 0; j < m->pds[i].nr_opps; j++)
@@ -352,30 +357,93 @@ static int select_capacity(const struct sim *s, const struct sim_task *t)
 	return best >= 0 ? best : select_least_queued(s, t);
 }
 
-/* The CFS-like spread: its previous CPU if idle; else an idle CPU of the
- * previous CPU's domain; else the idle CPU with the highest capacity; else
- * the least queued CPU. */
-static int select_spread(const struct sim *s, const struct sim_task *t)
+/* The kernel's rt_task_fits_capacity(): CPU k's original capacity covers
+ * the task's uclamp_min, taken no higher than its uclamp_max. */
+static inline bool rt_fits_cpu(const struct sim *s, const struct sim_task *t, int k)
+{
+	return s->model->cpu_cap[k] >= EG_MIN(t->uclamp_min, t->uclamp_max);
+}
+
+/* May the task start on CPU k at once, and, if fit, does it fit k as an RT
+ * task by its clamp? */
+static inline bool spread_ok(const struct sim *s, const struct sim_task *t, int k, bool fit)
+{
+	return cpu_free_for(s, t, k) && (!fit || rt_fits_cpu(s, t, k));
+}
+
+/* The spread over the free CPUs (those the RT task fits if fit): its
+ * previous CPU; else one of the previous CPU's domain; else the one with
+ * the highest capacity; -1 when none is free. */
+static int spread_free(const struct sim *s, const struct sim_task *t, bool fit)
 {
 	int prev = t->cpu;
 	int best = -1;
 
-	if (prev >= 0 && cpu_free_for(s, t, prev))
+	if (prev >= 0 && spread_ok(s, t, prev, fit))
 		return prev;
 	if (prev >= 0) {
 		int pd = s->model->cpu_pd[prev];
 
 		for (int n = s->pd_cpu_start[pd]; n < s->pd_cpu_start[pd + 1]; n++)
-			if (cpu_free_for(s, t, s->pd_cpu[n]))
+			if (spread_ok(s, t, s->pd_cpu[n], fit))
 				return s->pd_cpu[n];
 	}
 	for (int k = 0; k < s->model->nr_cpus; k++) {
-		if (!cpu_free_for(s, t, k))
+		if (!spread_ok(s, t, k, fit))
 			continue;
 		if (best < 0 || s->model->cpu_cap[k] > s->model->cpu_cap[best])
 			best = k;
 	}
+	return best;
+}
+
+/* The CFS-like spread: its previous CPU if idle; else an idle CPU of the
+ * previous CPU's domain; else the idle CPU with the highest capacity; else
+ * the least queued CPU. */
+static int select_spread(const struct sim *s, const struct sim_task *t)
+{
+	int best = spread_free(s, t, false);
+
 	return best >= 0 ? best : select_least_queued(s, t);
+}
+
+/* May the RT task t preempt what CPU k runs (idle, CFS, a lower RT)? The
+ * kernel's cpupri: the CPU's priority is its highest runnable task's. */
+static bool rt_lower_prio_cpu(const struct sim *s, const struct sim_task *t, int k)
+{
+	const struct sim_cpu *c = &s->cpu[k];
+
+	if (c->curr >= 0 && !task_before(t, &s->tasks[c->curr]))
+		return false;
+	for (int i = 0; i < c->nr_rq; i++)
+		if (!task_before(t, &s->tasks[c->rq[i]]))
+			return false;
+	return true;
+}
+
+/* RT placement under uclamp on CPUs of different capacities
+ * (select_task_rq_rt and find_lowest_rq with cpupri_find_fitness): the
+ * spread over the CPUs the task fits; else, none of them free, the fitting
+ * CPU running only lower-priority work (it is preempted) with the fewest
+ * queued, its previous CPU first; else, nowhere to fit, the spread over
+ * every CPU, as the kernel's search without the fitness. */
+static int select_rt_fit(const struct sim *s, const struct sim_task *t)
+{
+	int prev = t->cpu, best = spread_free(s, t, true);
+
+	if (best >= 0)
+		return best;
+	if (prev >= 0 && s->cpu[prev].online && task_allowed(t, prev) && rt_fits_cpu(s, t, prev) &&
+	    rt_lower_prio_cpu(s, t, prev))
+		return prev;
+	for (int k = 0; k < s->model->nr_cpus; k++) {
+		if (!s->cpu[k].online || !task_allowed(t, k) || !rt_fits_cpu(s, t, k) ||
+		    !rt_lower_prio_cpu(s, t, k))
+			continue;
+		if (best < 0 || s->cpu[k].nr_rq < s->cpu[best].nr_rq)
+			best = k;
+	}
+	return best >= 0 ? best : select_spread(s, t);
 }
 
 int sim_select_cpu(const struct sim *s, const struct sim_task *t)
@@ -384,6 +452,9 @@ int sim_select_cpu(const struct sim *s, const struct sim_task *t)
 	uint32_t p;
 	int cpu;
 
+	/* Under uclamp the kernel places RT tasks by capacity. */
+	if (s->kernel_uclamp && s->asym && task_class(t) == CLASS_RT)
+		return select_rt_fit(s, t);
 	/* RT and deadline tasks, and a task's first wakeup (the kernel's fork
 	 * balance), spread; so does everything on a symmetric device. */
 	if (!s->eas || task_class(t) != CLASS_FAIR || t->cpu < 0)
@@ -481,6 +552,7 @@ void sim_placement_init(struct sim *s)
 	n = 0;
 
 	s->eas = sim_eas_capable(s->model);
+	s->asym = model_asym(s->model);
 	for (int k = 0; k < s->model->nr_cpus; k++)
 		s->balance_order[n++] = k;
 	/* Insertion sort: biggest capacity first, stable in CPU id. */

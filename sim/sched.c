@@ -39,17 +39,39 @@ void sim_set_sched(struct sim_task *t, enum eg_sim_policy policy, int prio)
 	}
 }
 
-int sim_task_set_uclamp(struct sim *s, int task, uint32_t min, uint32_t max)
+/* The uclamp_min the task runs with: its own if it was given, else its
+ * class's default (sched_util_clamp_min_rt_default for RT under a kernel
+ * with uclamp; nothing for the others). It may exceed uclamp_max, the
+ * placement and the frequency then take min(min, max) and min. */
+static uint32_t task_uclamp_min(const struct sim *s, const struct sim_task *t)
+{
+	if (t->uclamp_min_user || !s->kernel_uclamp || task_class(t) != CLASS_RT)
+		return t->uclamp_min_req;
+	return s->rt_default_min;
+}
+
+int sim_task_set_uclamp(struct sim *s, int task, uint32_t min, uint32_t max, bool min_user)
 {
 	struct sim_task *t = &s->tasks[task];
 
 	if (min > EG_CAPACITY_SCALE || max > EG_CAPACITY_SCALE || min > max)
 		return -EINVAL;
-	t->uclamp_min = min;
+	t->uclamp_min_req = min;
+	t->uclamp_min_user = min_user;
 	t->uclamp_max = max;
-	if (min != 0 || max != EG_CAPACITY_SCALE)
+	sim_task_uclamp_refresh(s, task);
+	if (max != EG_CAPACITY_SCALE)
 		s->uclamp_used = true;
 	return 0;
+}
+
+void sim_task_uclamp_refresh(struct sim *s, int task)
+{
+	struct sim_task *t = &s->tasks[task];
+
+	t->uclamp_min = task_uclamp_min(s, t);
+	if (t->uclamp_min != 0)
+		s->uclamp_used = true;
 }
 
 bool sim_rq_uclamp(const struct sim *s, int cpu, uint32_t *min, uint32_t *max)

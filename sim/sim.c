@@ -123,7 +123,7 @@ void sim_apply_decisions(struct sim *s)
 			if (d->target >= 1 && d->target <= s->nr_tasks &&
 			    s->tasks[d->target - 1].state != TASK_DEAD)
 				sim_task_set_uclamp(s, d->target - 1, eg_uclamp_min(d->value),
-						    eg_uclamp_max(d->value));
+						    eg_uclamp_max(d->value), true);
 			break;
 		default:
 			break;
@@ -599,7 +599,8 @@ int eg_sim_run(const struct eg_sim_config *cfg, struct eg_sim_result *res)
 
 	memset(res, 0, sizeof(*res));
 	if (!cfg->model || !cfg->engine || !cfg->workload || cfg->nr_script < 0 ||
-	    cfg->nr_script > INT16_MAX || (cfg->nr_script && !cfg->script))
+	    cfg->nr_script > INT16_MAX || (cfg->nr_script && !cfg->script) ||
+	    (cfg->kernel_uclamp && cfg->rt_default_min > EG_CAPACITY_SCALE))
 		return -EINVAL;
 	r = check_workload(cfg->workload, cfg->model);
 	if (r < 0)
@@ -611,6 +612,8 @@ int eg_sim_run(const struct eg_sim_config *cfg, struct eg_sim_result *res)
 	s->model = cfg->model;
 	s->workload = cfg->workload;
 	s->result = res;
+	s->kernel_uclamp = cfg->kernel_uclamp;
+	s->rt_default_min = cfg->rt_default_min;
 	r = sim_setup(s);
 	if (r == 0) {
 		sim_loop(s);

@@ -90,6 +90,9 @@ struct eg_sim_task_desc {
 	/* uclamp from the start, 0..1024, util_min <= util_max; util_max 0 is
 	 * no cap (1024). */
 	uint32_t util_min, util_max;
+	/* util_min was given (rt-app's util_min): the task's own, which an RT
+	 * task's default (eg_sim_config.rt_default_min) does not replace. */
+	bool util_min_set;
 	uint64_t dl_runtime_ns, dl_period_ns, dl_deadline_ns;
 	bool start_on_fork; /* only started by a FORK op */
 	int nr_loops;	    /* loop slots used */
@@ -222,7 +225,21 @@ struct eg_sim_config {
 	 * then (tests, what-if runs); sorted by ts, at most INT16_MAX. */
 	const struct eg_decision *script;
 	int nr_script;
+	/* The simulated kernel has uclamp (CONFIG_UCLAMP_TASK): an RT task
+	 * whose uclamp_min nobody set runs with rt_default_min (the sysctl
+	 * sched_util_clamp_min_rt_default; the kernel's default is
+	 * EG_SIM_RT_DEFAULT_MIN), and on CPUs of different capacities an RT
+	 * task waking goes to a CPU whose capacity covers its uclamp_min
+	 * (capped by its uclamp_max) when one is free, as the kernel's
+	 * rt_task_fits_capacity. Off: RT tasks have no default clamp and
+	 * spread whatever the capacity; clamps a workload or a decision sets
+	 * apply either way. */
+	bool kernel_uclamp;
+	uint32_t rt_default_min;
 };
+
+/* The kernel's sched_util_clamp_min_rt_default: RT tasks at full speed. */
+#define EG_SIM_RT_DEFAULT_MIN 1024U
 
 /* Index of the LOOP_BEGIN of a forever loop in which no op takes time nor
  * waits for another task (a loop of "sleep 0"), or -1. Such a task would

@@ -70,6 +70,11 @@ struct sim_task {
 	/* Utilization clamp now (sched_setattr's util_min / util_max), 0..1024;
 	 * 0 / 1024 is no clamp. */
 	uint32_t uclamp_min, uclamp_max;
+	/* The uclamp_min asked for, and whether it was asked (sched_setattr's
+	 * user_defined): one that was not is the class default, which
+	 * uclamp_min holds (sim_task_uclamp_refresh). */
+	uint32_t uclamp_min_req;
+	bool uclamp_min_user;
 	enum sim_task_state state;
 	int cpu;	     /* current or last CPU, -1 before the first run */
 	int pc;		     /* index of the op it executes in desc->ops */
@@ -198,6 +203,10 @@ struct sim {
 	 * placement skips the clamp arithmetic (the kernel's uclamp static
 	 * key, sched_uclamp_used). */
 	bool uclamp_used;
+	/* eg_sim_config.kernel_uclamp and rt_default_min. */
+	bool kernel_uclamp;
+	uint32_t rt_default_min;
+	bool asym; /* CPUs of different capacities (sched_asym_cpucap_active) */
 	int balance_order[EG_MAX_CPUS]; /* CPUs by capacity, biggest first */
 	/* The CPUs of each domain in id order, pd i's at [pd_cpu_start[i],
 	 * pd_cpu_start[i + 1]): the meters and the placement walk them at
@@ -292,8 +301,12 @@ void sim_apply_decisions(struct sim *s);
 /* sched.c: the scheduler. */
 void sim_set_sched(struct sim_task *t, enum eg_sim_policy policy, int prio);
 /* The task's clamp becomes (min, max), at once, as sched_setattr sets it:
- * 0, or -EINVAL (nothing changed) for values over 1024 or min > max. */
-int sim_task_set_uclamp(struct sim *s, int task, uint32_t min, uint32_t max);
+ * 0, or -EINVAL (nothing changed) for values over 1024 or min > max.
+ * min_user: min was given; if not, the task's class default applies (an
+ * RT task's rt_default_min under kernel_uclamp, else 0). */
+int sim_task_set_uclamp(struct sim *s, int task, uint32_t min, uint32_t max, bool min_user);
+/* The effective uclamp_min again, after a change of scheduling class. */
+void sim_task_uclamp_refresh(struct sim *s, int task);
 /* The run queue's clamp, max-aggregated over the tasks running or queued on
  * cpu; false (min 0, max the kept idle value) when it holds none. */
 bool sim_rq_uclamp(const struct sim *s, int cpu, uint32_t *min, uint32_t *max);

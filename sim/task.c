@@ -61,7 +61,7 @@ int sim_spawn(struct sim *s, int desc_idx)
 	sim_set_sched(t, d->policy, d->prio);
 	s->nr_tasks++;
 	sim_task_set_uclamp(s, s->nr_tasks - 1, d->util_min,
-			    d->util_max ? d->util_max : EG_CAPACITY_SCALE);
+			    d->util_max ? d->util_max : EG_CAPACITY_SCALE, d->util_min_set);
 	s->nr_alive++;
 	/* A seed shifts each task's start by up to 1 ms, so several runs see
 	 * different phase alignments; seed 0 = none. */
@@ -301,14 +301,16 @@ static bool task_op(struct sim *s, int task, const struct eg_sim_op *op)
 	case EG_SIM_SETSCHED:
 		t->pc++;
 		sim_set_sched(t, (enum eg_sim_policy)op->policy, (int)op->prio);
+		sim_task_uclamp_refresh(s, task);
 		return true;
 	case EG_SIM_SETUCLAMP:
 		t->pc++;
 		/* -1 keeps a bound; a pair the kernel would refuse (min over
 		 * max) leaves the clamp as it was, as a failed sched_setattr. */
-		sim_task_set_uclamp(s, task,
-				    op->clamp_min >= 0 ? (uint32_t)op->clamp_min : t->uclamp_min,
-				    op->clamp_max >= 0 ? (uint32_t)op->clamp_max : t->uclamp_max);
+		sim_task_set_uclamp(
+			s, task, op->clamp_min >= 0 ? (uint32_t)op->clamp_min : t->uclamp_min_req,
+			op->clamp_max >= 0 ? (uint32_t)op->clamp_max : t->uclamp_max,
+			op->clamp_min >= 0 || t->uclamp_min_user);
 		return true;
 	case EG_SIM_SETCPUS:
 		t->pc++;

@@ -344,6 +344,7 @@ int eg_sim_workload_from_rtapp(const struct eg_rtapp_workload *rw, const struct 
 			 * util_max 0 means none in a desc: a clamp to 0 runs
 			 * as one to 1 (the lowest OPP, every CPU fits). */
 			d->util_min = t->sched.util_min > 0 ? (uint32_t)t->sched.util_min : 0;
+			d->util_min_set = t->sched.util_min >= 0;
 			d->util_max = t->sched.util_max > 0  ? (uint32_t)t->sched.util_max :
 				      t->sched.util_max == 0 ? 1 :
 							       EG_CAPACITY_SCALE;

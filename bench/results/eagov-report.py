@@ -202,6 +202,7 @@ def main():
     reachable(args, tmp)
     for t in tmp:
         os.unlink(t)
+    kernel_uclamp_section(args)
 
 
 # The policies whose runs the reachability section pools: every governor
@@ -251,6 +252,49 @@ def reachable(args, tmp):
           % (same, len(best)))
     print("Geometric mean of the per-case bests: %.3f x schedutil.\n"
           % compare.gmean([x for x, _ in best.values()]))
+
+
+# RT placement by uclamp: the simulated kernel with uclamp (eagov-bench
+# --kernel-uclamp), where eagov's rt_clamp reaches placement and frequency.
+UCLAMP_GOVERNORS = ("eagov", "eagov:rt_clamp=yes")
+UCLAMP_RT_WORKLOADS = ("audio-playback.json", "mixed-rt-cfs.json")
+
+
+def kernel_uclamp_section(args):
+    """Geomeans over schedutil with and without uclamp in the simulated
+    kernel, shipped and held-out devices, and the RT-heavy workloads'
+    energies."""
+    govs = ["-g", "schedutil"]
+    for g in UCLAMP_GOVERNORS:
+        govs += ["-g", g]
+    files, runs = [], {}
+    for kernel in ("without", "with"):
+        for devs in ([], ["--held-out"]):
+            extra = devs + govs + (["--kernel-uclamp"] if kernel == "with" else [])
+            p = bench(args, extra)
+            files.append(p)
+            runs[(kernel, bool(devs))] = p
+    print("### RT placement by uclamp (seed 0)\n")
+    print("| kernel uclamp | devices | variant | geomean | worst | runs with worse QoS |\n"
+          "| --- | --- | --- | ---: | ---: | ---: |")
+    for (kernel, held), p in runs.items():
+        for gov in UCLAMP_GOVERNORS:
+            g, w, wc, bad, n, _ = summary([p], gov)
+            print("| %s | %s | `%s` | %.3f | %.3f (%s) | %d of %d |" % (
+                kernel, "held-out" if held else "shipped", gov, g, w, wc, bad, n))
+    print("\n| device | workload | kernel uclamp | schedutil J | eagov J | rt_clamp J |\n"
+          "| --- | --- | --- | ---: | ---: | ---: |")
+    rows = {}
+    for (kernel, _held), p in runs.items():
+        for r in json.load(open(p))["results"]:
+            if r["workload"] in UCLAMP_RT_WORKLOADS:
+                rows.setdefault((r["device"], r["workload"], kernel), {})[r["governor"]] = r
+    for (dev, wl, kernel), g in sorted(rows.items()):
+        print("| %s | %s | %s | %s |" % (dev, wl.replace(".json", ""), kernel, " | ".join(
+            "%.2f" % g[x]["energy_j"] for x in ("schedutil",) + UCLAMP_GOVERNORS)))
+    print()
+    for f in files:
+        os.unlink(f)
 
 
 if __name__ == "__main__":

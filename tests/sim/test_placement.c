@@ -3,8 +3,9 @@
  * aware placement on a big.LITTLE model (a small task goes little, a task
  * over the little CPUs' capacity margin goes big), the overutilized tipping
  * point falling back to capacity-aware placement, misfit migration of a
- * growing task, the spread of a symmetric model, and utilization clamps
- * (uclamp) in placement and frequency. */
+ * growing task, the spread of a symmetric model, utilization clamps
+ * (uclamp) in placement and frequency, and RT placement by uclamp_min on a
+ * simulated kernel with uclamp. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,9 +124,12 @@ static void add_periodic(struct wl *h, const char *name, uint64_t run_ns, uint64
 }
 
 /* Run w under frequency policy freq, with decisions applied at their ts as
- * if the engine had made them (script, nr_script). */
-static int run_script(const struct eg_model *m, const char *freq, const struct eg_sim_workload *w,
-		      const struct eg_decision *script, int nr_script, struct eg_sim_result *res)
+ * if the engine had made them (script, nr_script), on a simulated kernel
+ * with uclamp (RT tasks' default uclamp_min 1024, RT placement by it) if
+ * kernel_uclamp. */
+static int run_kernel(const struct eg_model *m, const char *freq, const struct eg_sim_workload *w,
+		      const struct eg_decision *script, int nr_script, bool kernel_uclamp,
+		      struct eg_sim_result *res)
 {
 	struct eg_engine_config cfg;
 	struct eg_sim_config sc = { 0 };
@@ -138,9 +142,17 @@ static int run_script(const struct eg_model *m, const char *freq, const struct e
 	sc.workload = w;
 	sc.script = script;
 	sc.nr_script = nr_script;
+	sc.kernel_uclamp = kernel_uclamp;
+	sc.rt_default_min = EG_SIM_RT_DEFAULT_MIN;
 	r = eg_sim_run(&sc, res);
 	eg_engine_config_free(&cfg);
 	return r;
+}
+
+static int run_script(const struct eg_model *m, const char *freq, const struct eg_sim_workload *w,
+		      const struct eg_decision *script, int nr_script, struct eg_sim_result *res)
+{
+	return run_kernel(m, freq, w, script, nr_script, false, res);
 }
 
 static int run(const struct eg_model *m, const char *freq, const struct eg_sim_workload *w,
@@ -585,6 +597,97 @@ static void test_uclamp_rq_overutilized(void **state)
 	free(m);
 }
 
+/* 11. RT placement by uclamp. Two CFS hogs (busy for good, RUNTIME work,
+ * which pd[].work leaves out) take the big CPUs 2 and 3 at their first
+ * wakeups; an RT task (FIFO 50) of 1 ms of work every 16 ms starts at 5 ms.
+ * Without uclamp in the kernel it spreads: the biggest free CPU, little
+ * CPU 0, and stays there (free at each wakeup): all its work is little.
+ * With uclamp its default uclamp_min of 1024 fits no little CPU (512), so
+ * it preempts a hog on a big CPU whenever no big one is free: all its work
+ * is big (the hog it displaces is pulled little). With its own uclamp_min
+ * of 200 a free little CPU fits: all its work is little again, whether
+ * the workload or a decision gives it. On a symmetric model uclamp changes
+ * nothing. */
+static void rt_hogs_workload(struct wl *h)
+{
+	struct eg_sim_task_desc *rt;
+
+	wl_init(h, 200 * MS);
+	for (int i = 0; i < 2; i++) {
+		struct eg_sim_task_desc *t = add_task(h, i ? "hog1" : "hog0");
+
+		t->nr_ops = 1;
+		t->ops[0] = (struct eg_sim_op){ .code = EG_SIM_RUNTIME, .ns = 10000 * MS };
+	}
+	add_periodic(h, "rt", 1 * MS, 16 * MS, 5 * MS);
+	rt = &h->t[2];
+	rt->policy = EG_SIM_FIFO;
+	rt->prio = 50;
+}
+
+static void test_rt_uclamp_placement(void **state)
+{
+	struct eg_model *m = calloc(1, sizeof(*m));
+	struct wl *h = calloc(1, sizeof(*h));
+	struct eg_sim_result res;
+	uint64_t rt_work;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(h);
+	big_little_model(m, false);
+	rt_hogs_workload(h);
+
+	assert_int_equal(run_kernel(m, "schedutil", &h->w, NULL, 0, false, &res), 0);
+	assert_int_equal(res.activations, 13);
+	rt_work = res.activations * MS * 1024;
+	assert_int_equal(res.pd[0].work, rt_work);
+	assert_int_equal(res.pd[1].work, 0);
+	eg_sim_result_free(&res);
+
+	assert_int_equal(run_kernel(m, "schedutil", &h->w, NULL, 0, true, &res), 0);
+	assert_int_equal(res.activations, 13);
+	assert_int_equal(res.pd[0].work, 0);
+	assert_int_equal(res.pd[1].work, rt_work);
+	eg_sim_result_free(&res);
+
+	h->t[2].util_min = 200;
+	h->t[2].util_min_set = true;
+	assert_int_equal(run_kernel(m, "schedutil", &h->w, NULL, 0, true, &res), 0);
+	assert_int_equal(res.activations, 13);
+	assert_int_equal(res.pd[0].work, rt_work);
+	assert_int_equal(res.pd[1].work, 0);
+	eg_sim_result_free(&res);
+
+	/* uclamp_min 200 given by a decision at the start (as eagov's
+	 * rt_clamp sends it): the same. */
+	{
+		const struct eg_decision d = { .ts = 0,
+					       .type = EG_DEC_TASK_UCLAMP,
+					       .target = 3,
+					       .value = eg_uclamp_pack(200, 1024) };
+
+		h->t[2].util_min = 0;
+		h->t[2].util_min_set = false;
+		assert_int_equal(run_kernel(m, "schedutil", &h->w, &d, 1, true, &res), 0);
+		assert_int_equal(res.pd[0].work, rt_work);
+		assert_int_equal(res.pd[1].work, 0);
+		eg_sim_result_free(&res);
+	}
+
+	/* Symmetric: the hogs spread to CPUs 0 and 1, the RT task to CPU 2,
+	 * with uclamp or without. */
+	big_little_model(m, true);
+	for (int on = 0; on < 2; on++) {
+		assert_int_equal(run_kernel(m, "schedutil", &h->w, NULL, 0, on, &res), 0);
+		assert_int_equal(res.pd[0].work, 0);
+		assert_int_equal(res.pd[1].work, rt_work);
+		eg_sim_result_free(&res);
+	}
+	free(h);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_uclamp_decision),
 		cmocka_unit_test(test_uclamp_rq_aggregate),
 		cmocka_unit_test(test_uclamp_rq_overutilized),
+		cmocka_unit_test(test_rt_uclamp_placement),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
