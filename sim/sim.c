@@ -88,6 +88,31 @@ static void schedule_gov(struct sim *s)
 	sim_push(s, t, SIM_EV_GOV, 0, 0, t);
 }
 
+/* An EG_DEC_TASK_UCLAMP decision, as eagovd applies it (daemon/sink.c): the
+ * first one keeps the task's clamp then; (0, 1024) puts that back and
+ * leaves a task never clamped alone. */
+static void apply_task_uclamp(struct sim *s, int task, uint32_t value)
+{
+	struct sim_task *t = &s->tasks[task];
+	uint32_t min = eg_uclamp_min(value), max = eg_uclamp_max(value);
+
+	if (min == 0 && max == EG_CAPACITY_SCALE) {
+		if (!t->dec_saved)
+			return;
+		t->dec_saved = false;
+		sim_task_set_uclamp(s, task, t->saved_min_req, t->saved_max, t->saved_min_user);
+		return;
+	}
+	if (!t->dec_saved) {
+		t->saved_min_req = t->uclamp_min_req;
+		t->saved_max = t->uclamp_max;
+		t->saved_min_user = t->uclamp_min_user;
+	}
+	/* A pair the kernel refuses changes nothing, nor saves anything. */
+	if (sim_task_set_uclamp(s, task, min, max, true) == 0)
+		t->dec_saved = true;
+}
+
 void sim_apply_decisions(struct sim *s)
 {
 	for (int i = 0; i < s->decisions.n; i++) {
@@ -122,8 +147,7 @@ void sim_apply_decisions(struct sim *s)
 			 * refuses changes nothing. */
 			if (d->target >= 1 && d->target <= s->nr_tasks &&
 			    s->tasks[d->target - 1].state != TASK_DEAD)
-				sim_task_set_uclamp(s, d->target - 1, eg_uclamp_min(d->value),
-						    eg_uclamp_max(d->value), true);
+				apply_task_uclamp(s, d->target - 1, d->value);
 			break;
 		default:
 			break;

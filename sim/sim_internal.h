@@ -75,6 +75,11 @@ struct sim_task {
 	 * uclamp_min holds (sim_task_uclamp_refresh). */
 	uint32_t uclamp_min_req;
 	bool uclamp_min_user;
+	/* The clamp before the first EG_DEC_TASK_UCLAMP, which a (0, 1024)
+	 * decision puts back, as eagovd restores the original it saved. */
+	bool dec_saved;
+	bool saved_min_user;
+	uint32_t saved_min_req, saved_max;
 	enum sim_task_state state;
 	int cpu;	     /* current or last CPU, -1 before the first run */
 	int pc;		     /* index of the op it executes in desc->ops */

@@ -126,9 +126,10 @@ static const struct eg_tunable ea_tunables_table[] = {
 	  .unit = "",
 	  .help = "give an RT task with a periodic history a uclamp_min of the capacity it "
 		  "needs, so that the kernel's RT placement (which fits uclamp_min; its default "
-		  "for RT is 1024, the biggest CPU) follows its real need. Off by default: the "
-		  "clamp also floors this policy's own choice on a smaller CPU, and the "
-		  "simulator does not model RT placement by uclamp" },
+		  "for RT is 1024, the biggest CPU) follows its real need; a task that loses "
+		  "its history gets its own clamp back. Off by default: the clamp also floors "
+		  "this policy's own choice on a smaller CPU, and QoS was worse in one more "
+		  "run with it (eagov-bench --kernel-uclamp)" },
 	{ .name = "idle_drop",
 	  .type = EG_TUN_BOOL,
 	  .offset = offsetof(struct ea_tunables, idle_drop),
@@ -498,8 +499,9 @@ static int ea_update(void *state, const struct eg_freq_input *in, struct eg_freq
 
 /* RT tasks only: a CFS task's clamp is its owner's to set (app hints), while
  * an RT task's default clamp is the kernel's blanket 1024 that its history
- * can replace. An RT task that loses its periodic history goes back to
- * the default clamp. */
+ * can replace. An RT task that loses its periodic history is answered
+ * (0, 1024), which the platform and the simulator read as "the clamp the
+ * task had before the first hint", the kernel's RT default included. */
 static bool ea_task_clamp(const void *state, const struct eg_task_activity *act, int prio,
 			  uint32_t *min, uint32_t *max)
 {

@@ -675,6 +675,33 @@ static void test_rt_uclamp_placement(void **state)
 		eg_sim_result_free(&res);
 	}
 
+	/* (0, 1024) puts back the clamp the task had before the first
+	 * decision, as eagovd does: the default 1024 again from 100 ms, so
+	 * the 6 activations before run little and the 7 after big. Alone,
+	 * on a task never clamped, it changes nothing (all big). */
+	{
+		const struct eg_decision d[2] = {
+			{ .ts = 0,
+			  .type = EG_DEC_TASK_UCLAMP,
+			  .target = 3,
+			  .value = eg_uclamp_pack(200, 1024) },
+			{ .ts = 100 * MS,
+			  .type = EG_DEC_TASK_UCLAMP,
+			  .target = 3,
+			  .value = eg_uclamp_pack(0, 1024) },
+		};
+
+		assert_int_equal(run_kernel(m, "schedutil", &h->w, d, 2, true, &res), 0);
+		assert_int_equal(res.activations, 13);
+		assert_int_equal(res.pd[0].work, 6 * MS * 1024);
+		assert_int_equal(res.pd[1].work, 7 * MS * 1024);
+		eg_sim_result_free(&res);
+		assert_int_equal(run_kernel(m, "schedutil", &h->w, &d[1], 1, true, &res), 0);
+		assert_int_equal(res.pd[0].work, 0);
+		assert_int_equal(res.pd[1].work, rt_work);
+		eg_sim_result_free(&res);
+	}
+
 	/* Symmetric: the hogs spread to CPUs 0 and 1, the RT task to CPU 2,
 	 * with uclamp or without. */
 	big_little_model(m, true);
