@@ -686,6 +686,18 @@ uint32_t eg_engine_util_floor(const struct eg_engine *e)
 	return e->util_floor;
 }
 
+void eg_engine_cpu_busy_limits(const struct eg_engine *e, int cpu, uint32_t *rise, uint32_t *floor)
+{
+	uint32_t fs;
+
+	*rise = *floor = EG_BUSY_NEVER;
+	if (cpu < 0 || cpu >= e->m->nr_cpus || e->m->cpu_pd[cpu] < 0)
+		return;
+	fs = e->sig.freq_scale[e->m->cpu_pd[cpu]];
+	*rise = eg_util_busy_limit(e->util_threshold, e->m->cpu_cap[cpu], fs);
+	*floor = eg_util_busy_limit(e->util_floor, e->m->cpu_cap[cpu], fs);
+}
+
 uint64_t eg_engine_next_timer(const struct eg_engine *e)
 {
 	uint64_t t = EG_NEVER;

@@ -101,6 +101,11 @@ uint32_t eg_engine_util_threshold(const struct eg_engine *e);
  * a change below any such level; 1024 when none reads util. Fixed for the
  * engine's lifetime. */
 uint32_t eg_engine_util_floor(const struct eg_engine *e);
+/* Both for one CPU as busy fractions at its domain's frequency now, as the
+ * engine knows it (eg_util_busy_limit): what a source that measures busy
+ * time compares with. They move with the frequency; EG_BUSY_NEVER for a
+ * CPU outside the model. */
+void eg_engine_cpu_busy_limits(const struct eg_engine *e, int cpu, uint32_t *rise, uint32_t *floor);
 
 /* Sampling interval wanted for a zone's temperature (passive interval while
  * mitigating, polling otherwise). */

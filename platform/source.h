@@ -54,11 +54,21 @@ struct eg_source_ops {
 	 * policies care about (eg_engine_util_threshold), and the level under
 	 * which none does (eg_engine_util_floor): a source that aggregates may
 	 * hold back smaller changes, or any under the floor, until its
-	 * heartbeat. */
+	 * heartbeat or a sync. */
 	void (*set_util_threshold)(struct eg_source *s, uint32_t util, uint32_t floor);
 	/* Optional. A timer policy is about to sample: let the next read()
 	 * bring every CPU's utilization up to date, whatever it holds back. */
 	void (*sync)(struct eg_source *s);
+	/* Optional. The same two limits for one CPU as busy fractions (the
+	 * share of time it ran something, 0..1024; EG_BUSY_NEVER: never) at
+	 * its current frequency, which move with it
+	 * (eg_engine_cpu_busy_limits): a source that measures busy time
+	 * compares with these once told, and with the util values before. */
+	void (*set_cpu_busy_limits)(struct eg_source *s, int cpu, uint32_t rise, uint32_t floor);
+	/* read() is cheap and worth calling at every wakeup of the loop,
+	 * whatever woke it: the source keeps records it did not wake the loop
+	 * for, and the engine is best fed them whenever it runs. */
+	bool read_at_wakeups;
 };
 
 /* The sources that ship; NULL-terminated, in auto-selection order for the

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Live tests of the bpf scheduler source (root and a BPF build; each test
  * skips with the reason otherwise): busy fraction against cpuidle
- * residency, RT wakeups delivered with their prio, and the event rate
- * bound under a context-switch storm. */
+ * residency, RT wakeups delivered with their prio, the event rate bound
+ * under a context-switch storm, and the CPUs' own limits ruling over the
+ * util ones. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -446,6 +447,59 @@ static void test_quiet_when_nothing_matters(void **state)
 	eg_source_bpf.close(s);
 }
 
+/* Each CPU's own limits, as busy fractions, rule over the util ones: with
+ * every change mattering in util terms (threshold 1, floor 0) but every
+ * CPU's limits at never (1025), the same storm wakes user space only for
+ * RT wakeups. And the heartbeats wake nobody: the only timer left is the
+ * safety drain, far past the program's 2 s heartbeat. */
+static void test_cpu_limits_rule(void **state)
+{
+	struct eg_source *s = open_or_skip();
+	struct eg_sched_bpf_stats st0, st1;
+	long nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t stop, t;
+	int ab[2], ba[2];
+	pid_t p1, p2;
+
+	(void)state;
+	t = eg_source_bpf.next_timeout(s);
+	printf("safety drain in %.0f s with %ld CPUs\n", (double)(t - mono_ns()) / 1e9, nr_cpus);
+	if (nr_cpus <= 64)
+		assert_true(t > mono_ns() + 20 * NSEC_PER_SEC);
+	eg_source_bpf.set_util_threshold(s, 1, 0);
+	for (int cpu = 0; cpu < nr_cpus; cpu++)
+		eg_source_bpf.set_cpu_busy_limits(s, cpu, 1025, 1025);
+	collect(s, 20 * NSEC_PER_MSEC, NULL);
+	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
+	assert_int_equal(pipe(ab), 0);
+	assert_int_equal(pipe(ba), 0);
+	stop = mono_ns() + 300 * NSEC_PER_MSEC;
+	p1 = fork();
+	assert_true(p1 >= 0);
+	if (p1 == 0)
+		pingpong(ba[0], ab[1], true, stop);
+	p2 = fork();
+	assert_true(p2 >= 0);
+	if (p2 == 0)
+		pingpong(ab[0], ba[1], false, stop);
+	collect(s, 300 * NSEC_PER_MSEC, NULL);
+	kill(p1, SIGKILL);
+	kill(p2, SIGKILL);
+	waitpid(p1, NULL, 0);
+	waitpid(p2, NULL, 0);
+	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	printf("limits at never: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
+	       "%" PRIu64 " of them RT wakeups\n",
+	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups);
+	assert_true(st1.switches - st0.switches >= 3000);
+	assert_true(st1.woken - st0.woken <= 2 * (st1.wakeups - st0.wakeups) + (uint64_t)nr_cpus);
+	close(ab[0]);
+	close(ab[1]);
+	close(ba[0]);
+	close(ba[1]);
+	eg_source_bpf.close(s);
+}
+
 static void test_rate_bounded(void **state)
 {
 	struct eg_source *s = open_or_skip();
@@ -511,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_rt_wakeup),
 		cmocka_unit_test(test_rate_bounded),
 		cmocka_unit_test(test_quiet_when_nothing_matters),
+		cmocka_unit_test(test_cpu_limits_rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
