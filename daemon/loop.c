@@ -285,34 +285,30 @@ static uint64_t next_deadline(const struct daemon *d)
 	return EG_MIN(t, d->duration_end_ns);
 }
 
-/* Tell the sources each CPU's limits as busy fractions whenever they move:
- * with its domain's frequency, or with the engine's util limits. */
-static void push_busy_limits(struct daemon *d)
+/* Tell the sources each CPU's util scale whenever it moves (with its
+ * domain's frequency). */
+static void push_util_scales(struct daemon *d)
 {
 	for (int cpu = 0; cpu < d->model->nr_cpus && cpu < EG_MAX_CPUS; cpu++) {
-		uint32_t rise, floor;
-		uint64_t v;
+		uint32_t v = eg_engine_cpu_util_scale(d->engine, cpu);
 
-		eg_engine_cpu_busy_limits(d->engine, cpu, &rise, &floor);
-		v = (uint64_t)rise << 32 | floor;
-		if (v == d->busy_limits_sent[cpu])
+		if (v == d->util_scale_sent[cpu])
 			continue;
-		d->busy_limits_sent[cpu] = v;
+		d->util_scale_sent[cpu] = v;
 		for (int i = 0; i < d->nr_sources; i++)
-			if (d->sources[i].open && d->sources[i].ops->set_cpu_busy_limits)
-				d->sources[i].ops->set_cpu_busy_limits(d->sources[i].handle, cpu,
-								       rise, floor);
+			if (d->sources[i].open && d->sources[i].ops->set_cpu_util_scale)
+				d->sources[i].ops->set_cpu_util_scale(d->sources[i].handle, cpu, v);
 	}
 }
 
 /* Tell the sources the util change that matters to the engine in force
  * whenever it changes (an engine built, rebuilt, or a governor swapped),
- * and what it is worth in each CPU's busy time. */
+ * and how each CPU's busy time turns into util. */
 static void push_util_threshold(struct daemon *d)
 {
 	uint32_t t = eg_engine_util_threshold(d->engine), f = eg_engine_util_floor(d->engine);
 
-	push_busy_limits(d);
+	push_util_scales(d);
 	if (t == d->util_threshold_sent && f == d->util_floor_sent)
 		return;
 	d->util_threshold_sent = t;

@@ -686,16 +686,12 @@ uint32_t eg_engine_util_floor(const struct eg_engine *e)
 	return e->util_floor;
 }
 
-void eg_engine_cpu_busy_limits(const struct eg_engine *e, int cpu, uint32_t *rise, uint32_t *floor)
+uint32_t eg_engine_cpu_util_scale(const struct eg_engine *e, int cpu)
 {
-	uint32_t fs;
-
-	*rise = *floor = EG_BUSY_NEVER;
 	if (cpu < 0 || cpu >= e->m->nr_cpus || e->m->cpu_pd[cpu] < 0)
-		return;
-	fs = e->sig.freq_scale[e->m->cpu_pd[cpu]];
-	*rise = eg_util_busy_limit(e->util_threshold, e->m->cpu_cap[cpu], fs);
-	*floor = eg_util_busy_limit(e->util_floor, e->m->cpu_cap[cpu], fs);
+		return 0;
+	return (uint32_t)((uint64_t)e->m->cpu_cap[cpu] * e->sig.freq_scale[e->m->cpu_pd[cpu]] /
+			  EG_CAPACITY_SCALE);
 }
 
 uint64_t eg_engine_next_timer(const struct eg_engine *e)

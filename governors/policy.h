@@ -251,19 +251,6 @@ uint32_t eg_policy_util_threshold(const struct eg_freq_policy_ops *ops, const vo
 uint32_t eg_policy_util_floor(const struct eg_freq_policy_ops *ops, const void *state,
 			      const struct eg_pd *pd, uint32_t cap);
 
-/* A util limit (0..1024: such a threshold or floor) as a busy fraction
- * (0..1024, the share of wall time a CPU ran something), which is what an
- * event source measures: on a CPU of capacity cap whose domain runs at
- * freq_scale (cur / max frequency x 1024, as the signals scale by), a busy
- * fraction b is a util of b x cap / 1024 x freq_scale / 1024, so the limit
- * is util x 1024 / cap x 1024 / freq_scale, rounded down (a source then
- * wakes a little early, never late). EG_BUSY_NEVER when no busy fraction
- * reaches it at that frequency (and for 1024: nothing matters). With cap or
- * freq_scale 0 (unknown) the util itself: a busy fraction moves at least
- * as much as util, so that is the conservative reading. */
-#define EG_BUSY_NEVER (EG_CAPACITY_SCALE + 1)
-uint32_t eg_util_busy_limit(uint32_t util, uint32_t cap, uint32_t freq_scale);
-
 /* The registries: every policy that ships, looked up by name. */
 const struct eg_freq_policy_ops *eg_freq_policy_find(const char *name);
 const struct eg_idle_policy_ops *eg_idle_policy_find(const char *name);

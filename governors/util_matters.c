@@ -2,8 +2,7 @@
 /* What change of utilization can move a frequency policy's answer: the step
  * and the floor an event source may filter by (a BPF source wakes user
  * space only past them). Derived from the policy's own statement when it
- * makes one, else from the kernel's util x 1.25 over the OPP table; and the
- * same limits as a CPU's busy fraction at its current frequency. */
+ * makes one, else from the kernel's util x 1.25 over the OPP table. */
 #include "policy.h"
 #include "util.h"
 
@@ -45,18 +44,4 @@ uint32_t eg_policy_util_floor(const struct eg_freq_policy_ops *ops, const void *
 		return 0;
 	return (uint32_t)EG_MIN((uint64_t)ops->util_floor(state, pd) * cap / EG_CAPACITY_SCALE,
 				(uint64_t)EG_CAPACITY_SCALE);
-}
-
-uint32_t eg_util_busy_limit(uint32_t util, uint32_t cap, uint32_t freq_scale)
-{
-	uint64_t b;
-
-	if (util >= EG_CAPACITY_SCALE)
-		return EG_BUSY_NEVER;
-	if (cap == 0 || freq_scale == 0)
-		return util;
-	cap = EG_MIN(cap, EG_CAPACITY_SCALE);
-	freq_scale = EG_MIN(freq_scale, EG_CAPACITY_SCALE);
-	b = (uint64_t)util * EG_CAPACITY_SCALE * EG_CAPACITY_SCALE / ((uint64_t)cap * freq_scale);
-	return b > EG_CAPACITY_SCALE ? EG_BUSY_NEVER : (uint32_t)b;
 }

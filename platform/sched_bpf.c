@@ -12,18 +12,21 @@
  * something, for a CPU that stops switching) and sends (a) a BUSY record,
  * carrying the CPU's running busy total and waking user space, when that
  * fraction, averaged over the windows as PELT averages (so a blip in one
- * window hardly counts), moved past the limits the engine asks for, or
- * without waking it once per heartbeat otherwise; the totals are turned
+ * window hardly counts) and turned into util, moved past the threshold
+ * the engine asks for, or without waking it once per heartbeat otherwise; the totals are turned
  * here into EG_EV_BUSY_SAMPLE windows; and (b) every RT/DL wakeup (prio <
  * 100) and every wakeup of a watched pid at once, through a ring of their
  * own, as EG_EV_WAKEUP with its prio, for the fast ramp. CFS wakeups,
  * migrations and exits stay in the kernel: the busy windows carry their
  * effect.
  *
- * The limits are the engine's util threshold and floor as each CPU's busy
- * fraction at its current frequency (eg_engine_cpu_busy_limits, written
- * into the program's .bss per CPU whenever they move): at a low OPP a
- * busy fraction is worth little util, so the limits are much higher there.
+ * Each window's busy fraction is turned into util by the CPU's capacity at
+ * its current frequency (eg_engine_cpu_util_scale, written into the
+ * program's .bss per CPU whenever it moves), so the average follows the
+ * util the engine computes and compares with its threshold and floor
+ * (eg_engine_util_threshold / _floor, in .data and .bss): at a low OPP a
+ * busy CPU has little util, and a saturated CPU's util still grows after
+ * each raise of its frequency, as the engine's does.
  *
  * User space therefore wakes for load changes that may change a decision
  * (including the fall of a CPU gone idle, which the program times itself)
@@ -382,17 +385,12 @@ static void bpf_set_util_threshold(struct eg_source *s, uint32_t util, uint32_t 
 	s->skel->data->util_threshold = util >= 1024 ? 1025 : util;
 }
 
-static void bpf_set_cpu_busy_limits(struct eg_source *s, int cpu, uint32_t rise, uint32_t floor)
+static void bpf_set_cpu_util_scale(struct eg_source *s, int cpu, uint32_t scale)
 {
-	struct eg_bpf_limits *l;
-
-	if (!s || cpu < 0 || cpu >= EG_BPF_MAX_CPUS || !rise)
+	if (!s || cpu < 0 || cpu >= EG_BPF_MAX_CPUS || !scale)
 		return;
-	l = &s->skel->bss->cpu_limits[cpu];
-	/* The program reads the pair unlocked: the floor first, then the
-	 * rise, which is what marks the CPU's limits as set. */
-	__atomic_store_n(&l->floor, EG_MIN(floor, 1025U), __ATOMIC_RELAXED);
-	__atomic_store_n(&l->rise, EG_MIN(rise, 1025U), __ATOMIC_RELEASE);
+	/* Read by the program unlocked: one aligned word. */
+	__atomic_store_n(&s->skel->bss->cpu_scale[cpu], EG_MIN(scale, 1024U), __ATOMIC_RELAXED);
 }
 
 static void bpf_sync(struct eg_source *s)
@@ -523,7 +521,7 @@ const struct eg_source_ops eg_source_bpf = {
 	.close = bpf_close,
 	.set_util_threshold = bpf_set_util_threshold,
 	.sync = bpf_sync,
-	.set_cpu_busy_limits = bpf_set_cpu_busy_limits,
+	.set_cpu_util_scale = bpf_set_cpu_util_scale,
 	.read_at_wakeups = true,
 };
 

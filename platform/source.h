@@ -59,12 +59,13 @@ struct eg_source_ops {
 	/* Optional. A timer policy is about to sample: let the next read()
 	 * bring every CPU's utilization up to date, whatever it holds back. */
 	void (*sync)(struct eg_source *s);
-	/* Optional. The same two limits for one CPU as busy fractions (the
-	 * share of time it ran something, 0..1024; EG_BUSY_NEVER: never) at
-	 * its current frequency, which move with it
-	 * (eg_engine_cpu_busy_limits): a source that measures busy time
-	 * compares with these once told, and with the util values before. */
-	void (*set_cpu_busy_limits)(struct eg_source *s, int cpu, uint32_t rise, uint32_t floor);
+	/* Optional. The util of a CPU fully busy now (0..1024,
+	 * eg_engine_cpu_util_scale: its capacity at its domain's current
+	 * frequency), which moves with the frequency: a source that measures
+	 * busy time turns it into util with this before comparing with the
+	 * threshold and floor. Until told, a busy fraction counts as util
+	 * (it moves at least as much). */
+	void (*set_cpu_util_scale)(struct eg_source *s, int cpu, uint32_t scale);
 	/* read() is cheap and worth calling at every wakeup of the loop,
 	 * whatever woke it: the source keeps records it did not wake the loop
 	 * for, and the engine is best fed them whenever it runs. */

@@ -19,19 +19,19 @@ const volatile __u64 util_rate_ns = 4000000;
 const volatile __u64 heartbeat_ns = 1000000000;
 
 /* Set by user space at any time (the .data map): the change of a CPU's
- * average busy fraction (0..1024, see eg_bpf_cpu.avg) since the last record
- * sent that the active policies care about. Smaller changes are kept here
- * and reach user space with the heartbeat. */
+ * util (its average, see eg_bpf_cpu.avg) since the last record that woke
+ * user space that the active policies care about. Smaller changes are kept
+ * here and reach user space with the heartbeat. */
 __u32 util_threshold = 32;
-/* And (the .bss map) the average under which no change matters (every
- * policy would pick its lowest OPP): moves that stay under it are not sent
- * either. Both are in util units, which a busy fraction reaches only at the
- * top frequency of a CPU of capacity 1024: they serve, conservatively, only
- * until user space sets the CPU's own limits. */
+/* And (the .bss map) the util under which no change matters (every policy
+ * would pick its lowest OPP): moves that stay under it are not sent
+ * either. */
 __u32 util_floor = 0;
-/* Each CPU's limits as busy fractions at its current frequency (.bss, set by
- * user space whenever the frequency or the policy changes). */
-struct eg_bpf_limits cpu_limits[EG_BPF_MAX_CPUS];
+/* Each CPU's util when fully busy at its current frequency (capacity x f /
+ * fmax, 0..1024; .bss, set by user space whenever the frequency moves),
+ * which turns its busy fraction into util. 0: not set, the busy fraction
+ * counts as util (it moves at least as much). */
+__u32 cpu_scale[EG_BPF_MAX_CPUS];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -94,28 +94,24 @@ static __always_inline int task_cpu_of(struct task_struct *p)
 	return -1;
 }
 
-/* This CPU's limits: its own once user space set them, else the global
- * ones. */
-static __always_inline void limits_of(__u32 cpu, __u32 *rise, __u32 *floor)
+/* This CPU's util scale: its own once user space set it, else 1024. */
+static __always_inline __u32 scale_of(__u32 cpu)
 {
-	*rise = util_threshold;
-	*floor = util_floor;
-	if (cpu < EG_BPF_MAX_CPUS && cpu_limits[cpu].rise) {
-		*rise = cpu_limits[cpu].rise;
-		*floor = cpu_limits[cpu].floor;
-	}
+	__u32 v = cpu < EG_BPF_MAX_CPUS ? cpu_scale[cpu] : 0;
+
+	return v ? v : 1024;
 }
 
 /* The end of a rate window on the calling CPU at now, with busy total
- * total then: the window's busy fraction goes into the CPU's average, and
- * a record is sent when that average moved past the CPU's limits since the
- * last one sent (waking user space: eg_bpf_wakes), or when nothing was sent
- * for heartbeat_ns (not waking it: it drains the ring whenever it wakes).
- * Anything else stays in the totals. */
+ * total then: the window's util goes into the CPU's average, and a record
+ * is sent when that average moved past the engine's limits since the last
+ * one that woke user space (waking it: eg_bpf_wakes), or when nothing was
+ * sent for heartbeat_ns (not waking it: it is read whenever user space
+ * wakes). Anything else stays in the totals. */
 static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 total)
 {
 	__u64 span = now - c->win_ts, busy, wts = c->win_ts, wbusy = c->win_busy;
-	__u32 cpu = bpf_get_smp_processor_id(), avg, rise, floor;
+	__u32 cpu = bpf_get_smp_processor_id(), avg;
 	struct eg_bpf_rec *r;
 	bool wake;
 
@@ -124,10 +120,9 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	busy = total > c->win_busy ? total - c->win_busy : 0;
 	c->win_ts = now;
 	c->win_busy = total;
-	avg = eg_bpf_avg_next(c->avg, busy, span);
+	avg = eg_bpf_avg_next(c->avg, busy, span, scale_of(cpu));
 	c->avg = avg;
-	limits_of(cpu, &rise, &floor);
-	wake = eg_bpf_wakes(c->sent_avg, avg, rise, floor) || c->force;
+	wake = eg_bpf_wakes(c->sent_avg, avg, util_threshold, util_floor) || c->force;
 	if (!wake && now - c->last_emit < heartbeat_ns)
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -165,7 +160,6 @@ static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)
 {
 	struct eg_bpf_cpu *c = this_cpu();
 	__u64 now = bpf_ktime_get_ns(), n, due, delay;
-	__u32 rise, floor;
 
 	if (!c || c->last_ts == 0) {
 		t->state = 1;
@@ -183,8 +177,7 @@ static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)
 	/* Idle, and nothing else runs here to notice the average falling:
 	 * when a fall will wake user space, wake then, else lapse. */
 	t->state = 1;
-	limits_of(bpf_get_smp_processor_id(), &rise, &floor);
-	n = eg_bpf_fall_periods(c->sent_avg, c->avg, rise, floor);
+	n = eg_bpf_fall_periods(c->sent_avg, c->avg, util_threshold, util_floor);
 	if (n == 0)
 		return 0;
 	due = c->win_ts + (n << 20);

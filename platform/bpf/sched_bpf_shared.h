@@ -62,10 +62,11 @@ struct eg_bpf_cpu {
 	 * in progress is sent whatever its change, so that user space hears
 	 * when the woken task's time is over rather than at the heartbeat. */
 	__u32 force;
-	/* The busy fraction (0..1024) averaged as PELT averages: each window
-	 * weighs in by 1 - y^n for its n periods of 1024 x 1024 ns, y^32 =
-	 * 1/2. A blip in one window hardly moves it; a load that changes
-	 * moves it as fast as the util the policies read. */
+	/* The CPU's util (0..1024): each window's busy fraction at the CPU's
+	 * util scale then, averaged as PELT averages (each window weighs in by
+	 * 1 - y^n for its n periods of 1024 x 1024 ns, y^32 = 1/2). A blip in
+	 * one window hardly moves it; a load that changes moves it as the
+	 * util the policies read moves. */
 	__u32 avg;
 };
 
@@ -88,18 +89,9 @@ struct eg_bpf_task {
 	__u32 pad;
 };
 
-/* The CPUs whose limits user space sets one by one (the program's .bss
- * array); a CPU past them uses the global util_threshold / util_floor. */
+/* The CPUs whose util scale user space sets one by one (the program's .bss
+ * array cpu_scale); a CPU past them counts its busy fraction as util. */
 #define EG_BPF_MAX_CPUS 256
-
-/* One CPU's limits as busy fractions at its current frequency (0..1024;
- * 1025 is never reached): the rise of the average that wakes user space
- * (a fall wakes at twice it) and the level under which moves do not.
- * rise 0: not set. */
-struct eg_bpf_limits {
-	__u32 rise;
-	__u32 floor;
-};
 
 /* 1024 x y^n, y^32 = 1/2: what is left of an average after n periods of
  * 1024 x 1024 ns (PELT's decay). */
@@ -115,17 +107,20 @@ static inline __u64 eg_bpf_pelt_left(__u64 n)
 }
 
 /* The average after a window of span ns (at least one rate window) in
- * which the CPU was busy busy ns: the window's fraction weighs in by
- * 1 - y^n for its n periods. */
-static inline __u32 eg_bpf_avg_next(__u32 avg, __u64 busy, __u64 span)
+ * which the CPU was busy busy ns, at scale (the util of the CPU fully busy
+ * at its frequency then, 0..1024): the window's util weighs in by 1 - y^n
+ * for its n periods, so the average follows the util the engine computes
+ * from the same time. */
+static inline __u32 eg_bpf_avg_next(__u32 avg, __u64 busy, __u64 span, __u32 scale)
 {
-	__u64 frac = (busy > span ? span : busy) * 1024 / span, left = eg_bpf_pelt_left(span >> 20);
+	__u64 frac = (busy > span ? span : busy) * 1024 / span * scale / 1024;
+	__u64 left = eg_bpf_pelt_left(span >> 20);
 
 	return (__u32)(((__u64)avg * left + frac * (1024 - left)) >> 10);
 }
 
-/* Does the average's move from sent (at the last record sent) to avg wake
- * user space? A rise at rise (the policy may need a higher OPP now), a
+/* Does the average's move from sent (at the last record that woke user
+ * space) to avg wake it, given the engine's threshold rise and floor? A rise at rise (the policy may need a higher OPP now), a
  * fall at twice it (a lower OPP can wait until the fall is a whole step,
  * so a decaying blip costs one wakeup or two, not one per half step); not
  * while both stay under floor. */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The bpf program's decision to wake user space, run here on scripted
- * loads (the arithmetic is the program's own, shared in a header): bursts
- * under the busy-fraction limits of a CPU at its lowest OPP send nothing,
- * a load that matters there does, and an idle CPU's fall is timed to the
- * period it crosses. No privileges needed. */
+ * loads (the arithmetic is the program's own, shared in a header): with
+ * busy time turned into util at the CPU's frequency, bursts that leave a
+ * CPU at its lowest OPP under the floor send nothing, a load that matters
+ * there does, a saturated CPU keeps being heard as its frequency climbs,
+ * and an idle CPU's fall is timed to the period it crosses. No privileges
+ * needed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +13,6 @@
 #include <cmocka.h>
 
 #include "bpf/sched_bpf_shared.h"
-#include "engine.h"
-#include "policy.h"
 #include "util.h"
 
 #define WIN_NS (4 * NSEC_PER_MSEC) /* the program's rate window */
@@ -23,11 +23,23 @@ struct cpu {
 	int wakes;
 };
 
-/* One rate window busy busy_ns: true when it woke user space. */
-static bool window(struct cpu *c, uint64_t busy_ns, uint32_t rise, uint32_t floor)
+/* The figures' VM tree: HiKey960 little OPPs on capacity-1024 CPUs, and
+ * schedutil's threshold and floor there (README). */
+static const uint32_t opps[] = { 533000, 999000, 1402000, 1709000, 1844000 };
+#define THRESHOLD 29
+#define FLOOR 232
+
+/* The util scale at an OPP, as the engine's signals compute it. */
+static uint32_t scale_at(uint32_t khz)
 {
-	c->avg = eg_bpf_avg_next(c->avg, busy_ns, WIN_NS);
-	if (!eg_bpf_wakes(c->sent, c->avg, rise, floor))
+	return (uint32_t)((uint64_t)khz * 1024 / 1844000);
+}
+
+/* One rate window busy busy_ns at scale: true when it woke user space. */
+static bool window(struct cpu *c, uint64_t busy_ns, uint32_t scale)
+{
+	c->avg = eg_bpf_avg_next(c->avg, busy_ns, WIN_NS, scale);
+	if (!eg_bpf_wakes(c->sent, c->avg, THRESHOLD, FLOOR))
 		return false;
 	c->sent = c->avg;
 	c->wakes++;
@@ -35,12 +47,12 @@ static bool window(struct cpu *c, uint64_t busy_ns, uint32_t rise, uint32_t floo
 }
 
 /* secs of a CPU idle but for a burst_ms fully busy burst each second. */
-static int bursts(uint32_t rise, uint32_t floor, int secs, int burst_ms)
+static int bursts(uint32_t scale, int secs, int burst_ms)
 {
 	struct cpu c = { 0 };
 
 	for (int w = 0; w < secs * 250; w++)
-		window(&c, (w % 250) * 4 < burst_ms ? WIN_NS : 0, rise, floor);
+		window(&c, (w % 250) * 4 < burst_ms ? WIN_NS : 0, scale);
 	return c.wakes;
 }
 
@@ -48,13 +60,17 @@ static void test_pelt(void **unused)
 {
 	(void)unused;
 	/* 32 periods fully busy from 0: half; then 32 idle: half again. */
-	assert_int_equal(eg_bpf_avg_next(0, 32ULL << 20, 32ULL << 20), 512);
-	assert_int_equal(eg_bpf_avg_next(512, 0, 32ULL << 20), 256);
+	assert_int_equal(eg_bpf_avg_next(0, 32ULL << 20, 32ULL << 20, 1024), 512);
+	assert_int_equal(eg_bpf_avg_next(512, 0, 32ULL << 20, 1024), 256);
 	assert_int_equal(eg_bpf_pelt_left(0), 1024);
 	assert_int_equal(eg_bpf_pelt_left(64), 256);
 	assert_int_equal(eg_bpf_pelt_left(32 * 11), 0);
 	/* Busy past the window counts as the window. */
-	assert_int_equal(eg_bpf_avg_next(0, 64ULL << 20, 32ULL << 20), 512);
+	assert_int_equal(eg_bpf_avg_next(0, 64ULL << 20, 32ULL << 20, 1024), 512);
+	/* At half the top frequency a fully busy window is worth half. */
+	assert_int_equal(eg_bpf_avg_next(0, 32ULL << 20, 32ULL << 20, 512), 256);
+	/* And half busy at scale 295: 147 of util, half of it after 32. */
+	assert_int_equal(eg_bpf_avg_next(0, 16ULL << 20, 32ULL << 20, 295), 73);
 }
 
 /* A rise wakes at rise, a fall at twice it, not while both ends are under
@@ -74,31 +90,25 @@ static void test_wake_rule(void **unused)
 	assert_false(eg_bpf_wakes(1024, 0, 1025, 0));
 }
 
-/* The figures' VM at its lowest OPP (533 of 1844 MHz) with schedutil: 29
- * and 232 of util. What was measured there: a 20 ms burst a second from
- * other processes. In util terms it lifts the average to 345 and back,
- * past the floor, so comparing util limits with the busy fraction woke
- * user space twice a burst for a load schedutil answers with the lowest
- * OPP all the same (345 x 295 / 1024 = 99 of util, under 232). The limits
- * as busy fractions there (100, 805) keep it quiet. */
+/* The figures' VM at its lowest OPP (533 of 1844 MHz, scale 295). What
+ * was measured there: a 20 ms burst a second from other processes. As a
+ * busy fraction it lifts the average to a third (345) and back, past the
+ * floor, which woke user space twice a burst; as util it is 345 x 295 /
+ * 1024 = 99, under the floor, which schedutil answers with the lowest OPP
+ * all the same: nothing is sent. At the top OPP the same bursts do
+ * matter and are heard. */
 static void test_bursts_at_low_opp(void **unused)
 {
-	uint32_t rise = eg_util_busy_limit(29, 1024, 295),
-		 floor = eg_util_busy_limit(232, 1024, 295);
-
 	(void)unused;
-	assert_int_equal(rise, 100);
-	assert_int_equal(floor, 805);
-	assert_int_equal(bursts(rise, floor, 10, 20), 0);
-	assert_true(bursts(29, 232, 10, 20) >= 10);
-	/* At the top OPP the same burst is 345 of util: it matters there. */
-	assert_true(bursts(eg_util_busy_limit(29, 1024, 1024), eg_util_busy_limit(232, 1024, 1024),
-			   10, 20) >= 10);
+	assert_int_equal(scale_at(opps[0]), 295);
+	assert_int_equal(bursts(scale_at(opps[0]), 10, 20), 0);
+	assert_true(bursts(1024, 10, 20) >= 10);
 }
 
 /* A load that does matter at the lowest OPP is heard: 90 % busy there is
- * util 265, over the floor; the average passes 805 and wakes user space,
- * no sooner. */
+ * util 265, over the floor; the average wakes user space when it passes
+ * the floor, no sooner, and once more at most as it settles (rounding
+ * down each window stops it at 250). */
 static void test_load_heard_at_low_opp(void **unused)
 {
 	struct cpu c = { 0 };
@@ -106,17 +116,41 @@ static void test_load_heard_at_low_opp(void **unused)
 
 	(void)unused;
 	for (int w = 0; w < 250; w++)
-		if (window(&c, WIN_NS * 9 / 10, 100, 805) && first < 0) {
+		if (window(&c, WIN_NS * 9 / 10, scale_at(opps[0])) && first < 0) {
 			first = w;
-			assert_true(c.avg >= 805);
+			assert_true(c.avg >= FLOOR);
 		}
 	assert_true(first > 0);
-	/* The average settles under 921 (90 %): rounding down each window
-	 * stops it where the window's pull, 64 x (921 - avg) / 1024, is under
-	 * one, at 906. Once over the floor, only a rise of 100 more wakes it,
-	 * which never comes. */
-	assert_int_equal(c.avg, 906);
+	assert_int_equal(c.avg, 250);
 	assert_true(c.wakes >= 1 && c.wakes <= 2);
+}
+
+/* A CPU that is saturated from idle, with a schedutil-like answer at each
+ * wakeup (the lowest OPP at or over util x 1.25 of the top). Its busy
+ * fraction is 1 at every OPP, so an average of busy fractions would wake
+ * user space once and then never again, leaving it at the OPP of its
+ * first answer; its util grows after each raise, as the engine's does,
+ * and is heard each threshold: the top OPP within a third of a second (as
+ * in the kernel, where util takes that long to reach it), in 17 wakeups. */
+static void test_saturated_cpu_climbs(void **unused)
+{
+	struct cpu c = { 0 };
+	size_t opp = 0;
+	int w;
+
+	(void)unused;
+	for (w = 0; w < 250 && opp + 1 < ARRAY_SIZE(opps); w++) {
+		uint64_t want;
+
+		if (!window(&c, WIN_NS, scale_at(opps[opp])))
+			continue;
+		want = (uint64_t)c.avg * 1844000 * 125 / 100 / 1024;
+		while (opp + 1 < ARRAY_SIZE(opps) && opps[opp] < want)
+			opp++;
+	}
+	assert_int_equal(opp, ARRAY_SIZE(opps) - 1);
+	assert_true(w * 4 <= 320);
+	assert_true(c.wakes <= 20);
 }
 
 /* An idle CPU's fall: the program waits the periods after which its
@@ -135,13 +169,13 @@ static void test_fall_periods(void **unused)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint32_t s = cases[i].sent, a = cases[i].avg, r = cases[i].rise, f = cases[i].floor;
 		uint64_t n = eg_bpf_fall_periods(s, a, r, f);
-		uint32_t after = eg_bpf_avg_next(a, 0, n << 20);
+		uint32_t after = eg_bpf_avg_next(a, 0, n << 20, 1024);
 
 		assert_true(n >= 1);
 		assert_true(after + 2 * r <= s);
 		assert_true(eg_bpf_wakes(s, after, r, f));
 		if (n > 1 && a + 2 * r > s) {
-			uint32_t before = eg_bpf_avg_next(a, 0, (n - 1) << 20);
+			uint32_t before = eg_bpf_avg_next(a, 0, (n - 1) << 20, 1024);
 
 			assert_false(eg_bpf_wakes(s, before, r, f));
 		}
@@ -161,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_wake_rule),
 		cmocka_unit_test(test_bursts_at_low_opp),
 		cmocka_unit_test(test_load_heard_at_low_opp),
+		cmocka_unit_test(test_saturated_cpu_climbs),
 		cmocka_unit_test(test_fall_periods),
 	};
 

@@ -2,8 +2,8 @@
 /* Live tests of the bpf scheduler source (root and a BPF build; each test
  * skips with the reason otherwise): busy fraction against cpuidle
  * residency, RT wakeups delivered with their prio, the event rate bound
- * under a context-switch storm, and the CPUs' own limits ruling over the
- * util ones. */
+ * under a context-switch storm, and busy time counted as util at each
+ * CPU's scale. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -447,12 +447,13 @@ static void test_quiet_when_nothing_matters(void **state)
 	eg_source_bpf.close(s);
 }
 
-/* Each CPU's own limits, as busy fractions, rule over the util ones: with
- * every change mattering in util terms (threshold 1, floor 0) but every
- * CPU's limits at never (1025), the same storm wakes user space only for
- * RT wakeups. And the heartbeats wake nobody: the only timer left is the
- * safety drain, far past the program's 2 s heartbeat. */
-static void test_cpu_limits_rule(void **state)
+/* Each CPU's busy time counts as util at its util scale: with a threshold
+ * of 2 / 1024 and no floor, which a storm's busy fractions cross all the
+ * time, but every CPU's scale at 1 (a fully busy CPU is util 1), the same
+ * storm wakes user space only for RT wakeups. And the heartbeats wake
+ * nobody: the only timer left is the safety drain, far past the program's
+ * 2 s heartbeat. */
+static void test_cpu_util_scale(void **state)
 {
 	struct eg_source *s = open_or_skip();
 	struct eg_sched_bpf_stats st0, st1;
@@ -466,9 +467,9 @@ static void test_cpu_limits_rule(void **state)
 	printf("safety drain in %.0f s with %ld CPUs\n", (double)(t - mono_ns()) / 1e9, nr_cpus);
 	if (nr_cpus <= 64)
 		assert_true(t > mono_ns() + 20 * NSEC_PER_SEC);
-	eg_source_bpf.set_util_threshold(s, 1, 0);
+	eg_source_bpf.set_util_threshold(s, 2, 0);
 	for (int cpu = 0; cpu < nr_cpus; cpu++)
-		eg_source_bpf.set_cpu_busy_limits(s, cpu, 1025, 1025);
+		eg_source_bpf.set_cpu_util_scale(s, cpu, 1);
 	collect(s, 20 * NSEC_PER_MSEC, NULL);
 	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
 	assert_int_equal(pipe(ab), 0);
@@ -488,7 +489,7 @@ static void test_cpu_limits_rule(void **state)
 	waitpid(p1, NULL, 0);
 	waitpid(p2, NULL, 0);
 	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
-	printf("limits at never: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
+	printf("util scale 1: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
 	       "%" PRIu64 " of them RT wakeups\n",
 	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups);
 	assert_true(st1.switches - st0.switches >= 3000);
@@ -565,7 +566,7 @@ int main(void)
 		cmocka_unit_test(test_rt_wakeup),
 		cmocka_unit_test(test_rate_bounded),
 		cmocka_unit_test(test_quiet_when_nothing_matters),
-		cmocka_unit_test(test_cpu_limits_rule),
+		cmocka_unit_test(test_cpu_util_scale),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
