@@ -474,6 +474,7 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 		out->wakeups += s->pcpu[cpu].nr_wakeups;
 		out->dropped += s->pcpu[cpu].nr_dropped;
 		out->woken += s->pcpu[cpu].nr_woken;
+		out->moved += s->pcpu[cpu].nr_moved;
 		out->timer += s->pcpu[cpu].nr_timer;
 	}
 	out->events = s->nr_events;

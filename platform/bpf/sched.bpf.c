@@ -113,7 +113,7 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	__u64 span = now - c->win_ts, busy, wts = c->win_ts, wbusy = c->win_busy;
 	__u32 cpu = bpf_get_smp_processor_id(), avg;
 	struct eg_bpf_rec *r;
-	bool wake;
+	bool wake, moved;
 
 	if (span < util_rate_ns)
 		return;
@@ -122,7 +122,8 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	c->win_busy = total;
 	avg = eg_bpf_avg_next(c->avg, busy, span, scale_of(cpu));
 	c->avg = avg;
-	wake = eg_bpf_wakes(c->sent_avg, avg, util_threshold, util_floor) || c->force;
+	moved = eg_bpf_wakes(c->sent_avg, avg, util_threshold, util_floor);
+	wake = moved || c->force;
 	if (!wake && now - c->last_emit < heartbeat_ns)
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -154,6 +155,8 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	c->sent_avg = avg;
 	c->force = 0;
 	c->nr_woken++;
+	if (moved)
+		c->nr_moved++;
 }
 
 static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)

@@ -68,6 +68,9 @@ struct eg_bpf_cpu {
 	 * one window hardly moves it; a load that changes moves it as the
 	 * util the policies read moves. */
 	__u32 avg;
+	/* Records that woke user space because the average moved past the
+	 * limits (the rest of nr_woken: RT wakeups and their forced windows). */
+	__u64 nr_moved;
 };
 
 #ifdef __bpf__

@@ -436,6 +436,7 @@ static void test_quiet_when_nothing_matters(void **state)
 	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
 	       st1.timer - st0.timer);
 	assert_true(st1.switches - st0.switches >= 3000);
+	assert_int_equal(st1.moved - st0.moved, 0);
 	/* (An RT wakeup just before st0 can leave one such window per CPU
 	 * still to close inside the storm.) */
 	assert_true(st1.woken - st0.woken <=
@@ -490,9 +491,12 @@ static void test_cpu_util_scale(void **state)
 	waitpid(p2, NULL, 0);
 	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
 	printf("util scale 1: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
-	       "%" PRIu64 " of them RT wakeups\n",
-	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups);
+	       "%" PRIu64 " of them RT wakeups, %" PRIu64 " for a load change\n",
+	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
+	       st1.moved - st0.moved);
 	assert_true(st1.switches - st0.switches >= 3000);
+	/* A util of 0 or 1 never moves by 2: no load change woke anyone. */
+	assert_int_equal(st1.moved - st0.moved, 0);
 	assert_true(st1.woken - st0.woken <= 2 * (st1.wakeups - st0.wakeups) + (uint64_t)nr_cpus);
 	close(ab[0]);
 	close(ab[1]);
