@@ -172,9 +172,7 @@ static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)
 	/* The period in progress counts: that is what the timer is for. */
 	consider(c, now, c->busy_total + (c->curr_pid != 0 ? now - c->last_ts : 0));
 	if (c->curr_pid != 0) {
-		if (bpf_timer_start(&t->timer, util_rate_ns, EG_TIMER_PIN) == 0)
-			return 0;
-		t->state = 1;
+		t->state = bpf_timer_start(&t->timer, util_rate_ns, EG_TIMER_PIN) == 0 ? 2 : 1;
 		return 0;
 	}
 	/* Idle, and nothing else runs here to notice the average falling:
