@@ -106,14 +106,15 @@ static __always_inline __u32 scale_of(__u32 cpu)
  * total then: the window's util goes into the CPU's average, and a record
  * is sent when that average moved past the engine's limits since the last
  * one that woke user space (waking it: eg_bpf_wakes), or when nothing was
- * sent for heartbeat_ns (not waking it: it is read whenever user space
- * wakes). Anything else stays in the totals. */
+ * sent for heartbeat_ns (waking it only over the floor: eg_bpf_beat_wakes;
+ * else it is read whenever user space wakes). Anything else stays in the
+ * totals. */
 static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 total)
 {
 	__u64 span = now - c->win_ts, busy, wts = c->win_ts, wbusy = c->win_busy;
 	__u32 cpu = bpf_get_smp_processor_id(), avg;
 	struct eg_bpf_rec *r;
-	bool wake, moved;
+	bool wake, moved, beat;
 
 	if (span < util_rate_ns)
 		return;
@@ -123,8 +124,10 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	avg = eg_bpf_avg_next(c->avg, busy, span, scale_of(cpu));
 	c->avg = avg;
 	moved = eg_bpf_wakes(c->sent_avg, avg, util_threshold, util_floor);
-	wake = moved || c->force;
-	if (!wake && now - c->last_emit < heartbeat_ns)
+	beat = now - c->last_emit >= heartbeat_ns;
+	wake = moved || c->force ||
+	       (beat && eg_bpf_beat_wakes(c->sent_avg, avg, util_threshold, util_floor));
+	if (!wake && !beat)
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {

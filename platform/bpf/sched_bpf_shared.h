@@ -133,6 +133,17 @@ static inline bool eg_bpf_wakes(__u32 sent, __u32 avg, __u32 rise, __u32 floor)
 	       (avg >= floor || sent >= floor);
 }
 
+/* Does a heartbeat (a record sent for want of any since heartbeat_ns) wake
+ * user space? Only while the CPU's util is at or over the floor, where a
+ * policy's answer may depend on it: the engine's util keeps moving with
+ * time at a frequency the program's average has settled at (a saturated
+ * CPU after a raise that ended one threshold short), and this bounds how
+ * long it waits. Never when no change matters (rise over 1024). */
+static inline bool eg_bpf_beat_wakes(__u32 sent, __u32 avg, __u32 rise, __u32 floor)
+{
+	return rise <= 1024 && (avg >= floor || sent >= floor);
+}
+
 /* Periods an idle CPU's average, now avg, takes to fall far enough from
  * sent to wake user space (the first n with avg x y^n at or under sent -
  * 2 x rise), at least 1; 0 when no fall from sent can wake it (sent
