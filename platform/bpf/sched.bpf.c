@@ -112,7 +112,7 @@ static __always_inline __u32 scale_of(__u32 cpu)
 static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 total)
 {
 	__u64 span = now - c->win_ts, busy, wts = c->win_ts, wbusy = c->win_busy;
-	__u32 cpu = bpf_get_smp_processor_id(), avg;
+	__u32 cpu = bpf_get_smp_processor_id(), avg, scale;
 	struct eg_bpf_rec *r;
 	bool wake, moved, beat;
 
@@ -121,12 +121,13 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	busy = total > c->win_busy ? total - c->win_busy : 0;
 	c->win_ts = now;
 	c->win_busy = total;
-	avg = eg_bpf_avg_next(c->avg, busy, span, scale_of(cpu));
+	scale = scale_of(cpu);
+	avg = eg_bpf_avg_next(c->avg, busy, span, scale);
 	c->avg = avg;
 	moved = eg_bpf_wakes(c->sent_avg, avg, util_threshold, util_floor);
 	beat = now - c->last_emit >= heartbeat_ns;
 	wake = moved || c->force ||
-	       (beat && eg_bpf_beat_wakes(c->sent_avg, avg, util_threshold, util_floor));
+	       (beat && eg_bpf_beat_wakes(c->sent_avg, avg, util_threshold, util_floor, scale));
 	if (!wake && !beat)
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);

@@ -135,13 +135,14 @@ static inline bool eg_bpf_wakes(__u32 sent, __u32 avg, __u32 rise, __u32 floor)
 
 /* Does a heartbeat (a record sent for want of any since heartbeat_ns) wake
  * user space? Only while the CPU's util is at or over the floor, where a
- * policy's answer may depend on it: the engine's util keeps moving with
- * time at a frequency the program's average has settled at (a saturated
- * CPU after a raise that ended one threshold short), and this bounds how
- * long it waits. Never when no change matters (rise over 1024). */
-static inline bool eg_bpf_beat_wakes(__u32 sent, __u32 avg, __u32 rise, __u32 floor)
+ * policy's answer may depend on it, and its frequency is under the top
+ * (scale under 1024), where it may be raised: the engine's util can keep
+ * growing after the program's average settled less than a threshold
+ * short of the next raise (a saturated CPU), and this bounds how long it
+ * waits. Never when no change matters (rise over 1024). */
+static inline bool eg_bpf_beat_wakes(__u32 sent, __u32 avg, __u32 rise, __u32 floor, __u32 scale)
 {
-	return rise <= 1024 && (avg >= floor || sent >= floor);
+	return rise <= 1024 && scale < 1024 && (avg >= floor || sent >= floor);
 }
 
 /* Periods an idle CPU's average, now avg, takes to fall far enough from

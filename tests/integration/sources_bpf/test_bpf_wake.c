@@ -88,12 +88,13 @@ static void test_wake_rule(void **unused)
 	assert_true(eg_bpf_wakes(240, 100, 29, 232));
 	assert_false(eg_bpf_wakes(0, 1024, 1025, 1025));
 	assert_false(eg_bpf_wakes(1024, 0, 1025, 0));
-	/* A heartbeat wakes only at or over the floor, and never when no
-	 * change matters. */
-	assert_true(eg_bpf_beat_wakes(262, 280, 29, 232));
-	assert_true(eg_bpf_beat_wakes(240, 200, 29, 232));
-	assert_false(eg_bpf_beat_wakes(100, 200, 29, 232));
-	assert_false(eg_bpf_beat_wakes(1024, 1024, 1025, 1024));
+	/* A heartbeat wakes only at or over the floor under the top
+	 * frequency, and never when no change matters. */
+	assert_true(eg_bpf_beat_wakes(262, 280, 29, 232, 295));
+	assert_true(eg_bpf_beat_wakes(240, 200, 29, 232, 295));
+	assert_false(eg_bpf_beat_wakes(100, 200, 29, 232, 295));
+	assert_false(eg_bpf_beat_wakes(1000, 1010, 29, 232, 1024));
+	assert_false(eg_bpf_beat_wakes(1024, 1024, 1025, 1024, 295));
 }
 
 /* The figures' VM at its lowest OPP (533 of 1844 MHz, scale 295). What
