@@ -5,9 +5,10 @@
  * the signals (SIGHUP reloads, SIGTERM / SIGINT stop).
  *
  * It sleeps until something may change a decision: a source's fd (load
- * changes and RT wakeups), the earliest of the sources' own clocks (their
- * heartbeats), a policy's timer, a write to retry, a control client's
- * deadline, systemd's watchdog or --duration. Nothing else wakes it. */
+ * changes and RT wakeups), the earliest of the sources' own clocks (poll
+ * and perf periods, the bpf source's safety drain), a policy's timer, a
+ * write to retry, a control client's deadline, systemd's watchdog or
+ * --duration. Nothing else wakes it. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -290,12 +291,30 @@ static uint64_t next_deadline(const struct daemon *d)
 	return EG_MIN(t, d->duration_end_ns);
 }
 
+/* Tell the sources each CPU's util scale whenever it moves (with its
+ * domain's frequency). */
+static void push_util_scales(struct daemon *d)
+{
+	for (int cpu = 0; cpu < d->model->nr_cpus && cpu < EG_MAX_CPUS; cpu++) {
+		uint32_t v = eg_engine_cpu_util_scale(d->engine, cpu);
+
+		if (v == d->util_scale_sent[cpu])
+			continue;
+		d->util_scale_sent[cpu] = v;
+		for (int i = 0; i < d->nr_sources; i++)
+			if (d->sources[i].open && d->sources[i].ops->set_cpu_util_scale)
+				d->sources[i].ops->set_cpu_util_scale(d->sources[i].handle, cpu, v);
+	}
+}
+
 /* Tell the sources the util change that matters to the engine in force
- * whenever it changes (an engine built, rebuilt, or a governor swapped). */
+ * whenever it changes (an engine built, rebuilt, or a governor swapped),
+ * and how each CPU's busy time turns into util. */
 static void push_util_threshold(struct daemon *d)
 {
 	uint32_t t = eg_engine_util_threshold(d->engine), f = eg_engine_util_floor(d->engine);
 
+	push_util_scales(d);
 	if (t == d->util_threshold_sent && f == d->util_floor_sent)
 		return;
 	d->util_threshold_sent = t;
@@ -410,12 +429,15 @@ int daemon_loop(struct daemon *d)
 		    (d->control && eg_control_next_tick(d->control) <= now))
 			sync_sources(d);
 		/* Sources that want reading on their own clock (poll sampling,
-		 * batching) whether or not their fd woke us. */
+		 * batching) whether or not their fd woke us, and those that
+		 * keep what they did not wake us for until we are up anyway
+		 * (read twice in a turn, such a source has nothing more). */
 		for (int i = 0; i < d->nr_sources; i++) {
 			struct source_slot *s = &d->sources[i];
 
-			if (s->open && s->ops->next_timeout &&
-			    s->ops->next_timeout(s->handle) <= now) {
+			if (s->open &&
+			    (s->ops->read_at_wakeups ||
+			     (s->ops->next_timeout && s->ops->next_timeout(s->handle) <= now))) {
 				r = read_source(d, s, now);
 				if (r < 0)
 					return r;
@@ -435,8 +457,6 @@ int daemon_loop(struct daemon *d)
 				return r;
 			}
 		}
-		if (d->engine)
-			push_util_threshold(d);
 		now = EG_MAX(daemon_now_ns(), d->last_event_ns);
 		for (int k = 0;
 		     d->engine && k < MAX_TICKS_PER_TURN && eg_engine_next_timer(d->engine) <= now;
@@ -455,6 +475,9 @@ int daemon_loop(struct daemon *d)
 		d->sink->retry(d, now);
 		if (d->control)
 			eg_control_tick(d->control, now);
+		/* After everything that may have moved a frequency this turn. */
+		if (d->engine)
+			push_util_threshold(d);
 		if (d->recorder)
 			eg_record_flush(d->recorder);
 		if (now >= d->next_status_ns) {

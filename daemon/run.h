@@ -112,6 +112,8 @@ struct daemon {
 	/* The engine's util threshold the sources were last told (0: none). */
 	uint32_t util_threshold_sent;
 	uint32_t util_floor_sent;
+	/* And each CPU's util scale (0: none). */
+	uint32_t util_scale_sent[EG_MAX_CPUS];
 
 	int epoll_fd, timer_fd, signal_fd;
 	uint64_t start_ns;	  /* decision lines' time 0 */

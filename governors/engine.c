@@ -560,6 +560,14 @@ uint32_t eg_engine_util_floor(const struct eg_engine *e)
 	return e->util_floor;
 }
 
+uint32_t eg_engine_cpu_util_scale(const struct eg_engine *e, int cpu)
+{
+	if (cpu < 0 || cpu >= e->m->nr_cpus || e->m->cpu_pd[cpu] < 0)
+		return 0;
+	return (uint32_t)((uint64_t)e->m->cpu_cap[cpu] * e->sig.freq_scale[e->m->cpu_pd[cpu]] /
+			  EG_CAPACITY_SCALE);
+}
+
 uint64_t eg_engine_next_timer(const struct eg_engine *e)
 {
 	uint64_t t = EG_NEVER;

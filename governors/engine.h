@@ -101,6 +101,14 @@ uint32_t eg_engine_util_threshold(const struct eg_engine *e);
  * a change below any such level; 1024 when none reads util. Fixed for the
  * engine's lifetime. */
 uint32_t eg_engine_util_floor(const struct eg_engine *e);
+/* The util (0..1024) of cpu when fully busy, as the engine's signals count
+ * it now: its capacity at its domain's current frequency as the engine
+ * knows it, cap x min(cur, max) / max (a single-OPP domain is at its top,
+ * and so is one whose frequency was never reported). What turns a busy
+ * fraction into util, so that a source that measures busy time compares
+ * like with like against the threshold and floor; it moves with the
+ * frequency. 0 for a CPU outside the model. */
+uint32_t eg_engine_cpu_util_scale(const struct eg_engine *e, int cpu);
 
 /* Sampling interval wanted for a zone's temperature (passive interval while
  * mitigating, polling otherwise). */

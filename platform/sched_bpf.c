@@ -12,20 +12,31 @@
  * something, for a CPU that stops switching) and sends (a) a BUSY record,
  * carrying the CPU's running busy total and waking user space, when that
  * fraction, averaged over the windows as PELT averages (so a blip in one
- * window hardly counts), moved by the threshold the engine asks for
- * (eg_engine_util_threshold, written into the program's .data), or without
- * waking it once per heartbeat otherwise; the totals are turned here into
- * EG_EV_BUSY_SAMPLE windows; and (b) every RT/DL wakeup (prio < 100) and
- * every wakeup of a watched pid at once, through a ring of their own, as
- * EG_EV_WAKEUP with its prio, for the fast ramp. CFS wakeups, migrations
- * and exits stay in the kernel: the busy windows carry their effect.
+ * window hardly counts) and turned into util, moved past the threshold
+ * the engine asks for, or without waking it once per heartbeat otherwise; the totals are turned
+ * here into EG_EV_BUSY_SAMPLE windows; and (b) every RT/DL wakeup (prio <
+ * 100) and every wakeup of a watched pid at once, through a ring of their
+ * own, as EG_EV_WAKEUP with its prio, for the fast ramp. CFS wakeups,
+ * migrations and exits stay in the kernel: the busy windows carry their
+ * effect.
  *
- * User space therefore wakes for load changes that may change a decision,
- * RT wakeups, and its heartbeat (EG_BPF_HEARTBEAT_MS, 2 s), at which it drains
- * the quiet records and closes the windows of CPUs it heard nothing of
- * from the per-CPU map, counting the period in progress. Windows are owned
- * here (records carry totals), so the paths never count the same time
- * twice. An idle machine costs one wakeup per heartbeat. */
+ * Each window's busy fraction is turned into util by the CPU's capacity at
+ * its current frequency (eg_engine_cpu_util_scale, written into the
+ * program's .bss per CPU whenever it moves), so the average follows the
+ * util the engine computes and compares with its threshold and floor
+ * (eg_engine_util_threshold / _floor, in .data and .bss): at a low OPP a
+ * busy CPU has little util, and a saturated CPU's util still grows after
+ * each raise of its frequency, as the engine's does.
+ *
+ * User space therefore wakes for load changes that may change a decision
+ * (including the fall of a CPU gone idle, which the program times itself)
+ * and RT wakeups. The heartbeat records wake nobody: they are read
+ * whenever the loop wakes for anything else (read_at_wakeups) or syncs,
+ * and a safety timer drains them before they could fill half the ring
+ * (safety_ns below); at its expiry and at a sync the windows of CPUs it
+ * heard nothing of are closed from the per-CPU map, counting the period in
+ * progress. Windows are owned here (records carry totals), so the paths
+ * never count the same time twice. */
 #include "parse.h"
 #include "config.h"
 
@@ -45,11 +56,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "bpf/sched.skel.h"
+/* Before the skeleton, whose .bss layout uses its types. */
 #include "bpf/sched_bpf_shared.h"
+
+#include "bpf/sched.skel.h"
 
 #define EG_BPF_RATE_MS_DEFAULT 4
 #define EG_BPF_HEARTBEAT_MS 2000
+/* The utilization ring's size (the program's events map). */
+#define EG_BPF_RING_BYTES (256 * 1024)
+/* A record's room in a ring: an 8-byte header, then the record. */
+#define EG_BPF_RING_REC (8 + ((sizeof(struct eg_bpf_rec) + 7) & ~(size_t)7))
 
 struct bpf_win {
 	bool primed;   /* a baseline exists */
@@ -63,7 +80,8 @@ struct eg_source {
 	int nr_cpus;
 	int nr_possible;
 	uint64_t rate_ns;
-	uint64_t stale_ns; /* the heartbeat */
+	uint64_t stale_ns;  /* the program's heartbeat */
+	uint64_t safety_ns; /* the longest the heartbeats wait in the ring */
 	uint64_t next_synth;
 	uint32_t util_threshold;
 	bool sync_all; /* the next synth closes every CPU's window */
@@ -197,8 +215,8 @@ static int read_pcpu(const struct eg_source *s)
 	return 0;
 }
 
-/* Close the windows of CPUs the ring has been silent about for stale_ns,
- * or of every CPU after a sync. */
+/* Close the windows of CPUs the ring has been silent about for a
+ * heartbeat (those that stopped switching), or of every CPU after a sync. */
 static void synth(struct eg_source *s)
 {
 	bool all = s->sync_all;
@@ -209,7 +227,7 @@ static void synth(struct eg_source *s)
 	/* The clock after the map: every switch the read saw is before it. */
 	r = read_pcpu(s);
 	now = mono_ns();
-	s->next_synth = now + s->stale_ns;
+	s->next_synth = now + s->safety_ns;
 	if (r < 0)
 		return;
 	for (int cpu = 0; cpu < s->nr_cpus && cpu < s->nr_possible; cpu++) {
@@ -297,8 +315,15 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 							      EG_MIN(r, EG_MAX_CPUS);
 	s->rate_ns = rate_ms * NSEC_PER_MSEC;
 	s->stale_ns = EG_MAX(stale_ms, rate_ms) * NSEC_PER_MSEC;
-	/* The ring holds at most 256 KiB / (8-byte header + record). */
-	s->pend_cap = 256 * 1024 / (8 + sizeof(struct eg_bpf_rec)) + 1 + (size_t)s->nr_cpus;
+	/* Heartbeats do not wake user space: each CPU sends at most one per
+	 * stale_ns while no change wakes it, so this long they take half the
+	 * ring at most, and a drain then (if nothing else woke the loop)
+	 * keeps it from filling. */
+	s->safety_ns = EG_MAX((uint64_t)(EG_BPF_RING_BYTES / 2 / EG_BPF_RING_REC) /
+				      (uint64_t)s->nr_possible * s->stale_ns,
+			      s->stale_ns);
+	/* The ring holds at most its size / (8-byte header + record). */
+	s->pend_cap = EG_BPF_RING_BYTES / EG_BPF_RING_REC + 1 + (size_t)s->nr_cpus;
 	s->win = calloc((size_t)s->nr_cpus, sizeof(*s->win));
 	s->pcpu = calloc((size_t)s->nr_possible, sizeof(*s->pcpu));
 	s->pend = calloc(s->pend_cap, sizeof(*s->pend));
@@ -339,10 +364,12 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 		return eg_log_errno(r, "bpf source: ring buffer");
 	}
 	s->util_threshold = s->skel->data->util_threshold;
-	s->next_synth = mono_ns() + s->stale_ns;
-	eg_info("bpf source: %u ms windows, a CPU's load change of %u/1024 or more sent at "
-		"once, the rest every %" PRIu64 " ms; RT wakeups at once",
-		rate_ms, s->util_threshold, (uint64_t)(s->stale_ns / NSEC_PER_MSEC));
+	s->next_synth = mono_ns() + s->safety_ns;
+	eg_info("bpf source: %u ms windows, a CPU's load change that matters sent at once, "
+		"the rest every %" PRIu64 " ms and read at other wakeups or after %" PRIu64
+		" s; RT wakeups at once",
+		rate_ms, (uint64_t)(s->stale_ns / NSEC_PER_MSEC),
+		(uint64_t)(s->safety_ns / NSEC_PER_SEC));
 	*out = s;
 	return 0;
 }
@@ -356,6 +383,14 @@ static void bpf_set_util_threshold(struct eg_source *s, uint32_t util, uint32_t 
 	/* A fraction moves by 1024 at most: 1025 is never reached, which is
 	 * what "no change matters" means. */
 	s->skel->data->util_threshold = util >= 1024 ? 1025 : util;
+}
+
+static void bpf_set_cpu_util_scale(struct eg_source *s, int cpu, uint32_t scale)
+{
+	if (!s || cpu < 0 || cpu >= EG_BPF_MAX_CPUS || !scale)
+		return;
+	/* Read by the program unlocked: one aligned word. */
+	__atomic_store_n(&s->skel->bss->cpu_scale[cpu], EG_MIN(scale, 1024U), __ATOMIC_RELAXED);
 }
 
 static void bpf_sync(struct eg_source *s)
@@ -458,6 +493,7 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 		out->wakeups += s->pcpu[cpu].nr_wakeups;
 		out->dropped += s->pcpu[cpu].nr_dropped;
 		out->woken += s->pcpu[cpu].nr_woken;
+		out->moved += s->pcpu[cpu].nr_moved;
 		out->timer += s->pcpu[cpu].nr_timer;
 	}
 	out->events = s->nr_events;
@@ -520,6 +556,8 @@ const struct eg_source_ops eg_source_bpf = {
 	.close = bpf_close,
 	.set_util_threshold = bpf_set_util_threshold,
 	.sync = bpf_sync,
+	.set_cpu_util_scale = bpf_set_cpu_util_scale,
+	.read_at_wakeups = true,
 };
 
 #else /* !HAVE_BPF */

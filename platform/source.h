@@ -54,11 +54,22 @@ struct eg_source_ops {
 	 * policies care about (eg_engine_util_threshold), and the level under
 	 * which none does (eg_engine_util_floor): a source that aggregates may
 	 * hold back smaller changes, or any under the floor, until its
-	 * heartbeat. */
+	 * heartbeat or a sync. */
 	void (*set_util_threshold)(struct eg_source *s, uint32_t util, uint32_t floor);
 	/* Optional. A timer policy is about to sample: let the next read()
 	 * bring every CPU's utilization up to date, whatever it holds back. */
 	void (*sync)(struct eg_source *s);
+	/* Optional. The util of a CPU fully busy now (0..1024,
+	 * eg_engine_cpu_util_scale: its capacity at its domain's current
+	 * frequency), which moves with the frequency: a source that measures
+	 * busy time turns it into util with this before comparing with the
+	 * threshold and floor. Until told, a busy fraction counts as util
+	 * (it moves at least as much). */
+	void (*set_cpu_util_scale)(struct eg_source *s, int cpu, uint32_t scale);
+	/* read() is cheap and worth calling at every wakeup of the loop,
+	 * whatever woke it: the source keeps records it did not wake the loop
+	 * for, and the engine is best fed them whenever it runs. */
+	bool read_at_wakeups;
 };
 
 /* The sources that ship; NULL-terminated, in auto-selection order for the

@@ -19,14 +19,19 @@ const volatile __u64 util_rate_ns = 4000000;
 const volatile __u64 heartbeat_ns = 1000000000;
 
 /* Set by user space at any time (the .data map): the change of a CPU's
- * average busy fraction (0..1024, see eg_bpf_cpu.avg) since the last record
- * sent that the active policies care about. Smaller changes are kept here
- * and reach user space with the heartbeat. */
+ * util (its average, see eg_bpf_cpu.avg) since the last record that woke
+ * user space that the active policies care about. Smaller changes are kept
+ * here and reach user space with the heartbeat. */
 __u32 util_threshold = 32;
-/* And (the .bss map) the average under which no change matters (every
- * policy would pick its lowest OPP): moves that stay under it are not sent
+/* And (the .bss map) the util under which no change matters (every policy
+ * would pick its lowest OPP): moves that stay under it are not sent
  * either. */
 __u32 util_floor = 0;
+/* Each CPU's util when fully busy at its current frequency (capacity x f /
+ * fmax, 0..1024; .bss, set by user space whenever the frequency moves),
+ * which turns its busy fraction into util. 0: not set, the busy fraction
+ * counts as util (it moves at least as much). */
+__u32 cpu_scale[EG_BPF_MAX_CPUS];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -109,49 +114,41 @@ static __always_inline int task_cpu_of(struct task_struct *p)
 	return -1;
 }
 
-/* y^k x 1024 for k = 0..31, y^32 = 1/2: PELT's decay per period. */
-static const __u16 pelt_y[32] = { 1024, 1002, 981, 960, 939, 919, 899, 880, 861, 843, 825,
-				  807,	790,  773, 756, 740, 724, 709, 693, 679, 664, 650,
-				  636,	622,  609, 596, 583, 571, 558, 546, 535, 523 };
-
-/* 1024 x y^n: what is left of an average after n periods. */
-static __always_inline __u64 pelt_left(__u64 n)
+/* This CPU's util scale: its own once user space set it, else 1024. */
+static __always_inline __u32 scale_of(__u32 cpu)
 {
-	if (n >= 32 * 11)
-		return 0;
-	return (__u64)pelt_y[n & 31] >> (n >> 5);
+	__u32 v = cpu < EG_BPF_MAX_CPUS ? cpu_scale[cpu] : 0;
+
+	return v ? v : 1024;
 }
 
 /* The end of a rate window on the calling CPU at now, with busy total
- * total then: the window's busy fraction goes into the CPU's average, and
- * a record is sent when that average moved by util_threshold or more since
- * the last one sent (waking user space), or when nothing was sent for
- * heartbeat_ns (not waking it: it drains the ring on its own heartbeat).
- * Anything else stays in the totals. */
+ * total then: the window's util goes into the CPU's average, and a record
+ * is sent when that average moved past the engine's limits since the last
+ * one that woke user space (waking it: eg_bpf_wakes), or when nothing was
+ * sent for heartbeat_ns (waking it only over the floor: eg_bpf_beat_wakes;
+ * else it is read whenever user space wakes). Anything else stays in the
+ * totals. */
 static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 total)
 {
-	__u64 span = now - c->win_ts, busy, frac, left, wts = c->win_ts, wbusy = c->win_busy;
+	__u64 span = now - c->win_ts, busy, wts = c->win_ts, wbusy = c->win_busy;
+	__u32 cpu = bpf_get_smp_processor_id(), avg, scale;
 	struct eg_bpf_rec *r;
-	__u32 avg;
-	bool wake;
+	bool wake, moved, beat;
 
 	if (span < util_rate_ns)
 		return;
 	busy = total > c->win_busy ? total - c->win_busy : 0;
-	frac = (busy > span ? span : busy) * 1024 / span;
 	c->win_ts = now;
 	c->win_busy = total;
-	left = pelt_left(span >> 20);
-	avg = (__u32)(((__u64)c->avg * left + frac * (1024 - left)) >> 10);
+	scale = scale_of(cpu);
+	avg = eg_bpf_avg_next(c->avg, busy, span, scale);
 	c->avg = avg;
-	/* A rise wakes at the threshold (half an OPP step: the policy may need
-	 * a higher OPP now), a fall at twice it (a lower OPP can wait until
-	 * the fall is a whole step), so a decaying blip costs one wakeup or
-	 * two, not one per half step. */
-	wake = (avg >= c->sent_avg + util_threshold || avg + 2 * util_threshold <= c->sent_avg) &&
-	       (avg >= util_floor || c->sent_avg >= util_floor);
-	wake = wake || c->force;
-	if (!wake && now - c->last_emit < heartbeat_ns)
+	moved = eg_bpf_wakes(c->sent_avg, avg, util_threshold, util_floor);
+	beat = now - c->last_emit >= heartbeat_ns;
+	wake = moved || c->force ||
+	       (beat && eg_bpf_beat_wakes(c->sent_avg, avg, util_threshold, util_floor, scale));
+	if (!wake && !beat)
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
@@ -165,24 +162,31 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	r->win_ts = wake && wts > c->last_emit ? wts : 0;
 	r->win_busy = wake && wts > c->last_emit ? wbusy : 0;
 	r->type = EG_BPF_REC_BUSY;
-	r->cpu = (__s32)bpf_get_smp_processor_id();
+	r->cpu = (__s32)cpu;
 	r->pid = 0;
 	r->prio = 0;
 	r->target_cpu = -1;
 	r->flags = 0;
 	bpf_ringbuf_submit(r, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	c->last_emit = now;
+	c->nr_busy++;
+	if (!wake)
+		return;
+	/* What user space will have read when it acts on this record. A
+	 * heartbeat is read whenever user space wakes next, which may be
+	 * long after: it does not move the reference, or a load creeping by
+	 * less than the threshold per heartbeat would never wake anyone. */
 	c->sent_avg = avg;
 	c->force = 0;
-	c->nr_busy++;
-	if (wake)
-		c->nr_woken++;
+	c->nr_woken++;
+	if (moved)
+		c->nr_moved++;
 }
 
 static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)
 {
 	struct eg_bpf_cpu *c = this_cpu();
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_ns(), n, due, delay;
 
 	if (!c || c->last_ts == 0) {
 		t->state = 1;
@@ -203,15 +207,29 @@ static int on_timer(void *map, __u32 *key, struct eg_bpf_timer *t)
 	}
 	/* The period in progress counts: that is what the timer is for. */
 	consider(c, now, c->busy_total + (c->curr_pid != 0 ? now - c->last_ts : 0));
-	if (c->curr_pid != 0 && bpf_timer_start(&t->timer, util_rate_ns, EG_TIMER_PIN) == 0)
+	if (c->curr_pid != 0) {
+		t->state = bpf_timer_start(&t->timer, util_rate_ns, EG_TIMER_PIN) == 0 ? 2 : 1;
 		return 0;
+	}
+	/* Idle, and nothing else runs here to notice the average falling:
+	 * when a fall will wake user space, wake then, else lapse. */
 	t->state = 1;
+	n = eg_bpf_fall_periods(c->sent_avg, c->avg, util_threshold, util_floor);
+	if (n == 0)
+		return 0;
+	due = c->win_ts + (n << 20);
+	delay = due > now + util_rate_ns ? due - now : util_rate_ns;
+	if (bpf_timer_start(&t->timer, delay, EG_TIMER_PIN) == 0)
+		t->state = 3;
 	return 0;
 }
 
 /* Arm this CPU's rate timer unless it is armed: called when the CPU
- * starts running something. It re-arms itself while the CPU stays busy
- * and lapses once it finds the CPU idle, so an idle CPU has no timer. */
+ * starts running something. It re-arms itself while the CPU stays busy,
+ * and once it finds the CPU idle it either lapses or, while the average's
+ * fall can still wake user space, waits for that fall (state 3; a CPU
+ * that runs something again brings it back to the rate). An idle CPU whose
+ * fall cannot matter has no timer. */
 static __always_inline void arm_timer(struct eg_bpf_cpu *c)
 {
 	__u32 cpu = bpf_get_smp_processor_id();

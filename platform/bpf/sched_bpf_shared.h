@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the scheduler BPF program (sched.bpf.c) and its user-space half
- * (sched_bpf.c) share: the ring-buffer record and the layout of the maps
- * user space reads. Fixed-size kernel types only, so both sides agree. */
+ * (sched_bpf.c) share: the ring-buffer record, the layout of the maps
+ * user space reads, and the arithmetic by which the program decides to
+ * wake user space (plain C, so that it is tested outside the kernel).
+ * Fixed-size kernel types only, so both sides agree. */
 #pragma once
 
 #ifndef __bpf__
 #include <linux/types.h>
+#include <stdbool.h>
 #endif
 
 enum eg_bpf_rec_type {
@@ -44,7 +47,7 @@ struct eg_bpf_cpu {
 	__u64 last_ts;	  /* last switch on this CPU; 0 = none seen yet */
 	__u64 last_emit;  /* last BUSY record sent */
 	__s32 curr_pid;	  /* 0 = the idle task */
-	__u32 sent_avg;	  /* avg when the last record was sent */
+	__u32 sent_avg;	  /* avg when the last record that woke user space was sent */
 	__u64 win_ts;	  /* the rate window in progress: its start */
 	__u64 win_busy;	  /* and the busy total then */
 	/* Counters for the rate checks and the bench: switches seen, records
@@ -59,11 +62,15 @@ struct eg_bpf_cpu {
 	 * in progress is sent whatever its change, so that user space hears
 	 * when the woken task's time is over rather than at the heartbeat. */
 	__u32 force;
-	/* The busy fraction (0..1024) averaged as PELT averages: each window
-	 * weighs in by 1 - y^n for its n periods of 1024 x 1024 ns, y^32 =
-	 * 1/2. A blip in one window hardly moves it; a load that changes
-	 * moves it as fast as the util the policies read. */
+	/* The CPU's util (0..1024): each window's busy fraction at the CPU's
+	 * util scale then, averaged as PELT averages (each window weighs in by
+	 * 1 - y^n for its n periods of 1024 x 1024 ns, y^32 = 1/2). A blip in
+	 * one window hardly moves it; a load that changes moves it as the
+	 * util the policies read moves. */
 	__u32 avg;
+	/* Records that woke user space because the average moved past the
+	 * limits (the rest of nr_woken: RT wakeups and their forced windows). */
+	__u64 nr_moved;
 };
 
 #ifdef __bpf__
@@ -72,7 +79,7 @@ struct eg_bpf_cpu {
  * spinning) still reports a change of its load. */
 struct eg_bpf_timer {
 	struct bpf_timer timer;
-	__u32 state; /* 0 never initialised, 1 idle, 2 armed */
+	__u32 state; /* 0 never initialised, 1 idle, 2 armed, 3 waiting for a fall */
 	__u32 pad;
 };
 #endif
@@ -84,3 +91,81 @@ struct eg_bpf_task {
 	__s32 cpu; /* last CPU it ran on or was migrated to */
 	__u32 pad;
 };
+
+/* The CPUs whose util scale user space sets one by one (the program's .bss
+ * array cpu_scale); a CPU past them counts its busy fraction as util. */
+#define EG_BPF_MAX_CPUS 256
+
+/* 1024 x y^n, y^32 = 1/2: what is left of an average after n periods of
+ * 1024 x 1024 ns (PELT's decay). */
+static inline __u64 eg_bpf_pelt_left(__u64 n)
+{
+	static const __u16 y[32] = { 1024, 1002, 981, 960, 939, 919, 899, 880, 861, 843, 825,
+				     807,  790,	 773, 756, 740, 724, 709, 693, 679, 664, 650,
+				     636,  622,	 609, 596, 583, 571, 558, 546, 535, 523 };
+
+	if (n >= 32 * 11)
+		return 0;
+	return (__u64)y[n & 31] >> (n >> 5);
+}
+
+/* The average after a window of span ns (at least one rate window) in
+ * which the CPU was busy busy ns, at scale (the util of the CPU fully busy
+ * at its frequency then, 0..1024): the window's util weighs in by 1 - y^n
+ * for its n periods, so the average follows the util the engine computes
+ * from the same time. */
+static inline __u32 eg_bpf_avg_next(__u32 avg, __u64 busy, __u64 span, __u32 scale)
+{
+	__u64 frac = (busy > span ? span : busy) * 1024 / span * scale / 1024;
+	__u64 left = eg_bpf_pelt_left(span >> 20);
+
+	return (__u32)(((__u64)avg * left + frac * (1024 - left)) >> 10);
+}
+
+/* Does the average's move from sent (at the last record that woke user
+ * space) to avg wake it, given the engine's threshold rise and floor? A rise at rise (the policy may need a higher OPP now), a
+ * fall at twice it (a lower OPP can wait until the fall is a whole step,
+ * so a decaying blip costs one wakeup or two, not one per half step); not
+ * while both stay under floor. */
+static inline bool eg_bpf_wakes(__u32 sent, __u32 avg, __u32 rise, __u32 floor)
+{
+	return ((__u64)avg >= (__u64)sent + rise || (__u64)avg + 2 * (__u64)rise <= sent) &&
+	       (avg >= floor || sent >= floor);
+}
+
+/* Does a heartbeat (a record sent for want of any since heartbeat_ns) wake
+ * user space? Only while the CPU's util is at or over the floor, where a
+ * policy's answer may depend on it, and its frequency is under the top
+ * (scale under 1024), where it may be raised: the engine's util can keep
+ * growing after the program's average settled less than a threshold
+ * short of the next raise (a saturated CPU), and this bounds how long it
+ * waits. Never when no change matters (rise over 1024). */
+static inline bool eg_bpf_beat_wakes(__u32 sent, __u32 avg, __u32 rise, __u32 floor, __u32 scale)
+{
+	return rise <= 1024 && scale < 1024 && (avg >= floor || sent >= floor);
+}
+
+/* Periods an idle CPU's average, now avg, takes to fall far enough from
+ * sent to wake user space (the first n with avg x y^n at or under sent -
+ * 2 x rise), at least 1; 0 when no fall from sent can wake it (sent
+ * under floor, or too low to fall by twice rise). */
+static inline __u64 eg_bpf_fall_periods(__u32 sent, __u32 avg, __u32 rise, __u32 floor)
+{
+	__u64 target, n = 0;
+
+	if (sent < floor || (__u64)sent < 2 * (__u64)rise)
+		return 0;
+	target = sent - 2 * rise;
+	/* Whole halvings first, then the periods of the last one. */
+	for (int h = 0; h < 11; h++) {
+		if ((((__u64)avg * eg_bpf_pelt_left(n + 32)) >> 10) <= target)
+			break;
+		n += 32;
+	}
+	for (int k = 0; k < 32; k++) {
+		if ((((__u64)avg * eg_bpf_pelt_left(n)) >> 10) <= target)
+			break;
+		n++;
+	}
+	return n ? n : 1;
+}

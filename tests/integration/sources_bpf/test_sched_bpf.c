@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Live tests of the bpf scheduler source (root and a BPF build; each test
  * skips with the reason otherwise): busy fraction against cpuidle
- * residency, RT wakeups delivered with their prio, and the event rate
- * bound under a context-switch storm. */
+ * residency, RT wakeups delivered with their prio, the event rate bound
+ * under a context-switch storm, and busy time counted as util at each
+ * CPU's scale. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -451,10 +452,68 @@ static void test_quiet_when_nothing_matters(void **state)
 	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
 	       st1.timer - st0.timer);
 	assert_true(st1.switches - st0.switches >= 3000);
+	assert_int_equal(st1.moved - st0.moved, 0);
 	/* (An RT wakeup just before st0 can leave one such window per CPU
 	 * still to close inside the storm.) */
 	assert_true(st1.woken - st0.woken <=
 		    2 * (st1.wakeups - st0.wakeups) + (uint64_t)sysconf(_SC_NPROCESSORS_CONF));
+	close(ab[0]);
+	close(ab[1]);
+	close(ba[0]);
+	close(ba[1]);
+	eg_source_bpf.close(s);
+}
+
+/* Each CPU's busy time counts as util at its util scale: with a threshold
+ * of 2 / 1024 and no floor, which a storm's busy fractions cross all the
+ * time, but every CPU's scale at 1 (a fully busy CPU is util 1), the same
+ * storm wakes user space only for RT wakeups. And the heartbeats wake
+ * nobody: the only timer left is the safety drain, far past the program's
+ * 2 s heartbeat. */
+static void test_cpu_util_scale(void **state)
+{
+	struct eg_source *s = open_or_skip();
+	struct eg_sched_bpf_stats st0, st1;
+	long nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t stop, t;
+	int ab[2], ba[2];
+	pid_t p1, p2;
+
+	(void)state;
+	t = eg_source_bpf.next_timeout(s);
+	printf("safety drain in %.0f s with %ld CPUs\n", (double)(t - mono_ns()) / 1e9, nr_cpus);
+	if (nr_cpus <= 64)
+		assert_true(t > mono_ns() + 20 * NSEC_PER_SEC);
+	eg_source_bpf.set_util_threshold(s, 2, 0);
+	for (int cpu = 0; cpu < nr_cpus; cpu++)
+		eg_source_bpf.set_cpu_util_scale(s, cpu, 1);
+	collect(s, 20 * NSEC_PER_MSEC, NULL);
+	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
+	assert_int_equal(pipe(ab), 0);
+	assert_int_equal(pipe(ba), 0);
+	stop = mono_ns() + 300 * NSEC_PER_MSEC;
+	p1 = fork();
+	assert_true(p1 >= 0);
+	if (p1 == 0)
+		pingpong(ba[0], ab[1], true, stop);
+	p2 = fork();
+	assert_true(p2 >= 0);
+	if (p2 == 0)
+		pingpong(ab[0], ba[1], false, stop);
+	collect(s, 300 * NSEC_PER_MSEC, NULL);
+	kill(p1, SIGKILL);
+	kill(p2, SIGKILL);
+	waitpid(p1, NULL, 0);
+	waitpid(p2, NULL, 0);
+	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	printf("util scale 1: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
+	       "%" PRIu64 " of them RT wakeups, %" PRIu64 " for a load change\n",
+	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
+	       st1.moved - st0.moved);
+	assert_true(st1.switches - st0.switches >= 3000);
+	/* A util of 0 or 1 never moves by 2: no load change woke anyone. */
+	assert_int_equal(st1.moved - st0.moved, 0);
+	assert_true(st1.woken - st0.woken <= 2 * (st1.wakeups - st0.wakeups) + (uint64_t)nr_cpus);
 	close(ab[0]);
 	close(ab[1]);
 	close(ba[0]);
@@ -527,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_rt_wakeup),
 		cmocka_unit_test(test_rate_bounded),
 		cmocka_unit_test(test_quiet_when_nothing_matters),
+		cmocka_unit_test(test_cpu_util_scale),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
