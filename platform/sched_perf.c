@@ -411,7 +411,10 @@ static void perf_adapt(struct eg_source *s, uint64_t now)
 		s->busy_prev[cpu] = b;
 	}
 	idle_max = EG_MAX(s->flush_ns, (uint64_t)EG_PERF_IDLE_FLUSH_MAX_MS * NSEC_PER_MSEC);
-	s->cur_flush_ns = busy ? s->flush_ns : EG_MIN(s->cur_flush_ns * 2, idle_max);
+	/* After a sync (period 0) the doubling starts again from flush_ns:
+	 * from 0 it would stay 0, and every loop turn would read. */
+	s->cur_flush_ns = busy ? s->flush_ns :
+				 EG_MIN(EG_MAX(s->cur_flush_ns, s->flush_ns) * 2, idle_max);
 }
 
 static void perf_set_util_threshold(struct eg_source *s, uint32_t util, uint32_t floor)

@@ -108,6 +108,10 @@ static int poll_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 	s->started = true;
 	s->last = now;
 	n = eg_sched_poll_sample(&s->p, now, ev, max);
+	/* The read a sync asked for is done: from here the interval is an
+	 * interval again (from 0 it would stay 0, a read every loop turn). */
+	if (s->cur_ns == 0)
+		s->cur_ns = s->interval_ns;
 	if (n > 0) /* a read that set baselines says nothing of the load */
 		poll_adapt(s, ev, n);
 	return n;

@@ -515,6 +515,43 @@ static void test_live(void **state)
 	run_on(m, 1, 0);
 }
 
+/* A sync (a control query, a sampling policy's tick) has the next read
+ * come at once, and only that one: the flush period after it is a period
+ * again, not 0 for good, or eagovd would read in a loop from then on. */
+static void test_sync_then_quiet(void **state)
+{
+	struct eg_model *m = *state;
+	char why[256] = "";
+	const struct eg_source_ops *ops = eg_source_find("perf");
+	struct eg_source_opts o = { .model = m };
+	static struct eg_event ev[MAX_EV];
+	struct eg_source *s;
+
+	assert_non_null(ops);
+	if (geteuid() != 0 || ops->probe(&o, why, sizeof(why)) < 0) {
+		printf("# skipped: perf source cannot run here (%s)\n",
+		       geteuid() ? "not root" : why);
+		skip();
+	}
+	assert_int_equal(ops->open(&s, &o), 0);
+	for (int round = 0; round < 3; round++) {
+		uint64_t now = mono();
+		int n;
+
+		while ((n = ops->read(s, now, ev, MAX_EV)) == -EAGAIN)
+			;
+		assert_true(n >= 0);
+		ops->sync(s);
+		assert_true(ops->next_timeout(s) <= mono());
+		now = mono();
+		while (ops->read(s, now, ev, MAX_EV) == -EAGAIN)
+			;
+		/* Read: the next one is a flush period away, at least. */
+		assert_true(ops->next_timeout(s) > now);
+	}
+	ops->close(s);
+}
+
 static int setup(void **state)
 {
 	static struct eg_model m;
@@ -530,6 +567,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rt_wakeup),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_sync_then_quiet),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -98,7 +98,7 @@ static void test_poll_source(void **state EG_UNUSED)
 
 /* While every CPU is idle (busy under the threshold) the poll source reads
  * half as often each time, up to once a second; one busy CPU brings the
- * base interval back, and sync() makes a read due at once. */
+ * base interval back, and sync() makes a read due at once, once. */
 static void test_poll_backoff(void **state EG_UNUSED)
 {
 	const struct eg_source_ops *ops = eg_source_find("poll");
@@ -143,6 +143,14 @@ static void test_poll_backoff(void **state EG_UNUSED)
 	/* A sampling policy due: the next read at once. */
 	ops->sync(s);
 	assert_true(ops->next_timeout(s) <= now);
+	/* That read, 5 ms on and idle, and only that one: then the backoff
+	 * again from the base interval (20 -> 40 ms), not a read per turn. */
+	now += 5 * MS;
+	idle_us += 5 * 1000;
+	for (int cpu = 0; cpu < FX_NR_CPUS; cpu++)
+		set_idle(&f, cpu, idle_us);
+	assert_true(ops->read(s, now, ev, FX_NR_CPUS) >= 0);
+	assert_int_equal(ops->next_timeout(s), now + 40 * MS);
 	ops->close(s);
 	fx_destroy(&f);
 }
