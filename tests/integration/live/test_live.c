@@ -309,12 +309,7 @@ static void run_source(const char *name)
 	snprintf(errf, sizeof(errf), "%s/eagovd.err", tmp);
 	snprintf(rout, sizeof(rout), "%s/rt-app.out", tmp);
 	snprintf(rerr, sizeof(rerr), "%s/rt-app.err", tmp);
-	/* rt_priority 0: what is measured here is busy accounting, not
-	 * scheduling. Under the sanitizers the perf source keeps eagovd busy,
-	 * and at SCHED_FIFO it would starve this test's own clock reads and
-	 * status queries (a window 0.4 s late, a query timed out). */
-	snprintf(text, sizeof(text),
-		 "[daemon]\ncontrol_socket = %s\nstate_dir = %s\nrt_priority = 0\n", sock, tmp);
+	snprintf(text, sizeof(text), "[daemon]\ncontrol_socket = %s\nstate_dir = %s\n", sock, tmp);
 	put(conf, text);
 	/* calibration given in ns per loop skips rt-app's calibration run
 	 * ("runtime" does not use it); no mlockall in a test. SCHED_FIFO 10:
