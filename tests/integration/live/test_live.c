@@ -432,18 +432,6 @@ static void run_source(const char *name)
 	 * (1 - y^10) = U x 0.0629 / 0.1948 = 0.32 x capacity), runnable time
 	 * when the task waits behind others and the background, with a
 	 * factor of ~2 to spare. */
-	if (strcmp(name, "perf") == 0 && util > 0.6 * cap) {
-		/* Open: the perf source reads util near 1024 for this load
-		 * in about 1 run in 4 on this VM while its busy time agrees
-		 * (a CPU losing switch events; README, Known issues). Shown,
-		 * not asserted, until its cause is fixed; bpf and poll, and
-		 * perf's lower bound, are still held to it. */
-		print_message("live perf: util %.0f over the 0.6 x capacity bound: the perf "
-			      "source's open PELT overshoot, not asserted\n",
-			      util);
-		assert_true(util >= 0.15 * cap);
-		return;
-	}
 	assert_true(util >= 0.15 * cap && util <= 0.6 * cap);
 }
 
