@@ -13,8 +13,9 @@
  * carrying the CPU's running busy total and waking user space, when that
  * fraction, averaged over the windows as PELT averages (so a blip in one
  * window hardly counts) and turned into util, moved past the threshold
- * the engine asks for, or without waking it once per heartbeat otherwise; the totals are turned
- * here into EG_EV_BUSY_SAMPLE windows; and (b) every RT/DL wakeup (prio <
+ * the engine asks for, or without waking it once per heartbeat
+ * otherwise; the totals are turned here into EG_EV_BUSY_SAMPLE windows;
+ * and (b) every RT/DL wakeup (prio <
  * 100) and every wakeup of a watched pid at once, through a ring of their
  * own, as EG_EV_WAKEUP with its prio, for the fast ramp. CFS wakeups,
  * migrations and exits stay in the kernel: the busy windows carry their

@@ -414,25 +414,22 @@ static void pingpong(int rfd, int wfd, bool first, uint64_t stop)
 	_exit(0);
 }
 
-/* With a policy to which no change of util matters (threshold 1024), a
- * switch storm wakes user space for nothing but RT wakeups, each followed
- * by the window of its target CPU that ends it: at most two records per RT
- * wakeup woke it (the program counts both), whatever else runs. */
-static void test_quiet_when_nothing_matters(void **state)
+/* A switch storm of ns: two processes ping-ponging a byte through pipes,
+ * read by collect() (into b, which may be NULL), with the program's
+ * counters just before (st0) and after (st1) and the storm's own span
+ * (t0, t1; may be NULL). */
+static void storm(struct eg_source *s, uint64_t ns, struct evbuf *b, struct eg_sched_bpf_stats *st0,
+		  struct eg_sched_bpf_stats *st1, uint64_t *t0, uint64_t *t1)
 {
-	struct eg_source *s = open_or_skip();
-	struct eg_sched_bpf_stats st0, st1;
-	uint64_t stop;
 	int ab[2], ba[2];
+	uint64_t start, stop;
 	pid_t p1, p2;
 
-	(void)state;
-	eg_source_bpf.set_util_threshold(s, 1024, 1024);
-	collect(s, 20 * NSEC_PER_MSEC, NULL);
-	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
 	assert_int_equal(pipe(ab), 0);
 	assert_int_equal(pipe(ba), 0);
-	stop = mono_ns() + 300 * NSEC_PER_MSEC;
+	assert_int_equal(eg_sched_bpf_stats(s, st0), 0);
+	start = mono_ns();
+	stop = start + ns;
 	p1 = fork();
 	assert_true(p1 >= 0);
 	if (p1 == 0)
@@ -441,12 +438,35 @@ static void test_quiet_when_nothing_matters(void **state)
 	assert_true(p2 >= 0);
 	if (p2 == 0)
 		pingpong(ab[0], ba[1], false, stop);
-	collect(s, 300 * NSEC_PER_MSEC, NULL);
+	collect(s, ns, b);
+	if (t0)
+		*t0 = start;
+	if (t1)
+		*t1 = mono_ns();
 	kill(p1, SIGKILL);
 	kill(p2, SIGKILL);
 	waitpid(p1, NULL, 0);
 	waitpid(p2, NULL, 0);
-	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	assert_int_equal(eg_sched_bpf_stats(s, st1), 0);
+	close(ab[0]);
+	close(ab[1]);
+	close(ba[0]);
+	close(ba[1]);
+}
+
+/* With a policy to which no change of util matters (threshold 1024), a
+ * switch storm wakes user space for nothing but RT wakeups, each followed
+ * by the window of its target CPU that ends it: at most two records per RT
+ * wakeup woke it (the program counts both), whatever else runs. */
+static void test_quiet_when_nothing_matters(void **state)
+{
+	struct eg_source *s = open_or_skip();
+	struct eg_sched_bpf_stats st0, st1;
+
+	(void)state;
+	eg_source_bpf.set_util_threshold(s, 1024, 1024);
+	collect(s, 20 * NSEC_PER_MSEC, NULL);
+	storm(s, 300 * NSEC_PER_MSEC, NULL, &st0, &st1, NULL, NULL);
 	printf("nothing matters: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
 	       "%" PRIu64 " of them RT wakeups; %" PRIu64 " busy-CPU timer expiries\n",
 	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
@@ -457,10 +477,6 @@ static void test_quiet_when_nothing_matters(void **state)
 	 * still to close inside the storm.) */
 	assert_true(st1.woken - st0.woken <=
 		    2 * (st1.wakeups - st0.wakeups) + (uint64_t)sysconf(_SC_NPROCESSORS_CONF));
-	close(ab[0]);
-	close(ab[1]);
-	close(ba[0]);
-	close(ba[1]);
 	eg_source_bpf.close(s);
 }
 
@@ -475,9 +491,7 @@ static void test_cpu_util_scale(void **state)
 	struct eg_source *s = open_or_skip();
 	struct eg_sched_bpf_stats st0, st1;
 	long nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
-	uint64_t stop, t;
-	int ab[2], ba[2];
-	pid_t p1, p2;
+	uint64_t t;
 
 	(void)state;
 	t = eg_source_bpf.next_timeout(s);
@@ -488,24 +502,7 @@ static void test_cpu_util_scale(void **state)
 	for (int cpu = 0; cpu < nr_cpus; cpu++)
 		eg_source_bpf.set_cpu_util_scale(s, cpu, 1);
 	collect(s, 20 * NSEC_PER_MSEC, NULL);
-	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
-	assert_int_equal(pipe(ab), 0);
-	assert_int_equal(pipe(ba), 0);
-	stop = mono_ns() + 300 * NSEC_PER_MSEC;
-	p1 = fork();
-	assert_true(p1 >= 0);
-	if (p1 == 0)
-		pingpong(ba[0], ab[1], true, stop);
-	p2 = fork();
-	assert_true(p2 >= 0);
-	if (p2 == 0)
-		pingpong(ab[0], ba[1], false, stop);
-	collect(s, 300 * NSEC_PER_MSEC, NULL);
-	kill(p1, SIGKILL);
-	kill(p2, SIGKILL);
-	waitpid(p1, NULL, 0);
-	waitpid(p2, NULL, 0);
-	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	storm(s, 300 * NSEC_PER_MSEC, NULL, &st0, &st1, NULL, NULL);
 	printf("util scale 1: %" PRIu64 " switches, %" PRIu64 " records woke user space, "
 	       "%" PRIu64 " of them RT wakeups, %" PRIu64 " for a load change\n",
 	       st1.switches - st0.switches, st1.woken - st0.woken, st1.wakeups - st0.wakeups,
@@ -514,10 +511,6 @@ static void test_cpu_util_scale(void **state)
 	/* A util of 0 or 1 never moves by 2: no load change woke anyone. */
 	assert_int_equal(st1.moved - st0.moved, 0);
 	assert_true(st1.woken - st0.woken <= 2 * (st1.wakeups - st0.wakeups) + (uint64_t)nr_cpus);
-	close(ab[0]);
-	close(ab[1]);
-	close(ba[0]);
-	close(ba[1]);
 	eg_source_bpf.close(s);
 }
 
@@ -526,34 +519,13 @@ static void test_rate_bounded(void **state)
 	struct eg_source *s = open_or_skip();
 	struct eg_sched_bpf_stats st0, st1;
 	struct evbuf b = { 0 };
-	int ab[2], ba[2];
-	uint64_t t0, t1, stop, bound;
+	uint64_t t0, t1, bound;
 	size_t busy = 0, wake = 0;
 	long nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
-	pid_t p1, p2;
 
 	(void)state;
 	collect(s, 50 * NSEC_PER_MSEC, NULL);
-	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
-	assert_int_equal(pipe(ab), 0);
-	assert_int_equal(pipe(ba), 0);
-	t0 = mono_ns();
-	stop = t0 + 500 * NSEC_PER_MSEC;
-	p1 = fork();
-	assert_true(p1 >= 0);
-	if (p1 == 0)
-		pingpong(ba[0], ab[1], true, stop);
-	p2 = fork();
-	assert_true(p2 >= 0);
-	if (p2 == 0)
-		pingpong(ab[0], ba[1], false, stop);
-	collect(s, 500 * NSEC_PER_MSEC, &b);
-	t1 = mono_ns();
-	kill(p1, SIGKILL);
-	kill(p2, SIGKILL);
-	waitpid(p1, NULL, 0);
-	waitpid(p2, NULL, 0);
-	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	storm(s, 500 * NSEC_PER_MSEC, &b, &st0, &st1, &t0, &t1);
 	for (size_t i = 0; i < b.len; i++) {
 		if (b.ev[i].type == EG_EV_BUSY_SAMPLE)
 			busy++;
