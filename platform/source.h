@@ -66,6 +66,15 @@ struct eg_source_ops {
 	 * threshold and floor. Until told, a busy fraction counts as util
 	 * (it moves at least as much). */
 	void (*set_cpu_util_scale)(struct eg_source *s, int cpu, uint32_t scale);
+	/* Optional. Hand the RT wakeup records' wakeups to per-CPU readers:
+	 * fds[cpu] (cpu < nr_cpus) becomes an fd that turns readable, per
+	 * record, when an RT or deadline wakeup traced on that CPU is
+	 * waiting, so that a reader pinned there is woken without an
+	 * inter-processor interrupt; -1 where the source has none. From then
+	 * on those records no longer make fd() readable. read() still returns
+	 * them, in order with the rest, whoever calls it. Returns 0, or
+	 * -EOPNOTSUPP when the source has no such records (nothing changed). */
+	int (*rt_wake_fds)(struct eg_source *s, int *fds, int nr_cpus);
 	/* read() is cheap and worth calling at every wakeup of the loop,
 	 * whatever woke it: the source keeps records it did not wake the loop
 	 * for, and the engine is best fed them whenever it runs. */
