@@ -133,6 +133,34 @@ static void ring_free(struct ring *g)
 	}
 }
 
+/* The RT rings' filter on event fd: RT and deadline wakeups (prio < 100:
+ * 0-98 RT, -1 deadline), less the daemon's own threads (eg_source_opts)
+ * and, with stoppers, the per-CPU stopper threads (migration/N), which the
+ * kernel's own governors do not ramp for either; a kernel whose filters
+ * lack globs gets it without that clause. A filter can be set once. The
+ * merge drops the daemon's wakeups anyway: where the filter cannot take
+ * its pids (over a page), they cost a wakeup, not a ramp. */
+static int rt_filter(const struct eg_source *s, int fd, bool stoppers)
+{
+	size_t cap = 96 + (size_t)s->nr_self * 24, len;
+	char *f = malloc(cap);
+	int r = -EINVAL;
+
+	if (!f)
+		return -ENOMEM;
+	for (int self = s->nr_self > 0; self >= 0 && r < 0; self--)
+		for (int glob = stoppers; glob >= 0 && r < 0; glob--) {
+			len = (size_t)snprintf(f, cap, "prio < 100%s",
+					       glob ? " && !(comm ~ \"migration/*\")" : "");
+			for (int j = 0; self && j < s->nr_self; j++)
+				len += (size_t)snprintf(f + len, cap - len, " && pid != %d",
+							(int)s->self[j]);
+			r = ioctl(fd, PERF_EVENT_IOC_SET_FILTER, f) < 0 ? -errno : 0;
+		}
+	free(f);
+	return r;
+}
+
 /* Open the buffer-owning event of kind owner on cpu and map its ring.
  * The RT ring (owner TP_WAKEUP, watermark 0) also gets sched_wakeup_new
  * redirected into it, and both events the filter that keeps RT and
@@ -155,16 +183,11 @@ static int ring_open(struct eg_source *s, struct ring *g, int cpu, int owner, si
 		return r;
 	}
 	g->fd[owner] = r;
-	/* RT and DL wakeups, less the per-CPU stopper threads (migration/N),
-	 * which the kernel's governors do not ramp for either (a kernel whose
-	 * filters lack globs gets the plain one). */
-	if (g->rt &&
-	    ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100 && !(comm ~ \"migration/*\")") < 0 &&
-	    ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
-		return -errno;
+	if (g->rt && (r = rt_filter(s, g->fd[owner], true)) < 0)
+		return r;
 	g->data_len = data_len;
 	g->mmap_len = data_len + (size_t)eg_perf_page_size();
-	g->base = mmap(NULL, g->mmap_len, PROT_READ | PROT_WRITE, MAP_SHARED, r, 0);
+	g->base = mmap(NULL, g->mmap_len, PROT_READ | PROT_WRITE, MAP_SHARED, g->fd[owner], 0);
 	if (g->base == MAP_FAILED) {
 		g->base = NULL;
 		return eg_log_errno(-errno, "perf: mmap of cpu%d's %s ring", cpu,
@@ -176,9 +199,10 @@ static int ring_open(struct eg_source *s, struct ring *g, int cpu, int owner, si
 			return eg_log_errno(r, "perf: perf_event_open sched_wakeup_new on cpu%d",
 					    cpu);
 		g->fd[TP_WAKEUP_NEW] = r;
-		if (ioctl(r, PERF_EVENT_IOC_SET_FILTER, "prio < 100") < 0)
-			return -errno;
-		if (ioctl(r, PERF_EVENT_IOC_SET_OUTPUT, g->fd[owner]) < 0)
+		r = rt_filter(s, r, false);
+		if (r < 0)
+			return r;
+		if (ioctl(g->fd[TP_WAKEUP_NEW], PERF_EVENT_IOC_SET_OUTPUT, g->fd[owner]) < 0)
 			return eg_log_errno(-errno,
 					    "perf: redirect sched_wakeup_new to cpu%d's "
 					    "RT ring",
@@ -284,6 +308,9 @@ static int perf_open(struct eg_source **out, const struct eg_source_opts *o)
 	s->busy_prev = calloc((size_t)s->nr_cpus, sizeof(*s->busy_prev));
 	s->cur_flush_ns = s->flush_ns;
 	s->util_threshold = 32;
+	s->nr_self = EG_MAX(0, EG_MIN(o->nr_ignore_tids, EG_SOURCE_MAX_SELF));
+	if (s->nr_self)
+		memcpy(s->self, o->ignore_tids, (size_t)s->nr_self * sizeof(*s->self));
 	if (!s->rings || !s->trk || !s->poll_ev || !s->scratch || !s->cpu_seen || !s->cpu_pending ||
 	    !s->busy_prev) {
 		r = -ENOMEM;
@@ -483,6 +510,28 @@ static int perf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int
 	return end == EG_PERF_FULL ? -EAGAIN : k;
 }
 
+/* Each CPU's RT ring fd to its own reader; the rings leave the source's
+ * epoll set, so the main reader no longer wakes for them (read() still
+ * merges them with the main rings). */
+static int perf_rt_wake_fds(struct eg_source *s, int *fds, int nr_cpus)
+{
+	if (!s || !s->rt_on)
+		return -EOPNOTSUPP;
+	for (int cpu = 0; cpu < nr_cpus; cpu++)
+		fds[cpu] = -1;
+	for (int i = 0; i < s->nr_rings; i++) {
+		struct ring *g = &s->rings[i];
+
+		if (!g->rt || g->fd[g->owner] < 0 || !g->base)
+			continue;
+		if (epoll_ctl(s->epfd, EPOLL_CTL_DEL, g->fd[g->owner], NULL) < 0 && errno != ENOENT)
+			return eg_log_errno(-errno, "perf: epoll_ctl (cpu%d's RT ring)", g->cpu);
+		if (g->cpu < nr_cpus)
+			fds[g->cpu] = g->fd[g->owner];
+	}
+	return 0;
+}
+
 static void perf_close(struct eg_source *s)
 {
 	if (!s)
@@ -516,6 +565,7 @@ const struct eg_source_ops eg_source_perf = {
 	.close = perf_close,
 	.set_util_threshold = perf_set_util_threshold,
 	.sync = perf_sync,
+	.rt_wake_fds = perf_rt_wake_fds,
 };
 
 #else /* !HAVE_PERF || !EG_PERF_HEADERS */

@@ -121,6 +121,11 @@ struct eg_source {
 	/* Ordered merge (sched_perf_ring.c). */
 	uint64_t *cpu_seen; /* per CPU: its rings are complete up to this time */
 	bool *cpu_pending;  /* per CPU: a record waits in its rings */
+	/* The daemon's own threads (ignore_tasks): their wakeups are
+	 * dropped, in the RT rings' filter where it takes them and at the
+	 * merge in any case. */
+	int32_t self[EG_SOURCE_MAX_SELF];
+	int nr_self;
 	/* Lost records, and records stamped later to keep the order. */
 	uint64_t lost, restamped, lost_logged_at;
 };
@@ -138,6 +143,14 @@ static inline long eg_perf_page_size(void)
 	long p = sysconf(_SC_PAGESIZE);
 
 	return p > 0 ? p : 4096;
+}
+
+static inline bool eg_perf_is_self(const struct eg_source *s, int32_t pid)
+{
+	for (int i = 0; i < s->nr_self; i++)
+		if (s->self[i] == pid)
+			return true;
+	return false;
 }
 
 /* sched_perf_ring.c: up to max records of every ring into ev, in time

@@ -214,6 +214,12 @@ int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_per
 			*end = EG_PERF_HELD;
 			break;
 		}
+		if ((best->peek.type == EG_EV_WAKEUP) &&
+		    eg_perf_is_self(s, best->peek.wakeup.pid)) {
+			best->have = false;
+			best->tail += best->peek_size;
+			continue;
+		}
 		ev[k] = best->peek;
 		if (ev[k].ts < s->last_emitted) {
 			ev[k].ts = s->last_emitted;

@@ -21,6 +21,9 @@ enum eg_source_kind {
 	EG_SOURCE_DEVICE,
 };
 
+/* The most threads a daemon asks a source to ignore (ignore_tids). */
+#define EG_SOURCE_MAX_SELF (EG_MAX_CPUS + 1)
+
 struct eg_source_opts {
 	const struct eg_model *model;
 	const struct eg_sysfs *fs; /* root prefix ("" = the machine) */
@@ -28,6 +31,15 @@ struct eg_source_opts {
 	uint32_t util_rate_ms;	   /* bpf: per-CPU utilization updates at most this often */
 	const char *replay_path;   /* replay: the recording */
 	bool replay_realtime;	   /* replay: pace by timestamps (else as fast as read) */
+	/* The daemon's own threads (at most EG_SOURCE_MAX_SELF): their
+	 * wakeups are neither returned nor wake anyone. The daemon runs at
+	 * SCHED_FIFO, as the kernel's schedutil worker runs above fair tasks,
+	 * and that worker does not count in the frequency it picks; each of
+	 * the daemon's own wakeups would otherwise be an RT wakeup ramping
+	 * its CPU for the daemon itself, and waking it once more. Their
+	 * switches still count: that CPU time is real. */
+	const int32_t *ignore_tids;
+	int nr_ignore_tids;
 };
 
 struct eg_source; /* each implementation defines its own */
