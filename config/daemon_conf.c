@@ -47,6 +47,7 @@ void eg_daemon_conf_init(struct eg_daemon_conf *c)
 	eg_strlcpy(c->control_socket, "/run/eagov/control", sizeof(c->control_socket));
 	c->poll_interval_ms = EG_DAEMON_POLL_MS_DEFAULT;
 	c->rt_priority = EG_DAEMON_RT_PRIO_DEFAULT;
+	c->fast_path_priority = EG_DAEMON_FAST_PRIO_DEFAULT;
 }
 
 struct daemon_parse {
@@ -147,6 +148,12 @@ static int daemon_key(struct eg_ini *ini, const char *key, const char *value)
 	if (eg_streq(key, "rt_priority")) {
 		if (eg_ini_u32(ini, eg_ini_token(&rest), key, 0, EG_DAEMON_RT_PRIO_MAX,
 			       &c->rt_priority) < 0)
+			return eg_ini_rc(ini);
+		return eg_ini_no_more(ini, rest, key);
+	}
+	if (eg_streq(key, "fast_path_priority")) {
+		if (eg_ini_u32(ini, eg_ini_token(&rest), key, 0, EG_DAEMON_RT_PRIO_MAX,
+			       &c->fast_path_priority) < 0)
 			return eg_ini_rc(ini);
 		return eg_ini_no_more(ini, rest, key);
 	}

@@ -40,6 +40,10 @@ struct eg_daemon_conf {
 	/* SCHED_FIFO priority eagovd asks for at start when it runs as a
 	 * normal task; 0 leaves its scheduling class alone. */
 	uint32_t rt_priority;
+	/* SCHED_FIFO priority of the per-CPU fast-path threads, which take
+	 * RT wakeups where they are traced; 0: no such threads (the loop
+	 * takes them). */
+	uint32_t fast_path_priority;
 	char file[EG_PATH_MAX]; /* where it was read from, "" for defaults */
 };
 
@@ -48,10 +52,11 @@ struct eg_daemon_conf {
 #define EG_DAEMON_POLL_MS_MAX 10000
 #define EG_DAEMON_RT_PRIO_DEFAULT 1
 #define EG_DAEMON_RT_PRIO_MAX 99
+#define EG_DAEMON_FAST_PRIO_DEFAULT 99
 
 /* The defaults: device auto, profile balanced, no AC/battery switching,
  * source auto, log notice, /run/eagov, /run/eagov/control, 10 ms,
- * SCHED_FIFO 1. */
+ * SCHED_FIFO 1, fast-path threads at SCHED_FIFO 99. */
 void eg_daemon_conf_init(struct eg_daemon_conf *c);
 /* Parse eagov.conf ([daemon] section). Keys not in the file keep the values
  * *c had; on error *c is untouched. */

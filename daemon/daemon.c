@@ -280,6 +280,9 @@ int daemon_reload(struct daemon *d)
 	if (!eg_streq(eg_source_choice_name(c.source), eg_source_choice_name(d->conf.source)) ||
 	    c.poll_interval_ms != d->conf.poll_interval_ms)
 		eg_notice("source settings take effect at the next start");
+	if (c.rt_priority != d->conf.rt_priority ||
+	    c.fast_path_priority != d->conf.fast_path_priority)
+		eg_notice("scheduling priorities take effect at the next start");
 	/* Same layout: the model is replaced in place, so sources and sinks
 	 * keep valid pointers; the engine is rebuilt on it. */
 	eg_engine_free(d->engine);
@@ -552,13 +555,25 @@ int eg_daemon_run(const struct eg_daemon_opts *o)
 	stats_init(&d->stats, daemon_now_ns());
 	if (o->dry_run)
 		setvbuf(stdout, NULL, _IOLBF, 0);
+	r = daemon_lock_init(d);
+	if (r < 0) {
+		eg_err("mutex: %s", strerror(-r));
+		free(d);
+		return EXIT_FAILURE;
+	}
+	/* Held but while the loop sleeps: the fast path's threads exist
+	 * from the source's opening on, and wait for the start to finish. */
+	daemon_lock(d);
 	r = start(d);
 	if (r == 0)
 		r = daemon_loop(d);
+	daemon_unlock(d);
+	daemon_fastpath_stop(d);
 	sd_notify(0, "STOPPING=1");
 	rr = teardown(d);
 	stats_print(&d->stats, daemon_now_ns());
 	stats_free(&d->stats);
+	pthread_mutex_destroy(&d->lock);
 	free(d);
 	if (r < 0) {
 		eg_err("stopped on an error: %s", strerror(-r));

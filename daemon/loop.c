@@ -68,6 +68,15 @@ int daemon_open_sources(struct daemon *d)
 	eg_notice("scheduler events: %s", why);
 	eg_strlcpy(d->source_name, ops->name, sizeof(d->source_name));
 	d->sources[0].ops = ops;
+	/* The fast path's threads exist before the source, which is told
+	 * to ignore them with the loop's own. */
+	if (ops->rt_wake_fds) {
+		r = daemon_fastpath_spawn(d);
+		if (r < 0)
+			return r;
+	}
+	d->source_opts.nr_ignore_tids = daemon_self_tids(d, d->self_tids);
+	d->source_opts.ignore_tids = d->self_tids;
 	r = ops->open(&d->sources[0].handle, &d->source_opts);
 	if (r < 0)
 		return eg_log_errno(r, "source %s", ops->name);
@@ -103,7 +112,7 @@ int daemon_open_sources(struct daemon *d)
 		if (s->fd >= 0 && epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, s->fd, &ev) < 0)
 			return eg_log_errno(-errno, "epoll: source %s", s->ops->name);
 	}
-	return 0;
+	return daemon_fastpath_attach(d);
 }
 
 static void close_source(struct daemon *d, struct source_slot *s)
@@ -371,6 +380,85 @@ static int handle_signal(struct daemon *d, bool *stop)
 	return 0;
 }
 
+/* Everything a turn does once its fds are handled: read the sources due
+ * (or worth reading at any wakeup), feed the batch in time order, run the
+ * engine's ticks, write what was held, retry, and tell the sources what
+ * moved. With the lock held; 0 or a fatal -errno. */
+int daemon_turn(struct daemon *d, uint64_t now, bool *control_ready)
+{
+	int r;
+
+	/* A sampling policy or a monitor push is due: the sources
+	 * bring every CPU up to date first (they may hold small
+	 * changes back). */
+	if ((d->engine && eg_engine_next_timer(d->engine) <= now) ||
+	    (d->control && eg_control_next_tick(d->control) <= now))
+		sync_sources(d);
+	/* Sources that want reading on their own clock (poll sampling,
+	 * batching) whether or not their fd woke us, and those that
+	 * keep what they did not wake us for until we are up anyway
+	 * (read twice in a turn, such a source has nothing more). */
+	for (int i = 0; i < d->nr_sources; i++) {
+		struct source_slot *s = &d->sources[i];
+
+		if (s->open && (s->ops->read_at_wakeups ||
+				(s->ops->next_timeout && s->ops->next_timeout(s->handle) <= now))) {
+			r = read_source(d, s, now);
+			if (r < 0)
+				return r;
+		}
+	}
+	if (sort_batch(d) < 0)
+		return eg_log_errno(-ENOMEM, "event batch");
+	d->stats.events += (uint64_t)d->nr_event_batch;
+	/* The batch's frequency requests are held and written once
+	 * per domain at its end (urgent ones at once): a fast ramp
+	 * waits for no write that it replaces. */
+	d->in_batch = true;
+	for (int i = 0; i < d->nr_event_batch; i++) {
+		r = daemon_feed(d, &d->event_batch[i], now);
+		if (r < 0) {
+			d->in_batch = false;
+			return r;
+		}
+	}
+	now = EG_MAX(daemon_now_ns(), d->last_event_ns);
+	for (int k = 0;
+	     d->engine && k < MAX_TICKS_PER_TURN && eg_engine_next_timer(d->engine) <= now; k++) {
+		struct eg_event tick = { .ts = now, .type = EG_EV_TICK, .cpu = -1 };
+
+		daemon_feed(d, &tick, now);
+	}
+	d->in_batch = false;
+	d->sink->flush(d);
+	if (control_ready && *control_ready) {
+		r = eg_control_dispatch(d->control, now);
+		if (r < 0)
+			eg_warn_errno(r, "control socket");
+	}
+	d->sink->retry(d, now);
+	/* After everything that may have moved a frequency this turn. */
+	if (d->engine)
+		push_util_threshold(d);
+	if (d->recorder)
+		eg_record_flush(d->recorder);
+	d->nr_event_batch = 0;
+	return 0;
+}
+
+int daemon_read_sched_source(struct daemon *d, uint64_t now)
+{
+	d->nr_event_batch = 0;
+	if (!d->nr_sources || !d->sources[0].open)
+		return 0;
+	return read_source(d, &d->sources[0], now);
+}
+
+int daemon_arm_timer(struct daemon *d)
+{
+	return arm_timer(d, next_deadline(d));
+}
+
 int daemon_loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
@@ -384,28 +472,31 @@ int daemon_loop(struct daemon *d)
 
 		r = arm_timer(d, next_deadline(d));
 		if (r < 0)
-			return r;
+			break;
+		/* The fast-path threads run turns of their own meanwhile. */
+		daemon_unlock(d);
 		n = epoll_wait(d->epoll_fd, evs, ARRAY_SIZE(evs), -1);
+		daemon_lock(d);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return eg_log_errno(-errno, "epoll_wait");
+			r = eg_log_errno(-errno, "epoll_wait");
+			break;
 		}
 		now = daemon_now_ns();
 		d->stats.wakeups++;
 		d->nr_event_batch = 0;
-		for (int i = 0; i < n; i++) {
+		r = 0;
+		for (int i = 0; i < n && r == 0; i++) {
 			uint32_t tag = evs[i].data.u32;
 
 			if (tag == TAG_TIMER) {
 				uint64_t x;
 
 				if (read(d->timer_fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
-					return eg_log_errno(-errno, "timerfd read");
+					r = eg_log_errno(-errno, "timerfd read");
 			} else if (tag == TAG_SIGNAL) {
 				r = handle_signal(d, &stop);
-				if (r < 0)
-					return r;
 			} else if (tag == TAG_DBUS) {
 				daemon_dispatch_dbus(d);
 			} else if (tag == TAG_CONTROL) {
@@ -414,72 +505,21 @@ int daemon_loop(struct daemon *d)
 				 * not of the sources' last heartbeat. */
 				control_ready = true;
 				sync_sources(d);
+			} else if (tag == TAG_FAST) {
+				r = daemon_fastpath_error(d);
 			} else if (tag < (uint32_t)d->nr_sources && d->sources[tag].open) {
 				r = read_source(d, &d->sources[tag], now);
-				if (r < 0)
-					return r;
 			}
 		}
-		if (stop)
+		if (r < 0 || stop)
 			break;
-		/* A sampling policy or a monitor push is due: the sources
-		 * bring every CPU up to date first (they may hold small
-		 * changes back). */
-		if ((d->engine && eg_engine_next_timer(d->engine) <= now) ||
-		    (d->control && eg_control_next_tick(d->control) <= now))
-			sync_sources(d);
-		/* Sources that want reading on their own clock (poll sampling,
-		 * batching) whether or not their fd woke us, and those that
-		 * keep what they did not wake us for until we are up anyway
-		 * (read twice in a turn, such a source has nothing more). */
-		for (int i = 0; i < d->nr_sources; i++) {
-			struct source_slot *s = &d->sources[i];
-
-			if (s->open &&
-			    (s->ops->read_at_wakeups ||
-			     (s->ops->next_timeout && s->ops->next_timeout(s->handle) <= now))) {
-				r = read_source(d, s, now);
-				if (r < 0)
-					return r;
-			}
-		}
-		if (sort_batch(d) < 0)
-			return eg_log_errno(-ENOMEM, "event batch");
-		d->stats.events += (uint64_t)d->nr_event_batch;
-		/* The batch's frequency requests are held and written once
-		 * per domain at its end (urgent ones at once): a fast ramp
-		 * waits for no write that it replaces. */
-		d->in_batch = true;
-		for (int i = 0; i < d->nr_event_batch; i++) {
-			r = daemon_feed(d, &d->event_batch[i], now);
-			if (r < 0) {
-				d->in_batch = false;
-				return r;
-			}
-		}
+		r = daemon_turn(d, now, &control_ready);
+		if (r < 0)
+			break;
 		now = EG_MAX(daemon_now_ns(), d->last_event_ns);
-		for (int k = 0;
-		     d->engine && k < MAX_TICKS_PER_TURN && eg_engine_next_timer(d->engine) <= now;
-		     k++) {
-			struct eg_event tick = { .ts = now, .type = EG_EV_TICK, .cpu = -1 };
-
-			daemon_feed(d, &tick, now);
-		}
-		d->in_batch = false;
-		d->sink->flush(d);
-		if (control_ready) {
-			r = eg_control_dispatch(d->control, now);
-			if (r < 0)
-				eg_warn_errno(r, "control socket");
-		}
-		d->sink->retry(d, now);
+		/* Monitor pushes: the loop's alone, never a fast turn's. */
 		if (d->control)
 			eg_control_tick(d->control, now);
-		/* After everything that may have moved a frequency this turn. */
-		if (d->engine)
-			push_util_threshold(d);
-		if (d->recorder)
-			eg_record_flush(d->recorder);
 		if (now >= d->next_status_ns) {
 			daemon_update_status(d);
 			d->next_status_ns = now + STATUS_PERIOD_NS;
@@ -500,5 +540,5 @@ int daemon_loop(struct daemon *d)
 			break;
 		}
 	}
-	return 0;
+	return r < 0 ? r : 0;
 }

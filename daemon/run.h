@@ -5,6 +5,7 @@
  * (control_ops.c). Private to eagovd. */
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,7 +36,8 @@ enum {
 	TAG_TIMER = 1000,
 	TAG_SIGNAL,
 	TAG_CONTROL,
-	TAG_DBUS
+	TAG_DBUS,
+	TAG_FAST /* a fast-path thread failed */
 };
 
 /* A CPU's busy time at the previous status object: busy_pct's window. */
@@ -159,6 +161,12 @@ struct daemon {
 	struct run_stats stats;
 	struct busy_snap busy_snap[EG_MAX_CPUS];
 	struct daemon_hints hints; /* apps' hints in force */
+	/* Everything above is the loop's: the main thread and the fast-path
+	 * threads take turns under this lock (priority inheritance, so a
+	 * fast-path thread waiting lends the holder its priority). */
+	pthread_mutex_t lock;
+	struct fastpath *fast;		       /* NULL: none (fastpath.c) */
+	int32_t self_tids[EG_SOURCE_MAX_SELF]; /* source_opts.ignore_tids */
 };
 
 uint64_t daemon_now_ns(void);
@@ -185,7 +193,37 @@ void daemon_close_sources(struct daemon *d);
 int daemon_feed(struct daemon *d, struct eg_event *ev, uint64_t now);
 /* Append one event to --record's file, if any; a failed write stops it. */
 void daemon_record(struct daemon *d, const struct eg_event *ev);
+/* The loop; called and returning with the lock held. */
 int daemon_loop(struct daemon *d);
+/* A turn's common part after its fds were read, with the lock held (loop.c
+ * and fastpath.c); control_ready (NULL: no) answers the control socket. */
+int daemon_turn(struct daemon *d, uint64_t now, bool *control_ready);
+/* Start a turn's batch with what the scheduler source has at now. */
+int daemon_read_sched_source(struct daemon *d, uint64_t now);
+/* The loop's timer set for the earliest deadline (after a fast turn, which
+ * may have moved it while the loop sleeps). */
+int daemon_arm_timer(struct daemon *d);
+
+/* fastpath.c: one thread per CPU, pinned there at SCHED_FIFO
+ * fast_path_priority, woken by the scheduler source's RT wakeup records
+ * traced on that CPU (a local wakeup, no IPI to an idle CPU) and running a
+ * turn at once. */
+int daemon_lock_init(struct daemon *d);
+void daemon_lock(struct daemon *d);
+void daemon_unlock(struct daemon *d);
+/* Before the scheduler source opens (one that has RT wakeup records of its
+ * own): the threads, if fast_path_priority and the privileges allow. 0, or
+ * -errno on a failure that leaves nothing usable. */
+int daemon_fastpath_spawn(struct daemon *d);
+/* Once it is open: hand them its records (or stop them if it has none). */
+int daemon_fastpath_attach(struct daemon *d);
+/* The daemon's own threads (the loop's and the fast path's) into tids, at
+ * most EG_SOURCE_MAX_SELF; their count. */
+int daemon_self_tids(const struct daemon *d, int32_t *tids);
+/* Stop and join them; without the lock, before the sources close. */
+void daemon_fastpath_stop(struct daemon *d);
+/* The loop was woken by TAG_FAST: the error a thread stopped on. */
+int daemon_fastpath_error(struct daemon *d);
 
 /* profile.c: the profile switch shared by every way in, its persistence,
  * and the power-profiles D-Bus API's side in the daemon. */

@@ -146,9 +146,9 @@ void stats_print(const struct run_stats *s, uint64_t now)
 	fprintf(stderr,
 		"stats: wall_s=%.3f cpu_s=%.3f events=%" PRIu64 " events_per_s=%.1f "
 		"decisions=%" PRIu64 " urgent=%" PRIu64 " wake_to_write_us p50=%.1f p99=%.1f "
-		"n=%" PRIu64 " wakeups=%" PRIu64 "\n",
+		"n=%" PRIu64 " wakeups=%" PRIu64 " fast_wakeups=%" PRIu64 "\n",
 		v.wall_s, v.cpu_s, v.events, v.events_per_s, v.decisions, v.urgent, v.p50_us,
-		v.p99_us, v.wake_n, s->wakeups);
+		v.p99_us, v.wake_n, s->wakeups, s->fast_wakeups);
 	fflush(stderr);
 }
 
@@ -175,6 +175,7 @@ struct json_object *stats_json(const struct run_stats *s, uint64_t now)
 	json_object_object_add(o, "cpu_s", json_fixed_double(v.cpu_s, 3));
 	json_object_object_add(o, "events", json_object_new_int64((int64_t)v.events));
 	json_object_object_add(o, "wakeups", json_object_new_int64((int64_t)s->wakeups));
+	json_object_object_add(o, "fast_wakeups", json_object_new_int64((int64_t)s->fast_wakeups));
 	json_object_object_add(o, "events_per_s", json_fixed_double(v.events_per_s, 1));
 	json_object_object_add(o, "decisions", json_object_new_int64((int64_t)v.decisions));
 	json_object_object_add(o, "urgent", json_object_new_int64((int64_t)v.urgent));

@@ -12,13 +12,14 @@ struct eg_event;
 
 struct run_stats {
 	uint64_t start_ns;
-	uint64_t wakeups;   /* loop turns: returns from epoll_wait */
-	uint64_t events;    /* events read from the sources */
-	uint64_t decisions; /* decisions applied (or printed) */
-	uint64_t urgent;    /* of which fast-ramp */
-	uint64_t wake_n;    /* wake-to-write measurements taken */
-	uint64_t rng;	    /* xorshift state for the reservoir */
-	uint64_t *wake_ns;  /* reservoir, min(wake_n, WAKE_SAMPLES) used */
+	uint64_t wakeups;      /* turns: returns from epoll_wait, any thread */
+	uint64_t fast_wakeups; /* of which the fast-path threads' */
+	uint64_t events;       /* events read from the sources */
+	uint64_t decisions;    /* decisions applied (or printed) */
+	uint64_t urgent;       /* of which fast-ramp */
+	uint64_t wake_n;       /* wake-to-write measurements taken */
+	uint64_t rng;	       /* xorshift state for the reservoir */
+	uint64_t *wake_ns;     /* reservoir, min(wake_n, WAKE_SAMPLES) used */
 };
 
 /* Start counting at now (CLOCK_MONOTONIC ns). Without memory for the reservoir the run goes on;

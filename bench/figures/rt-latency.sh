@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Figure: latency from an RT task's wakeup (the tracepoint's
 # timestamp) to the completed write of the fast-ramp decision it caused, p50
-# and p99, per event-driven source (bpf, perf; poll sees no wakeups). Target
-# p99: under 200 us.
+# and p99, per event-driven source (bpf, perf; poll sees no wakeups). Targets
+# p99: 100 us for bpf, 200 us for perf. Next to them, the RT task's own
+# wakeup latency in the same run (cyclictest's histogram): the machine's
+# floor, which a shared VM moves from one minute to the next.
 #
 # Per source: cyclictest (rt-tests) runs one SCHED_FIFO 80 thread pinned to
 # the last CPU, waking every 10 ms; eagovd runs --duration S next to it
@@ -19,7 +21,9 @@
 #   --daemon-cpu N  pin eagovd to CPU N (taskset; default: not pinned, so it
 #              may share the RT task's CPU)
 # Env: EAGOVD (default ./build/daemon/eagovd), HACKBENCH_ARGS, EAGOV_RT_PRIO
-# (eagovd's SCHED_FIFO priority, default 1 as the unit; 0 = normal task).
+# (eagovd's SCHED_FIFO priority, default 1 as the unit; 0 = normal task),
+# EAGOV_FAST_PRIO (its per-CPU fast-path threads' priority, default 99 as
+# shipped; 0 = none, the loop takes RT wakeups).
 # Run from the project root, after ninja -C build. Needs root (SCHED_FIFO,
 # bpf, perf).
 set -euo pipefail
@@ -54,7 +58,23 @@ rt_cpu=$(($(getconf _NPROCESSORS_ONLN) - 1))
 # the shipped unit starts it; EAGOV_RT_PRIO=0 measures it as a normal task.
 rt_prio=${EAGOV_RT_PRIO:-1}
 echo "rt_priority = $rt_prio" >>"$tree/eagov.conf"
+echo "fast_path_priority = ${EAGOV_FAST_PRIO:-99}" >>"$tree/eagov.conf"
 [ -z "$dcpu" ] || FIG_WRAP=(taskset -c "$dcpu")
+
+# Nearest-rank percentile of cyclictest's histogram (lines "usec count"),
+# overflows counted as beyond it; "-" without one.
+ct_pct() {
+	awk -v pct="$2" '
+		/^[0-9]+[ \t]+[0-9]+$/ { h[$1 + 0] = $2 + 0; n += $2 }
+		/^# Histogram Overflows:/ { over = $4 + 0 }
+		END {
+			n += over
+			if (n == 0) { print "-"; exit }
+			rank = int((n * pct + 99) / 100); c = 0
+			for (u = 0; u < 10000; u++) { c += h[u]; if (c >= rank) { print u; exit } }
+			print ">10000"
+		}' "$1"
+}
 
 results=()
 got=0
@@ -77,7 +97,9 @@ for src in $sources; do
 	fi
 	# The RT task: SCHED_FIFO 80, one thread pinned, 10 ms period, quiet;
 	# it outlives eagovd's run by a few seconds at most.
-	setsid cyclictest -p 80 -i 10000 -t 1 -a "$rt_cpu" -q -D $((duration + 6)) \
+	# Its histogram (-h, 1 us buckets) gives the machine's own floor in
+	# the same window: how late the RT task itself ran.
+	setsid cyclictest -p 80 -i 10000 -t 1 -a "$rt_cpu" -q -h 10000 -D $((duration + 6)) \
 		>"$FIG_WORK/$src.cyclictest" 2>&1 &
 	ct=$!
 	FIG_PGIDS+=("$ct")
@@ -108,7 +130,8 @@ for src in $sources; do
 		results+=("$src|no stats line in this eagovd")
 		continue
 	fi
-	results+=("$src|$(fig_stat "$err" wall_s)|$(fig_stat "$err" urgent)|$n|$(fig_stat "$err" p50)|$(fig_stat "$err" p99)")
+	ct=$FIG_WORK/$src.cyclictest
+	results+=("$src|$(fig_stat "$err" wall_s)|$(fig_stat "$err" urgent)|$n|$(fig_stat "$err" p50)|$(fig_stat "$err" p99)|$(ct_pct "$ct" 50)|$(ct_pct "$ct" 99)")
 	got=$((got + 1))
 done
 
@@ -116,16 +139,21 @@ echo
 echo "RT wakeup -> fast-ramp write, cyclictest -p 80 -i 10000 on CPU $rt_cpu," \
 	"mode $mode${dcpu:+, eagovd on CPU $dcpu}$([ "$storm" -eq 1 ] && echo ", hackbench $HACKBENCH_ARGS")"
 echo "machine: $(fig_machine)"
-printf '%-6s %7s %7s %6s %9s %9s %s\n' source wall_s urgent n p50_us p99_us 'p99<200us'
+printf '%-6s %7s %7s %6s %9s %9s %-12s %s\n' source wall_s urgent n p50_us p99_us target \
+	rt_task_p50/p99_us
 for r in "${results[@]}"; do
-	IFS='|' read -r s a b c d e <<<"$r"
+	IFS='|' read -r s a b c d e f g <<<"$r"
 	if [ -z "$b" ]; then
 		printf '%-6s %s\n' "$s" "$a"
 	else
-		ok=$(awk -v p="$e" 'BEGIN { print (p < 200 ? "yes" : "NO") }')
-		[ "$c" -gt 0 ] || ok="no samples"
-		printf '%-6s %7s %7s %6s %9s %9s %s\n' "$s" "$a" "$b" "$c" "$d" "$e" "$ok"
+		# The targets: p99 100 us for bpf, 200 us for perf.
+		lim=$([ "$s" = bpf ] && echo 100 || echo 200)
+		ok=$(awk -v p="$e" -v l="$lim" 'BEGIN { print (p <= l ? "met" : "MISSED") }')
+		[ "$c" -gt 0 ] || ok="no-samples"
+		printf '%-6s %7s %7s %6s %9s %9s %-12s %s\n' "$s" "$a" "$b" "$c" "$d" "$e" \
+			"$ok<=$lim" "$f/$g"
 	fi
 done
+echo "rt_task: cyclictest's own wakeup latency in the same run (timer expiry to running)"
 [ "$got" -gt 0 ] || die "no latency measured (see above; the exit stats line needs an eagovd" \
 	"with 'wake_to_write' in daemon/daemon.c)"

@@ -673,6 +673,7 @@ static void test_daemon_shipped_and_defaults(void **state)
 	assert_string_equal(c.device, "auto");
 	assert_int_equal(c.poll_interval_ms, 10);
 	assert_int_equal(c.rt_priority, 1);
+	assert_int_equal(c.fast_path_priority, 99);
 	snprintf(path, sizeof(path), "%s/conf/eagov.conf", source_root());
 	if (eg_conf_load_daemon(path, &c, &err) < 0)
 		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
@@ -712,6 +713,11 @@ static void test_daemon_values_and_errors(void **state)
 	assert_int_equal(c.rt_priority, 0);
 	assert_int_equal(load_daemon("[daemon]\nrt_priority = 100\n", &c, &err), -ERANGE);
 	assert_int_equal(c.rt_priority, 0);
+	assert_int_equal(load_daemon("[daemon]\nfast_path_priority = 0\n", &c, &err), 0);
+	assert_int_equal(c.fast_path_priority, 0);
+	assert_int_equal(load_daemon("[daemon]\nfast_path_priority = 100\n", &c, &err), -ERANGE);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(c.fast_path_priority, 0);
 
 	before = c;
 	assert_int_equal(load_daemon("[daemon]\nprofile = performance\npoll_interval_ms = 0\n", &c,
