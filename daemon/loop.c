@@ -463,7 +463,7 @@ int daemon_loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
 	bool stop = false;
-	int r;
+	int r = 0;
 
 	while (!stop) {
 		bool control_ready = false;
