@@ -161,6 +161,8 @@ int eg_sched_poll_open(struct eg_sched_poll *p, const struct eg_sysfs *fs, int n
 	if (r < 0)
 		return r;
 	p->nr_cpus = nr_cpus;
+	p->proc_unit_ns = sysconf(_SC_CLK_TCK) > 0 ? NSEC_PER_SEC / (uint64_t)sysconf(_SC_CLK_TCK) :
+						     10 * NSEC_PER_MSEC;
 	p->cpu = calloc((size_t)nr_cpus, sizeof(*p->cpu));
 	p->proc_idle = calloc((size_t)nr_cpus, sizeof(*p->proc_idle));
 	p->proc_total = calloc((size_t)nr_cpus, sizeof(*p->proc_total));
@@ -197,6 +199,8 @@ static void set_baseline(struct eg_sched_poll *p, int cpu, uint64_t now_ns, uint
 {
 	struct eg_poll_cpu *c = &p->cpu[cpu];
 
+	if (!c->primed)
+		c->proc_idle_carry_ns = 0;
 	c->primed = true;
 	c->last_ns = now_ns;
 	c->last_idle_us = idle_us;
@@ -205,20 +209,32 @@ static void set_baseline(struct eg_sched_poll *p, int cpu, uint64_t now_ns, uint
 	c->last_proc_total = p->proc_total[cpu];
 }
 
-/* Busy ns over the window from /proc/stat ticks since the baseline.
- * Returns false when it cannot tell (no data, or not one tick elapsed). */
-static bool proc_busy(const struct eg_sched_poll *p, int cpu, uint64_t window, uint64_t *busy)
+/* Busy ns over the window from /proc/stat since the baseline: the window
+ * less the idle and iowait time the CPU accrued in it. A tickless kernel
+ * (the common case) accounts those at idle entry and exit, exact to their
+ * USER_HZ unit, while the busy fields are sampled at the tick: a periodic
+ * task in phase with the tick is missed or counted twice for as long as it
+ * runs (a 30 % task read as 22 % on this project's VM, 37 % in eagovd's
+ * live test), and a ratio of busy ticks to all ticks carries that error.
+ * A window can see up to one unit more idle than it lasted (the counter's
+ * rounding): the excess is carried to the next window, so that the sum over
+ * windows is exact. Returns false when it cannot tell (no data, or no tick
+ * of any kind elapsed: the window grows). */
+static bool proc_busy(struct eg_sched_poll *p, int cpu, uint64_t window, uint64_t *busy)
 {
-	const struct eg_poll_cpu *c = &p->cpu[cpu];
-	uint64_t dt, didle;
+	struct eg_poll_cpu *c = &p->cpu[cpu];
+	uint64_t idle_ns;
 
 	if (!c->proc_valid || !p->proc_seen[cpu] || p->proc_total[cpu] <= c->last_proc_total)
 		return false;
-	dt = p->proc_total[cpu] - c->last_proc_total;
-	/* iowait may step backwards on some kernels: clamp the idle delta. */
-	didle = p->proc_idle[cpu] > c->last_proc_idle ? p->proc_idle[cpu] - c->last_proc_idle : 0;
-	didle = EG_MIN(didle, dt);
-	*busy = (uint64_t)((unsigned __int128)window * (dt - didle) / dt);
+	/* iowait may step backwards on some kernels: the idle delta is
+	 * clamped at 0. */
+	idle_ns = p->proc_idle[cpu] > c->last_proc_idle ?
+			  (p->proc_idle[cpu] - c->last_proc_idle) * p->proc_unit_ns :
+			  0;
+	idle_ns += c->proc_idle_carry_ns;
+	c->proc_idle_carry_ns = idle_ns > window ? idle_ns - window : 0;
+	*busy = window - EG_MIN(idle_ns, window);
 	return true;
 }
 

@@ -30,6 +30,7 @@ struct eg_poll_cpu {
 	uint64_t last_idle_us;			  /* cpuidle idle sum at the baseline */
 	bool proc_valid;			  /* proc counters at the baseline are known */
 	uint64_t last_proc_idle, last_proc_total; /* USER_HZ ticks */
+	uint64_t proc_idle_carry_ns;		  /* idle counted beyond a window, for the next */
 };
 
 struct eg_sched_poll {
@@ -45,6 +46,7 @@ struct eg_sched_poll {
 	int proc_fd;
 	char *proc_buf;
 	size_t proc_buf_len;
+	uint64_t proc_unit_ns; /* one USER_HZ tick */
 };
 
 /* CPUs 0..nr_cpus-1 (model->nr_cpus). Returns 0, or -ENODEV when neither

@@ -150,9 +150,12 @@ if want live; then
 	ctl=$FIG_WORK/ctl
 	printf '[daemon]\ncontrol_socket = %s\nstate_dir = %s\n' "$ctl" "$FIG_WORK" >"$FIG_WORK/live.conf"
 	rtapp_run_ns() { { cat /proc/"$1"/task/*/schedstat 2>/dev/null || true; } | awk '{ s += $1 } END { printf "%d", s }'; }
-	# CPU 1 busy jiffies and all jiffies from /proc/stat (tick-sampled where
-	# the kernel does not account idle time at idle entry; context only).
-	cpu1_stat() { awk '/^cpu1 / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+	# CPU 1's idle and iowait from /proc/stat, in USER_HZ ticks: a tickless
+	# kernel accounts them at idle entry and exit, so the window less them
+	# is its busy time (the busy fields are sampled at the tick and would
+	# miss or double a task in phase with it).
+	hz=$(getconf CLK_TCK)
+	cpu1_idle() { awk '/^cpu1 / { print $5 + $6 }' /proc/stat; }
 	idle1_us() { { cat /sys/devices/system/cpu/cpu1/cpuidle/state*/time 2>/dev/null || true; } | awk '{ s += $1 } END { print (NR ? s : -1) }'; }
 	for src in $sources; do
 		if why=$(fig_source_skip "$src"); then echo "$src: skipped ($why)"; continue; fi
@@ -173,10 +176,10 @@ JSON
 			rpid=$!
 			FIG_PIDS+=("$rpid")
 			sleep 1
-			r0=$(rtapp_run_ns "$rpid"); i0=$(idle1_us); t0=$(fig_now); read -r sb0 st0 < <(cpu1_stat)
+			r0=$(rtapp_run_ns "$rpid"); i0=$(idle1_us); t0=$(fig_now); si0=$(cpu1_idle)
 			./build/daemon/eagovctl --socket "$ctl" status --json >/dev/null
 			sleep 3
-			r1=$(rtapp_run_ns "$rpid"); i1=$(idle1_us); t1=$(fig_now); read -r sb1 st1 < <(cpu1_stat)
+			r1=$(rtapp_run_ns "$rpid"); i1=$(idle1_us); t1=$(fig_now); si1=$(cpu1_idle)
 			js=$(./build/daemon/eagovctl --socket "$ctl" status --json)
 			wait "$rpid" || true
 			fig_forget "$rpid"
@@ -191,12 +194,13 @@ JSON
 				res="-"; ref=$task
 			fi
 			diff=$(FIG_PREC=1 fig_calc 'b - r' b="${busy% *}" r="$ref")
-			sbusy=$(FIG_PREC=1 fig_calc '(b1 - b0) / (s1 - s0) * 100' b0="$sb0" b1="$sb1" s0="$st0" s1="$st1")
+			sbusy=$(FIG_PREC=1 fig_calc '100 - (i1 - i0) / hz / (t1 - t0) * 100' i0="$si0" i1="$si1" hz="$hz" t0="$t0" t1="$t1")
 			printf '%-6s %4s%% %9s %9s %9s %7s %6s %9s\n' "$src" "$pct" "${busy% *}" "$task" "$res" "$diff" "${busy#* }" "$sbusy"
 		done
 	done
 	echo "(diff: busy_pct less residency where CPU 1 has cpuidle, else less rt-app's run time;"
 	echo " busy_pct and residency include whatever else ran on CPU 1, the run time does not:"
-	echo " without cpuidle the figure means something only on an otherwise quiet CPU 1, which"
-	echo " stat_busy, /proc/stat's busy share of CPU 1, shows)"
+	echo " without cpuidle the figure means something only on an otherwise quiet CPU 1;"
+	echo " stat_busy: the window less CPU 1's idle and iowait time in /proc/stat, which a"
+	echo " tickless kernel accounts at idle entry and exit: its whole busy share, to 10 ms)"
 fi

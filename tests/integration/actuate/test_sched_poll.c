@@ -171,6 +171,38 @@ static void test_proc_stat_only(void **state)
 	assert_sample(&c->ev[0], 0, 30 * MS, 40 * MS);
 }
 
+/* /proc/stat's idle time is what a tickless kernel accounts at idle entry
+ * and exit, while its busy fields are sampled at the tick: busy is the
+ * window less the idle accrued, not the share of busy ticks (a periodic
+ * task in phase with the tick shows too few or too many). */
+static void test_proc_stat_idle_is_exact(void **state)
+{
+	struct ctx *c = *state;
+
+	fx_rm(&c->fx, "/sys/devices/system/cpu/cpu0/cpuidle");
+	set_proc(c, 100, 1000);
+	assert_int_equal(eg_sched_poll_open(&c->p, &c->fs, 1), 0);
+	assert_int_equal(eg_sched_poll_sample(&c->p, T0, c->ev, 1), 0);
+	/* 40 ms with 10 ms idle, one busy tick seen of the three: 30 ms
+	 * busy, not 40 x 1/2. */
+	set_proc(c, 101, 1001);
+	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 40 * MS, c->ev, 1), 1);
+	assert_sample(&c->ev[0], 0, 30 * MS, 40 * MS);
+	/* Two idle units in a 10 ms window (the counter's rounding): busy 0,
+	 * and the 10 ms over are taken from the next window, so the two
+	 * windows hold 20 ms idle of 20 ms, as the counter does. */
+	set_proc(c, 101, 1003);
+	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 50 * MS, c->ev, 1), 1);
+	assert_sample(&c->ev[0], 0, 0, 10 * MS);
+	set_proc(c, 102, 1003);
+	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 60 * MS, c->ev, 1), 1);
+	assert_sample(&c->ev[0], 0, 0, 10 * MS);
+	/* Then busy as the window less its own idle again. */
+	set_proc(c, 104, 1003);
+	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 80 * MS, c->ev, 1), 1);
+	assert_sample(&c->ev[0], 0, 20 * MS, 20 * MS);
+}
+
 static void test_no_source(void **state)
 {
 	struct ctx *c = *state;
@@ -290,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ambiguous_without_proc_stat_is_busy, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_proc_stat_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proc_stat_idle_is_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_events, setup, teardown),
