@@ -123,8 +123,9 @@ static void *fast_main(void *arg)
 	for (;;) {
 		bool stop = false, record = false;
 		int n = epoll_wait(c->epfd, ev, ARRAY_SIZE(ev), -1), r;
+		int err = n < 0 ? -errno : 0;
 
-		if (n < 0 && errno == EINTR)
+		if (err == -EINTR)
 			continue;
 		for (int i = 0; i < n; i++) {
 			stop |= ev[i].data.u32 == FAST_TAG_STOP;
@@ -135,8 +136,8 @@ static void *fast_main(void *arg)
 		if (n >= 0 && !record)
 			continue;
 		daemon_lock(d);
-		r = n < 0 ? eg_log_errno(-errno, "fast path on cpu%d: epoll_wait", c->cpu) :
-			    fast_turn(d);
+		r = err ? eg_log_errno(err, "fast path on cpu%d: epoll_wait", c->cpu) :
+			  fast_turn(d);
 		if (r < 0)
 			fast_fail(c, r);
 		daemon_unlock(d);
