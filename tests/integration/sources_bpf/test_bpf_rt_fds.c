@@ -124,10 +124,11 @@ static bool sleeping(pid_t pid)
 /* One CPU's actors: an RT task pinned to it that blocks in an eventfd
  * read, and a normal one pinned there too that wakes it (so that the
  * wakeup is traced on that CPU) once per byte it reads from cmd, after
- * the RT task is seen asleep and a pause in which the test blocks. */
+ * the RT task is seen asleep and a pause in which the test blocks, and
+ * then writes a byte to done (the wakeup's record is in by then). */
 struct actors {
 	int cpu;
-	int efd, cmd[2];
+	int efd, cmd[2], done[2];
 	pid_t rt, waker;
 };
 
@@ -159,7 +160,8 @@ static void waker_task(const struct actors *a)
 		while (!sleeping(a->rt) && mono_ns() < end)
 			sleep_ms(1);
 		sleep_ms(20);
-		if (write(a->efd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		if (write(a->efd, &one, sizeof(one)) != (ssize_t)sizeof(one) ||
+		    write(a->done[1], "d", 1) != 1)
 			_exit(1);
 	}
 	_exit(0);
@@ -182,10 +184,12 @@ static void actors_start(struct actors *a, int cpu)
 	assert_int_equal(read(ready[0], &c, 1), 1);
 	close(ready[0]);
 	close(ready[1]);
+	assert_int_equal(pipe(a->done), 0);
 	a->waker = fork();
 	assert_true(a->waker >= 0);
 	if (a->waker == 0)
 		waker_task(a);
+	close(a->done[1]); /* the waker's alone: its end ends the pipe */
 }
 
 static void actors_stop(struct actors *a)
@@ -195,6 +199,7 @@ static void actors_stop(struct actors *a)
 	waitpid(a->rt, NULL, 0);
 	waitpid(a->waker, NULL, 0);
 	close(a->cmd[0]);
+	close(a->done[0]);
 	close(a->efd);
 }
 
@@ -202,6 +207,14 @@ static void actors_stop(struct actors *a)
 static void actors_wake(const struct actors *a)
 {
 	assert_int_equal(write(a->cmd[1], "w", 1), 1);
+}
+
+/* Wait until the waker has woken the RT task, once per actors_wake. */
+static void actors_woken(const struct actors *a)
+{
+	char c;
+
+	assert_int_equal(read(a->done[0], &c, 1), 1);
 }
 
 /* Read everything there is; count the RT task's wakeups (each checked:
@@ -280,6 +293,8 @@ static int wake_and_wait(struct eg_source *s, const struct actors *a, int ep, in
 		if (quiet_fd >= 0)
 			assert_true(total > 0);
 	}
+	if (found)
+		actors_woken(a);
 	printf("cpu %d: the reader woke %d time(s), the RT task's wakeup read after %.1f ms "
 	       "(the waker pauses 20 ms)\n",
 	       a->cpu, wakes, (double)(mono_ns() - t0) / 1e6);
@@ -369,9 +384,9 @@ static void test_edge_reader(void **state)
 	for (int i = 0; i < 2; i++) {
 		actors_wake(&a);
 		assert_int_equal(wait_ms(ep, 2000), 1);
-		/* The waker pauses 20 ms after the RT task is asleep: wait
-		 * for that wakeup's record without reading it. */
-		sleep_ms(40);
+		/* (Another RT wakeup may have come first: the record is in
+		 * once the waker says it woke the task.) */
+		actors_woken(&a);
 	}
 	assert_int_equal(drain(s, &a, &total), 2);
 	close(ep);
