@@ -15,11 +15,11 @@
  * window hardly counts) and turned into util, moved past the threshold
  * the engine asks for, or without waking it once per heartbeat
  * otherwise; the totals are turned here into EG_EV_BUSY_SAMPLE windows;
- * and (b) every RT/DL wakeup (prio <
- * 100) and every wakeup of a watched pid at once, through a ring of their
- * own, as EG_EV_WAKEUP with its prio, for the fast ramp. CFS wakeups,
- * migrations and exits stay in the kernel: the busy windows carry their
- * effect.
+ * and (b) every RT/DL wakeup (prio < 100) and every wakeup of a watched
+ * pid at once, through rings of their own, one per CPU (see open_rings
+ * and rt_wake_fds below), as EG_EV_WAKEUP with its prio, for the fast
+ * ramp. CFS wakeups, migrations and exits stay in the kernel: the busy
+ * windows carry their effect.
  *
  * Each window's busy fraction is turned into util by the CPU's capacity at
  * its current frequency (eg_engine_cpu_util_scale, written into the
@@ -44,7 +44,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "event.h"
 #include "log.h"
@@ -66,6 +68,12 @@
 #define EG_BPF_HEARTBEAT_MS 2000
 /* The utilization ring's size (the program's events map). */
 #define EG_BPF_RING_BYTES (256 * 1024)
+/* Each CPU's RT ring: as large as the one ring all CPUs shared (1024
+ * records) on small machines, smaller past 8 CPUs so that all of them
+ * together stay within 512 KiB, and never under 256 records. */
+#define EG_BPF_RT_RING_MAX (64 * 1024)
+#define EG_BPF_RT_RING_MIN (16 * 1024)
+#define EG_BPF_RT_RINGS_BYTES (512 * 1024)
 /* A record's room in a ring: an 8-byte header, then the record. */
 #define EG_BPF_RING_REC (8 + ((sizeof(struct eg_bpf_rec) + 7) & ~(size_t)7))
 
@@ -77,7 +85,14 @@ struct bpf_win {
 
 struct eg_source {
 	struct eg_sched_bpf *skel;
-	struct ring_buffer *rb;
+	struct ring_buffer *rb;	   /* the utilization ring */
+	struct ring_buffer *rt_rb; /* the RT rings, all of them */
+	int *rt_fd;		   /* each possible CPU's RT ring (map fd) */
+	size_t rt_bytes;	   /* the size of each */
+	/* fd(): the utilization ring and, until rt_wake_fds handed them to
+	 * per-CPU readers, the RT rings. */
+	int epfd;
+	bool rt_taken;
 	int nr_cpus;
 	int nr_possible;
 	uint64_t rate_ns;
@@ -287,11 +302,84 @@ static void bpf_close(struct eg_source *s)
 	if (!s)
 		return;
 	ring_buffer__free(s->rb);
+	ring_buffer__free(s->rt_rb);
+	for (int cpu = 0; s->rt_fd && cpu < s->nr_possible; cpu++)
+		if (s->rt_fd[cpu] >= 0)
+			close(s->rt_fd[cpu]);
+	free(s->rt_fd);
+	if (s->epfd >= 0)
+		close(s->epfd);
 	eg_sched_bpf__destroy(s->skel);
 	free(s->win);
 	free(s->pcpu);
 	free(s->pend);
 	free(s);
+}
+
+/* Each CPU's RT ring size for nr CPUs: a power of two, whole pages. */
+static size_t rt_ring_bytes(int nr)
+{
+	size_t b = EG_BPF_RT_RING_MAX;
+	long page = sysconf(_SC_PAGESIZE);
+
+	while (b > EG_BPF_RT_RING_MIN && b * (size_t)nr > EG_BPF_RT_RINGS_BYTES)
+		b /= 2;
+	return page > 0 ? EG_MAX(b, (size_t)page) : b;
+}
+
+/* The rings, read through two libbpf managers so that a read takes the RT
+ * records before the utilization ones (as it did when they shared one),
+ * and fd()'s epoll set.
+ *
+ * Why a ring per CPU in an array of maps rather than a perf event array
+ * (bpf_perf_event_output, also per CPU): a perf buffer is bound to its
+ * CPU's perf event, which can only be opened while that CPU is online (a
+ * CPU offline at open would have no buffer, or fail the open, and the
+ * buffers would have to follow hotplug); a ring is only memory, created
+ * here for every possible CPU whatever is online. Its readiness is a level
+ * (records waiting), so the several epoll sets it is in (its manager's,
+ * fd()'s or a per-CPU reader's) never take a wakeup from one another, as
+ * they would the edge a perf fd reports once per poll; a reader that
+ * consumed everything and waits again sleeps until the next record. And
+ * the records, their reservation and the count of those dropped stay as
+ * they were. */
+static int open_rings(struct eg_source *s)
+{
+	int outer = bpf_map__fd(s->skel->maps.rt_rings), r;
+	struct epoll_event ee = { .events = EPOLLIN };
+
+	for (uint32_t cpu = 0; cpu < (uint32_t)s->nr_possible; cpu++) {
+		/* (The kernel checks a slot's map against the array's template
+		 * by type, key, value and flags: its size may differ.) */
+		int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "eg_rt_ring", 0, 0,
+					(uint32_t)s->rt_bytes, NULL);
+
+		if (fd < 0)
+			return eg_log_errno(-errno, "bpf source: create CPU %u's RT ring", cpu);
+		s->rt_fd[cpu] = fd;
+		if (bpf_map_update_elem(outer, &cpu, &fd, BPF_ANY) < 0)
+			return eg_log_errno(-errno, "bpf source: install CPU %u's RT ring", cpu);
+		if (cpu == 0)
+			s->rt_rb = ring_buffer__new(fd, on_record, s, NULL);
+		else if (ring_buffer__add(s->rt_rb, fd, on_record, s) < 0)
+			return eg_log_errno(-errno, "bpf source: map CPU %u's RT ring", cpu);
+		if (!s->rt_rb)
+			return eg_log_errno(-errno, "bpf source: RT ring buffer");
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
+	if (!s->rb)
+		return eg_log_errno(-errno, "bpf source: ring buffer");
+	/* The rings themselves rather than the managers' epoll sets: a
+	 * record wakes the loop through no more epoll sets than before. */
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0)
+		return eg_log_errno(-errno, "bpf source: epoll");
+	r = epoll_ctl(s->epfd, EPOLL_CTL_ADD, bpf_map__fd(s->skel->maps.events), &ee);
+	for (int cpu = 0; r == 0 && cpu < s->nr_possible; cpu++)
+		r = epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->rt_fd[cpu], &ee);
+	if (r < 0)
+		return eg_log_errno(-errno, "bpf source: epoll");
+	return 0;
 }
 
 static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
@@ -306,12 +394,14 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->epfd = -1;
 	r = libbpf_num_possible_cpus();
 	if (r <= 0) {
 		free(s);
 		return r < 0 ? r : -ENODEV;
 	}
 	s->nr_possible = r;
+	s->rt_bytes = rt_ring_bytes(s->nr_possible);
 	s->nr_cpus = o && o->model && o->model->nr_cpus > 0 ? o->model->nr_cpus :
 							      EG_MIN(r, EG_MAX_CPUS);
 	s->rate_ns = rate_ms * NSEC_PER_MSEC;
@@ -323,15 +413,19 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 	s->safety_ns = EG_MAX((uint64_t)(EG_BPF_RING_BYTES / 2 / EG_BPF_RING_REC) /
 				      (uint64_t)s->nr_possible * s->stale_ns,
 			      s->stale_ns);
-	/* The ring holds at most its size / (8-byte header + record). */
-	s->pend_cap = EG_BPF_RING_BYTES / EG_BPF_RING_REC + 1 + (size_t)s->nr_cpus;
+	/* A ring holds at most its size / (8-byte header + record). */
+	s->pend_cap = (EG_BPF_RING_BYTES + s->rt_bytes * (size_t)s->nr_possible) / EG_BPF_RING_REC +
+		      1 + (size_t)s->nr_cpus;
 	s->win = calloc((size_t)s->nr_cpus, sizeof(*s->win));
 	s->pcpu = calloc((size_t)s->nr_possible, sizeof(*s->pcpu));
 	s->pend = calloc(s->pend_cap, sizeof(*s->pend));
-	if (!s->win || !s->pcpu || !s->pend) {
+	s->rt_fd = calloc((size_t)s->nr_possible, sizeof(*s->rt_fd));
+	if (!s->win || !s->pcpu || !s->pend || !s->rt_fd) {
 		bpf_close(s);
 		return -ENOMEM;
 	}
+	for (int cpu = 0; cpu < s->nr_possible; cpu++)
+		s->rt_fd[cpu] = -1;
 
 	s->skel = eg_sched_bpf__open();
 	if (!s->skel) {
@@ -342,27 +436,27 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 	s->skel->rodata->util_rate_ns = s->rate_ns;
 	s->skel->rodata->heartbeat_ns = s->stale_ns;
 	r = bpf_map__set_max_entries(s->skel->maps.cpu_timer, (uint32_t)s->nr_possible);
+	if (r == 0)
+		r = bpf_map__set_max_entries(s->skel->maps.rt_rings, (uint32_t)s->nr_possible);
 	if (r < 0) {
 		bpf_close(s);
-		return eg_log_errno(r, "bpf source: size the timer map");
+		return eg_log_errno(r, "bpf source: size the per-CPU maps");
 	}
 	r = eg_sched_bpf__load(s->skel);
 	if (r < 0) {
 		bpf_close(s);
 		return eg_log_errno(r, "bpf source: load the BPF programs");
 	}
+	/* The rings before the programs run: none of their records lost. */
+	r = open_rings(s);
+	if (r < 0) {
+		bpf_close(s);
+		return r;
+	}
 	r = eg_sched_bpf__attach(s->skel);
 	if (r < 0) {
 		bpf_close(s);
 		return eg_log_errno(r, "bpf source: attach to the sched tracepoints");
-	}
-	/* The RT ring first: a read hands its records out first. */
-	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.rt_events), on_record, s, NULL);
-	if (!s->rb ||
-	    ring_buffer__add(s->rb, bpf_map__fd(s->skel->maps.events), on_record, s) < 0) {
-		r = -errno;
-		bpf_close(s);
-		return eg_log_errno(r, "bpf source: ring buffer");
 	}
 	s->util_threshold = s->skel->data->util_threshold;
 	s->next_synth = mono_ns() + s->safety_ns;
@@ -404,7 +498,27 @@ static void bpf_sync(struct eg_source *s)
 
 static int bpf_fd(const struct eg_source *s)
 {
-	return s && s->rb ? ring_buffer__epoll_fd(s->rb) : -1;
+	return s ? s->epfd : -1;
+}
+
+/* The RT rings to per-CPU readers: out of fd()'s set, once. The fds stay
+ * the source's (closed by close()); a CPU past the possible ones has none.
+ * A ring is readable while a record is in it, until read() took it: a
+ * reader that waits again before that is woken at once, unless it waits
+ * edge-triggered (EPOLLET): each record wakes its ring's waiters, read or
+ * not, so such a reader is woken by every new record (once for several
+ * that land before it runs). */
+static int bpf_rt_wake_fds(struct eg_source *s, int *fds, int nr_cpus)
+{
+	if (!s || (!fds && nr_cpus > 0))
+		return -EINVAL;
+	for (int cpu = 0; !s->rt_taken && cpu < s->nr_possible; cpu++)
+		if (epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->rt_fd[cpu], NULL) < 0 && errno != ENOENT)
+			return eg_log_errno(-errno, "bpf source: hand CPU %d's RT ring over", cpu);
+	s->rt_taken = true;
+	for (int cpu = 0; cpu < nr_cpus; cpu++)
+		fds[cpu] = cpu < s->nr_possible ? s->rt_fd[cpu] : -1;
+	return 0;
 }
 
 static uint64_t bpf_next_timeout(const struct eg_source *s)
@@ -414,8 +528,31 @@ static uint64_t bpf_next_timeout(const struct eg_source *s)
 	return s->pend_len ? 0 : s->next_synth;
 }
 
+/* Sort the pending events by time, stably: few and nearly in order (each
+ * ring is in its CPU's order), so an insertion sort. The queue starts at
+ * index 0 here (see bpf_read). */
+static void sort_pend(struct eg_source *s)
+{
+	for (size_t i = 1; i < s->pend_len; i++) {
+		struct eg_event e = s->pend[i];
+		size_t j = i;
+
+		while (j > 0 && s->pend[j - 1].ts > e.ts) {
+			s->pend[j] = s->pend[j - 1];
+			j--;
+		}
+		s->pend[j] = e;
+	}
+}
+
 /* Hand out up to max pending events in time order (records from different
- * CPUs can reach the ring a little out of order). */
+ * CPUs can reach the rings a little out of order). The RT records come
+ * first, in time order across their rings as they were in the one ring
+ * they shared; then the utilization records in the order of their ring.
+ * Nothing here depends on the order across CPUs: a CPU's windows are
+ * closed from its own records only, which stay in its order in the one
+ * utilization ring, and the RT wakeups' accounting (the woken mark, the
+ * lost ones, the counters) is the program's, per task and per CPU. */
 static int bpf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int max)
 {
 	int n = 0, r;
@@ -423,6 +560,11 @@ static int bpf_read(struct eg_source *s, uint64_t now, struct eg_event *ev, int 
 	if (!s || !ev || max < 0)
 		return -EINVAL;
 	if (s->pend_len == 0) {
+		s->pend_head = 0;
+		r = ring_buffer__consume(s->rt_rb);
+		if (r < 0)
+			return eg_log_errno(r, "bpf source: RT ring buffer read");
+		sort_pend(s);
 		r = ring_buffer__consume(s->rb);
 		if (r < 0)
 			return eg_log_errno(r, "bpf source: ring buffer read");
@@ -558,6 +700,7 @@ const struct eg_source_ops eg_source_bpf = {
 	.set_util_threshold = bpf_set_util_threshold,
 	.sync = bpf_sync,
 	.set_cpu_util_scale = bpf_set_cpu_util_scale,
+	.rt_wake_fds = bpf_rt_wake_fds,
 	.read_at_wakeups = true,
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The scheduler half of eagov's bpf event source: per-CPU busy time and
  * per-task run time kept in maps, and only what the policy needs sent to
- * user space: load changes that matter and RT wakeups, each through its
- * own ring buffer (see sched_bpf.c for the choice). */
+ * user space: load changes that matter through one ring buffer, RT
+ * wakeups through a ring per CPU (see sched_bpf.c for the choice). */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -63,11 +63,23 @@ struct {
 } events SEC(".maps");
 
 /* RT and watched wakeups only, each waking user space: the fast-ramp path
- * never waits behind utilization records. */
-struct {
+ * never waits behind utilization records. One ring per CPU, written by the
+ * CPU the program runs on (user space creates them, one per possible CPU,
+ * and fills the slots; an empty slot counts as a full ring): a ring's
+ * wakeup is an irq_work on the CPU that wrote it, so a reader pinned to
+ * that CPU and waiting on that ring alone is woken there, with no
+ * interrupt sent to another CPU. */
+struct eg_rt_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 64 * 1024);
-} rt_events SEC(".maps");
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct eg_rt_ring);
+} rt_rings SEC(".maps");
 
 /* RT tasks seen to block: bit 0 set once a wakeup of theirs was sent
  * since, clear while none was. A task that blocks again with it clear ran
@@ -323,6 +335,8 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	struct eg_bpf_cpu *c = this_cpu();
 	struct eg_bpf_rec *r;
 	int r_target;
+	__u32 cpu;
+	void *ring;
 
 	/* Only RT / DL wakeups (prio < 100, the fast-ramp trigger) and pids
 	 * user space watches go out at once; CFS wakeups reach the policy
@@ -334,7 +348,9 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	 * kernel's own governors do not ramp for either. */
 	if (prio == 0 && (p->flags & 0x00200000 /* PF_KTHREAD */) && p->nr_cpus_allowed == 1)
 		return 0;
-	r = bpf_ringbuf_reserve(&rt_events, sizeof(*r), 0);
+	cpu = bpf_get_smp_processor_id();
+	ring = bpf_map_lookup_elem(&rt_rings, &cpu);
+	r = ring ? bpf_ringbuf_reserve(ring, sizeof(*r), 0) : NULL;
 	if (!r) {
 		if (c)
 			c->nr_dropped++;
@@ -345,7 +361,7 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	r->win_ts = 0;
 	r->win_busy = 0;
 	r->type = EG_BPF_REC_WAKEUP;
-	r->cpu = (__s32)bpf_get_smp_processor_id();
+	r->cpu = (__s32)cpu;
 	r->pid = pid;
 	r->prio = prio;
 	r_target = task_cpu_of(p);
