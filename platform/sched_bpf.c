@@ -447,6 +447,16 @@ static int bpf_open(struct eg_source **out, const struct eg_source_opts *o)
 		bpf_close(s);
 		return eg_log_errno(r, "bpf source: load the BPF programs");
 	}
+	for (int i = 0; i < o->nr_ignore_tids && i < EG_SOURCE_MAX_SELF; i++) {
+		uint8_t one = 1;
+
+		r = bpf_map__update_elem(s->skel->maps.self_tids, &o->ignore_tids[i],
+					 sizeof(o->ignore_tids[i]), &one, sizeof(one), BPF_ANY);
+		if (r < 0) {
+			bpf_close(s);
+			return eg_log_errno(r, "bpf source: the daemon's own threads");
+		}
+	}
 	/* The rings before the programs run: none of their records lost. */
 	r = open_rings(s);
 	if (r < 0) {

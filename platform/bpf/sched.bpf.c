@@ -81,6 +81,17 @@ struct {
 	__array(values, struct eg_rt_ring);
 } rt_rings SEC(".maps");
 
+/* The daemon's own threads (eg_source_opts.ignore_tids): realtime
+ * themselves, their wakeups must neither ramp a CPU for the daemon nor
+ * wake it once more, and their blocks prove no lost wakeup. Their
+ * switches count as any task's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 512);
+	__type(key, __s32);
+	__type(value, __u8);
+} self_tids SEC(".maps");
+
 /* RT tasks seen to block: bit 0 set once a wakeup of theirs was sent
  * since, clear while none was. A task that blocks again with it clear ran
  * without its wakeup reaching this program: a wakeup the kernel did not
@@ -319,7 +330,7 @@ int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_stru
 	c->curr_pid = next_pid;
 	/* An RT task blocking (not preempted: its state is not running). */
 	if (prev_pid != 0 && prev->prio < 100 && bpf_core_field_exists(prev->__state) &&
-	    BPF_CORE_READ(prev, __state) != 0)
+	    BPF_CORE_READ(prev, __state) != 0 && !bpf_map_lookup_elem(&self_tids, &prev_pid))
 		rt_blocks(prev_pid);
 
 	if (next_pid != 0)
@@ -342,6 +353,8 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 	 * user space watches go out at once; CFS wakeups reach the policy
 	 * through the busy records. */
 	if (prio >= 100 && !bpf_map_lookup_elem(&watch, &pid))
+		return 0;
+	if (bpf_map_lookup_elem(&self_tids, &pid))
 		return 0;
 	/* The per-CPU stopper threads (migration/N: kernel threads bound to
 	 * one CPU at the top priority) run in the stop class, which the

@@ -466,13 +466,61 @@ static void test_ring_holds_its_cpu(void **state)
 	eg_source_bpf.close(s);
 }
 
+/* The daemon's own threads (ignore_tids): two RT tasks on one CPU, the
+ * source told to ignore the first. Its wakeups never come out, and its
+ * blocks count no lost wakeup though none of its wakeups is sent, while
+ * the other's wakeups come out as usual. */
+static void test_ignored_tids(void **state)
+{
+	struct eg_source_opts o = { .util_rate_ms = QUIET_RATE_MS };
+	struct actors ign, seen;
+	struct eg_source *s = NULL;
+	int ep, found_ign = 0, found_seen = 0, total;
+	char why[256] = "";
+	int32_t tid;
+	uint32_t lost = 0;
+
+	(void)state;
+	if (eg_source_bpf.probe(&o, why, sizeof(why)) < 0) {
+		printf("SKIP: bpf source cannot run here: %s\n", why);
+		skip();
+	}
+	actors_start(&ign, 0);
+	actors_start(&seen, 0);
+	tid = (int32_t)ign.rt;
+	o.ignore_tids = &tid;
+	o.nr_ignore_tids = 1;
+	assert_int_equal(eg_source_bpf.open(&s, &o), 0);
+	ep = epoll_of(eg_source_bpf.fd(s));
+	for (int i = 0; i < ROUNDS; i++) {
+		actors_wake(&ign);
+		actors_woken(&ign);
+		found_ign += drain(s, &ign, &total);
+		found_seen += wake_and_wait(s, &seen, ep, -1);
+	}
+	/* Blocked again after its last wakeup: a block to judge. */
+	for (uint64_t end = mono_ns() + 2 * NSEC_PER_SEC; !sleeping(ign.rt) && mono_ns() < end;)
+		sleep_ms(1);
+	found_ign += drain(s, &ign, &total);
+	printf("ignored task: %d wakeups read; the other: %d of %d\n", found_ign, found_seen,
+	       ROUNDS);
+	assert_int_equal(found_ign, 0);
+	assert_int_equal(found_seen, ROUNDS);
+	/* Never seen to block as RT (-ENOENT), or seen with nothing lost. */
+	if (eg_sched_bpf_rt_lost(s, tid, &lost) == 0)
+		assert_int_equal(lost, 0);
+	close(ep);
+	eg_source_bpf.close(s);
+	actors_stop(&seen);
+	actors_stop(&ign);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fds),
-		cmocka_unit_test(test_wakes_its_cpu_only),
-		cmocka_unit_test(test_edge_reader),
-		cmocka_unit_test(test_ring_holds_its_cpu),
+		cmocka_unit_test(test_fds),	     cmocka_unit_test(test_wakes_its_cpu_only),
+		cmocka_unit_test(test_edge_reader),  cmocka_unit_test(test_ring_holds_its_cpu),
+		cmocka_unit_test(test_ignored_tids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
