@@ -42,7 +42,16 @@ fig_cleanup() {
 	if [ -n "${FIG_WORK:-}" ] && [ -z "${FIG_KEEP:-}" ]; then rm -rf "$FIG_WORK"; fi
 }
 fig_init() {
-	FIG_WORK=$(mktemp -d /tmp/eagov-fig-XXXXXX)
+	# The fake sysfs tree is written on every decision: on a disk file
+	# system each write is a truncate and a page-cache write through the
+	# journal (tens of us on this VM's ext4), where sysfs is memory. tmpfs
+	# is the nearer stand-in; TMPDIR chooses another place.
+	local base=${TMPDIR:-}
+	if [ -z "$base" ]; then
+		base=/tmp
+		if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; fi
+	fi
+	FIG_WORK=$(mktemp -d "$base/eagov-fig-XXXXXX")
 	trap fig_cleanup EXIT
 	trap 'exit 130' INT TERM
 	# $tree, for the caller: the fake sysfs tree eagovd writes into.
