@@ -118,6 +118,10 @@ struct daemon {
 	uint32_t util_scale_sent[EG_MAX_CPUS];
 
 	int epoll_fd, timer_fd, signal_fd;
+	/* What timer_fd is armed for (EG_NEVER: disarmed), while armed is
+	 * true: set by the loop or a fast turn, cleared when it fires. */
+	bool timer_armed;
+	uint64_t timer_armed_ns;
 	uint64_t start_ns;	  /* decision lines' time 0 */
 	uint64_t last_event_ns;	  /* the latest time the engine was fed */
 	uint64_t duration_end_ns; /* --duration: stop then; EG_NEVER */
