@@ -78,7 +78,8 @@
  * losing events now is likely to go on losing them (every idle exit on
  * that CPU), and one second of 10 ms sampling costs ~100 sysfs reads a CPU. */
 #define EG_PERF_LOSSY_HOLD_MS 1000
-/* 1 ms: 1 % of a slow reconcile period, far inside the live test's 5-point bound
+/* 1 ms (or two ticks of the reference where it is /proc/stat): 1 % of a
+ * slow reconcile period, far inside the live test's 5-point bound
  * (deficits are cumulative: one under the threshold waits for the next
  * period, it is not dropped),
  * yet above the residency's own noise on a CPU that loses nothing (the few

@@ -140,7 +140,13 @@ int eg_perf_reconcile(struct eg_source *s, uint64_t now, uint64_t stamp, struct 
 		if (t->curr == 0 && now > t->since)
 			inprog = now - t->since;
 		resid = t->poll_busy > inprog ? t->poll_busy - inprog : 0;
-		if (resid > stream + EG_PERF_RECONCILE_MIN_NS && k < max) {
+		/* Above the reference's own rounding, twice over: from
+		 * /proc/stat (10 ms ticks) a smaller deficit is as likely
+		 * the rounding as a lost event, and correcting it would
+		 * keep the fast pace going on a CPU that loses nothing. */
+		if (resid > stream + EG_MAX(EG_PERF_RECONCILE_MIN_NS,
+					    2 * eg_sched_poll_resolution_ns(&s->poll, p->cpu)) &&
+		    k < max) {
 			struct eg_event *c = &ev[k++];
 
 			memset(c, 0, sizeof(*c));

@@ -127,6 +127,13 @@ static int read_proc_stat(struct eg_sched_poll *p)
 	return 0;
 }
 
+uint64_t eg_sched_poll_resolution_ns(const struct eg_sched_poll *p, int cpu)
+{
+	if (cpu >= 0 && cpu < p->nr_cpus && p->cpu[cpu].use_cpuidle)
+		return NSEC_PER_USEC;
+	return p->proc_unit_ns;
+}
+
 void eg_sched_poll_close(struct eg_sched_poll *p)
 {
 	for (int cpu = 0; p->cpu && cpu < p->nr_cpus; cpu++)

@@ -58,3 +58,7 @@ int eg_sched_poll_open(struct eg_sched_poll *p, const struct eg_sysfs *fs, int n
  * nothing and starts a fresh baseline when it returns. */
 int eg_sched_poll_sample(struct eg_sched_poll *p, uint64_t now_ns, struct eg_event *ev, int max);
 void eg_sched_poll_close(struct eg_sched_poll *p);
+/* How finely cpu's busy time is known: 1 us with cpuidle residency, a
+ * USER_HZ tick (10 ms) from /proc/stat's idle time. A cumulative figure is
+ * exact to within this at any read. */
+uint64_t eg_sched_poll_resolution_ns(const struct eg_sched_poll *p, int cpu);
