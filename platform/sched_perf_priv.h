@@ -153,6 +153,24 @@ static inline bool eg_perf_is_self(const struct eg_source *s, int32_t pid)
 	return false;
 }
 
+/* The daemon's own threads run at SCHED_FIFO, and a switch to an RT task
+ * has schedutil run its CPU at the top: were the daemon's own switches
+ * told as they are, every wakeup of it would ramp its CPU for itself.
+ * They are told at the default normal priority (nice 0, prio 120), so
+ * that their CPU time counts as load like any task's, as the kernel
+ * leaves its schedutil worker out of the frequency it picks. */
+static inline void eg_perf_self_as_normal(const struct eg_source *s, struct eg_event *ev)
+{
+	if (ev->type == EG_EV_SWITCH) {
+		if (eg_perf_is_self(s, ev->sw.prev_pid))
+			ev->sw.prev_prio = 120;
+		if (eg_perf_is_self(s, ev->sw.next_pid))
+			ev->sw.next_prio = 120;
+	} else if (ev->type == EG_EV_MIGRATE && eg_perf_is_self(s, ev->migrate.pid)) {
+		ev->migrate.prio = 120;
+	}
+}
+
 /* sched_perf_ring.c: up to max records of every ring into ev, in time
  * order; the rings' tails are published (the kernel may reuse the space). */
 int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_perf_merge_end *end);

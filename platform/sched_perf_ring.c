@@ -221,6 +221,8 @@ int eg_perf_merge(struct eg_source *s, struct eg_event *ev, int max, enum eg_per
 			continue;
 		}
 		ev[k] = best->peek;
+		if (s->nr_self)
+			eg_perf_self_as_normal(s, &ev[k]);
 		if (ev[k].ts < s->last_emitted) {
 			ev[k].ts = s->last_emitted;
 			s->restamped++;

@@ -37,7 +37,9 @@ struct eg_source_opts {
 	 * and that worker does not count in the frequency it picks; each of
 	 * the daemon's own wakeups would otherwise be an RT wakeup ramping
 	 * its CPU for the daemon itself, and waking it once more. Their
-	 * switches still count: that CPU time is real. */
+	 * switches still count, as a normal task's (prio 120): that CPU time
+	 * is real, but a realtime one would have schedutil run the CPU at
+	 * its top for the daemon. */
 	const int32_t *ignore_tids;
 	int nr_ignore_tids;
 };
