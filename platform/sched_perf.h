@@ -78,6 +78,9 @@
  * losing events now is likely to go on losing them (every idle exit on
  * that CPU), and one second of 10 ms sampling costs ~100 sysfs reads a CPU. */
 #define EG_PERF_LOSSY_HOLD_MS 1000
+/* A correction is a sign of lost events, and worth the fast pace, when it
+ * is at least this share of the time since the previous one. */
+#define EG_PERF_LOSSY_MIN_PCT 2
 /* 1 ms (or two ticks of the reference where it is /proc/stat): 1 % of a
  * slow reconcile period, far inside the live test's 5-point bound
  * (deficits are cumulative: one under the threshold waits for the next
