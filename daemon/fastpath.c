@@ -230,9 +230,15 @@ int daemon_fastpath_spawn(struct daemon *d)
 {
 	int nr = d->model->nr_cpus, r, nr_threads = 0;
 	struct fastpath *f;
+	cpu_set_t allowed;
 
 	if (!d->conf.fast_path_priority)
 		return 0;
+	/* Only where eagovd may run: a CPU left out of its affinity
+	 * (isolcpus, the unit's CPUAffinity=) is for other work, which a
+	 * SCHED_FIFO 99 thread at each of its RT wakeups would disturb. */
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		return eg_log_errno(-errno, "fast path: sched_getaffinity");
 	f = calloc(1, sizeof(*f) + (size_t)nr * sizeof(f->cpus[0]));
 	if (!f)
 		return -ENOMEM;
@@ -267,6 +273,12 @@ int daemon_fastpath_spawn(struct daemon *d)
 		if (r < 0) {
 			eg_log_errno(r, "fast path: epoll_ctl");
 			goto fail;
+		}
+		if (!CPU_ISSET(i, &allowed)) {
+			eg_info("fast path: no thread on cpu%d (outside eagovd's CPUs); its RT "
+				"wakeups go to the loop",
+				i);
+			continue;
 		}
 		r = fast_spawn(c, d->conf.fast_path_priority);
 		if (r == -EPERM) {

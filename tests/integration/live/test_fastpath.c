@@ -5,7 +5,8 @@
  * that can run here (bpf, perf). Its wakeups must be taken by the fast-path
  * threads and ramp the domain, one thread wakeup each at most (with a
  * margin); with the domain held at its top (performance) they ramp nothing;
- * with fast_path_priority = 0 no thread takes them.
+ * with fast_path_priority = 0 no thread takes them; with eagovd kept to
+ * CPU 0, there is a thread on CPU 0 alone.
  * Skipped (exit 77) without root; a source whose probe fails is skipped
  * with its reason. */
 #include <errno.h>
@@ -124,16 +125,36 @@ static bool wait_running(const char *err)
 
 struct run {
 	double fast, urgent, n;
+	int threads; /* from "fast path: N threads" (-v), -1 without */
 };
+
+/* The count in eagovd's "fast path: N threads" line, -1 without one. */
+static int threads_of(const char *err)
+{
+	char line[512];
+	int n = -1;
+	FILE *f = fopen(err, "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, "fast path: ");
+
+		if (p && strstr(p, " threads at SCHED_FIFO"))
+			n = atoi(p + strlen("fast path: "));
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
 
 /* eagovd in the tree (freq policy freq, conf lines extra) with the RT task
  * running meanwhile; its stats. */
-static struct run run_daemon(const char *source, const char *freq, const char *extra)
+static struct run run_daemon(const char *source, const char *freq, const char *extra,
+			     bool cpu0_only)
 {
 	char tree[128], conf[160], dev[160], state[160], out[160], err[160], cmd[512];
 	const char *argv[] = { eagovd,	   "--sysfs-root", tree,       "--device", dev,
 			       "--config", conf,	   "--source", source,	   "--state-file",
-			       state,	   "--duration",   DAEMON_S,   NULL };
+			       state,	   "--duration",   DAEMON_S,   "-v",	   NULL };
 	struct run r;
 	pid_t d, t;
 	int st;
@@ -159,6 +180,14 @@ static struct run run_daemon(const char *source, const char *freq, const char *e
 
 		if (o < 0 || e < 0)
 			_exit(126);
+		if (cpu0_only) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(0, &set);
+			if (sched_setaffinity(0, sizeof(set), &set) < 0)
+				_exit(125);
+		}
 		dup2(o, STDOUT_FILENO);
 		dup2(e, STDERR_FILENO);
 		execv(argv[0], (char *const *)argv);
@@ -179,14 +208,16 @@ static struct run run_daemon(const char *source, const char *freq, const char *e
 	r.fast = stats_field(err, "fast_wakeups");
 	r.urgent = stats_field(err, "urgent");
 	r.n = stats_field(err, "n");
+	r.threads = threads_of(err);
 	if (r.fast < 0 || r.urgent < 0) {
 		show(err);
 		fail_msg("no stats line");
 	}
-	print_message("fast path %s, %s%s: %.0f fast-path wakeups, %.0f urgent decisions, %.0f "
-		      "ramps timed, for %d RT wakeups\n",
-		      source, freq, extra[0] ? " (fast_path_priority = 0)" : "", r.fast, r.urgent,
-		      r.n, RT_WAKEUPS);
+	print_message("fast path %s, %s%s%s: %d threads, %.0f fast-path wakeups, %.0f urgent "
+		      "decisions, %.0f ramps timed, for %d RT wakeups\n",
+		      source, freq, extra[0] ? " (fast_path_priority = 0)" : "",
+		      cpu0_only ? " (eagovd on CPU 0 only)" : "", r.threads, r.fast, r.urgent, r.n,
+		      RT_WAKEUPS);
 	return r;
 }
 
@@ -222,7 +253,8 @@ static void fast_path(const char *source)
 	 * (a thread finds nothing when the loop read the record first; this
 	 * VM's kernel loses a few), at most one each and a margin (eagovd's
 	 * own wakeups, realtime too, are ignored: else 2.8 each). */
-	r = run_daemon(source, "schedutil", "");
+	r = run_daemon(source, "schedutil", "", false);
+	assert_int_equal(r.threads, rt_cpu + 1);
 	assert_true(r.fast >= RT_WAKEUPS / 5);
 	assert_true(r.fast <= 2 * RT_WAKEUPS);
 	/* How many ramp depends on how often the domain fell in between,
@@ -233,16 +265,24 @@ static void fast_path(const char *source)
 	/* performance: the domain is at its top from the start, and no RT
 	 * wakeup raises it; the threads still take them (the engine learns
 	 * from each), no more than once each. */
-	r = run_daemon(source, "performance", "");
+	r = run_daemon(source, "performance", "", false);
 	assert_true(r.urgent == 0);
 	assert_true(r.fast >= RT_WAKEUPS / 5 && r.fast <= 2 * RT_WAKEUPS);
 	/* No fast path: the loop takes them, and still ramps. */
 	/* No fast path: the loop takes them. Whether any ramps depends on
 	 * eagovd's own load as well (under ASan, perf's parsing kept the
 	 * domain up: none of 150). */
-	r = run_daemon(source, "schedutil", "fast_path_priority = 0\n");
+	r = run_daemon(source, "schedutil", "fast_path_priority = 0\n", false);
 	assert_true(r.fast == 0);
+	assert_int_equal(r.threads, -1);
 	assert_true(r.n <= r.urgent);
+	/* eagovd kept to CPU 0 (isolcpus, CPUAffinity=): a thread there
+	 * only; the other CPUs' RT wakeups go to the loop. */
+	if (rt_cpu > 0) {
+		r = run_daemon(source, "schedutil", "", true);
+		assert_int_equal(r.threads, 1);
+		assert_true(r.fast <= 2 * RT_WAKEUPS);
+	}
 }
 
 static void test_bpf(void **state)
