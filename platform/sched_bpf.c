@@ -328,8 +328,7 @@ static size_t rt_ring_bytes(int nr)
 }
 
 /* The rings, read through two libbpf managers so that a read takes the RT
- * records before the utilization ones (as it did when they shared one),
- * and fd()'s epoll set.
+ * records before the utilization ones, and fd()'s epoll set.
  *
  * Why a ring per CPU in an array of maps rather than a perf event array
  * (bpf_perf_event_output, also per CPU): a perf buffer is bound to its
@@ -370,7 +369,7 @@ static int open_rings(struct eg_source *s)
 	if (!s->rb)
 		return eg_log_errno(-errno, "bpf source: ring buffer");
 	/* The rings themselves rather than the managers' epoll sets: a
-	 * record wakes the loop through no more epoll sets than before. */
+	 * record wakes the loop through one epoll set, not two nested. */
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0)
 		return eg_log_errno(-errno, "bpf source: epoll");
