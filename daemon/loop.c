@@ -149,6 +149,7 @@ static int read_source(struct daemon *d, struct source_slot *s, uint64_t now)
 {
 	int r;
 
+	s->read_ns = now;
 	for (int rounds = 0; rounds < 64; rounds++) {
 		if (batch_grow(d, READ_BATCH) < 0)
 			return -ENOMEM;
@@ -341,8 +342,10 @@ static void push_util_threshold(struct daemon *d)
 static void sync_sources(struct daemon *d)
 {
 	for (int i = 0; i < d->nr_sources; i++)
-		if (d->sources[i].open && d->sources[i].ops->sync)
+		if (d->sources[i].open && d->sources[i].ops->sync) {
 			d->sources[i].ops->sync(d->sources[i].handle);
+			d->sources[i].read_ns = 0; /* what it held comes next read */
+		}
 }
 
 static int arm_timer(struct daemon *d, uint64_t t)
@@ -405,11 +408,11 @@ int daemon_turn(struct daemon *d, uint64_t now, bool *control_ready)
 	/* Sources that want reading on their own clock (poll sampling,
 	 * batching) whether or not their fd woke us, and those that
 	 * keep what they did not wake us for until we are up anyway
-	 * (read twice in a turn, such a source has nothing more). */
+	 * unless this turn read them already (a fast turn always has). */
 	for (int i = 0; i < d->nr_sources; i++) {
 		struct source_slot *s = &d->sources[i];
 
-		if (s->open && (s->ops->read_at_wakeups ||
+		if (s->open && ((s->ops->read_at_wakeups && s->read_ns != now) ||
 				(s->ops->next_timeout && s->ops->next_timeout(s->handle) <= now))) {
 			r = read_source(d, s, now);
 			if (r < 0)

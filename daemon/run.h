@@ -51,6 +51,9 @@ struct source_slot {
 	struct eg_source *handle;
 	int fd;
 	bool open;
+	/* The turn's now when it was last read, 0 after a sync: a source
+	 * read at wakeups is not read twice in one turn. */
+	uint64_t read_ns;
 };
 
 struct daemon;
