@@ -21,6 +21,7 @@
 
 #include "conf.h"
 #include "daemon_harness.h"
+#include "run_util.h"
 #include "event.h"
 #include "model.h"
 #include "parse.h"
@@ -86,28 +87,6 @@ static void write_recording(const char *path)
 	rec_wakeup(r, t, 1, 200, 49);
 	rec_switch(r, t + 20000, 1, 0, 120, 200, 49);
 	assert_int_equal(eg_record_close(r), 0);
-}
-
-/* The stats line's field (after "name="), as a number; -1 when missing. */
-static double stats_field(const char *path, const char *name)
-{
-	char line[1024], key[64];
-	FILE *f = fopen(path, "r");
-	double v = -1;
-
-	snprintf(key, sizeof(key), " %s=", name);
-	while (f && fgets(line, sizeof(line), f)) {
-		char *p, num[32];
-
-		if (strncmp(line, "stats: wall_s=", 14) || !(p = strstr(line, key)))
-			continue;
-		p += strlen(key);
-		snprintf(num, sizeof(num), "%.*s", (int)strcspn(p, " \n"), p);
-		assert_int_equal(eg_parse_double(num, 0, 1e12, &v), 0);
-	}
-	if (f)
-		fclose(f);
-	return v;
 }
 
 /* Replay end to end, writing to the tree.
@@ -186,11 +165,11 @@ static void test_replay(void **state)
 	 * udev's initial power-supply state, may add some); the one fast ramp
 	 * measured once. */
 	assert_int_equal(count_lines(c->err, "stats: wall_s=", " wake_to_write_us p50="), 1);
-	assert_true(stats_field(c->err, "events") >= 3 * REPLAY_PERIODS + 2);
-	assert_true(stats_field(c->err, "urgent") >= 1);
-	assert_true(stats_field(c->err, "n") == 1);
-	assert_true(stats_field(c->err, "p50") > 0);
-	assert_true(stats_field(c->err, "p99") == stats_field(c->err, "p50"));
+	assert_true(run_stats_field(c->err, "events") >= 3 * REPLAY_PERIODS + 2);
+	assert_true(run_stats_field(c->err, "urgent") >= 1);
+	assert_true(run_stats_field(c->err, "n") == 1);
+	assert_true(run_stats_field(c->err, "p50") > 0);
+	assert_true(run_stats_field(c->err, "p99") == run_stats_field(c->err, "p50"));
 }
 
 /* The decision lines of a dry run without their "t=S.mmm " time stamps. */
@@ -239,7 +218,7 @@ static void test_record_roundtrip(void **state)
 	assert_true(count_lines(c->out, "pd=big set-freq", NULL) >= 2);
 	assert_true(count_lines(c->out, "pd=little set-freq", NULL) >= 2);
 	assert_string_equal(d1, d2);
-	assert_true(stats_field(c->err, "events") > 0);
+	assert_true(run_stats_field(c->err, "events") > 0);
 	free(d1);
 	free(d2);
 }

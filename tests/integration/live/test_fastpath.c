@@ -11,7 +11,6 @@
  * with its reason. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -30,6 +29,7 @@
 
 #include "discover.h"
 #include "model.h"
+#include "run_util.h"
 #include "source.h"
 #include "sysfs_io.h"
 #include "util.h"
@@ -43,43 +43,6 @@
 static const char *eagovd, *fake_tree;
 static char tmp[64];
 static int rt_cpu;
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static void show(const char *path)
-{
-	char line[512];
-	FILE *f = fopen(path, "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		print_message("  | %s", line);
-	if (f)
-		fclose(f);
-}
-
-/* The stats line's field (after " name="), as a number; -1 when missing. */
-static double stats_field(const char *path, const char *name)
-{
-	char line[1024], key[64];
-	FILE *f = fopen(path, "r");
-	double v = -1;
-
-	snprintf(key, sizeof(key), " %s=", name);
-	while (f && fgets(line, sizeof(line), f)) {
-		const char *p = strstr(line, key);
-
-		if (strncmp(line, "stats: wall_s=", 14) == 0 && p)
-			v = strtod(p + strlen(key), NULL);
-	}
-	if (f)
-		fclose(f);
-	return v;
-}
 
 /* The RT task, pinned to rt_cpu: RT_WAKEUPS sleeps of RT_PERIOD_MS. */
 static pid_t rt_task(void)
@@ -97,7 +60,7 @@ static pid_t rt_task(void)
 		    sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
 			_exit(1);
 		for (int i = 0; i < RT_WAKEUPS; i++)
-			sleep_ms(RT_PERIOD_MS);
+			run_sleep_ms(RT_PERIOD_MS);
 		_exit(0);
 	}
 	return pid;
@@ -118,7 +81,7 @@ static bool wait_running(const char *err)
 			fclose(f);
 		if (up)
 			return true;
-		sleep_ms(20);
+		run_sleep_ms(20);
 	}
 	return false;
 }
@@ -194,7 +157,7 @@ static struct run run_daemon(const char *source, const char *freq, const char *e
 		_exit(127);
 	}
 	if (!wait_running(err)) {
-		show(err);
+		run_show(err);
 		fail_msg("eagovd --source %s did not start", source);
 	}
 	t = rt_task();
@@ -202,15 +165,15 @@ static struct run run_daemon(const char *source, const char *freq, const char *e
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	assert_int_equal(waitpid(d, &st, 0), d);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		show(err);
+		run_show(err);
 		fail_msg("eagovd --source %s exited abnormally", source);
 	}
-	r.fast = stats_field(err, "fast_wakeups");
-	r.urgent = stats_field(err, "urgent");
-	r.n = stats_field(err, "n");
+	r.fast = run_stats_field(err, "fast_wakeups");
+	r.urgent = run_stats_field(err, "urgent");
+	r.n = run_stats_field(err, "n");
 	r.threads = threads_of(err);
 	if (r.fast < 0 || r.urgent < 0) {
-		show(err);
+		run_show(err);
 		fail_msg("no stats line");
 	}
 	print_message("fast path %s, %s%s%s: %d threads, %.0f fast-path wakeups, %.0f urgent "
@@ -297,14 +260,6 @@ static void test_perf(void **state)
 	fast_path("perf");
 }
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +285,6 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmp))
 		return 1;
 	r = cmocka_run_group_tests(tests, NULL, NULL);
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	run_rm_tree(tmp);
 	return r;
 }

@@ -13,7 +13,6 @@
  * root or rt-app; a source whose probe fails is skipped with its reason. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <math.h>
 #include <sched.h>
@@ -39,6 +38,7 @@
 #include "fileio.h"
 #include "model.h"
 #include "parse.h"
+#include "run_util.h"
 #include "source.h"
 #include "sysfs_io.h"
 #include "util.h"
@@ -64,13 +64,6 @@ static double mono_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 static void put(const char *path, const char *text)
@@ -180,22 +173,11 @@ static int wait_pid(pid_t pid, int timeout_ms)
 	for (int t = 0; t < timeout_ms; t += 10) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-		sleep_ms(10);
+		run_sleep_ms(10);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 	return -1;
-}
-
-static void show(const char *path)
-{
-	char line[512];
-	FILE *f = fopen(path, "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		print_message("  | %s", line);
-	if (f)
-		fclose(f);
 }
 
 /* eagovctl status --json: the reply object (caller puts), NULL when
@@ -209,7 +191,7 @@ static struct json_object *try_status(const char *sock, bool loud)
 	snprintf(err, sizeof(err), "%s/status.err", tmp);
 	if (wait_pid(spawn(argv, out, err), 5000) != 0) {
 		if (loud)
-			show(err);
+			run_show(err);
 		return NULL;
 	}
 	return json_object_from_file(out);
@@ -268,25 +250,6 @@ static void take(struct point *p, const char *sock, pid_t rtapp)
 	p->t = (t1 + mono_s()) / 2;
 }
 
-/* The stats line's field (after " name="), as a number; -1 when missing. */
-static double stats_field(const char *path, const char *name)
-{
-	char line[1024], key[64];
-	FILE *f = fopen(path, "r");
-	double v = -1;
-
-	snprintf(key, sizeof(key), " %s=", name);
-	while (f && fgets(line, sizeof(line), f)) {
-		const char *p = strstr(line, key);
-
-		if (strncmp(line, "stats: wall_s=", 14) == 0 && p)
-			v = strtod(p + strlen(key), NULL);
-	}
-	if (f)
-		fclose(f);
-	return v;
-}
-
 /* The RT task's wakeups (one per period, LOAD_S s of them) were taken by
  * the fast-path threads where the source hands them over (a record wakes
  * the thread of the CPU that traced it), and by the loop alone where it
@@ -297,13 +260,13 @@ static double stats_field(const char *path, const char *name)
  * wakeups per RT wakeup). */
 static void check_fast_path(const struct eg_source_ops *ops, const char *errf)
 {
-	double fast = stats_field(errf, "fast_wakeups");
+	double fast = run_stats_field(errf, "fast_wakeups");
 	double rt_wakeups = LOAD_S * 1e6 / PERIOD_US;
 
 	print_message("live %s: %.0f fast-path wakeups for ~%.0f RT wakeups\n", ops->name, fast,
 		      rt_wakeups);
 	if (fast < 0) {
-		show(errf);
+		run_show(errf);
 		fail_msg("no fast_wakeups in eagovd's stats line");
 	}
 	if (ops->rt_wake_fds) {
@@ -378,7 +341,7 @@ static void run_source(const char *name)
 	/* Up when it answers a status request. Opening a source can take
 	 * seconds (perf parses the tracepoint formats; more under ASan), and
 	 * --duration counts from the end of the start-up. */
-	for (double t0 = mono_s();; sleep_ms(50)) {
+	for (double t0 = mono_s();; run_sleep_ms(50)) {
 		struct json_object *o = access(sock, F_OK) == 0 ? try_status(sock, false) : NULL;
 
 		if (o) {
@@ -386,16 +349,16 @@ static void run_source(const char *name)
 			break;
 		}
 		if (mono_s() - t0 > 30 || waitpid(d, NULL, WNOHANG) == d) {
-			show(errf);
+			run_show(errf);
 			fail_msg("eagovd --source %s did not start", name);
 		}
 	}
 	r = spawn(rargv, rout, rerr);
 	t_load = mono_s();
 	/* rt-app's set-up (threads, affinity) before the window opens. */
-	sleep_ms(500);
+	run_sleep_ms(500);
 	take(&a, sock, r);
-	sleep_ms(WINDOW_MS);
+	run_sleep_ms(WINDOW_MS);
 	take(&b, sock, r);
 	if (b.t > t_load + LOAD_S || b.run < a.run)
 		fail_msg("the window (to %.1f s) did not end inside rt-app's %d s: status queries "
@@ -419,11 +382,11 @@ static void run_source(const char *name)
 	json_object_put(a.st);
 	json_object_put(b.st);
 	if (wait_pid(r, 10000) != 0) {
-		show(rerr);
+		run_show(rerr);
 		fail_msg("rt-app failed");
 	}
 	if (wait_pid(d, 15000) != 0) {
-		show(errf);
+		run_show(errf);
 		fail_msg("eagovd --source %s did not exit 0", name);
 	}
 	check_fast_path(ops, errf);
@@ -501,14 +464,6 @@ static void test_poll(void **state)
 	run_source("poll");
 }
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +500,6 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmp))
 		return 1;
 	r = cmocka_run_group_tests(tests, NULL, NULL);
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	run_rm_tree(tmp);
 	return r;
 }
