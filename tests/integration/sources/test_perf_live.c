@@ -340,6 +340,32 @@ static uint64_t run_delay_ns(void)
 	return ns;
 }
 
+/* A SCHED_FIFO 10 child on CPU 0 that, once realtime, writes a byte to
+ * ready and waits for one on go (each when >= 0), then sleeps 10 ms
+ * RT_SLEEPS times. */
+static pid_t rt_sleeper(int ready, int go)
+{
+	pid_t child = fork();
+	char c;
+
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct sched_param sp = { .sched_priority = 10 };
+
+		pin(0);
+		if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0 ||
+		    (ready >= 0 && write(ready, "x", 1) != 1) || (go >= 0 && read(go, &c, 1) != 1))
+			_exit(1);
+		for (int i = 0; i < RT_SLEEPS; i++) {
+			struct timespec ts = { .tv_nsec = 10 * (long)MS };
+
+			nanosleep(&ts, NULL);
+		}
+		_exit(0);
+	}
+	return child;
+}
+
 /* The reader waits on the source's fd only (a 100 ms epoll timeout, no
  * next_timeout): a wakeup that rides the batched main ring waits for its
  * watermark or that timeout, one in the RT ring wakes the reader. The
@@ -379,21 +405,7 @@ static void test_rt_wakeup(void **state)
 	assert_true(epfd >= 0);
 	assert_int_equal(epoll_ctl(epfd, EPOLL_CTL_ADD, ops->fd(s), &ee), 0);
 	assert_int_equal(pipe(pfd), 0);
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		struct sched_param sp = { .sched_priority = 10 };
-
-		pin(0);
-		if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0 || write(pfd[1], "x", 1) != 1)
-			_exit(1);
-		for (int i = 0; i < RT_SLEEPS; i++) {
-			struct timespec ts = { .tv_nsec = 10 * (long)MS };
-
-			nanosleep(&ts, NULL);
-		}
-		_exit(0);
-	}
+	child = rt_sleeper(pfd[1], -1);
 	assert_int_equal(read(pfd[0], &c, 1), 1);
 	delay0 = run_delay_ns();
 	for (;;) {
@@ -499,30 +511,6 @@ static void test_rt_wakeup(void **state)
 	assert_true(lat[nr - 1] < 2 * MS + delay);
 }
 
-/* A SCHED_FIFO 10 child on CPU 0 that waits for a byte on go, then sleeps
- * 10 ms RT_SLEEPS times. */
-static pid_t rt_sleeper(int go)
-{
-	pid_t child = fork();
-	char c;
-
-	assert_true(child >= 0);
-	if (child == 0) {
-		struct sched_param sp = { .sched_priority = 10 };
-
-		pin(0);
-		if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0 || read(go, &c, 1) != 1)
-			_exit(1);
-		for (int i = 0; i < RT_SLEEPS; i++) {
-			struct timespec ts = { .tv_nsec = 10 * (long)MS };
-
-			nanosleep(&ts, NULL);
-		}
-		_exit(0);
-	}
-	return child;
-}
-
 /* The per-CPU readers' side (rt_wake_fds) and the daemon's own threads
  * (ignore_tids). Two RT children sleep 10 ms x 20 on CPU 0; the source is
  * opened told to ignore one of them, and the reader waits on the per-CPU
@@ -554,8 +542,8 @@ static void test_rt_wake_fds_and_ignore(void **state)
 	pin(1);
 	assert_int_equal(sched_setscheduler(0, SCHED_FIFO, &fifo1), 0);
 	assert_int_equal(pipe(go), 0);
-	seen = rt_sleeper(go[0]);
-	ignored = rt_sleeper(go[0]);
+	seen = rt_sleeper(-1, go[0]);
+	ignored = rt_sleeper(-1, go[0]);
 	ignore = (int32_t)ignored;
 	o.ignore_tids = &ignore;
 	o.nr_ignore_tids = 1;
