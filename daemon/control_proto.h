@@ -47,10 +47,13 @@
  *    "stats":{"wall_s":12.5,"cpu_s":0.04,   run time, user+sys CPU time
  *             "events":N,"events_per_s":R,  events read from the sources
  *             "decisions":D,"urgent":K,     decisions applied; fast-ramp ones
- *             "wake_to_write_us":{"p50":A,"p99":B,"n":M}}}
+ *             "wake_to_write_us":{"p50":A,"p99":B,"n":M},
+ *             "delivery_us":{"p50":C,"p99":D},"own_us":{"p50":E,"p99":G}}}
  *        (RT wakeup tracepoint time to the return of its fast-ramp write, or
  *        to its line printed in a dry run; percentiles of a 65536-sample
- *        reservoir, n = all measurements; 0 when n = 0)
+ *        reservoir, n = all measurements; 0 when n = 0. Of the same
+ *        samples: delivery, until the thread that read the record left its
+ *        wait; own, from there to the write)
  * Clients must ignore keys they do not know. */
 #pragma once
 

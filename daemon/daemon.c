@@ -81,9 +81,11 @@ void daemon_apply_decisions(struct daemon *d, uint64_t now, const struct eg_even
 				 strerror(-r));
 		if (r < 0)
 			continue;
+		/* Timed first: the engine's bookkeeping below is no part of
+		 * the write. */
+		stats_applied(&d->stats, x, cause);
 		if (x->type == EG_DEC_SET_FREQ)
 			freq_applied(d, x);
-		stats_applied(&d->stats, x, cause);
 	}
 	if (!d->in_batch)
 		d->sink->flush(d);

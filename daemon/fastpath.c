@@ -124,6 +124,7 @@ static void *fast_main(void *arg)
 		bool stop = false, record = false;
 		int n = epoll_wait(c->epfd, ev, ARRAY_SIZE(ev), -1), r;
 		int err = n < 0 ? -errno : 0;
+		uint64_t woke = daemon_now_ns();
 
 		if (err == -EINTR)
 			continue;
@@ -136,6 +137,7 @@ static void *fast_main(void *arg)
 		if (n >= 0 && !record)
 			continue;
 		daemon_lock(d);
+		d->stats.woke_ns = woke;
 		r = err ? eg_log_errno(err, "fast path on cpu%d: epoll_wait", c->cpu) :
 			  fast_turn(d);
 		if (r < 0)

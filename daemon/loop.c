@@ -478,7 +478,7 @@ int daemon_loop(struct daemon *d)
 
 	while (!stop) {
 		bool control_ready = false;
-		uint64_t now;
+		uint64_t now, woke;
 		int n;
 
 		r = arm_timer(d, next_deadline(d));
@@ -487,6 +487,7 @@ int daemon_loop(struct daemon *d)
 		/* The fast-path threads run turns of their own meanwhile. */
 		daemon_unlock(d);
 		n = epoll_wait(d->epoll_fd, evs, ARRAY_SIZE(evs), -1);
+		woke = daemon_now_ns();
 		daemon_lock(d);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -495,6 +496,7 @@ int daemon_loop(struct daemon *d)
 			break;
 		}
 		now = daemon_now_ns();
+		d->stats.woke_ns = woke;
 		d->stats.wakeups++;
 		d->nr_event_batch = 0;
 		r = 0;

@@ -17,12 +17,13 @@
 #include "util.h"
 
 /* Wake-to-write latencies kept for the percentiles: a uniform reservoir
- * sample, so a long run costs a fixed 512 KiB and still represents all of
+ * sample, so a long run costs a fixed 768 KiB and still represents all of
  * it. */
 #define WAKE_SAMPLES 65536
 
 struct stats_view {
 	double wall_s, cpu_s, events_per_s, p50_us, p99_us;
+	double delivery_p50_us, delivery_p99_us, own_p50_us, own_p99_us;
 	uint64_t events, decisions, urgent, wake_n;
 };
 
@@ -40,33 +41,40 @@ void stats_init(struct run_stats *s, uint64_t now)
 	s->start_ns = now;
 	s->rng = 0x9e3779b97f4a7c15ULL;
 	s->wake_ns = malloc(WAKE_SAMPLES * sizeof(*s->wake_ns));
+	s->delivery_ns = malloc(WAKE_SAMPLES * sizeof(*s->delivery_ns));
+	if (!s->wake_ns || !s->delivery_ns)
+		stats_free(s);
 }
 
 void stats_free(struct run_stats *s)
 {
 	free(s->wake_ns);
+	free(s->delivery_ns);
 	s->wake_ns = NULL;
+	s->delivery_ns = NULL;
 }
 
-/* One wake-to-write latency into the reservoir (Vitter's algorithm R: the
- * k-th sample replaces a random slot with probability WAKE_SAMPLES / k). */
-static void stats_wake(struct run_stats *s, uint64_t ns)
+/* One wake-to-write latency and its delivery into the reservoir (Vitter's
+ * algorithm R: the k-th sample replaces a random slot with probability
+ * WAKE_SAMPLES / k). */
+static void stats_wake(struct run_stats *s, uint64_t ns, uint64_t delivery)
 {
-	uint64_t k = s->wake_n++, x;
+	uint64_t k = s->wake_n++, x, slot = k;
 
 	if (!s->wake_ns)
 		return;
-	if (k < WAKE_SAMPLES) {
-		s->wake_ns[k] = ns;
-		return;
+	if (k >= WAKE_SAMPLES) {
+		x = s->rng;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		s->rng = x;
+		slot = x % (k + 1);
+		if (slot >= WAKE_SAMPLES)
+			return;
 	}
-	x = s->rng;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	s->rng = x;
-	if (x % (k + 1) < WAKE_SAMPLES)
-		s->wake_ns[x % (k + 1)] = ns;
+	s->wake_ns[slot] = ns;
+	s->delivery_ns[slot] = (uint32_t)EG_MIN(delivery, (uint64_t)UINT32_MAX);
 }
 
 /* The fast-ramp decision an RT wakeup caused: what wake_to_write measures. */
@@ -107,7 +115,17 @@ void stats_applied(struct run_stats *s, const struct eg_decision *x, const struc
 	if (!is_rt_ramp(x, cause))
 		return;
 	now = stats_now_ns();
-	stats_wake(s, now > cause->ts ? now - cause->ts : 0);
+	/* A record read by a turn that had woken before the record was
+	 * traced (a turn already running) had no delivery to wait for. */
+	stats_wake(s, now > cause->ts ? now - cause->ts : 0,
+		   s->woke_ns > cause->ts ? s->woke_ns - cause->ts : 0);
+}
+
+static void pct_us(uint64_t *v, size_t n, double *p50, double *p99)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	*p50 = (double)percentile(v, n, 50) / 1e3;
+	*p99 = (double)percentile(v, n, 99) / 1e3;
 }
 
 static void stats_view(const struct run_stats *s, uint64_t now, struct stats_view *v)
@@ -130,10 +148,14 @@ static void stats_view(const struct run_stats *s, uint64_t now, struct stats_vie
 
 		if (!c)
 			return;
+		for (size_t i = 0; i < m; i++)
+			c[i] = s->delivery_ns[i];
+		pct_us(c, m, &v->delivery_p50_us, &v->delivery_p99_us);
+		for (size_t i = 0; i < m; i++)
+			c[i] = s->wake_ns[i] - EG_MIN(s->wake_ns[i], (uint64_t)s->delivery_ns[i]);
+		pct_us(c, m, &v->own_p50_us, &v->own_p99_us);
 		memcpy(c, s->wake_ns, m * sizeof(*c));
-		qsort(c, m, sizeof(*c), cmp_u64);
-		v->p50_us = (double)percentile(c, m, 50) / 1e3;
-		v->p99_us = (double)percentile(c, m, 99) / 1e3;
+		pct_us(c, m, &v->p50_us, &v->p99_us);
 		free(c);
 	}
 }
@@ -146,9 +168,11 @@ void stats_print(const struct run_stats *s, uint64_t now)
 	fprintf(stderr,
 		"stats: wall_s=%.3f cpu_s=%.3f events=%" PRIu64 " events_per_s=%.1f "
 		"decisions=%" PRIu64 " urgent=%" PRIu64 " wake_to_write_us p50=%.1f p99=%.1f "
-		"n=%" PRIu64 " wakeups=%" PRIu64 " fast_wakeups=%" PRIu64 "\n",
+		"n=%" PRIu64 " wakeups=%" PRIu64 " fast_wakeups=%" PRIu64
+		" delivery_p50_us=%.1f delivery_p99_us=%.1f own_p50_us=%.1f own_p99_us=%.1f\n",
 		v.wall_s, v.cpu_s, v.events, v.events_per_s, v.decisions, v.urgent, v.p50_us,
-		v.p99_us, v.wake_n, s->wakeups, s->fast_wakeups);
+		v.p99_us, v.wake_n, s->wakeups, s->fast_wakeups, v.delivery_p50_us,
+		v.delivery_p99_us, v.own_p50_us, v.own_p99_us);
 	fflush(stderr);
 }
 
@@ -158,6 +182,17 @@ struct json_object *json_fixed_double(double v, int decimals)
 
 	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
 	return json_object_new_double_s(v, buf);
+}
+
+static void json_add_pct(struct json_object *o, const char *key, double p50, double p99)
+{
+	struct json_object *w = json_object_new_object();
+
+	if (!w)
+		return;
+	json_object_object_add(w, "p50", json_fixed_double(p50, 1));
+	json_object_object_add(w, "p99", json_fixed_double(p99, 1));
+	json_object_object_add(o, key, w);
 }
 
 struct json_object *stats_json(const struct run_stats *s, uint64_t now)
@@ -183,5 +218,7 @@ struct json_object *stats_json(const struct run_stats *s, uint64_t now)
 	json_object_object_add(w, "p99", json_fixed_double(v.p99_us, 1));
 	json_object_object_add(w, "n", json_object_new_int64((int64_t)v.wake_n));
 	json_object_object_add(o, "wake_to_write_us", w);
+	json_add_pct(o, "delivery_us", v.delivery_p50_us, v.delivery_p99_us);
+	json_add_pct(o, "own_us", v.own_p50_us, v.own_p99_us);
 	return o;
 }

@@ -20,6 +20,11 @@ struct run_stats {
 	uint64_t wake_n;       /* wake-to-write measurements taken */
 	uint64_t rng;	       /* xorshift state for the reservoir */
 	uint64_t *wake_ns;     /* reservoir, min(wake_n, WAKE_SAMPLES) used */
+	/* Paired with wake_ns: of each, the delivery, from the tracepoint to
+	 * the thread that took the record leaving its wait. */
+	uint32_t *delivery_ns;
+	/* When the thread taking this turn left its wait (0: none yet). */
+	uint64_t woke_ns;
 };
 
 /* Start counting at now (CLOCK_MONOTONIC ns). Without memory for the reservoir the run goes on;
@@ -31,7 +36,8 @@ void stats_decision(struct run_stats *s, const struct eg_decision *x);
 /* One decision that took effect (written, or printed in a dry run) just now;
  * cause is the event that produced it (NULL: start, reload, ticks). Only
  * an RT wakeup's fast ramp is timed: a queued or impossible write has no
- * latency. */
+ * latency. The time splits at woke_ns into the kernel's delivery and
+ * eagovd's own part. */
 void stats_applied(struct run_stats *s, const struct eg_decision *x, const struct eg_event *cause);
 /* The exit line on stderr; its format is fixed. */
 void stats_print(const struct run_stats *s, uint64_t now);

@@ -46,7 +46,7 @@ bool eg_sysfs_exists(const char *path);
 
 /* An attribute written repeatedly through a kept-open fd. Writes are
  * pwrite() at offset 0: on sysfs each write replaces the value; on anything
- * else (a fixture on tmpfs) the file is truncated first, and a file whose
+ * else (a fixture on tmpfs) the file is then cut to the value, and a file whose
  * link count dropped to 0 fails with -ENODEV, as a removed sysfs node does
  * (that is how a fixture models a hot-unplugged CPU). After a failure the fd
  * is closed and reopened on the next attempt (a re-plugged CPU is a new node).
@@ -54,7 +54,7 @@ bool eg_sysfs_exists(const char *path);
 struct eg_attr {
 	char path[EG_PATH_MAX];
 	int fd;	       /* -1 when closed */
-	bool truncate; /* not sysfs: truncate before writing */
+	bool truncate; /* not sysfs: cut the file to the value written */
 	bool have_last, have_pending;
 	char last[EG_ATTR_VAL_MAX];    /* last value written successfully */
 	char pending[EG_ATTR_VAL_MAX]; /* value still to write (after a failure) */

@@ -119,7 +119,8 @@ fig_eagovd_stop() {
 
 # A field of the exit stats line in ERR ("" when the line or field is absent):
 # stats: wall_s=W cpu_s=C events=N events_per_s=R decisions=D urgent=K
-#        wake_to_write_us p50=A p99=B n=M
+#        wake_to_write_us p50=A p99=B n=M wakeups=L fast_wakeups=F
+#        delivery_p50_us=C delivery_p99_us=D own_p50_us=E own_p99_us=G
 fig_stat() {
 	local err=$1 key=$2
 	{ grep '^stats: ' "$err" || true; } | tail -n 1 | tr ' ' '\n' | sed -n "s/^$key=//p" |

@@ -12,7 +12,9 @@
 # (real writes into a fake sysfs tree whose policy has several OPPs, so each
 # wakeup after a quiet spell ramps the domain up); eagovd's exit stats line
 # gives wake_to_write_us p50 / p99 over n ramps (eagovd samples them into a
-# reservoir; in --dry-run "write" is the printed decision line).
+# reservoir; in --dry-run "write" is the printed decision line), and of each
+# ramp the delivery (tracepoint to eagovd's thread running: the kernel's and
+# the machine's part, which eagovd cannot shorten) and eagovd's own part.
 #
 # Usage: bench/figures/rt-latency.sh [--duration S] [--sources "bpf perf"]
 #                                    [--dry-run] [--storm] [--keep]
@@ -131,7 +133,7 @@ for src in $sources; do
 		continue
 	fi
 	ct=$FIG_WORK/$src.cyclictest
-	results+=("$src|$(fig_stat "$err" wall_s)|$(fig_stat "$err" urgent)|$n|$(fig_stat "$err" p50)|$(fig_stat "$err" p99)|$(ct_pct "$ct" 50)|$(ct_pct "$ct" 99)")
+	results+=("$src|$(fig_stat "$err" wall_s)|$(fig_stat "$err" urgent)|$n|$(fig_stat "$err" p50)|$(fig_stat "$err" p99)|$(ct_pct "$ct" 50)|$(ct_pct "$ct" 99)|$(fig_stat "$err" delivery_p50_us)/$(fig_stat "$err" delivery_p99_us)|$(fig_stat "$err" own_p50_us)/$(fig_stat "$err" own_p99_us)")
 	got=$((got + 1))
 done
 
@@ -139,10 +141,10 @@ echo
 echo "RT wakeup -> fast-ramp write, cyclictest -p 80 -i 10000 on CPU $rt_cpu," \
 	"mode $mode${dcpu:+, eagovd on CPU $dcpu}$([ "$storm" -eq 1 ] && echo ", hackbench $HACKBENCH_ARGS")"
 echo "machine: $(fig_machine)"
-printf '%-6s %7s %7s %6s %9s %9s %-12s %s\n' source wall_s urgent n p50_us p99_us target \
-	rt_task_p50/p99_us
+printf '%-6s %7s %7s %6s %9s %9s %-12s %-15s %-15s %s\n' source wall_s urgent n p50_us p99_us \
+	target delivery_p50/99 own_p50/99 rt_task_p50/p99_us
 for r in "${results[@]}"; do
-	IFS='|' read -r s a b c d e f g <<<"$r"
+	IFS='|' read -r s a b c d e f g h i <<<"$r"
 	if [ -z "$b" ]; then
 		printf '%-6s %s\n' "$s" "$a"
 	else
@@ -150,10 +152,12 @@ for r in "${results[@]}"; do
 		lim=$([ "$s" = bpf ] && echo 100 || echo 200)
 		ok=$(awk -v p="$e" -v l="$lim" 'BEGIN { print (p <= l ? "met" : "MISSED") }')
 		[ "$c" -gt 0 ] || ok="no-samples"
-		printf '%-6s %7s %7s %6s %9s %9s %-12s %s\n' "$s" "$a" "$b" "$c" "$d" "$e" \
-			"$ok<=$lim" "$f/$g"
+		printf '%-6s %7s %7s %6s %9s %9s %-12s %-15s %-15s %s\n' "$s" "$a" "$b" "$c" "$d" \
+			"$e" "$ok<=$lim" "$h" "$i" "$f/$g"
 	fi
 done
+echo "delivery: from the tracepoint to eagovd's thread leaving its wait (the kernel's part);"
+echo "own: from there to the completed write (eagovd's read, engine and write), per ramp"
 echo "rt_task: cyclictest's own wakeup latency in the same run (timer expiry to running)"
 [ "$got" -gt 0 ] || die "no latency measured (see above; the exit stats line needs an eagovd" \
 	"with 'wake_to_write' in daemon/daemon.c)"

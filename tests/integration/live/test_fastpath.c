@@ -88,6 +88,7 @@ static bool wait_running(const char *err)
 
 struct run {
 	double fast, urgent, n;
+	double p50, p99, delivery_p50, delivery_p99, own_p50; /* us */
 	int threads; /* from "fast path: N threads" (-v), -1 without */
 };
 
@@ -171,6 +172,11 @@ static struct run run_daemon(const char *source, const char *freq, const char *e
 	r.fast = run_stats_field(err, "fast_wakeups");
 	r.urgent = run_stats_field(err, "urgent");
 	r.n = run_stats_field(err, "n");
+	r.p50 = run_stats_field(err, "p50");
+	r.p99 = run_stats_field(err, "p99");
+	r.delivery_p50 = run_stats_field(err, "delivery_p50_us");
+	r.delivery_p99 = run_stats_field(err, "delivery_p99_us");
+	r.own_p50 = run_stats_field(err, "own_p50_us");
 	r.threads = threads_of(err);
 	if (r.fast < 0 || r.urgent < 0) {
 		run_show(err);
@@ -225,13 +231,18 @@ static void fast_path(const char *source)
 	 * some must, each timed. */
 	assert_true(r.urgent >= 1);
 	assert_true(r.n >= 1 && r.n <= r.urgent);
+	/* Each ramp's time splits where the thread left its wait: the
+	 * kernel's delivery before, the read and the write after, both of
+	 * which take time; a part is never more than the whole. */
+	assert_true(r.delivery_p50 > 0 && r.own_p50 > 0);
+	assert_true(r.delivery_p50 <= r.p50 && r.delivery_p99 <= r.p99);
+	assert_true(r.own_p50 <= r.p50);
 	/* performance: the domain is at its top from the start, and no RT
 	 * wakeup raises it; the threads still take them (the engine learns
 	 * from each), no more than once each. */
 	r = run_daemon(source, "performance", "", false);
 	assert_true(r.urgent == 0);
 	assert_true(r.fast >= RT_WAKEUPS / 5 && r.fast <= 2 * RT_WAKEUPS);
-	/* No fast path: the loop takes them, and still ramps. */
 	/* No fast path: the loop takes them. Whether any ramps depends on
 	 * eagovd's own load as well (under ASan, perf's parsing kept the
 	 * domain up: none of 150). */
