@@ -646,6 +646,7 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 		out->dropped += s->pcpu[cpu].nr_dropped;
 		out->woken += s->pcpu[cpu].nr_woken;
 		out->moved += s->pcpu[cpu].nr_moved;
+		out->forced += s->pcpu[cpu].nr_forced;
 		out->timer += s->pcpu[cpu].nr_timer;
 	}
 	out->events = s->nr_events;

@@ -19,6 +19,7 @@ struct eg_sched_bpf_stats {
 	uint64_t events;       /* eg_events handed to the caller */
 	uint64_t woken;	       /* records that woke user space (load changes, RT) */
 	uint64_t moved;	       /* of those, load changes past the threshold */
+	uint64_t forced;       /* windows sent as an RT task's time ended */
 	uint64_t timer;	       /* busy-CPU rate timer expiries */
 	/* Tracepoint hits the kernel did not run a program for: a program does
 	 * not nest in itself on one CPU, so a wakeup from an interrupt that

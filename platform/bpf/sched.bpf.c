@@ -200,6 +200,8 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	 * long after: it does not move the reference, or a load creeping by
 	 * less than the threshold per heartbeat would never wake anyone. */
 	c->sent_avg = avg;
+	if (c->force)
+		c->nr_forced++;
 	c->force = 0;
 	c->nr_woken++;
 	if (moved)
@@ -295,6 +297,7 @@ int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_stru
 	struct eg_bpf_cpu *c = this_cpu();
 	__u64 now = bpf_ktime_get_ns();
 	__s32 prev_pid = prev->pid, next_pid = next->pid;
+	bool blocked;
 
 	if (!c)
 		return 0;
@@ -328,9 +331,16 @@ int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_stru
 	}
 	c->last_ts = now;
 	c->curr_pid = next_pid;
-	/* An RT task blocking (not preempted: its state is not running). */
-	if (prev_pid != 0 && prev->prio < 100 && bpf_core_field_exists(prev->__state) &&
-	    BPF_CORE_READ(prev, __state) != 0 && !bpf_map_lookup_elem(&self_tids, &prev_pid))
+	/* A task blocking, not preempted: its state is not running. A
+	 * kernel without __state counts every switch out. */
+	blocked = prev_pid != 0 &&
+		  (!bpf_core_field_exists(prev->__state) || BPF_CORE_READ(prev, __state) != 0);
+	if (blocked && prev_pid == c->force_pid) {
+		c->force = 1;
+		c->force_pid = 0;
+	}
+	if (blocked && prev->prio < 100 && bpf_core_field_exists(prev->__state) &&
+	    !bpf_map_lookup_elem(&self_tids, &prev_pid))
 		rt_blocks(prev_pid);
 
 	if (next_pid != 0)
@@ -397,7 +407,7 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 flags)
 		struct eg_bpf_cpu *tc = bpf_map_lookup_percpu_elem(&cpu_state, &zero, r_target);
 
 		if (tc)
-			tc->force = 1;
+			tc->force_pid = pid;
 	}
 	return 0;
 }

@@ -58,9 +58,15 @@ struct eg_bpf_cpu {
 	__u64 nr_dropped;
 	__u64 nr_woken; /* records that woke user space (changes, RT) */
 	__u64 nr_timer; /* busy-CPU timer expiries */
-	/* Set by an RT wakeup towards this CPU (from any CPU): the window
-	 * in progress is sent whatever its change, so that user space hears
-	 * when the woken task's time is over rather than at the heartbeat. */
+	/* An RT wakeup towards this CPU (from any CPU) leaves its pid here;
+	 * when that task blocks, force is set and the window then in
+	 * progress is sent whatever its change, so that user space hears
+	 * when the task's time is over rather than at the heartbeat. Not
+	 * before: a window sent at the switch into the task (or into the
+	 * fast-path thread ahead of it) holds the idle time before the task
+	 * and would wake user space on another CPU, an inter-processor
+	 * interrupt paid on the way to the ramp. */
+	__s32 force_pid;
 	__u32 force;
 	/* The CPU's util (0..1024): each window's busy fraction at the CPU's
 	 * util scale then, averaged as PELT averages (each window weighs in by
@@ -71,6 +77,8 @@ struct eg_bpf_cpu {
 	/* Records that woke user space because the average moved past the
 	 * limits (the rest of nr_woken: RT wakeups and their forced windows). */
 	__u64 nr_moved;
+	/* Windows sent because force was set. */
+	__u64 nr_forced;
 };
 
 #ifdef __bpf__

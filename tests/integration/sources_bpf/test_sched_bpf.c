@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Live tests of the bpf scheduler source (root and a BPF build; each test
  * skips with the reason otherwise): busy fraction against cpuidle
- * residency, RT wakeups delivered with their prio, the event rate bound
- * under a context-switch storm, and busy time counted as util at each
- * CPU's scale. */
+ * residency, RT wakeups delivered with their prio, an RT task's end heard
+ * once it blocks, the event rate bound under a context-switch storm, and
+ * busy time counted as util at each CPU's scale. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -401,6 +401,71 @@ static void test_rt_wakeup(void **state)
 	eg_source_bpf.close(s);
 }
 
+/* An RT wakeup has its CPU's window sent, waking user space, once the
+ * woken task's time is over, and not before: a window sent at the switch
+ * into the task holds the idle time before it, and would wake user space
+ * on another CPU on the way to the fast ramp. */
+static void test_rt_end_heard(void **state)
+{
+	struct eg_source *s = open_or_skip();
+	struct eg_sched_bpf_stats st0, st1, st2;
+	int cpu = (int)sysconf(_SC_NPROCESSORS_ONLN) - 1, go[2], ready[2];
+	cpu_set_t mask;
+	char c;
+	pid_t pid;
+
+	(void)state;
+	if (cpu < 1) {
+		eg_source_bpf.close(s);
+		print_message("skipped: needs two CPUs, one for the RT task, one for the reader\n");
+		skip();
+	}
+	/* The reader keeps off the task's CPU, which the task holds. */
+	assert_int_equal(sched_getaffinity(0, sizeof(mask), &mask), 0);
+	pin(0);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sched_param sp = { .sched_priority = 10 };
+		uint64_t end;
+
+		pin(cpu);
+		if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		/* Woken: run 20 rate periods, then block for good. */
+		end = mono_ns() + 20 * RATE_MS * NSEC_PER_MSEC;
+		while (mono_ns() < end)
+			;
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	/* The child's CPU idles for a while, then the child is woken. */
+	collect(s, 50 * NSEC_PER_MSEC, NULL);
+	assert_int_equal(eg_sched_bpf_stats(s, &st0), 0);
+	assert_int_equal(write(go[1], "x", 1), 1);
+	/* Halfway through its run: its end not heard, as it has not come. */
+	collect(s, 10 * RATE_MS * NSEC_PER_MSEC, NULL);
+	assert_int_equal(eg_sched_bpf_stats(s, &st1), 0);
+	waitpid(pid, NULL, 0);
+	collect(s, 5 * RATE_MS * NSEC_PER_MSEC, NULL);
+	assert_int_equal(eg_sched_bpf_stats(s, &st2), 0);
+	printf("RT task on cpu %d: %llu windows forced while it ran, %llu after it ended\n", cpu,
+	       (unsigned long long)(st1.forced - st0.forced),
+	       (unsigned long long)(st2.forced - st1.forced));
+	sched_setaffinity(0, sizeof(mask), &mask);
+	assert_int_equal(st1.forced - st0.forced, 0);
+	assert_true(st2.forced - st1.forced >= 1);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+	eg_source_bpf.close(s);
+}
+
 static void pingpong(int rfd, int wfd, bool first, uint64_t stop)
 {
 	char c = 'p';
@@ -556,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_busy_matches_cpuidle),
 		cmocka_unit_test(test_rt_wakeup),
+		cmocka_unit_test(test_rt_end_heard),
 		cmocka_unit_test(test_rate_bounded),
 		cmocka_unit_test(test_quiet_when_nothing_matters),
 		cmocka_unit_test(test_cpu_util_scale),
