@@ -629,6 +629,20 @@ static uint64_t prog_misses(const struct bpf_program *prog)
 	return info.recursion_misses;
 }
 
+int eg_sched_bpf_forced(const struct eg_source *s, int cpu, uint64_t *n, int32_t *last_pid)
+{
+	int r;
+
+	if (!s || !n || !last_pid || cpu < 0 || cpu >= s->nr_possible)
+		return -EINVAL;
+	r = read_pcpu(s);
+	if (r < 0)
+		return r;
+	*n = s->pcpu[cpu].nr_forced;
+	*last_pid = s->pcpu[cpu].last_forced;
+	return 0;
+}
+
 int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out)
 {
 	int r;
@@ -736,6 +750,15 @@ int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out
 {
 	(void)s;
 	(void)out;
+	return -EOPNOTSUPP;
+}
+
+int eg_sched_bpf_forced(const struct eg_source *s, int cpu, uint64_t *n, int32_t *last_pid)
+{
+	(void)s;
+	(void)cpu;
+	(void)n;
+	(void)last_pid;
 	return -EOPNOTSUPP;
 }
 

@@ -38,6 +38,9 @@ struct eg_sched_bpf_stats {
  * (-EOPNOTSUPP when built without BPF, -ENOENT for an unknown pid). */
 int eg_sched_bpf_stats(const struct eg_source *s, struct eg_sched_bpf_stats *out);
 int eg_sched_bpf_task_runtime(const struct eg_source *s, int32_t pid, uint64_t *ns);
+/* The windows forced on one CPU (stats.forced is the sum over all), and the
+ * pid of the task whose end forced the last of them (0: none yet). */
+int eg_sched_bpf_forced(const struct eg_source *s, int cpu, uint64_t *n, int32_t *last_pid);
 /* The RT wakeups of pid the kernel did not deliver (see rt_wakeups_lost),
  * up to 127; -ENOENT for a pid never seen to block as RT. */
 int eg_sched_bpf_rt_lost(const struct eg_source *s, int32_t pid, uint32_t *n);

@@ -200,8 +200,10 @@ static __always_inline void consider(struct eg_bpf_cpu *c, __u64 now, __u64 tota
 	 * long after: it does not move the reference, or a load creeping by
 	 * less than the threshold per heartbeat would never wake anyone. */
 	c->sent_avg = avg;
-	if (c->force)
+	if (c->force) {
 		c->nr_forced++;
+		c->last_forced = c->forced_for;
+	}
 	c->force = 0;
 	c->nr_woken++;
 	if (moved)
@@ -337,6 +339,7 @@ int BPF_PROG(eg_switch, bool preempt, struct task_struct *prev, struct task_stru
 		  (!bpf_core_field_exists(prev->__state) || BPF_CORE_READ(prev, __state) != 0);
 	if (blocked && prev_pid == c->force_pid) {
 		c->force = 1;
+		c->forced_for = prev_pid;
 		c->force_pid = 0;
 	}
 	if (blocked && prev->prio < 100 && bpf_core_field_exists(prev->__state) &&

@@ -68,6 +68,8 @@ struct eg_bpf_cpu {
 	 * interrupt paid on the way to the ramp. */
 	__s32 force_pid;
 	__u32 force;
+	__s32 forced_for;  /* the task whose block set force */
+	__s32 last_forced; /* the task of the last window forced */
 	/* The CPU's util (0..1024): each window's busy fraction at the CPU's
 	 * util scale then, averaged as PELT averages (each window weighs in by
 	 * 1 - y^n for its n periods of 1024 x 1024 ns, y^32 = 1/2). A blip in
@@ -77,7 +79,7 @@ struct eg_bpf_cpu {
 	/* Records that woke user space because the average moved past the
 	 * limits (the rest of nr_woken: RT wakeups and their forced windows). */
 	__u64 nr_moved;
-	/* Windows sent because force was set. */
+	/* Windows sent because force was set (the last for last_forced). */
 	__u64 nr_forced;
 };
 
