@@ -78,6 +78,16 @@ static void assert_sample(const struct eg_event *e, int cpu, uint64_t busy, uint
 	assert_int_equal(e->busy.window_ns, window);
 }
 
+/* /proc/stat at user and idle ticks, a sample of CPU 0 at t: one window
+ * of busy ns out of window ns. */
+static void proc_step(struct ctx *c, unsigned user, unsigned idle, uint64_t t, uint64_t busy,
+		      uint64_t window)
+{
+	set_proc(c, user, idle);
+	assert_int_equal(eg_sched_poll_sample(&c->p, t, c->ev, 1), 1);
+	assert_sample(&c->ev[0], 0, busy, window);
+}
+
 static void test_busy_from_cpuidle(void **state)
 {
 	struct ctx *c = *state;
@@ -126,22 +136,14 @@ static void test_ambiguous_window_uses_proc_stat(void **state)
 	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 10 * MS, c->ev, 1), 0);
 	/* Two idle ticks, nothing else: asleep throughout, busy 0 over the
 	 * 20 ms since the baseline. */
-	set_proc(c, 10, 102);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 20 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 0, 20 * MS);
+	proc_step(c, 10, 102, T0 + 20 * MS, 0, 20 * MS);
 	/* Four user ticks: busy throughout the 40 ms. */
-	set_proc(c, 14, 102);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 60 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 40 * MS, 40 * MS);
+	proc_step(c, 14, 102, T0 + 60 * MS, 40 * MS, 40 * MS);
 	/* One user, three idle ticks: 40 ms * 1/4 = 10 ms busy. */
-	set_proc(c, 15, 105);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 100 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 10 * MS, 40 * MS);
+	proc_step(c, 15, 105, T0 + 100 * MS, 10 * MS, 40 * MS);
 	/* A cpuidle exit takes precedence over the ticks again: 4 ms idle. */
 	set_time(c, 0, 1, 4000);
-	set_proc(c, 15, 106);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 110 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 6 * MS, 10 * MS);
+	proc_step(c, 15, 106, T0 + 110 * MS, 6 * MS, 10 * MS);
 }
 
 static void test_ambiguous_without_proc_stat_is_busy(void **state)
@@ -166,9 +168,7 @@ static void test_proc_stat_only(void **state)
 	/* Less than a tick: nothing to say yet. */
 	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 5 * MS, c->ev, 1), 0);
 	/* 3 user + 1 idle ticks over 40 ms: busy = 40 * 3/4 = 30 ms. */
-	set_proc(c, 103, 1001);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 40 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 30 * MS, 40 * MS);
+	proc_step(c, 103, 1001, T0 + 40 * MS, 30 * MS, 40 * MS);
 }
 
 /* /proc/stat's idle time is what a tickless kernel accounts at idle entry
@@ -185,22 +185,14 @@ static void test_proc_stat_idle_is_exact(void **state)
 	assert_int_equal(eg_sched_poll_sample(&c->p, T0, c->ev, 1), 0);
 	/* 40 ms with 10 ms idle, one busy tick seen of the three: 30 ms
 	 * busy, not 40 x 1/2. */
-	set_proc(c, 101, 1001);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 40 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 30 * MS, 40 * MS);
+	proc_step(c, 101, 1001, T0 + 40 * MS, 30 * MS, 40 * MS);
 	/* Two idle units in a 10 ms window (the counter's rounding): busy 0,
 	 * and the 10 ms over are taken from the next window, so the two
 	 * windows hold 20 ms idle of 20 ms, as the counter does. */
-	set_proc(c, 101, 1003);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 50 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 0, 10 * MS);
-	set_proc(c, 102, 1003);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 60 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 0, 10 * MS);
+	proc_step(c, 101, 1003, T0 + 50 * MS, 0, 10 * MS);
+	proc_step(c, 102, 1003, T0 + 60 * MS, 0, 10 * MS);
 	/* Then busy as the window less its own idle again. */
-	set_proc(c, 104, 1003);
-	assert_int_equal(eg_sched_poll_sample(&c->p, T0 + 80 * MS, c->ev, 1), 1);
-	assert_sample(&c->ev[0], 0, 20 * MS, 20 * MS);
+	proc_step(c, 104, 1003, T0 + 80 * MS, 20 * MS, 20 * MS);
 }
 
 static void test_no_source(void **state)
