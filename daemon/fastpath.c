@@ -16,12 +16,17 @@
  * The loop's state is single-threaded; the threads and the loop take turns
  * under one priority-inheriting mutex, and a thread's turn is the loop's:
  * read the scheduler source (in time order, everything up to the record),
- * feed, write, then re-arm the loop's timer for what moved. */
+ * feed, write, then re-arm the loop's timer for what moved.
+ *
+ * A CPU's record comes from a CPU that is online: a thread woken for one
+ * on another CPU has lost its pinning, which kernels before 6.2 drop for
+ * good when the CPU goes offline, and pins itself back. */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -45,6 +50,7 @@ struct fast_cpu {
 	bool running;
 	pid_t tid; /* the thread's, once started posts */
 	sem_t started;
+	bool repin_failed; /* said once */
 };
 
 struct fastpath {
@@ -108,6 +114,30 @@ static void fast_fail(struct fast_cpu *c, int r)
 		eg_err("fast path on cpu%d: cannot wake the loop", c->cpu);
 }
 
+/* Back on its CPU, from wherever the kernel left it. Not an error when it
+ * fails: the CPU may have gone again, and the turn works from any CPU, only
+ * later. Without the lock. */
+static void fast_repin(struct fast_cpu *c, int on)
+{
+	cpu_set_t set;
+	int r;
+
+	CPU_ZERO(&set);
+	CPU_SET(c->cpu, &set);
+	r = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (r == 0) {
+		eg_notice("fast path: the thread for cpu%d woke on cpu%d (its CPU went offline "
+			  "and back?): pinned to cpu%d again",
+			  c->cpu, on, c->cpu);
+		c->repin_failed = false;
+	} else if (!c->repin_failed) {
+		eg_warn("fast path: the thread for cpu%d woke on cpu%d and cannot be pinned back: "
+			"%s",
+			c->cpu, on, strerror(r));
+		c->repin_failed = true;
+	}
+}
+
 static void *fast_main(void *arg)
 {
 	struct fast_cpu *c = arg;
@@ -136,6 +166,12 @@ static void *fast_main(void *arg)
 			break;
 		if (n >= 0 && !record)
 			continue;
+		if (n > 0) {
+			int on = sched_getcpu();
+
+			if (on >= 0 && on != c->cpu)
+				fast_repin(c, on);
+		}
 		daemon_lock(d);
 		d->stats.woke_ns = woke;
 		r = err ? eg_log_errno(err, "fast path on cpu%d: epoll_wait", c->cpu) :
@@ -162,6 +198,7 @@ static int fast_spawn(struct fast_cpu *c, unsigned int prio)
 	struct sched_param sp = { .sched_priority = (int)prio };
 	pthread_attr_t a;
 	cpu_set_t set;
+	char name[16];
 	int r;
 
 	CPU_ZERO(&set);
@@ -182,6 +219,9 @@ static int fast_spawn(struct fast_cpu *c, unsigned int prio)
 	if (r)
 		return -r;
 	c->running = true;
+	/* For ps and top, as the kernel names its per-CPU threads. */
+	snprintf(name, sizeof(name), "eagovd-fast/%d", c->cpu);
+	pthread_setname_np(c->thread, name);
 	while (sem_wait(&c->started) < 0 && errno == EINTR)
 		;
 	return 0;

@@ -6,9 +6,12 @@
  * threads and ramp the domain, one thread wakeup each at most (with a
  * margin); with the domain held at its top (performance) they ramp nothing;
  * with fast_path_priority = 0 no thread takes them; with eagovd kept to
- * CPU 0, there is a thread on CPU 0 alone.
+ * CPU 0, there is a thread on CPU 0 alone; a thread moved off its CPU (as
+ * a CPU's offline / online cycle leaves it on kernels before 6.2) pins
+ * itself back at its next record.
  * Skipped (exit 77) without root; a source whose probe fails is skipped
  * with its reason. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -89,7 +92,8 @@ static bool wait_running(const char *err)
 struct run {
 	double fast, urgent, n;
 	double p50, p99, delivery_p50, delivery_p99, own_p50; /* us */
-	int threads; /* from "fast path: N threads" (-v), -1 without */
+	int threads;   /* from "fast path: N threads" (-v), -1 without */
+	bool repinned; /* rt_cpu's thread said it pinned itself back */
 };
 
 /* The count in eagovd's "fast path: N threads" line, -1 without one. */
@@ -110,10 +114,76 @@ static int threads_of(const char *err)
 	return n;
 }
 
+/* The tid of eagovd's (pid's) thread named name, -1 without one. */
+static pid_t thread_named(pid_t pid, const char *name)
+{
+	char dir[64], path[384], comm[32];
+	struct dirent *e;
+	pid_t tid = -1;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	dp = opendir(dir);
+	while (dp && tid < 0 && (e = readdir(dp))) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/comm", dir, e->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(comm, sizeof(comm), f)) {
+			comm[strcspn(comm, "\n")] = '\0';
+			if (!strcmp(comm, name))
+				tid = (pid_t)atoi(e->d_name);
+		}
+		if (f)
+			fclose(f);
+	}
+	if (dp)
+		closedir(dp);
+	return tid;
+}
+
+/* Moves rt_cpu's fast-path thread of eagovd (pid) to CPU 0, as the kernel
+ * moves a thread whose CPU goes offline. */
+static void unpin_thread(pid_t pid)
+{
+	char name[16];
+	cpu_set_t set;
+	pid_t tid;
+
+	snprintf(name, sizeof(name), "eagovd-fast/%d", rt_cpu);
+	tid = thread_named(pid, name);
+	if (tid < 0)
+		fail_msg("no thread named %s in eagovd", name);
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	assert_int_equal(sched_setaffinity(tid, sizeof(set), &set), 0);
+	CPU_ZERO(&set);
+	assert_int_equal(sched_getaffinity(tid, sizeof(set), &set), 0);
+	assert_true(CPU_ISSET(0, &set) && !CPU_ISSET(rt_cpu, &set));
+}
+
+/* Whether eagovd's log (err) says rt_cpu's thread pinned itself back. */
+static bool repinned(const char *err)
+{
+	char line[512], want[64];
+	bool found = false;
+	FILE *f = fopen(err, "r");
+
+	snprintf(want, sizeof(want), "pinned to cpu%d again", rt_cpu);
+	while (f && fgets(line, sizeof(line), f))
+		found |= strstr(line, want) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* eagovd in the tree (freq policy freq, conf lines extra) with the RT task
- * running meanwhile; its stats. */
+ * running meanwhile (unpin: rt_cpu's thread moved off its CPU first); its
+ * stats. */
 static struct run run_daemon(const char *source, const char *freq, const char *extra,
-			     bool cpu0_only)
+			     bool cpu0_only, bool unpin)
 {
 	char tree[128], conf[160], dev[160], state[160], out[160], err[160], cmd[512];
 	const char *argv[] = { eagovd,	   "--sysfs-root", tree,       "--device", dev,
@@ -136,6 +206,9 @@ static struct run run_daemon(const char *source, const char *freq, const char *e
 	assert_non_null(f);
 	fputs(extra, f);
 	assert_int_equal(fclose(f), 0);
+	/* Runs share a tree: the last run's log says "running:" until the
+	 * child truncates it, so it goes first. */
+	assert_true(unlink(err) == 0 || errno == ENOENT);
 	d = fork();
 	assert_true(d >= 0);
 	if (d == 0) {
@@ -161,6 +234,8 @@ static struct run run_daemon(const char *source, const char *freq, const char *e
 		run_show(err);
 		fail_msg("eagovd --source %s did not start", source);
 	}
+	if (unpin)
+		unpin_thread(d);
 	t = rt_task();
 	assert_int_equal(waitpid(t, &st, 0), t);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -178,15 +253,19 @@ static struct run run_daemon(const char *source, const char *freq, const char *e
 	r.delivery_p99 = run_stats_field(err, "delivery_p99_us");
 	r.own_p50 = run_stats_field(err, "own_p50_us");
 	r.threads = threads_of(err);
+	r.repinned = repinned(err);
 	if (r.fast < 0 || r.urgent < 0) {
 		run_show(err);
 		fail_msg("no stats line");
 	}
-	print_message("fast path %s, %s%s%s: %d threads, %.0f fast-path wakeups, %.0f urgent "
+	print_message("fast path %s, %s%s%s%s: %d threads, %.0f fast-path wakeups, %.0f urgent "
 		      "decisions, %.0f ramps timed, for %d RT wakeups\n",
 		      source, freq, extra[0] ? " (fast_path_priority = 0)" : "",
-		      cpu0_only ? " (eagovd on CPU 0 only)" : "", r.threads, r.fast, r.urgent, r.n,
-		      RT_WAKEUPS);
+		      cpu0_only ? " (eagovd on CPU 0 only)" : "",
+		      unpin ? (r.repinned ? " (thread moved off, pinned back)" :
+					    " (thread moved off, not pinned back)") :
+			      "",
+		      r.threads, r.fast, r.urgent, r.n, RT_WAKEUPS);
 	return r;
 }
 
@@ -222,8 +301,9 @@ static void fast_path(const char *source)
 	 * (a thread finds nothing when the loop read the record first; this
 	 * VM's kernel loses a few), at most one each and a margin (eagovd's
 	 * own wakeups, realtime too, are ignored: else 2.8 each). */
-	r = run_daemon(source, "schedutil", "", false);
+	r = run_daemon(source, "schedutil", "", false, false);
 	assert_int_equal(r.threads, rt_cpu + 1);
+	assert_false(r.repinned);
 	assert_true(r.fast >= RT_WAKEUPS / 5);
 	assert_true(r.fast <= 2 * RT_WAKEUPS);
 	/* How many ramp depends on how often the domain fell in between,
@@ -240,22 +320,27 @@ static void fast_path(const char *source)
 	/* performance: the domain is at its top from the start, and no RT
 	 * wakeup raises it; the threads still take them (the engine learns
 	 * from each), no more than once each. */
-	r = run_daemon(source, "performance", "", false);
+	r = run_daemon(source, "performance", "", false, false);
 	assert_true(r.urgent == 0);
 	assert_true(r.fast >= RT_WAKEUPS / 5 && r.fast <= 2 * RT_WAKEUPS);
 	/* No fast path: the loop takes them. Whether any ramps depends on
 	 * eagovd's own load as well (under ASan, perf's parsing kept the
 	 * domain up: none of 150). */
-	r = run_daemon(source, "schedutil", "fast_path_priority = 0\n", false);
+	r = run_daemon(source, "schedutil", "fast_path_priority = 0\n", false, false);
 	assert_true(r.fast == 0);
 	assert_int_equal(r.threads, -1);
 	assert_true(r.n <= r.urgent);
 	/* eagovd kept to CPU 0 (isolcpus, CPUAffinity=): a thread there
 	 * only; the other CPUs' RT wakeups go to the loop. */
 	if (rt_cpu > 0) {
-		r = run_daemon(source, "schedutil", "", true);
+		r = run_daemon(source, "schedutil", "", true, false);
 		assert_int_equal(r.threads, 1);
 		assert_true(r.fast <= 2 * RT_WAKEUPS);
+		/* rt_cpu's thread moved to CPU 0: the first record it
+		 * takes there pins it back, and it goes on taking them. */
+		r = run_daemon(source, "schedutil", "", false, true);
+		assert_true(r.repinned);
+		assert_true(r.fast >= RT_WAKEUPS / 5 && r.fast <= 2 * RT_WAKEUPS);
 	}
 }
 
