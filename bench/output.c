@@ -450,6 +450,26 @@ static void json_time_in_state(struct json_object *parent, const struct eg_model
 	}
 }
 
+/* "domains": {"little": {"energy_j": 0.41, "work": 1.2e9, "transitions": 40}, ...}:
+ * what each domain spent (its CPUs' busy and idle energy and its own) and
+ * the RUN work its CPUs did (capacity x s), so a run's energy can be read
+ * per domain and per unit of work. */
+static void json_domains(struct json_object *parent, const struct eg_model *m,
+			 const struct eg_sim_result *res, bool *oom)
+{
+	struct json_object *all = bench_json_add(parent, "domains", json_object_new_object(), oom);
+
+	for (int i = 0; i < m->nr_pds; i++) {
+		struct json_object *p =
+			bench_json_add(all, m->pds[i].name, json_object_new_object(), oom);
+
+		bench_json_num(p, "energy_j", res->pd[i].energy_j, 6, true, oom);
+		bench_json_num(p, "work", (double)res->pd[i].work / 1e9, 6, true, oom);
+		bench_json_add(p, "transitions",
+			       json_object_new_int64((int64_t)res->pd[i].transitions), oom);
+	}
+}
+
 static void json_result(struct json_object *o, const struct bench *b, const struct bench_job *j,
 			bool *oom)
 {
@@ -497,6 +517,7 @@ static void json_result(struct json_object *o, const struct bench *b, const stru
 	bench_json_num(o, "stall_s", (double)j->res.stall_ns / 1e9, 6, false, oom);
 	bench_json_text(o, "stalled", j->res.stalled, oom);
 	json_time_in_state(o, &b->dev[j->dev].model, &j->res, oom);
+	json_domains(o, &b->dev[j->dev].model, &j->res, oom);
 	bench_json_int(o, "events", (int64_t)j->res.events, oom);
 }
 
