@@ -206,10 +206,21 @@ def main():
 
 
 # The policies whose runs the reachability section pools: every governor
-# eagov-bench has, and eagov with less headroom than the kernel's 1.25.
+# eagov-bench has, eagov with less headroom than the kernel's 1.25, each of
+# eagov's tunables moved both ways from its default, and schedutil with
+# other rate limits and headrooms.
 REACH_GOVERNORS = ("performance", "powersave", "schedutil", "ondemand", "conservative",
                    "interactive", "eagov", "schedutil+ramp")
 REACH_HEADROOMS = (100, 105, 110, 115, 120)
+REACH_VARIANTS = tuple("eagov:" + v for v in (
+    "rt_stretch_pct=0", "rt_stretch_pct=10", "rt_stretch_pct=50", "rt_stretch_pct=100",
+    "rt_fill_pct=30", "rt_fill_pct=80", "rt_fill_pct=100", "idle_qos_pct=150",
+    "idle_drop=no", "rt_fit=no", "energy_opp=no", "cfs_fit=yes",
+    "cfs_fit=yes,cfs_fill_pct=90", "cfs_fit=yes,cfs_fill_pct=95", "fast_raise=no",
+    "rate_limit_us=2000", "rate_limit_us=10000", "idle_drop_x=5", "idle_drop_pct=50")) + \
+    tuple("schedutil:" + v for v in (
+        "rate_limit_us=1000", "rate_limit_us=2000", "rate_limit_us=10000",
+        "headroom_pct=110", "headroom_pct=115", "headroom_pct=120"))
 
 
 def reachable(args, tmp):
@@ -223,6 +234,8 @@ def reachable(args, tmp):
         extra += ["-g", gov]
     for h in REACH_HEADROOMS:
         extra += ["-g", "eagov:headroom_pct=%d" % h]
+    for v in REACH_VARIANTS:
+        extra += ["-g", v]
     p = bench(args, extra)
     tmp.append(p)
     runs = compare.load([p])
@@ -240,9 +253,11 @@ def reachable(args, tmp):
                 x, who = r, name
         best[(dev, wl)] = (x, who)
     print("### What the measured policies reach at equal QoS (seed 0, shipped devices)\n")
-    print("Per device x workload, the best energy over schedutil's among every governor's "
-          "run and eagov at headroom %s %%, counting only runs whose QoS equals "
-          "schedutil's:\n" % "/".join(str(h) for h in REACH_HEADROOMS))
+    print("Per device x workload, the best energy over schedutil's among %d runs (every "
+          "governor, eagov at headroom %s %%, %d variants of eagov's and schedutil's "
+          "tunables), counting only runs whose QoS equals schedutil's:\n"
+          % (len(REACH_GOVERNORS) + len(REACH_HEADROOMS) + len(REACH_VARIANTS),
+             "/".join(str(h) for h in REACH_HEADROOMS), len(REACH_VARIANTS)))
     print("| device | workload | best x schedutil | by |\n| --- | --- | ---: | --- |")
     for (dev, wl), (x, who) in sorted(best.items()):
         if x < 0.995:
