@@ -184,27 +184,27 @@ struct json_object *json_fixed_double(double v, int decimals)
 	return json_object_new_double_s(v, buf);
 }
 
-static void json_add_pct(struct json_object *o, const char *key, double p50, double p99)
+/* {"p50":A,"p99":B} under key in o; the object, or NULL without memory. */
+static struct json_object *json_add_pct(struct json_object *o, const char *key, double p50,
+					double p99)
 {
 	struct json_object *w = json_object_new_object();
 
 	if (!w)
-		return;
+		return NULL;
 	json_object_object_add(w, "p50", json_fixed_double(p50, 1));
 	json_object_object_add(w, "p99", json_fixed_double(p99, 1));
 	json_object_object_add(o, key, w);
+	return w;
 }
 
 struct json_object *stats_json(const struct run_stats *s, uint64_t now)
 {
-	struct json_object *o = json_object_new_object(), *w = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *w;
 	struct stats_view v;
 
-	if (!o || !w) {
-		json_object_put(o);
-		json_object_put(w);
+	if (!o)
 		return NULL;
-	}
 	stats_view(s, now, &v);
 	json_object_object_add(o, "wall_s", json_fixed_double(v.wall_s, 3));
 	json_object_object_add(o, "cpu_s", json_fixed_double(v.cpu_s, 3));
@@ -214,10 +214,9 @@ struct json_object *stats_json(const struct run_stats *s, uint64_t now)
 	json_object_object_add(o, "events_per_s", json_fixed_double(v.events_per_s, 1));
 	json_object_object_add(o, "decisions", json_object_new_int64((int64_t)v.decisions));
 	json_object_object_add(o, "urgent", json_object_new_int64((int64_t)v.urgent));
-	json_object_object_add(w, "p50", json_fixed_double(v.p50_us, 1));
-	json_object_object_add(w, "p99", json_fixed_double(v.p99_us, 1));
-	json_object_object_add(w, "n", json_object_new_int64((int64_t)v.wake_n));
-	json_object_object_add(o, "wake_to_write_us", w);
+	w = json_add_pct(o, "wake_to_write_us", v.p50_us, v.p99_us);
+	if (w)
+		json_object_object_add(w, "n", json_object_new_int64((int64_t)v.wake_n));
 	json_add_pct(o, "delivery_us", v.delivery_p50_us, v.delivery_p99_us);
 	json_add_pct(o, "own_us", v.own_p50_us, v.own_p99_us);
 	return o;
