@@ -36,6 +36,19 @@ double run_stats_field(const char *path, const char *name)
 	return v;
 }
 
+bool run_file_has(const char *path, const char *text)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 void run_show(const char *path)
 {
 	char line[512];

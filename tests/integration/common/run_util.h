@@ -4,10 +4,14 @@
  * sleep and a temporary tree removed at the end. */
 #pragma once
 
+#include <stdbool.h>
+
 /* The stats line's field (after " name="), as a number; -1 when the file
  * has no stats line or the line no such field. A malformed number fails
  * the test. */
 double run_stats_field(const char *path, const char *name);
+/* Whether a line of the file holds text (false without the file). */
+bool run_file_has(const char *path, const char *text);
 /* The file's lines as cmocka messages, indented ("  | "). */
 void run_show(const char *path);
 void run_sleep_ms(int ms);

@@ -74,15 +74,7 @@ static pid_t rt_task(void)
 static bool wait_running(const char *err)
 {
 	for (int i = 0; i < 1500; i++) {
-		char line[256];
-		bool up = false;
-		FILE *f = fopen(err, "r");
-
-		while (f && fgets(line, sizeof(line), f))
-			up |= strstr(line, "running:") != NULL;
-		if (f)
-			fclose(f);
-		if (up)
+		if (run_file_has(err, "running:"))
 			return true;
 		run_sleep_ms(20);
 	}
@@ -167,16 +159,10 @@ static void unpin_thread(pid_t pid)
 /* Whether eagovd's log (err) says rt_cpu's thread pinned itself back. */
 static bool repinned(const char *err)
 {
-	char line[512], want[64];
-	bool found = false;
-	FILE *f = fopen(err, "r");
+	char want[64];
 
 	snprintf(want, sizeof(want), "pinned to cpu%d again", rt_cpu);
-	while (f && fgets(line, sizeof(line), f))
-		found |= strstr(line, want) != NULL;
-	if (f)
-		fclose(f);
-	return found;
+	return run_file_has(err, want);
 }
 
 /* eagovd in the tree (freq policy freq, conf lines extra) with the RT task
