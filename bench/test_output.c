@@ -4,6 +4,7 @@
  * through the matrix and printed as JSON (parsed back with json-c), CSV
  * (parsed back with the RFC 4180 reader below), LAVA lines and the HTML
  * report. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,6 +210,37 @@ static void test_csv_text_quoting(void **state)
 	}
 }
 
+/* A result's "domains": each of the device's domains, named, with the work
+ * its CPUs did in the run (capacity x s) and energies that add up to the
+ * run's. */
+static void check_domains(const struct bench *b, struct json_object *o, int gov)
+{
+	const struct eg_model *m = &b->dev[0].model;
+	const struct bench_job *j = NULL;
+	struct json_object *all, *d, *v;
+	double sum = 0;
+
+	for (int k = 0; k < b->nr_job; k++)
+		if (b->job[k].gov == gov)
+			j = &b->job[k];
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(o, "domains", &all));
+	assert_int_equal(json_object_object_length(all), m->nr_pds);
+	for (int p = 0; p < m->nr_pds; p++) {
+		assert_true(json_object_object_get_ex(all, m->pds[p].name, &d));
+		assert_true(json_object_object_get_ex(d, "work", &v));
+		assert_true(fabs(json_object_get_double(v) - (double)j->res.pd[p].work / 1e9) <
+			    1e-6);
+		assert_true(json_object_object_get_ex(d, "transitions", &v));
+		assert_int_equal(json_object_get_int64(v), (int64_t)j->res.pd[p].transitions);
+		assert_true(json_object_object_get_ex(d, "energy_j", &v));
+		assert_true(json_object_get_double(v) > 0);
+		sum += json_object_get_double(v);
+	}
+	assert_true(json_object_object_get_ex(o, "energy_j", &v));
+	assert_true(fabs(sum - json_object_get_double(v)) < 1e-5);
+}
+
 static void test_json_names(void **state)
 {
 	struct fx *f = *state;
@@ -245,6 +277,7 @@ static void test_json_names(void **state)
 		assert_true(json_object_get_double(v) >= 1);
 		assert_true(json_object_object_get_ex(o, "x_oracle", &v));
 		assert_true(json_object_get_double(v) > 0);
+		check_domains(f->b, o, (int)i);
 	}
 	/* One reference entry per device x workload, naming its OPPs. */
 	assert_true(json_object_object_get_ex(doc, "references", &results));
